@@ -1,0 +1,94 @@
+/**
+ * A district's profile: who the documents come from. Configuration, not decision data:
+ * a deployment serves the districts it has profiles for, and rejects every other.
+ */
+import { z } from 'zod';
+import { isTimeZone } from './dates.ts';
+import { UnknownDistrict } from './errors.ts';
+
+const address = z.strictObject({
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  state: z.string().regex(/^[A-Z]{2}$/),
+  postalCode: z.string().regex(/^\d{5}(-\d{4})?$/),
+});
+
+export const districtProfileSchema = z.strictObject({
+  districtId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  /** The district's legal name, as on its letterhead. */
+  name: z.string().min(1),
+  /** The office that issues IEPs (e.g. "Special Education Department"). */
+  office: z.string().min(1),
+  letterheadAddress: address,
+  /** Where undeliverable mail returns to; printed in the window envelope's return area. */
+  returnAddress: address,
+  phone: z.string().min(1),
+  email: z.email(),
+  website: z.url({ protocol: /^https$/ }),
+  timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone'),
+  /** Two-letter state; drives the default age of majority. */
+  state: z.string().regex(/^[A-Z]{2}$/),
+  signing: z.strictObject({
+    /** The PDF signature's reason, e.g. "Official IEP record of Example Unified School District". */
+    reason: z.string().min(1),
+    /** The PDF signature's location, e.g. "Springfield, CA". */
+    location: z.string().min(1),
+  }),
+  sender: z.strictObject({
+    /** SES-verified address the emails come from. */
+    email: z.email(),
+    name: z.string().min(1),
+  }),
+  delivery: z
+    .strictObject({
+      /** Attach the PDFs to emails (off by default: the link is access-logged, an attachment is not). */
+      attachDocuments: z.boolean().default(false),
+      /** Days a download link stays valid. */
+      linkValidityDays: z.number().int().min(1).max(365).default(30),
+    })
+    .prefault({}),
+});
+
+/** A validated district profile. */
+export type DistrictProfile = z.output<typeof districtProfileSchema>;
+
+/** The profiles a deployment serves, by districtId. */
+export class DistrictDirectory {
+  readonly #profiles: Map<string, DistrictProfile>;
+
+  constructor(profiles: Iterable<DistrictProfile>) {
+    this.#profiles = new Map([...profiles].map((p) => [p.districtId, p]));
+  }
+
+  /** Parses raw profiles (from files or configuration), naming the profile and field that is wrong. */
+  static parse(raw: readonly unknown[]): DistrictDirectory {
+    return new DistrictDirectory(
+      raw.map((r, i) => {
+        const result = districtProfileSchema.safeParse(r);
+        if (!result.success) {
+          const detail = result.error.issues
+            .map((issue) => `${issue.path.join('.') || '(profile)'}: ${issue.message}`)
+            .join('; ');
+          throw new Error(`district profile #${i + 1} is invalid: ${detail}`);
+        }
+        return result.data;
+      }),
+    );
+  }
+
+  /** The profile of `districtId`; throws {@link UnknownDistrict} when there is none. */
+  get(districtId: string): DistrictProfile {
+    const profile = this.#profiles.get(districtId);
+    if (!profile) throw new UnknownDistrict(districtId);
+    return profile;
+  }
+
+  has(districtId: string): boolean {
+    return this.#profiles.has(districtId);
+  }
+
+  get ids(): string[] {
+    return [...this.#profiles.keys()];
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * From raw input to a decision, or to every problem with it: schema first, then,
+ * for a decision that has the right shape, the completeness gate.
+ */
+import type { z } from 'zod';
+import { checkCompleteness } from './completeness.ts';
+import { type Decision, decisionSchema } from './decision.ts';
+import { formatPath, type Problem } from './problems.ts';
+
+/** The outcome of reading one decision. */
+export type DecisionCheck =
+  | { kind: 'invalid'; problems: Problem[] }
+  | { kind: 'checked'; decision: Decision; problems: Problem[] };
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in schemaVersion 1)`;
+  return issue.message;
+}
+
+/** Schema problems of a parsed value, with dotted paths (`iep.goals[0].criteria`). */
+export function schemaProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) }));
+}
+
+/** Parses a decision against the schema (no completeness rules). */
+export function parseDecision(input: unknown): { decision: Decision } | { problems: Problem[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { problems: [{ path: '(decision)', message: 'expected a JSON object' }] };
+  const result = decisionSchema.safeParse(input);
+  return result.success ? { decision: result.data } : { problems: schemaProblems(result.error) };
+}
+
+/** Schema, then completeness: `problems` empty means an official IEP can be issued. */
+export function checkDecision(input: unknown): DecisionCheck {
+  const parsed = parseDecision(input);
+  if ('problems' in parsed) return { kind: 'invalid', problems: parsed.problems };
+  return { kind: 'checked', decision: parsed.decision, problems: checkCompleteness(parsed.decision) };
+}
+
+/** Parses JSON text; a syntax error is a problem at `(file)`. */
+export function parseJson(text: string): { value: unknown } | { problems: Problem[] } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return {
+      problems: [{ path: '(file)', message: `not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+}
