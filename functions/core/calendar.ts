@@ -1,0 +1,413 @@
+/**
+ * The compliance calendar: the dates the law attaches to a finalized IEP, as data.
+ *
+ * From each finalized decision come up to four entries (annual review, reevaluation,
+ * transition, majority). A newer decision for the same student supersedes the pending
+ * entries of the older one; a withdrawn version cancels its own. Entries are plain
+ * records so the sweep can store them (one item per entry, found by `studentKey`) and
+ * apply `supersede` to what it reads. Pure: no clock (`today` is passed in as a
+ * calendar date of the district's time zone), no AWS.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { addYears, type CalendarDate, isCalendarDate } from './dates.ts';
+import type { Decision, MeetingType } from './decision.ts';
+import {
+  ageOfMajority,
+  annualReviewDueDate,
+  majorityDate,
+  reevaluationDueDate,
+  transitionAgeDate,
+} from './milestones.ts';
+
+/** What an entry is about, in the order entries are listed. */
+export const calendarEntryKinds = [
+  'annual-review',
+  'reevaluation',
+  'transition',
+  'majority',
+] as const;
+/** What an entry is about. */
+export type CalendarEntryKind = (typeof calendarEntryKinds)[number];
+
+/**
+ * Entries with a deadline the district must meet: they become overdue the day after the
+ * due date. Transition and majority are dates the student reaches, not deadlines.
+ */
+export const deadlineEntryKinds: readonly CalendarEntryKind[] = ['annual-review', 'reevaluation'];
+
+/** The regulation behind each entry. */
+export const entryCfr: Readonly<Record<CalendarEntryKind, string>> = {
+  'annual-review': '300.324(b)(1)(i)',
+  reevaluation: '300.303(b)(2)',
+  transition: '300.320(b)',
+  majority: '300.320(c), 300.520',
+};
+
+/** Why an entry stopped being pending. */
+export type CancelReason = 'superseded' | 'withdrawn';
+
+/** The decision version that cancelled an entry, and why. */
+export interface Cancellation {
+  decisionId: string;
+  version: number;
+  reason: CancelReason;
+}
+
+/** One dated obligation derived from one finalized decision version. */
+export interface CalendarEntry {
+  /** `<decisionId>#v<version>#<entry>`: unique, stable, free of student data. */
+  entryId: string;
+  entry: CalendarEntryKind;
+  decisionId: string;
+  version: number;
+  districtId: string;
+  /** Non-reversible key of (districtId, studentId): see `studentKey`. */
+  studentKey: string;
+  /** The district's IANA time zone: the calendar the dates belong to. */
+  timeZone: string;
+  meetingType: MeetingType;
+  /** The decision's own meeting date: orders decisions for superseding. */
+  meetingDate: CalendarDate;
+  /**
+   * annual-review and reevaluation: the last day by which it must be held;
+   * transition: the 16th birthday; majority: the day rights transfer.
+   */
+  dueDate: CalendarDate;
+  /** majority only: one year before `dueDate`, from when the IEP must state the student was informed (300.320(c)). */
+  noticeDate?: CalendarDate;
+  /** majority only: the age used (state table, default 18). */
+  ageOfMajority?: number;
+  /** transition only: whether this IEP already carries a transition plan. */
+  transitionPlanInIep?: boolean;
+  /** 34 CFR reference of the obligation. */
+  cfr: string;
+  status: 'pending' | 'cancelled';
+  /** Set when `status` is `cancelled`: cancelled entries stay recorded. */
+  cancelledBy?: Cancellation;
+}
+
+/** Options shared by the calendar functions. */
+export interface CalendarOptions {
+  /**
+   * Deployment secret for `studentKey` (HMAC-SHA256). Without it the key is a plain
+   * SHA-256, which hides the id from a casual reader but can be reversed by trying every
+   * plausible student id: set it in deployments, and never change it (keys would change).
+   */
+  studentKeySecret?: string;
+}
+
+/**
+ * The key under which a student's entries are stored and found: a hash of
+ * (districtId, studentId), so a student id (personal data under FERPA) never appears in
+ * a key or an index. Prefixed `stu_`, 32 hex digits.
+ */
+export function studentKey(
+  districtId: string,
+  studentId: string,
+  options: CalendarOptions = {},
+): string {
+  // NUL separates the parts: neither id may contain it, so ("a","bc") and ("ab","c") differ.
+  const material = `iep-docs/student/v1\u0000${districtId}\u0000${studentId}`;
+  const digest = options.studentKeySecret
+    ? createHmac('sha256', options.studentKeySecret).update(material).digest('hex')
+    : createHash('sha256').update(material).digest('hex');
+  return `stu_${digest.slice(0, 32)}`;
+}
+
+/** The id of the entry of `kind` derived from a decision version. */
+export function entryIdOf(decisionId: string, version: number, kind: CalendarEntryKind): string {
+  return `${decisionId}#v${version}#${kind}`;
+}
+
+/**
+ * The calendar entries of one decision version. Only a `finalized` decision schedules
+ * anything: a draft or withdrawn one gives no entries.
+ *
+ * - annual-review: the day before the first anniversary of the meeting (of
+ *   `amendsMeetingDate` for an amendment, which keeps the clock);
+ * - reevaluation: the day before the third anniversary of `lastEvaluationDate`;
+ * - transition: the 16th birthday, when it falls after the meeting and on or before the
+ *   annual review is due (then the IEP in effect on that day must carry a transition
+ *   plan); earlier birthdays are this IEP's own content (the completeness gate), later
+ *   ones belong to the next IEP;
+ * - majority: the day rights transfer (state table, default 18) with `noticeDate` one
+ *   year before, when it falls after the meeting and `noticeDate` is on or before the
+ *   annual review is due (this IEP is the one that must say so). A majority date further
+ *   off is left to a later IEP, which derives it again: no reminders for years ahead.
+ *
+ * 29 February anniversaries fall on 28 February in other years (`dates.addYears`).
+ */
+export function deriveCalendarEntries(
+  decision: Decision,
+  options: CalendarOptions = {},
+): CalendarEntry[] {
+  if (decision.status !== 'finalized') return [];
+  const base = {
+    decisionId: decision.decisionId,
+    version: decision.version,
+    districtId: decision.districtId,
+    studentKey: studentKey(decision.districtId, decision.student.studentId, options),
+    timeZone: decision.timeZone,
+    meetingType: decision.meeting.type,
+    meetingDate: decision.meeting.date,
+    status: 'pending' as const,
+  };
+  const entry = (kind: CalendarEntryKind, dueDate: CalendarDate): CalendarEntry => ({
+    entryId: entryIdOf(decision.decisionId, decision.version, kind),
+    entry: kind,
+    ...base,
+    dueDate,
+    cfr: entryCfr[kind],
+  });
+
+  const reviewDue = annualReviewDueDate(decision);
+  const entries = [
+    entry('annual-review', reviewDue),
+    entry('reevaluation', reevaluationDueDate(decision)),
+  ];
+
+  const turns16 = transitionAgeDate(decision);
+  if (turns16 > decision.meeting.date && turns16 <= reviewDue) {
+    entries.push({
+      ...entry('transition', turns16),
+      transitionPlanInIep: decision.iep.transition !== undefined,
+    });
+  }
+
+  const majority = majorityDate(decision);
+  const noticeDate = addYears(majority, -1);
+  if (majority > decision.meeting.date && noticeDate <= reviewDue) {
+    entries.push({
+      ...entry('majority', majority),
+      noticeDate,
+      ageOfMajority: ageOfMajority(decision.student.stateOfResidence),
+    });
+  }
+  return entries;
+}
+
+/** Identifies a decision version and where it stands in the student's history. */
+export interface DecisionRef {
+  decisionId: string;
+  version: number;
+  meetingDate: CalendarDate;
+}
+
+/** The reference of a decision. */
+export function decisionRef(decision: Decision): DecisionRef {
+  return {
+    decisionId: decision.decisionId,
+    version: decision.version,
+    meetingDate: decision.meeting.date,
+  };
+}
+
+/**
+ * Orders two decision versions of one student (negative: `a` is older). Versions of the
+ * same decision are ordered by version (a correction may move the meeting date); other
+ * decisions by meeting date, then version, then decisionId (so the order is total).
+ */
+export function compareDecisions(a: DecisionRef, b: DecisionRef): number {
+  if (a.decisionId === b.decisionId) return a.version - b.version;
+  if (a.meetingDate !== b.meetingDate) return a.meetingDate < b.meetingDate ? -1 : 1;
+  if (a.version !== b.version) return a.version - b.version;
+  return a.decisionId < b.decisionId ? -1 : a.decisionId > b.decisionId ? 1 : 0;
+}
+
+/** What `supersede` did with the new decision. */
+export type SupersedeOutcome =
+  /** The decision's entries were added; older pending ones it replaces were cancelled. */
+  | 'applied'
+  /** Entries of this decision version are already recorded: a retry, nothing changes. */
+  | 'already-applied'
+  /** A newer decision already schedules this student: the late, older one changes nothing. */
+  | 'ignored-older'
+  /** A draft schedules nothing. */
+  | 'ignored-draft'
+  /** A withdrawn version: its entries (and those of its earlier versions) were cancelled. */
+  | 'withdrawn';
+
+/** The changes to store after a new decision version arrives. */
+export interface SupersedeResult {
+  outcome: SupersedeOutcome;
+  /** New pending entries (plan their reminders with `planReminders`). */
+  add: CalendarEntry[];
+  /** Existing entries now cancelled (`status: 'cancelled'`, `cancelledBy` set): cancel their pending reminders. */
+  cancel: CalendarEntry[];
+  /**
+   * Entries a withdrawn decision had superseded, pending again (the IEP before it is the
+   * one in effect): re-plan their reminders from their own decision version.
+   */
+  reinstate: CalendarEntry[];
+  /** All of the student's entries after the change (existing ones updated, new ones added). */
+  entries: CalendarEntry[];
+}
+
+const refOf = (e: CalendarEntry): DecisionRef => ({
+  decisionId: e.decisionId,
+  version: e.version,
+  meetingDate: e.meetingDate,
+});
+
+const cancelled = (e: CalendarEntry, by: DecisionRef, reason: CancelReason): CalendarEntry => ({
+  ...e,
+  status: 'cancelled',
+  cancelledBy: { decisionId: by.decisionId, version: by.version, reason },
+});
+
+/**
+ * Applies a new decision version to the entries already recorded for its student.
+ * Entries of other students in `existing` are left alone (and not returned).
+ *
+ * - A finalized decision newer than every pending entry's decision (`compareDecisions`)
+ *   adds its entries. An IEP from an initial, annual, reevaluation or transfer meeting
+ *   restarts everything: it cancels all pending entries. An amendment keeps the annual
+ *   review clock and changes only what it recomputes: each kind it derives replaces the
+ *   pending entry of that kind (the annual review keeps its due date, so its reminders
+ *   carry on under the same `dedupeKey`s and nothing is sent twice; the recipients are
+ *   those of the amendment); kinds it does not derive (a 16th birthday or majority date
+ *   that fell before the amendment) stay with the amended IEP.
+ * - A finalized decision older than a pending one (it arrived late) is ignored for
+ *   scheduling: the newer IEP is the one in effect, and letting the older one back in
+ *   would bring back a review clock that no longer runs.
+ * - A withdrawn version cancels the pending entries of its decision up to that version,
+ *   and reinstates, kind by kind, the entries it had superseded when nothing else is
+ *   pending for that kind (the previous IEP is back in effect, and its review may now be
+ *   overdue: it must show).
+ *
+ * At most one entry of each kind is pending for a student afterwards.
+ */
+export function supersede(
+  existing: readonly CalendarEntry[],
+  newDecision: Decision,
+  options: CalendarOptions = {},
+): SupersedeResult {
+  const key = studentKey(newDecision.districtId, newDecision.student.studentId, options);
+  const mine = existing.filter((e) => e.studentKey === key);
+  const ref = decisionRef(newDecision);
+  const unchanged = (outcome: SupersedeOutcome): SupersedeResult => ({
+    outcome,
+    add: [],
+    cancel: [],
+    reinstate: [],
+    entries: [...mine],
+  });
+  const result = (
+    outcome: SupersedeOutcome,
+    add: CalendarEntry[],
+    cancel: CalendarEntry[],
+    reinstate: CalendarEntry[],
+  ): SupersedeResult => {
+    const changed = new Map([...cancel, ...reinstate].map((e) => [e.entryId, e]));
+    return {
+      outcome,
+      add,
+      cancel,
+      reinstate,
+      entries: [...mine.map((e) => changed.get(e.entryId) ?? e), ...add],
+    };
+  };
+  const pending = mine.filter((e) => e.status === 'pending');
+
+  if (newDecision.status === 'draft') return unchanged('ignored-draft');
+
+  if (newDecision.status === 'withdrawn') {
+    const ofWithdrawn = (d: { decisionId: string; version: number }) =>
+      d.decisionId === ref.decisionId && d.version <= ref.version;
+    const cancel = pending.filter(ofWithdrawn).map((e) => cancelled(e, ref, 'withdrawn'));
+    const stillPending = pending.filter((e) => !ofWithdrawn(e));
+    const reinstate: CalendarEntry[] = [];
+    for (const kind of calendarEntryKinds) {
+      if (stillPending.some((e) => e.entry === kind)) continue;
+      const candidates = mine
+        .filter(
+          (e) =>
+            e.entry === kind &&
+            e.decisionId !== ref.decisionId &&
+            e.cancelledBy?.reason === 'superseded' &&
+            ofWithdrawn(e.cancelledBy),
+        )
+        .sort((a, b) => compareDecisions(refOf(b), refOf(a)));
+      const newest = candidates[0];
+      if (newest) {
+        const { cancelledBy: _, ...rest } = newest;
+        reinstate.push({ ...rest, status: 'pending' });
+      }
+    }
+    return result('withdrawn', [], cancel, reinstate);
+  }
+
+  if (mine.some((e) => e.decisionId === ref.decisionId && e.version === ref.version)) {
+    return unchanged('already-applied');
+  }
+  if (pending.some((e) => compareDecisions(refOf(e), ref) > 0)) return unchanged('ignored-older');
+
+  const add = deriveCalendarEntries(newDecision, options);
+  const replaced =
+    newDecision.meeting.type === 'amendment'
+      ? new Set(add.map((e) => e.entry))
+      : new Set<CalendarEntryKind>(calendarEntryKinds);
+  const cancel = pending
+    .filter((e) => replaced.has(e.entry))
+    .map((e) => cancelled(e, ref, 'superseded'));
+  return result('applied', add, cancel, []);
+}
+
+/** One line of the overdue report. */
+export interface OverdueItem {
+  decisionId: string;
+  entry: CalendarEntryKind;
+  dueDate: CalendarDate;
+}
+
+function assertToday(today: CalendarDate): void {
+  if (!isCalendarDate(today))
+    throw new RangeError(`today is not a calendar date (YYYY-MM-DD): ${today}`);
+}
+
+/**
+ * True when a deadline (annual review, reevaluation) has passed on `today` (the day after
+ * the due date is the first overdue day) and no newer finalized decision for the student
+ * has taken it over. Cancelled entries, transition and majority are never overdue.
+ */
+export function isOverdue(
+  entry: CalendarEntry,
+  today: CalendarDate,
+  newerDecisionExists: boolean,
+): boolean {
+  assertToday(today);
+  return (
+    entry.status === 'pending' &&
+    deadlineEntryKinds.includes(entry.entry) &&
+    today > entry.dueDate &&
+    !newerDecisionExists
+  );
+}
+
+/**
+ * The overdue report over any set of entries (several students): each overdue entry,
+ * oldest due date first. "A newer decision exists" is read from the entries themselves:
+ * another entry of the same student, not cancelled by withdrawal, from a newer decision.
+ */
+export function overdueReport(
+  entries: readonly CalendarEntry[],
+  today: CalendarDate,
+): OverdueItem[] {
+  assertToday(today);
+  const live = entries.filter((e) => e.cancelledBy?.reason !== 'withdrawn');
+  return entries
+    .filter((e) =>
+      isOverdue(
+        e,
+        today,
+        live.some((o) => o.studentKey === e.studentKey && compareDecisions(refOf(o), refOf(e)) > 0),
+      ),
+    )
+    .map((e) => ({ decisionId: e.decisionId, entry: e.entry, dueDate: e.dueDate }))
+    .sort(
+      (a, b) =>
+        a.dueDate.localeCompare(b.dueDate) ||
+        a.decisionId.localeCompare(b.decisionId) ||
+        calendarEntryKinds.indexOf(a.entry) - calendarEntryKinds.indexOf(b.entry),
+    );
+}
