@@ -15,6 +15,7 @@ import { isCalendarDate, isTimeZone } from './dates.ts';
 /** `YYYY-MM-DD`, a real date of the district's calendar. */
 export const calendarDate = z
   .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD')
   .refine(isCalendarDate, { message: 'expected a calendar date YYYY-MM-DD' })
   .meta({ format: 'date', examples: ['2026-11-20'] });
 

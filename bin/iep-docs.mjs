@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `iep-docs` command: runs the TypeScript sources through tsx, so `npx iep-docs`
+// works straight after `npm ci`, with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../functions/cli/main.ts');
+const code = await runCli(process.argv.slice(2), {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+});
+process.exitCode = code;

@@ -1,0 +1,207 @@
+/**
+ * `iep-docs`: the document engine on one machine, no AWS.
+ * Results go to stdout, problems and progress to stderr. Exit codes: 0 success;
+ * 1 `verify` found the file not intact; 2 invalid input; 3 usage or I/O error.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Decision } from '../core/decision.ts';
+import { documentFileName } from '../core/documents.ts';
+import { describeProblem, type Problem } from '../core/problems.ts';
+import { checkDecision, parseJson } from '../core/validate.ts';
+import { verifyPdf } from '../render/signing/index.ts';
+import { type CliContext, createCliContext } from './context.ts';
+
+export const ExitCode = { ok: 0, notIntact: 1, invalidInput: 2, usageOrIo: 3 } as const;
+
+/** Where the CLI writes, and what it reads from its environment. */
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+class UsageError extends Error {}
+
+const USAGE = `usage: iep-docs <command> [options]
+
+commands:
+  validate FILE...              check decisions against the schema and the completeness rules
+  render FILE... --out DIR      write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed
+  verify FILE.pdf               check a document's signature covers the whole, unchanged file
+
+exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error`;
+
+type Loaded =
+  | { file: string; kind: 'io-error'; message: string }
+  | { file: string; kind: 'invalid'; problems: Problem[] }
+  | { file: string; kind: 'decision'; decision: Decision; problems: Problem[] };
+
+async function loadDecision(file: string, ctx: CliContext): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { file, kind: 'io-error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  const json = parseJson(text);
+  if ('problems' in json) return { file, kind: 'invalid', problems: json.problems };
+  const checked = checkDecision(json.value);
+  if (checked.kind === 'invalid') return { file, kind: 'invalid', problems: checked.problems };
+  const problems = [...checked.problems];
+  if (!ctx.districts.has(checked.decision.districtId)) {
+    problems.unshift({
+      path: 'districtId',
+      message: `no district profile for "${checked.decision.districtId}": this deployment serves ${ctx.districts.ids.join(', ')}`,
+      rule: 'district-profile',
+    });
+  }
+  return { file, kind: 'decision', decision: checked.decision, problems };
+}
+
+function reportProblems(io: CliIo, file: string, problems: Problem[]): void {
+  for (const p of problems) io.stderr(`${file}: ${describeProblem(p)}`);
+}
+
+function exitFor(results: Loaded[], badInput: boolean): number {
+  if (results.some((r) => r.kind === 'io-error')) return ExitCode.usageOrIo;
+  return badInput ? ExitCode.invalidInput : ExitCode.ok;
+}
+
+async function validate(files: string[], io: CliIo, ctx: CliContext): Promise<number> {
+  const results = await Promise.all(files.map((f) => loadDecision(f, ctx)));
+  let bad = false;
+  for (const r of results) {
+    if (r.kind === 'io-error') io.stderr(`${r.file}: ${r.message}`);
+    else if (r.problems.length > 0) {
+      bad = true;
+      reportProblems(io, r.file, r.problems);
+    } else {
+      io.stdout(JSON.stringify({ file: r.file, decisionId: r.decision.decisionId, version: r.decision.version, status: r.decision.status, valid: true }));
+    }
+  }
+  return exitFor(results, bad);
+}
+
+async function render(files: string[], out: string, io: CliIo, ctx: CliContext): Promise<number> {
+  const results: Loaded[] = [];
+  let bad = false;
+  for (const file of files) {
+    const r = await loadDecision(file, ctx);
+    results.push(r);
+    if (r.kind === 'io-error') {
+      io.stderr(`${file}: ${r.message}`);
+      continue;
+    }
+    if (r.kind === 'invalid') {
+      bad = true;
+      reportProblems(io, file, r.problems);
+      continue;
+    }
+    const { decision } = r;
+    // A district without a profile, or a finalized decision the gate rejects: nothing is written.
+    if (r.problems.some((p) => p.rule === 'district-profile') || (decision.status === 'finalized' && r.problems.length > 0)) {
+      bad = true;
+      reportProblems(io, file, r.problems);
+      continue;
+    }
+    const engine = await ctx.engine();
+    const result = await engine.render(decision);
+    if (result.kind === 'withdrawn') {
+      io.stderr(`${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`);
+      continue;
+    }
+    if (result.kind === 'rejected') {
+      bad = true;
+      reportProblems(io, file, result.problems);
+      continue;
+    }
+    if (result.draft) io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
+    for (const tag of result.plan.translationNeeded) io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
+    const dir = join(out, decision.decisionId, `v${decision.version}`);
+    await mkdir(dir, { recursive: true });
+    for (const doc of result.documents) {
+      const path = join(dir, documentFileName(doc.type, doc.language));
+      await writeFile(path, doc.pdf);
+      io.stdout(
+        JSON.stringify({
+          decisionId: decision.decisionId,
+          version: decision.version,
+          type: doc.type,
+          language: doc.language,
+          path,
+          sha256: doc.sha256,
+          pages: doc.pages,
+          bytes: doc.bytes,
+          ms: Math.round(doc.timings.template + doc.timings.pdf + doc.timings.sign),
+          signed: doc.signed,
+        }),
+      );
+    }
+  }
+  return exitFor(results, bad);
+}
+
+async function verify(files: string[], io: CliIo): Promise<number> {
+  let code: number = ExitCode.ok;
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      io.stderr(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      code = ExitCode.usageOrIo;
+      continue;
+    }
+    const result = verifyPdf(bytes);
+    io.stdout(JSON.stringify({ file, intact: result.intact, signer: result.signer ?? null, signingTime: result.signingTime ?? null, sha256: result.sha256 }));
+    if (!result.intact) {
+      for (const problem of result.problems) io.stderr(`${file}: ${problem}`);
+      if (code === ExitCode.ok) code = ExitCode.notIntact;
+    }
+  }
+  return code;
+}
+
+/** Runs one CLI command; returns its exit code. */
+export async function runCli(argv: string[], io: CliIo, context?: CliContext): Promise<number> {
+  const [command, ...rest] = argv;
+  let ctx: CliContext | undefined = context;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
+      io.stdout(USAGE);
+      return command ? ExitCode.ok : ExitCode.usageOrIo;
+    }
+    if (positionals.length === 0) throw new UsageError(`${command}: at least one FILE is required`);
+    switch (command) {
+      case 'validate':
+        ctx ??= createCliContext(io.env, io.stderr);
+        return await validate(positionals, io, ctx);
+      case 'render':
+        if (!values.out) throw new UsageError('render: --out DIR is required');
+        ctx ??= createCliContext(io.env, io.stderr);
+        return await render(positionals, values.out, io, ctx);
+      case 'verify':
+        return await verify(positionals, io);
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`iep-docs: ${(error as Error).message}`);
+      io.stderr(USAGE);
+      return ExitCode.usageOrIo;
+    }
+    io.stderr(`iep-docs: ${(error as Error).message}`);
+    return ExitCode.usageOrIo;
+  } finally {
+    if (!context) await ctx?.close();
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * What a template shows: the decision, the district and the locale turned into plain
+ * strings, dates formatted in the document's language, every key present (the
+ * templates run in Handlebars' strict mode, so a missing key is an error, not a blank).
+ * Decision text is passed through as entered; Handlebars escapes it.
+ */
+import { addYears } from '../core/dates.ts';
+import type { Decision } from '../core/decision.ts';
+import type { DistrictProfile } from '../core/district.ts';
+import type { DocumentType } from '../core/documents.ts';
+import {
+  annualReviewDueDate,
+  majorityDate,
+  reevaluationDueDate,
+  transitionAgeDate,
+} from '../core/milestones.ts';
+import type { Problem } from '../core/problems.ts';
+import { formatDate, interpolate, type Locale, languageName } from './locales.ts';
+
+/** Everything one document is made from. */
+export interface DocumentContext {
+  decision: Decision;
+  district: DistrictProfile;
+  locale: Locale;
+  type: DocumentType;
+  documentId: string;
+  /** Set for an unsigned preview of a draft: what the completeness gate would still reject. */
+  draft: { problems: Problem[] } | null;
+  /** The language the district wrote the decision's text in (BCP 47). */
+  decisionTextLanguage: string;
+}
+
+function ageOn(dateOfBirth: string, on: string): number {
+  let age = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  if (addYears(dateOfBirth, age) > on) age -= 1;
+  return age;
+}
+
+function addressLine(a: DistrictProfile['letterheadAddress']): string {
+  return [a.line1, a.line2, `${a.city}, ${a.state} ${a.postalCode}`].filter(Boolean).join(', ');
+}
+
+/** Fields every document shares: letterhead, running header and footer, notices. */
+function common(ctx: DocumentContext) {
+  const { decision: d, district, locale: t } = ctx;
+  const date = (value: string) => formatDate(value, t);
+  const title = ctx.type === 'iep' ? t.iep.title : t.pwn.title;
+  const subjectTemplate = ctx.type === 'iep' ? t.iep.subject : t.pwn.subject;
+  return {
+    t,
+    locale: t.locale,
+    direction: t.direction,
+    title,
+    subject: interpolate(subjectTemplate, { date: date(d.meeting.date) }),
+    district: {
+      name: district.name,
+      office: district.office,
+      addressLine: addressLine(district.letterheadAddress),
+      phone: district.phone,
+      email: district.email,
+      website: district.website,
+    },
+    draft: ctx.draft,
+    languageNotice:
+      t.locale === ctx.decisionTextLanguage
+        ? null
+        : interpolate(t.common.decisionTextNotice, {
+            language: languageName(ctx.decisionTextLanguage, t),
+            district: district.name,
+            phone: district.phone,
+            email: district.email,
+          }),
+    signedNotice: interpolate(t.common.signedNotice, { district: district.name }),
+    header: {
+      studentName: `${d.student.firstName} ${d.student.lastName}`,
+      studentId: d.student.studentId,
+      dateOfBirth: date(d.student.dateOfBirth),
+      school: d.student.school,
+    },
+    footer: { documentId: ctx.documentId, version: d.version },
+  };
+}
+
+/** The view of the IEP document (300.320). */
+export function iepView(ctx: DocumentContext) {
+  const { decision: d, locale: t } = ctx;
+  const date = (value: string | undefined) => (value ? formatDate(value, t) : '');
+  const yesNo = (value: boolean) => (value ? t.common.yes : t.common.no);
+  const turns16 = transitionAgeDate(d);
+  const majority = majorityDate(d);
+  const transitionApplies = turns16 <= d.iep.endDate || d.iep.transition !== undefined;
+  const transferApplies = majority <= addYears(d.iep.endDate, 1) || d.iep.transferOfRights !== undefined;
+  const tr = d.iep.transition;
+  const rights = d.iep.transferOfRights;
+  const withoutMeeting = d.meeting.type === 'amendment' && d.meeting.amendmentWithoutMeeting;
+
+  return {
+    ...common(ctx),
+    meeting: {
+      typeLabel: t.iep.meetingTypes[d.meeting.type],
+      dateLabel: withoutMeeting ? t.iep.summary.agreementDate : t.iep.summary.meetingDate,
+      date: date(d.meeting.date),
+      amends: d.meeting.type === 'amendment' ? date(d.meeting.amendsMeetingDate) || null : null,
+      withoutMeeting,
+      location: d.meeting.location,
+      interpreter: d.meeting.interpreterLanguage ? languageName(d.meeting.interpreterLanguage, t) : null,
+    },
+    iep: {
+      startDate: date(d.iep.startDate),
+      endDate: date(d.iep.endDate),
+      annualReviewDue: date(annualReviewDueDate(d)),
+      reevaluationDue: date(reevaluationDueDate(d)),
+    },
+    caseManager: [d.caseManager.name, d.caseManager.phone, d.caseManager.email].filter(Boolean).join(' · '),
+    student: {
+      name: `${d.student.firstName} ${d.student.lastName}`,
+      studentId: d.student.studentId,
+      dateOfBirth: date(d.student.dateOfBirth),
+      age: ageOn(d.student.dateOfBirth, d.meeting.date),
+      grade: d.student.grade,
+      school: d.student.school,
+      primaryDisability: d.student.primaryDisability,
+      secondaryDisabilities: d.student.secondaryDisabilities.join(', ') || t.common.none,
+      englishLearner: yesNo(d.student.englishLearner),
+      homeLanguage: languageName(d.student.homeLanguage, t),
+    },
+    guardians: d.guardians.map((g) => ({
+      name: g.name,
+      relationship: g.relationship,
+      rightsHolder: yesNo(g.educationalRightsHolder),
+      language: languageName(g.preferredLanguage, t),
+    })),
+    presentLevels: (['academic', 'functional', 'impactOnGeneralCurriculum', 'strengths', 'parentConcerns'] as const)
+      .filter((key) => (d.iep.presentLevels[key] ?? '').trim() !== '')
+      .map((key) => ({ label: t.iep.presentLevels[key], text: d.iep.presentLevels[key] ?? '' })),
+    specialFactors: (
+      ['behavior', 'limitedEnglishProficiency', 'braille', 'communication', 'assistiveTechnology', 'deafOrHardOfHearing'] as const
+    ).map((key) => ({
+      label: t.iep.specialFactors[key],
+      considered: yesNo(d.iep.specialFactors[key].considered),
+      notes: d.iep.specialFactors[key].notes,
+    })),
+    goals: d.iep.goals.map((g, i) => ({
+      number: i + 1,
+      area: g.area ?? '',
+      baseline: g.baseline ?? '',
+      annualGoal: g.annualGoal ?? '',
+      criteria: g.criteria ?? '',
+      measurementMethod: g.measurementMethod ?? '',
+      progressReportSchedule: g.progressReportSchedule ?? '',
+      shortTermObjectives: g.shortTermObjectives,
+    })),
+    progressReporting: d.iep.progressReporting ?? '',
+    serviceGroups: (
+      ['special-education', 'related-service', 'supplementary-aid', 'program-modification', 'staff-support'] as const
+    ).map((category) => ({
+      label: t.iep.services.categories[category],
+      services: d.iep.services
+        .filter((s) => s.category === category)
+        .map((s) => ({
+          name: s.name,
+          provider: s.provider ?? '',
+          frequency: s.frequency ? interpolate(t.iep.services.minutesPer[s.frequency.per], { minutes: s.frequency.minutes }) : '',
+          location: s.location ?? '',
+          setting: s.setting ? t.iep.services.settings[s.setting] : null,
+          startDate: date(s.startDate),
+          endDate: date(s.endDate),
+        })),
+    })),
+    lre: {
+      percent: interpolate(t.iep.lre.percentValue, {
+        percent: new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+          d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100,
+        ),
+      }),
+      explanation: d.iep.leastRestrictiveEnvironment.nonParticipationExplanation || t.common.notApplicable,
+    },
+    assessments: {
+      participation: t.iep.assessments.participations[d.iep.assessments.participation],
+      accommodations: d.iep.assessments.accommodations,
+      alternateJustification: d.iep.assessments.alternateJustification || null,
+    },
+    esy: { eligible: yesNo(d.iep.extendedSchoolYear.eligible), justification: d.iep.extendedSchoolYear.justification },
+    transition:
+      transitionApplies && tr
+        ? {
+            turns16: turns16 >= d.meeting.date ? interpolate(t.iep.transition.turns16, { date: date(turns16) }) : null,
+            education: tr.postsecondaryGoals.education ?? '',
+            employment: tr.postsecondaryGoals.employment ?? '',
+            independentLiving: tr.postsecondaryGoals.independentLiving ?? null,
+            services: tr.transitionServices,
+            courses: tr.coursesOfStudy,
+            studentInvited: yesNo(tr.studentInvited),
+          }
+        : null,
+    transferOfRights:
+      transferApplies && rights
+        ? {
+            statement: interpolate(t.iep.transferOfRights.statement, {
+              age: rights.ageOfMajority,
+              date: date(addYears(d.student.dateOfBirth, rights.ageOfMajority)),
+              informedOn: date(rights.informedOn),
+            }),
+          }
+        : null,
+    team: d.meeting.attendees.map((a) => ({
+      name: a.name,
+      role: t.iep.team.roles[a.role],
+      attendance: a.attended ? t.iep.team.attended : a.excused ? t.iep.team.excused : t.iep.team.absent,
+    })),
+  };
+}
+
+/** The view of the prior written notice: the seven elements of 300.503(b), in order. */
+export function priorWrittenNoticeView(ctx: DocumentContext) {
+  const { decision: d, locale: t } = ctx;
+  const n = d.priorWrittenNotice;
+  return {
+    ...common(ctx),
+    recipients: d.guardians.map((g) => g.name).join(', '),
+    intro: interpolate(t.pwn.intro, { date: formatDate(d.meeting.date, t) }),
+    pwn: {
+      actionProposed: n.actionProposed ?? '',
+      explanation: n.explanation ?? '',
+      evaluationsUsed: n.evaluationsUsed,
+      proceduralSafeguardsSource: n.proceduralSafeguardsSource ?? '',
+      assistanceContacts: n.assistanceContacts.map((c) => ({
+        name: c.name,
+        details: [c.phone, c.email, c.url].filter((x): x is string => Boolean(x)),
+      })),
+      optionsConsidered: n.optionsConsidered.map((o) => ({ option: o.option, rejectedBecause: o.rejectedBecause ?? '' })),
+      otherFactors: n.otherFactors ?? '',
+    },
+  };
+}
