@@ -208,8 +208,17 @@ export function planReminders(
   return [...planned.values()].sort(bySendDate);
 }
 
+const audienceOrder: readonly Audience[] = ['case-manager', 'parent', 'student'];
+
+/** Send date, then entry kind, audience, recipient and kind: a readable, stable order. */
 function bySendDate(a: Reminder, b: Reminder): number {
-  return a.sendOn.localeCompare(b.sendOn) || a.reminderId.localeCompare(b.reminderId);
+  return (
+    a.sendOn.localeCompare(b.sendOn) ||
+    calendarEntryKinds.indexOf(a.entry) - calendarEntryKinds.indexOf(b.entry) ||
+    audienceOrder.indexOf(a.audience) - audienceOrder.indexOf(b.audience) ||
+    a.recipientId.localeCompare(b.recipientId) ||
+    a.kind.localeCompare(b.kind)
+  );
 }
 
 /** What the sweep does today with the reminders not yet sent. */

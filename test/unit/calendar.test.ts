@@ -37,7 +37,11 @@ describe('deriveCalendarEntries on the shared fixtures', () => {
   it('gives the Arabic decision the majority date and the notice date a year before', () => {
     const entries = deriveCalendarEntries(fixture('majority-ar'));
     const majority = entries.find((e) => e.entry === 'majority');
-    expect(majority).toMatchObject({ dueDate: '2027-06-15', noticeDate: '2026-06-15', ageOfMajority: 18 });
+    expect(majority).toMatchObject({
+      dueDate: '2027-06-15',
+      noticeDate: '2026-06-15',
+      ageOfMajority: 18,
+    });
     expect(entries.some((e) => e.entry === 'transition')).toBe(false);
   });
 
@@ -99,7 +103,9 @@ describe('annual review and reevaluation dates', () => {
 
   it('restarts the clock for initial, annual, reevaluation and transfer meetings', () => {
     for (const meetingType of ['initial', 'annual', 'reevaluation', 'transfer'] as const) {
-      const entries = deriveCalendarEntries(variant(base, { meetingType, meetingDate: '2027-01-10' }));
+      const entries = deriveCalendarEntries(
+        variant(base, { meetingType, meetingDate: '2027-01-10' }),
+      );
       expect(due(entries)['annual-review']).toBe('2028-01-09');
     }
   });
