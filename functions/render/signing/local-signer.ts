@@ -1,0 +1,156 @@
+/**
+ * A local signing identity: a PEM key and certificate (chain) from given paths, or a
+ * development identity generated once into a git-ignored folder and reused after.
+ */
+import {
+  createPrivateKey,
+  generateKeyPair,
+  type KeyObject,
+  randomBytes,
+  sign as rsaSign,
+  X509Certificate,
+} from 'node:crypto';
+import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Signer } from '../ports.ts';
+import { type CertificateSubject, selfSignedCertificate } from './dev-certificate.ts';
+
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+/** Where the identity comes from; the caller passes IEP_SIGNING_KEY / IEP_SIGNING_CERT. */
+export interface LocalSignerOptions {
+  /** PEM private key (PKCS#8 or PKCS#1). Given together with `certPath`. */
+  keyPath?: string;
+  /** PEM certificate, or a chain with the signer's certificate first. */
+  certPath?: string;
+  /** Folder for the generated development identity (e.g. `.local/signing`). */
+  devDir: string;
+  /** The generated certificate's start of validity; defaults to now. */
+  now?: Date;
+  /** Called with the identity file's path when this call generated the development identity. */
+  onCreate?: (path: string) => void;
+}
+
+/** A `Signer` backed by a local RSA key (node's native crypto). */
+export interface LocalSigner extends Signer {
+  /** The signer certificate's subject, as node prints it. */
+  readonly subject: string;
+  /** True for the generated development identity. */
+  readonly development: boolean;
+}
+
+/** The development identity's subject: plainly not an official signature. */
+export const DEVELOPMENT_SUBJECT: CertificateSubject = {
+  commonName: 'iep-docs DEVELOPMENT signing identity - not an official signature',
+  organization: 'iep-docs development',
+};
+
+const IDENTITY_FILE = 'dev-identity.pem';
+
+/** Loads the identity from `keyPath`/`certPath`, or the (once generated) development one. */
+export async function loadLocalSigner(options: LocalSignerOptions): Promise<LocalSigner> {
+  if (options.keyPath || options.certPath) {
+    if (!options.keyPath || !options.certPath) {
+      throw new Error(
+        'local signer: give both the key and the certificate (IEP_SIGNING_KEY, IEP_SIGNING_CERT)',
+      );
+    }
+    const [keyPem, certPem] = await Promise.all([
+      readFile(options.keyPath, 'utf8'),
+      readFile(options.certPath, 'utf8'),
+    ]);
+    return fromPem(keyPem, certPem, false);
+  }
+  const { pem, created } = await developmentIdentity(options.devDir, options.now ?? new Date());
+  if (created) options.onCreate?.(join(options.devDir, IDENTITY_FILE));
+  return fromPem(pem, pem, true);
+}
+
+function fromPem(keyPem: string, certPem: string, development: boolean): LocalSigner {
+  const key: KeyObject = createPrivateKey(keyPem);
+  const chain = (
+    certPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  ).map((block) => new X509Certificate(block));
+  const [own] = chain;
+  if (!own) throw new Error('local signer: no certificate in the PEM');
+  if (key.asymmetricKeyType !== 'rsa') throw new Error('local signer: the key is not an RSA key');
+  if (!own.checkPrivateKey(key))
+    throw new Error('local signer: the key does not match the certificate');
+  const certificates = chain.map((certificate) => new Uint8Array(certificate.raw));
+  return {
+    subject: own.subject,
+    development,
+    certificates: async () => certificates,
+    sign: async (data) => new Uint8Array(rsaSign('sha256', data, key)),
+  };
+}
+
+/** One generation per folder per process; across processes, a hard link decides. */
+const pending = new Map<string, Promise<Identity>>();
+
+interface Identity {
+  pem: string;
+  /** Whether this process generated it. */
+  created: boolean;
+}
+
+async function developmentIdentity(devDir: string, now: Date): Promise<Identity> {
+  const path = join(devDir, IDENTITY_FILE);
+  let identity = pending.get(path);
+  if (!identity) {
+    identity = readOrCreate(devDir, path, now);
+    pending.set(path, identity);
+    identity.catch(() => pending.delete(path));
+    return identity;
+  }
+  // Later calls reuse the identity and re-read the file, in case it was replaced.
+  await identity;
+  return { pem: await readFile(path, 'utf8'), created: false };
+}
+
+async function readOrCreate(devDir: string, path: string, now: Date): Promise<Identity> {
+  try {
+    return { pem: await readFile(path, 'utf8'), created: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(devDir, { recursive: true, mode: 0o700 });
+  const temporary = join(
+    devDir,
+    `.${IDENTITY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`,
+  );
+  await writeFile(temporary, await generateIdentity(now), { mode: 0o600, flag: 'wx' });
+  await chmod(temporary, 0o600);
+  try {
+    // link() fails if another process got there first: then its identity is the one.
+    await link(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') {
+      // File systems without hard links: rename (atomic), then everyone re-reads.
+      await rename(temporary, path);
+      return { pem: await readFile(path, 'utf8'), created: true };
+    }
+    await unlink(temporary);
+    return { pem: await readFile(path, 'utf8'), created: false };
+  }
+  await unlink(temporary);
+  return { pem: await readFile(path, 'utf8'), created: true };
+}
+
+/** An RSA-3072 key and a self-signed development certificate valid for two years, as PEM. */
+async function generateIdentity(now: Date): Promise<string> {
+  const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 3072 });
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 2);
+  const certificate = selfSignedCertificate(
+    DEVELOPMENT_SUBJECT,
+    publicKey,
+    privateKey,
+    now,
+    notAfter,
+  );
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return `${keyPem}${new X509Certificate(certificate).toString()}`;
+}
