@@ -7,6 +7,10 @@
  * records so the sweep can store them (one item per entry, found by `studentKey`) and
  * apply `supersede` to what it reads. Pure: no clock (`today` is passed in as a
  * calendar date of the district's time zone), no AWS.
+ *
+ * Storage (for the sweep): an entry is found by `studentKey` (to supersede) and by
+ * `entryId`; its reminders (`reminders.ts`) by `sendOn` (the by-send-date index, pending
+ * ones only). Nothing here holds a student id, a name or a birth date.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { addYears, type CalendarDate, isCalendarDate } from './dates.ts';

@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import {
   type CalendarEntry,
   type CalendarEntryKind,
+  type CalendarOptions,
   calendarEntryKinds,
   deadlineEntryKinds,
+  deriveCalendarEntries,
 } from './calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from './dates.ts';
 import type { Decision } from './decision.ts';
@@ -211,6 +213,21 @@ export function planReminders(
 const audienceOrder: readonly Audience[] = ['case-manager', 'parent', 'student'];
 
 /** Send date, then entry kind, audience, recipient and kind: a readable, stable order. */
+/** A decision's calendar: its entries and their reminders (what `iep-docs calendar` prints). */
+export interface DecisionCalendar {
+  entries: CalendarEntry[];
+  reminders: Reminder[];
+}
+
+/** The entries of a decision and their reminders, in one call (no superseding: one decision alone). */
+export function calendarFor(
+  decision: Decision,
+  options: CalendarOptions & { offsets?: ReminderOffsets } = {},
+): DecisionCalendar {
+  const entries = deriveCalendarEntries(decision, options);
+  return { entries, reminders: planReminders(decision, entries, options.offsets) };
+}
+
 function bySendDate(a: Reminder, b: Reminder): number {
   return (
     a.sendOn.localeCompare(b.sendOn) ||

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveCalendarEntries } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import {
+  calendarFor,
   DEFAULT_REMINDER_OFFSETS,
   planReminders,
   type Reminder,
@@ -236,5 +237,17 @@ describe('selectDueReminders', () => {
     expect(selectDueReminders(pending, laBefore).send).toEqual([]);
     expect(selectDueReminders(pending, utcBefore).send).toHaveLength(2);
     expect(selectDueReminders(pending, laAfter).send).toHaveLength(2);
+  });
+});
+
+describe('calendarFor', () => {
+  it('gives the entries and reminders of one decision, with the offsets given', () => {
+    const offsets = resolveReminderOffsets({ reevaluation: { caseManager: [10] } });
+    const { entries, reminders } = calendarFor(english, { offsets });
+    expect(entries).toEqual(deriveCalendarEntries(english));
+    expect(summary(reminders.filter((r) => r.entry === 'reevaluation'))).toEqual([
+      'reevaluation case-manager reminder 2027-10-04',
+      'reevaluation case-manager overdue 2027-10-15',
+    ]);
   });
 });
