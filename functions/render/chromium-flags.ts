@@ -1,0 +1,115 @@
+/**
+ * Chromium's command line for printing untrusted-by-default HTML to PDF: every flag in one place.
+ * The printer launches with `ignoreDefaultArgs: true`, so this list is the whole command line
+ * (puppeteer adds only `--remote-debugging-pipe` and a temporary `--user-data-dir`).
+ */
+
+/** Flags in `@sparticuz/chromium`'s defaults that weaken the web security model: never passed. */
+export const INSECURE_FLAGS: readonly string[] = [
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--disable-site-isolation-trials',
+];
+
+/** A proxy that cannot be reached: port 9 on 0.0.0.0 refuses every connection. */
+export const UNREACHABLE_PROXY = 'http://0.0.0.0:9';
+
+/** Features switched off on top of the ones `@sparticuz/chromium` disables. */
+const DISABLED_FEATURES = [
+  // Background downloads of translation models, optimization hints and media-router discovery
+  // (puppeteer's own defaults, which we do not inherit because we ignore its default args).
+  'Translate',
+  'OptimizationHints',
+  'MediaRouter',
+];
+
+/**
+ * Splits a `--disable-features=`/`--enable-features=` flag list out of `args`:
+ * Chromium honours only the last occurrence of a switch, so lists must be merged, not repeated.
+ */
+function takeFeatures(args: string[], switchName: string): string[] {
+  const prefix = `${switchName}=`;
+  const features: string[] = [];
+  for (let i = args.length - 1; i >= 0; i--) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith(prefix)) {
+      features.unshift(...arg.slice(prefix.length).split(',').filter(Boolean));
+      args.splice(i, 1);
+    }
+  }
+  return features;
+}
+
+/**
+ * The printer's Chromium flags: `@sparticuz/chromium`'s serverless defaults (single process, no
+ * zygote, no sandbox, software GL) minus {@link INSECURE_FLAGS}, plus flags that keep the browser
+ * off the network. Request interception on the page is the first line of defence; these flags are
+ * the second, for traffic that interception does not see (preconnects, DNS prefetch, background
+ * services, WebSocket, QUIC).
+ */
+export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[] {
+  const base = sparticuzArgs.filter(
+    (flag) =>
+      !INSECURE_FLAGS.some((insecure) => flag === insecure || flag.startsWith(`${insecure}=`)),
+  );
+  // `--headless='shell'` from @sparticuz/chromium carries literal quotes; we pass our own below.
+  const withoutHeadless = base.filter((flag) => !flag.startsWith('--headless'));
+  const disabled = takeFeatures(withoutHeadless, '--disable-features');
+  const enabled = takeFeatures(withoutHeadless, '--enable-features');
+
+  return [
+    ...withoutHeadless,
+    // The binary is chrome-headless-shell: the old headless mode, the only one it has.
+    '--headless',
+    // Running as root (as Lambda and these build machines do) Chromium refuses to start with its
+    // sandbox on; @sparticuz/chromium already passes `--no-sandbox` and `--disable-setuid-sandbox`.
+    // We keep them because of that, and compensate by never letting content reach the network or
+    // run script.
+    ...ensure(withoutHeadless, '--no-sandbox'),
+    // Tagged PDF (structure tree, /MarkInfo) and an outline from the headings.
+    '--export-tagged-pdf',
+    '--generate-pdf-document-outline',
+    // No background services: variations seed, safe browsing lists, update checks, etc.
+    '--disable-background-networking',
+    // No component updater downloads (CRLSets, CT lists, Widevine...).
+    '--disable-component-update',
+    // No account sync, first-run tasks, default apps, extensions or crash uploads.
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-default-apps',
+    '--disable-extensions',
+    '--disable-breakpad',
+    '--disable-crash-reporter',
+    '--disable-client-side-phishing-detection',
+    // No metrics uploads (records locally only, never sends).
+    '--metrics-recording-only',
+    // No QUIC (UDP): every connection would otherwise not be bound by the proxy below.
+    '--disable-quic',
+    // No DNS prefetching of hosts named in links.
+    '--dns-prefetch-disable',
+    // Every host name resolves to nothing: a fetch that slips past interception cannot find a host.
+    '--host-resolver-rules=MAP * ~NOTFOUND',
+    // Every connection goes through a proxy that refuses it, IP literals included, and...
+    `--proxy-server=${UNREACHABLE_PROXY}`,
+    // ...loopback too: Chromium bypasses proxies for localhost/127.0.0.1/[::1] unless told not to.
+    '--proxy-bypass-list=<-loopback>',
+    // WebRTC may not send UDP around the proxy (script is off, but this costs nothing).
+    '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+    // No new windows or tabs opened by content.
+    '--block-new-web-contents',
+    // Deterministic colours in the PDF.
+    '--force-color-profile=srgb',
+    // Lambda's /dev/shm is tiny: use /tmp for shared memory.
+    '--disable-dev-shm-usage',
+    `--disable-features=${unique([...disabled, ...DISABLED_FEATURES]).join(',')}`,
+    ...(enabled.length > 0 ? [`--enable-features=${unique(enabled).join(',')}`] : []),
+  ];
+}
+
+function ensure(args: readonly string[], flag: string): string[] {
+  return args.includes(flag) ? [] : [flag];
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,283 @@
+/**
+ * HTML → PDF with `@sparticuz/chromium` and `puppeteer-core`, the network locked out.
+ *
+ * One warm browser per printer and one reused page with JavaScript off; every request that is not
+ * a `data:` URL is aborted. A page that fails or hangs is closed and replaced, a browser that
+ * crashed is relaunched on the next print. Prints on one printer run one at a time.
+ */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import chromium from '@sparticuz/chromium';
+import puppeteer, {
+  type Browser,
+  type HTTPRequest,
+  type Page,
+  type PDFOptions,
+} from 'puppeteer-core';
+import { printerChromiumFlags } from './chromium-flags.ts';
+import type { PdfPrinter, PrintJob } from './ports.ts';
+
+export { INSECURE_FLAGS, printerChromiumFlags, UNREACHABLE_PROXY } from './chromium-flags.ts';
+export {
+  type EmbeddedFontFace,
+  fontFaceRules,
+  fontWarmUpHtml,
+  type HeaderFooterOptions,
+  headerFooterTemplate,
+} from './chromium-header-footer.ts';
+
+/** How long one print (load the HTML and render the PDF) may take before the page is replaced. */
+export const DEFAULT_PRINT_TIMEOUT_MS = 30_000;
+
+/** How long closing a hung page may take before the whole browser is killed instead. */
+const PAGE_CLOSE_GRACE_MS = 2_000;
+
+/** Page margins of every document: room above and below for the header and footer templates. */
+export const PAGE_MARGINS = { top: '0.9in', bottom: '0.9in', left: '0.75in', right: '0.75in' };
+
+/** Options of {@link launchPrinter}. */
+export interface LaunchPrinterOptions {
+  /** Per print; the page is discarded when exceeded. {@link DEFAULT_PRINT_TIMEOUT_MS} by default. */
+  printTimeoutMs?: number;
+  /** A Chromium binary; by default `@sparticuz/chromium`'s, unpacked to the temp dir. */
+  executablePath?: string;
+}
+
+/** A print took longer than the printer's `printTimeoutMs`. */
+export class PrintTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`print did not finish within ${timeoutMs} ms`);
+    this.name = 'PrintTimedOut';
+  }
+}
+
+/** `print` was called after `close`. */
+export class PrinterClosed extends Error {
+  constructor() {
+    super('printer is closed');
+    this.name = 'PrinterClosed';
+  }
+}
+
+/** The `page.pdf` options of every document: Letter, tagged, with outline, header and footer. */
+export function pdfOptions(job: PrintJob, timeoutMs: number): PDFOptions {
+  return {
+    format: 'Letter',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: job.headerTemplate,
+    footerTemplate: job.footerTemplate,
+    margin: PAGE_MARGINS,
+    tagged: true,
+    outline: true,
+    preferCSSPageSize: false,
+    timeout: timeoutMs,
+  };
+}
+
+/**
+ * Starts Chromium and returns a printer that keeps it warm. Call `close()` when done; a Lambda
+ * container keeps one printer for its lifetime.
+ */
+export async function launchPrinter(options: LaunchPrinterOptions = {}): Promise<ChromiumPrinter> {
+  const executablePath = options.executablePath ?? (await chromium.executablePath());
+  const printer = new ChromiumPrinter(
+    executablePath,
+    options.printTimeoutMs ?? DEFAULT_PRINT_TIMEOUT_MS,
+  );
+  await printer.warmUp();
+  return printer;
+}
+
+/** The {@link PdfPrinter} over one Chromium; made by {@link launchPrinter}. */
+export class ChromiumPrinter implements PdfPrinter {
+  #browser: Browser | undefined;
+  #page: Page | undefined;
+  #pageBroken = false;
+  #closed = false;
+  /** Tail of the print queue: each print starts when the previous one settled. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly executablePath: string,
+    private readonly printTimeoutMs: number,
+  ) {}
+
+  /** The browser's process id while it runs (for diagnostics and crash tests). */
+  get browserProcessId(): number | undefined {
+    return this.#browser?.process()?.pid;
+  }
+
+  /** Launches the browser and opens the page now instead of on the first print. */
+  async warmUp(): Promise<void> {
+    await this.#enqueue(() => this.#readyPage());
+  }
+
+  /** Prints `job.html` to PDF bytes; rejects with {@link PrintTimedOut} when it hangs. */
+  print(job: PrintJob): Promise<Uint8Array> {
+    return this.#enqueue(() => this.#printNow(job));
+  }
+
+  /** Closes the browser; later prints reject with {@link PrinterClosed}. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#queue;
+    await this.#closeBrowser();
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new PrinterClosed();
+      return task();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #printNow(job: PrintJob): Promise<Uint8Array> {
+    const page = await this.#readyPage();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PrintTimedOut(this.printTimeoutMs)), this.printTimeoutMs);
+    });
+    const rendering = this.#render(page, job);
+    try {
+      return await Promise.race([rendering, timedOut]);
+    } catch (error) {
+      rendering.catch(() => undefined);
+      await this.#discardPage(page);
+      if (error instanceof PrintTimedOut) throw error;
+      throw new Error('print document', { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #render(page: Page, job: PrintJob): Promise<Uint8Array> {
+    await page.setContent(job.html, { waitUntil: 'load', timeout: this.printTimeoutMs });
+    const pdf = await page.pdf(pdfOptions(job, this.printTimeoutMs));
+    if (this.#pageBroken) throw new Error('page crashed while printing');
+    return pdf;
+  }
+
+  async #readyPage(): Promise<Page> {
+    if (!this.#browser?.connected) {
+      await this.#closeBrowser();
+      this.#browser = await this.#launchBrowser();
+    }
+    if (this.#page === undefined || this.#page.isClosed() || this.#pageBroken) {
+      if (this.#page !== undefined) await this.#discardPage(this.#page);
+      this.#page = await lockedDownPage(this.#browser, () => {
+        this.#pageBroken = true;
+      });
+      this.#pageBroken = false;
+    }
+    return this.#page;
+  }
+
+  #launchBrowser(): Promise<Browser> {
+    return puppeteer.launch({
+      executablePath: this.executablePath,
+      // `printerChromiumFlags` is the whole command line; puppeteer's defaults are not wanted.
+      ignoreDefaultArgs: true,
+      args: [...printerChromiumFlags(chromium.args), 'about:blank'],
+      headless: 'shell',
+      // A pipe, not a TCP debugging port that other local processes could connect to.
+      pipe: true,
+      env: chromiumEnvironment(),
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      protocolTimeout: this.printTimeoutMs + PAGE_CLOSE_GRACE_MS,
+    });
+  }
+
+  /** Closes a page that failed or hung; kills the browser when even that does not finish. */
+  async #discardPage(page: Page): Promise<void> {
+    if (this.#page === page) this.#page = undefined;
+    this.#pageBroken = false;
+    const closed = await settlesWithin(page.close(), PAGE_CLOSE_GRACE_MS);
+    if (!closed) this.#killBrowser();
+  }
+
+  #killBrowser(): void {
+    this.#browser?.process()?.kill('SIGKILL');
+    this.#browser = undefined;
+    this.#page = undefined;
+  }
+
+  async #closeBrowser(): Promise<void> {
+    const browser = this.#browser;
+    this.#browser = undefined;
+    this.#page = undefined;
+    if (browser === undefined) return;
+    const closed = browser.connected && (await settlesWithin(browser.close(), PAGE_CLOSE_GRACE_MS));
+    if (!closed) browser.process()?.kill('SIGKILL');
+  }
+}
+
+/**
+ * A new page that cannot reach anything: JavaScript off, service workers bypassed, network
+ * emulated offline, and every request except `data:` URLs aborted before it leaves.
+ */
+async function lockedDownPage(browser: Browser, onCrash: () => void): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('error', onCrash);
+  await page.setJavaScriptEnabled(false);
+  await page.setBypassServiceWorker(true);
+  await page.setOfflineMode(true);
+  await page.setRequestInterception(true);
+  page.on('request', allowOnlyInlinedAssets);
+  return page;
+}
+
+function allowOnlyInlinedAssets(request: HTTPRequest): void {
+  if (request.isInterceptResolutionHandled()) return;
+  if (isInlinedAsset(request.url())) {
+    void request.continue();
+  } else if (request.isNavigationRequest()) {
+    // "204 No Content" cancels a navigation and keeps the current document, where an abort would
+    // replace it with an error page (a meta refresh would otherwise unload what we print).
+    void request.respond({ status: 204 });
+  } else {
+    void request.abort('blockedbyclient');
+  }
+}
+
+/** Only `data:` URLs, and the blank page Chromium starts from, may load. */
+export function isInlinedAsset(url: string): boolean {
+  const scheme = url.slice(0, url.indexOf(':') + 1).toLowerCase();
+  return scheme === 'data:' || url === 'about:blank';
+}
+
+/**
+ * Chromium's environment: fontconfig reads `@sparticuz/chromium`'s own fonts.conf (its bundled
+ * Open Sans plus /var/task/fonts, /opt/fonts) instead of the machine's, so fallback text looks the
+ * same on a build machine as in Lambda, where there are no system fonts.
+ */
+export function chromiumEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  fontsDir = join(tmpdir(), 'fonts'),
+): NodeJS.ProcessEnv {
+  if (env.FONTCONFIG_PATH !== undefined || !existsSync(join(fontsDir, 'fonts.conf'))) return env;
+  return { ...env, FONTCONFIG_PATH: fontsDir };
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      expired,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
