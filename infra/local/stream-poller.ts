@@ -1,0 +1,565 @@
+/**
+ * Plays an AWS Lambda event source mapping on a table's DynamoDB stream, on one machine:
+ * reads every shard of DynamoDB Local's stream (parents before children), drops records that
+ * match no filter, invokes the handler with batches shaped like Lambda's DynamoDBStreamEvent,
+ * honours partial batch responses (ReportBatchItemFailures), bisects failing batches, gives up
+ * on a record after maxRetryAttempts (on-failure destination) and checkpoints per shard in a
+ * JSON file, so a restart resumes where it stopped (at-least-once: the last uncheckpointed
+ * batch may be delivered again, as on AWS).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type AttributeValue as SdkAttributeValue,
+  type _Record as SdkRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type {
+  AttributeValue,
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
+import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
+
+/** A stream handler, as Lambda would call it (the context is a local stand-in). */
+export type StreamHandler = (
+  event: DynamoDBStreamEvent,
+  context: Context,
+) => Promise<DynamoDBBatchResponse | undefined | void> | DynamoDBBatchResponse | undefined | void;
+
+/** Why a record was given up (what AWS puts in its on-failure destination). */
+export interface StreamRecordFailure {
+  readonly condition: 'RetryAttemptsExhausted';
+  /** Invocations of the record that failed (1 + maxRetryAttempts). */
+  readonly attempts: number;
+  /** Last handler error message, or why the response counted as a failure. */
+  readonly lastError: string;
+}
+
+/** Options of {@link StreamPoller}; defaults follow our CDK event source mapping. */
+export interface StreamPollerOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly dynamodbStreams: DynamoDBStreamsClient;
+  /** Physical name of the table whose stream is read. */
+  readonly tableName: string;
+  readonly handler: StreamHandler;
+  /** Filter patterns (OR-ed, like FilterCriteria.Filters); none delivers every record. */
+  readonly filters?: readonly FilterPattern[];
+  /** Most records per invocation (default 10). */
+  readonly batchSize?: number;
+  /** Retries of a failing record before it goes to onFailure (default 3; -1: forever). */
+  readonly maxRetryAttempts?: number;
+  /** Split a batch in two when the handler throws, before counting retries (default true). */
+  readonly bisectBatchOnFunctionError?: boolean;
+  /** Honour `batchItemFailures` in the handler's response (default true). */
+  readonly reportBatchItemFailures?: boolean;
+  /** On-failure destination: receives each record given up. Throwing stops the checkpoint. */
+  readonly onFailure?: (
+    record: DynamoDBRecord,
+    failure: StreamRecordFailure,
+  ) => void | Promise<void>;
+  /** JSON file keeping the per-shard checkpoints; in memory only when absent. */
+  readonly checkpointFile?: string;
+  /** Pause between polls of start() (default 250 ms). */
+  readonly pollIntervalMs?: number;
+  /** First pause before a retry, doubled per attempt up to 5 s (default 100 ms; 0 in tests). */
+  readonly retryDelayMs?: number;
+  /** Errors of continuous polling (emulator gone, table missing); default: one line on stderr. */
+  readonly onPollError?: (error: unknown) => void;
+  /** Function name shown in the handler's context (default `<tableName>-stream-handler`). */
+  readonly functionName?: string;
+}
+
+interface ShardCheckpoint {
+  /** Last sequence number fully processed. */
+  sequenceNumber?: string;
+  /** The shard is closed and every record of it was processed. */
+  finished?: boolean;
+}
+
+interface CheckpointFile {
+  version: 1;
+  /** streamArn → shardId → checkpoint. */
+  streams: Record<string, Record<string, ShardCheckpoint>>;
+}
+
+type Invocation =
+  | { readonly kind: 'success' }
+  | { readonly kind: 'partial'; readonly failedIndex: number }
+  | { readonly kind: 'error'; readonly message: string };
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Polls one table's stream and invokes a handler like a Lambda event source mapping. */
+export class StreamPoller {
+  readonly #options: StreamPollerOptions;
+  readonly #batchSize: number;
+  readonly #maxRetryAttempts: number;
+  readonly #filters: readonly FilterPattern[];
+  readonly #checkpoints: CheckpointFile;
+  /** Open iterators per shard of the current stream, so a poll continues where the last ended. */
+  readonly #iterators = new Map<string, string>();
+  #iteratorStream: string | undefined;
+  /** Serializes polls: drain() and the start() loop never read a shard at the same time. */
+  #exclusive: Promise<unknown> = Promise.resolve();
+  #loop: Promise<void> | undefined;
+  #running = false;
+  #wake: (() => void) | undefined;
+
+  constructor(options: StreamPollerOptions) {
+    this.#options = options;
+    this.#batchSize = options.batchSize ?? 10;
+    this.#maxRetryAttempts = options.maxRetryAttempts ?? 3;
+    this.#filters = options.filters ?? [];
+    if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 10_000) {
+      throw new Error(`batchSize must be 1-10000, got ${this.#batchSize}`);
+    }
+    for (const filter of this.#filters) validateFilterPattern(filter);
+    this.#checkpoints = loadCheckpoints(options.checkpointFile);
+  }
+
+  /**
+   * Processes every record currently in the stream (delivered, filtered out or given up), then
+   * resolves. Rejects when the stream cannot be read or onFailure throws.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const read = await this.#serialized(() => this.#pollOnce());
+      if (read === 0) return;
+    }
+  }
+
+  /** Starts polling continuously (every pollIntervalMs) until stop(). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        try {
+          await this.#serialized(() => this.#pollOnce());
+        } catch (error) {
+          (this.#options.onPollError ?? reportPollError)(error);
+        }
+        if (!this.#running) break;
+        await new Promise<void>((done) => {
+          const timer = setTimeout(done, this.#options.pollIntervalMs ?? 250);
+          this.#wake = () => {
+            clearTimeout(timer);
+            done();
+          };
+        });
+      }
+    })();
+  }
+
+  /** Stops polling; resolves once the batch in progress (if any) is finished. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  #serialized<T>(action: () => Promise<T>): Promise<T> {
+    const result = this.#exclusive.then(action);
+    this.#exclusive = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Reads every shard to its current end; returns how many records were read. */
+  async #pollOnce(): Promise<number> {
+    const streamArn = await this.#latestStreamArn();
+    if (this.#iteratorStream !== streamArn) {
+      this.#iterators.clear();
+      this.#iteratorStream = streamArn;
+    }
+    const shards = await this.#listShards(streamArn);
+    const known = new Set(shards.map((shard) => shard.ShardId));
+    let read = 0;
+    for (const shard of parentsFirst(shards)) {
+      const shardId = shard.ShardId as string;
+      const parent = shard.ParentShardId;
+      // A child waits until its parent is read to the end (order per key, as on AWS).
+      if (parent && known.has(parent) && !this.#checkpoint(streamArn, parent).finished) continue;
+      read += await this.#readShard(streamArn, shardId);
+    }
+    return read;
+  }
+
+  async #latestStreamArn(): Promise<string> {
+    const { tableName } = this.#options;
+    const { Table } = await this.#options.dynamodb.send(
+      new DescribeTableCommand({ TableName: tableName }),
+    );
+    if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
+    return Table.LatestStreamArn;
+  }
+
+  async #listShards(streamArn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.#options.dynamodbStreams.send(
+        new DescribeStreamCommand({
+          StreamArn: streamArn,
+          ExclusiveStartShardId: exclusiveStartShardId,
+        }),
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    return shards;
+  }
+
+  async #readShard(streamArn: string, shardId: string): Promise<number> {
+    if (this.#checkpoint(streamArn, shardId).finished) return 0;
+    let read = 0;
+    try {
+      let iterator = this.#iterators.get(shardId) ?? (await this.#newIterator(streamArn, shardId));
+      for (;;) {
+        let page: { Records?: SdkRecord[]; NextShardIterator?: string };
+        try {
+          page = await this.#options.dynamodbStreams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+          );
+        } catch (error) {
+          if (errorName(error) !== 'ExpiredIteratorException') throw error;
+          iterator = await this.#newIterator(streamArn, shardId);
+          continue;
+        }
+        const records = page.Records ?? [];
+        read += records.length;
+        await this.#process(streamArn, shardId, records);
+        if (!page.NextShardIterator) {
+          // Closed and read to the end: children may start.
+          this.#iterators.delete(shardId);
+          this.#saveCheckpoint(streamArn, shardId, { finished: true });
+          return read;
+        }
+        iterator = page.NextShardIterator;
+        if (records.length === 0) {
+          this.#iterators.set(shardId, iterator);
+          return read;
+        }
+      }
+    } catch (error) {
+      // The iterator may be past unprocessed records: resume from the checkpoint next time.
+      this.#iterators.delete(shardId);
+      throw error;
+    }
+  }
+
+  async #newIterator(streamArn: string, shardId: string): Promise<string> {
+    const { sequenceNumber } = this.#checkpoint(streamArn, shardId);
+    const get = async (afterSequenceNumber: string | undefined) => {
+      const { ShardIterator } = await this.#options.dynamodbStreams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(afterSequenceNumber
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: afterSequenceNumber }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      if (!ShardIterator) throw new Error(`no iterator for shard ${shardId}`);
+      return ShardIterator;
+    };
+    try {
+      return await get(sequenceNumber);
+    } catch (error) {
+      // The checkpoint is older than the stream's 24 h retention: continue with what is left.
+      if (errorName(error) !== 'TrimmedDataAccessException' || !sequenceNumber) throw error;
+      return get(undefined);
+    }
+  }
+
+  /** Delivers one page of records in batches, checkpointing as they complete. */
+  async #process(streamArn: string, shardId: string, records: SdkRecord[]): Promise<void> {
+    const checkpoint = (sequenceNumber: string) =>
+      this.#saveCheckpoint(streamArn, shardId, { sequenceNumber });
+    const region = this.#options.dynamodb.config.region;
+    const awsRegion = typeof region === 'string' ? region : await region();
+    const all = records.map((record) => toLambdaRecord(record, streamArn, awsRegion));
+    let next = 0;
+    while (next < all.length) {
+      const batch: DynamoDBRecord[] = [];
+      let covered = '';
+      while (next < all.length && batch.length < this.#batchSize) {
+        const record = all[next++] as DynamoDBRecord;
+        covered = sequenceNumberOf(record);
+        if (matchesAnyFilter(this.#filters, record)) batch.push(record);
+      }
+      if (batch.length > 0) await this.#deliver(batch, checkpoint);
+      // Records dropped by the filters count as processed, like on AWS.
+      checkpoint(covered);
+    }
+  }
+
+  /**
+   * Invokes the handler until every record of the batch succeeded or was given up:
+   * a partial failure checkpoints before the first failed record and retries from it; a thrown
+   * error bisects the batch (when enabled) and counts a retry once a batch cannot be split.
+   */
+  async #deliver(batch: DynamoDBRecord[], checkpoint: (sequenceNumber: string) => void) {
+    const failedAttempts = new Map<string, number>();
+    const failOnce = (record: DynamoDBRecord) => {
+      const attempts = (failedAttempts.get(sequenceNumberOf(record)) ?? 0) + 1;
+      failedAttempts.set(sequenceNumberOf(record), attempts);
+      return attempts;
+    };
+    const exhausted = (attempts: number) =>
+      this.#maxRetryAttempts >= 0 && attempts > this.#maxRetryAttempts;
+    const pending: DynamoDBRecord[][] = [batch];
+    while (pending.length > 0) {
+      const current = pending[0] as DynamoDBRecord[];
+      const outcome = await this.#invoke(current);
+      if (outcome.kind === 'success') {
+        pending.shift();
+        checkpoint(sequenceNumberOf(current.at(-1) as DynamoDBRecord));
+        continue;
+      }
+      if (outcome.kind === 'partial') {
+        const done = current.slice(0, outcome.failedIndex);
+        if (done.length > 0) checkpoint(sequenceNumberOf(done.at(-1) as DynamoDBRecord));
+        const rest = current.slice(outcome.failedIndex);
+        const failed = rest[0] as DynamoDBRecord;
+        const attempts = failOnce(failed);
+        if (exhausted(attempts)) {
+          await this.#giveUp([failed], attempts, 'reported in batchItemFailures');
+          checkpoint(sequenceNumberOf(failed));
+          rest.shift();
+        } else {
+          await this.#backOff(attempts);
+        }
+        if (rest.length > 0) pending[0] = rest;
+        else pending.shift();
+        continue;
+      }
+      if (current.length > 1 && (this.#options.bisectBatchOnFunctionError ?? true)) {
+        const half = Math.ceil(current.length / 2);
+        pending.splice(0, 1, current.slice(0, half), current.slice(half));
+        continue;
+      }
+      const attempts = failOnce(current[0] as DynamoDBRecord);
+      if (exhausted(attempts)) {
+        await this.#giveUp(current, attempts, outcome.message);
+        checkpoint(sequenceNumberOf(current.at(-1) as DynamoDBRecord));
+        pending.shift();
+      } else {
+        await this.#backOff(attempts);
+      }
+    }
+  }
+
+  async #invoke(records: DynamoDBRecord[]): Promise<Invocation> {
+    // A fresh copy per invocation: a handler that mutates its event cannot change a retry.
+    const event: DynamoDBStreamEvent = { Records: structuredClone(records) };
+    let response: unknown;
+    try {
+      response = await this.#options.handler(event, this.#context());
+    } catch (error) {
+      return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+    if (!(this.#options.reportBatchItemFailures ?? true)) return { kind: 'success' };
+    return readBatchResponse(response, records);
+  }
+
+  async #giveUp(records: DynamoDBRecord[], attempts: number, lastError: string) {
+    for (const record of records) {
+      await this.#options.onFailure?.(record, {
+        condition: 'RetryAttemptsExhausted',
+        attempts,
+        lastError,
+      });
+    }
+  }
+
+  async #backOff(attempts: number) {
+    const first = this.#options.retryDelayMs ?? 100;
+    if (first > 0) await sleep(Math.min(first * 2 ** (attempts - 1), 5000));
+  }
+
+  #context(): Context {
+    const functionName = this.#options.functionName ?? `${this.#options.tableName}-stream-handler`;
+    const deadline = Date.now() + 900_000;
+    return {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+      memoryLimitInMB: '1024',
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+  }
+
+  #checkpoint(streamArn: string, shardId: string): ShardCheckpoint {
+    return this.#checkpoints.streams[streamArn]?.[shardId] ?? {};
+  }
+
+  #saveCheckpoint(streamArn: string, shardId: string, update: ShardCheckpoint): void {
+    const shards = this.#checkpoints.streams[streamArn] ?? {};
+    this.#checkpoints.streams[streamArn] = shards;
+    const current = shards[shardId] ?? {};
+    const sequenceNumber =
+      update.sequenceNumber &&
+      (!current.sequenceNumber || BigInt(update.sequenceNumber) > BigInt(current.sequenceNumber))
+        ? update.sequenceNumber
+        : current.sequenceNumber;
+    const next = { ...current, ...update, sequenceNumber };
+    if (next.sequenceNumber === current.sequenceNumber && next.finished === current.finished) {
+      return;
+    }
+    shards[shardId] = next;
+    saveCheckpoints(this.#options.checkpointFile, this.#checkpoints);
+  }
+}
+
+/**
+ * Lambda's reading of a batch response: no response, no list or an empty list is success;
+ * an empty, missing or unknown itemIdentifier makes the whole batch a failure.
+ */
+function readBatchResponse(response: unknown, records: DynamoDBRecord[]): Invocation {
+  if (typeof response !== 'object' || response === null) return { kind: 'success' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures)) return invalidResponse('batchItemFailures is not a list');
+  if (failures.length === 0) return { kind: 'success' };
+  let failedIndex = records.length;
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    const index =
+      typeof id === 'string' && id !== ''
+        ? records.findIndex((record) => sequenceNumberOf(record) === id)
+        : -1;
+    if (index < 0) return invalidResponse(`unknown itemIdentifier ${JSON.stringify(id)}`);
+    failedIndex = Math.min(failedIndex, index);
+  }
+  return { kind: 'partial', failedIndex };
+}
+
+function invalidResponse(why: string): Invocation {
+  return { kind: 'error', message: `invalid batch response: ${why}` };
+}
+
+function sequenceNumberOf(record: DynamoDBRecord): string {
+  return record.dynamodb?.SequenceNumber ?? '';
+}
+
+/** Orders shards so that a parent comes before its children. */
+function parentsFirst(shards: Shard[]): Shard[] {
+  const byId = new Map(shards.map((shard) => [shard.ShardId, shard]));
+  const ordered: Shard[] = [];
+  const seen = new Set<string | undefined>();
+  const visit = (shard: Shard) => {
+    if (seen.has(shard.ShardId)) return;
+    seen.add(shard.ShardId);
+    const parent = shard.ParentShardId ? byId.get(shard.ParentShardId) : undefined;
+    if (parent) visit(parent);
+    ordered.push(shard);
+  };
+  for (const shard of shards) visit(shard);
+  return ordered;
+}
+
+/** Converts the SDK's record to the JSON shape Lambda delivers (epoch seconds, base64). */
+export function toLambdaRecord(
+  record: SdkRecord,
+  streamArn: string,
+  awsRegion: string,
+): DynamoDBRecord {
+  const stream = record.dynamodb ?? {};
+  const image = (attributes: Record<string, SdkAttributeValue> | undefined) =>
+    attributes
+      ? Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [name, toLambdaAttribute(value)]),
+        )
+      : undefined;
+  const dynamodb = {
+    ApproximateCreationDateTime: stream.ApproximateCreationDateTime
+      ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)
+      : undefined,
+    Keys: image(stream.Keys),
+    NewImage: image(stream.NewImage),
+    OldImage: image(stream.OldImage),
+    SequenceNumber: stream.SequenceNumber,
+    SizeBytes: stream.SizeBytes,
+    StreamViewType: stream.StreamViewType,
+  };
+  return JSON.parse(
+    JSON.stringify({
+      eventID: record.eventID,
+      eventName: record.eventName,
+      eventVersion: record.eventVersion,
+      eventSource: record.eventSource ?? 'aws:dynamodb',
+      awsRegion,
+      dynamodb,
+      eventSourceARN: streamArn,
+      userIdentity: record.userIdentity,
+    }),
+  ) as DynamoDBRecord;
+}
+
+function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  if (value.B !== undefined) return { B: base64(value.B) };
+  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
+  if (value.M !== undefined) {
+    return {
+      M: Object.fromEntries(
+        Object.entries(value.M).map(([name, item]) => [name, toLambdaAttribute(item)]),
+      ),
+    };
+  }
+  // S, N, BOOL, NULL, SS, NS are JSON already.
+  const { $unknown: _unknown, ...plain } = value as SdkAttributeValue & { $unknown?: unknown };
+  return plain as AttributeValue;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function reportPollError(error: unknown): void {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`stream poller: ${message}`);
+}
+
+function loadCheckpoints(file: string | undefined): CheckpointFile {
+  if (!file) return { version: 1, streams: {} };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, streams: {} };
+    throw error;
+  }
+  const parsed = JSON.parse(text) as Partial<CheckpointFile>;
+  if (parsed.version !== 1 || typeof parsed.streams !== 'object' || parsed.streams === null) {
+    throw new Error(`unreadable stream checkpoints in ${file}`);
+  }
+  return parsed as CheckpointFile;
+}
+
+/** Writes to a temporary file then renames it, so a crash never leaves half a checkpoint. */
+function saveCheckpoints(file: string | undefined, checkpoints: CheckpointFile): void {
+  if (!file) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(checkpoints, null, 2)}\n`);
+  renameSync(temporary, file);
+}
