@@ -74,7 +74,7 @@ async function validate(files: string[], io: CliIo, ctx: CliContext): Promise<nu
   let bad = false;
   for (const r of results) {
     if (r.kind === 'io-error') io.stderr(`${r.file}: ${r.message}`);
-    else if (r.problems.length > 0) {
+    else if (r.kind === 'invalid' || r.problems.length > 0) {
       bad = true;
       reportProblems(io, r.file, r.problems);
     } else {

@@ -1,0 +1,96 @@
+/**
+ * The outcomes table: one item per decision version. The final outcome is written once
+ * (attribute_not_exists(outcome)); failed attempts are counted on the same item before it.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import type { DecisionOutcome, OutcomeStore } from '../pipeline/ports.ts';
+
+export class DynamoOutcomeStore implements OutcomeStore {
+  constructor(
+    private readonly db: DynamoDBDocument,
+    private readonly tableName: string,
+  ) {}
+
+  async get(decisionId: string, version: number): Promise<DecisionOutcome | undefined> {
+    const { Item } = await this.db.get({ TableName: this.tableName, Key: { decisionId, version }, ConsistentRead: true });
+    return Item?.outcome ? toOutcome(Item) : undefined;
+  }
+
+  async recordOnce(outcome: DecisionOutcome): Promise<boolean> {
+    const { decisionId, version, ...rest } = outcome;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(rest).map(([key, value], i) => {
+      names[`#a${i}`] = key;
+      values[`:v${i}`] = value;
+      return `#a${i} = :v${i}`;
+    });
+    try {
+      await this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, version },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(#outcome)',
+        ExpressionAttributeNames: { ...names, '#outcome': 'outcome' },
+        ExpressionAttributeValues: values,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async recordAttemptFailure(decisionId: string, version: number, reason: string): Promise<void> {
+    try {
+      await this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, version },
+        UpdateExpression: 'SET lastFailure = :reason ADD failedAttempts :one',
+        ConditionExpression: 'attribute_not_exists(#outcome)',
+        ExpressionAttributeNames: { '#outcome': 'outcome' },
+        ExpressionAttributeValues: { ':reason': reason, ':one': 1 },
+      });
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async lastFailure(decisionId: string, version: number): Promise<string | undefined> {
+    const { Item } = await this.db.get({ TableName: this.tableName, Key: { decisionId, version }, ConsistentRead: true });
+    return typeof Item?.lastFailure === 'string' ? Item.lastFailure : undefined;
+  }
+
+  async markWithdrawn(decisionId: string, version: number, at: string): Promise<void> {
+    await this.db.update({
+      TableName: this.tableName,
+      Key: { decisionId, version },
+      UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at)',
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
+  async listVersions(decisionId: string): Promise<DecisionOutcome[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.query({
+        TableName: this.tableName,
+        KeyConditionExpression: 'decisionId = :id',
+        ExpressionAttributeValues: { ':id': decisionId },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      });
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items.filter((i) => i.outcome).map(toOutcome);
+  }
+}
+
+function toOutcome(item: Record<string, unknown>): DecisionOutcome {
+  const { lastFailure: _lastFailure, failedAttempts: _failedAttempts, ...outcome } = item;
+  return outcome as unknown as DecisionOutcome;
+}

@@ -1,0 +1,104 @@
+/**
+ * Lambda entry point: the decisions table's stream → the render-documents use case.
+ * Records are processed in order, one at a time (one warm Chromium per container); a
+ * record that fails for an infrastructure reason is reported as a batch item failure, so
+ * the event source mapping retries from it without re-running the records before it.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
+import type { Log, OutcomeStore } from '../pipeline/ports.ts';
+
+export interface RenderDocumentsDeps {
+  service: RenderDecision;
+  outcomes: OutcomeStore;
+  log: Log;
+}
+
+/** The decision item of a stream record (its key even when the item does not validate). */
+export function decisionItemOf(record: DynamoDBRecord): DecisionItem | undefined {
+  const image = record.dynamodb?.NewImage;
+  const keys = record.dynamodb?.Keys;
+  if (!image || !keys) return undefined;
+  const key = unmarshall(keys as Record<string, AttributeValue>);
+  return {
+    decisionId: String(key.decisionId),
+    version: Number(key.version),
+    item: unmarshall(image as Record<string, AttributeValue>),
+  };
+}
+
+/** Builds the handler around its dependencies (built once per container). */
+export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const processRecord = async (record: DynamoDBRecord) => {
+    const ref = decisionItemOf(record);
+    if (!ref) {
+      // A district removed an item: our outcomes and documents stay on record.
+      deps.log.info('stream record without a new image ignored', { eventName: record.eventName });
+      return;
+    }
+    try {
+      return await deps.service.process(ref);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.log.error('decision failed, will be retried', { decisionId: ref.decisionId, version: ref.version, reason });
+      await deps.outcomes.recordAttemptFailure(ref.decisionId, ref.version, reason).catch(() => undefined);
+      throw error;
+    }
+  };
+  return (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+/** Builds the AWS dependencies once per container, from validated configuration. */
+async function fromEnvironment(): Promise<(event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse>> {
+  const { Logger } = await import('@aws-lambda-powertools/logger');
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { DocumentEngine } = await import('../render/engine.ts');
+  const { ENV, requireEnv, tableNames } = await import('./config.ts');
+  const { powertoolsLog, renderDecisionService } = await import('./wiring.ts');
+
+  const config = requireEnv({
+    region: 'AWS_REGION',
+    bucket: ENV.documentsBucket,
+    signingKeyId: ENV.signingKeyId,
+    certificateParameter: ENV.signingCertificateParameter,
+    districtProfilesDir: ENV.districtProfilesDir,
+  });
+  const tables = tableNames(['outcomes', 'documents']);
+  const log = powertoolsLog(new Logger());
+  const clients = createAwsClients({ region: config.region });
+  const signer = new KmsSigner({
+    kms: new KMSClient({ region: config.region }),
+    keyId: config.signingKeyId,
+    certificateChain: ssmCertificateChain(new SSMClient({ region: config.region }), config.certificateParameter),
+  });
+  const districts = loadDistrictDirectory(config.districtProfilesDir);
+  const printer = await launchPrinter();
+  const engine = new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
+  const { service, outcomes } = await renderDecisionService({ clients, tables, bucket: config.bucket, renderer: engine, signer, log, clock: () => new Date() });
+  return makeRenderDocumentsHandler({ service, outcomes, log });
+}
+
+let ready: ReturnType<typeof fromEnvironment> | undefined;
+
+/** The Lambda handler (dependencies built on the first event, then reused). */
+export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+  ready ??= fromEnvironment().catch((error) => {
+    ready = undefined;
+    throw error;
+  });
+  return (await ready)(event, context);
+}

@@ -1,0 +1,113 @@
+/**
+ * The pipeline's interfaces: what the use cases need from storage and from each other.
+ * Adapters implement them against DynamoDB and S3; tests use the emulators.
+ */
+import type { DocumentType } from '../core/documents.ts';
+import type { Problem } from '../core/problems.ts';
+
+/** How a decision version ended. */
+export type OutcomeKind = 'documents-ready' | 'rejected' | 'skipped' | 'dead-lettered';
+
+/** The pipeline's verdict on one decision version (its own table: a district's write cannot erase it). */
+export interface DecisionOutcome {
+  decisionId: string;
+  version: number;
+  /** Absent when the record could not be read far enough to know it. */
+  districtId?: string;
+  outcome: OutcomeKind;
+  /** Why it was skipped or dead-lettered. */
+  reason?: string;
+  /** Every failed rule, for `rejected`. */
+  problems?: Problem[];
+  documentIds?: string[];
+  /** Recipients' languages with no locale yet: English documents were produced instead. */
+  translationNeeded?: string[];
+  processedAt: string;
+  /** Set when the district withdrew the version after it was processed. */
+  withdrawnAt?: string;
+}
+
+/** The outcomes table. */
+export interface OutcomeStore {
+  get(decisionId: string, version: number): Promise<DecisionOutcome | undefined>;
+  /** Records the outcome unless the version already has one; false when it had. */
+  recordOnce(outcome: DecisionOutcome): Promise<boolean>;
+  /** Counts a failed attempt and keeps its reason (for the dead-letter record); never overwrites an outcome. */
+  recordAttemptFailure(decisionId: string, version: number, reason: string): Promise<void>;
+  /** The reason of the last failed attempt, if any. */
+  lastFailure(decisionId: string, version: number): Promise<string | undefined>;
+  markWithdrawn(decisionId: string, version: number, at: string): Promise<void>;
+  /** Every version's outcome, newest version first. */
+  listVersions(decisionId: string): Promise<DecisionOutcome[]>;
+}
+
+/** One stored PDF. */
+export interface DocumentRecord {
+  documentId: string;
+  districtId: string;
+  decisionId: string;
+  version: number;
+  type: DocumentType;
+  language: string;
+  rendition: number;
+  s3Key: string;
+  /** The S3 version id, where the bucket is versioned. */
+  s3VersionId?: string;
+  sha256: string;
+  /** SHA-256 of the HTML printed, to tell whether a re-render changed anything. */
+  htmlSha256: string;
+  bytes: number;
+  pages: number;
+  signed: boolean;
+  /** The signing certificate's subject. */
+  signer: string;
+  createdAt: string;
+}
+
+/** The document records table. */
+export interface DocumentRecords {
+  get(documentId: string): Promise<DocumentRecord | undefined>;
+  /** Writes the record unless one exists for the id; false when it existed. */
+  putOnce(record: DocumentRecord): Promise<boolean>;
+  listForDecision(decisionId: string): Promise<DocumentRecord[]>;
+}
+
+/** The documents bucket. */
+export interface DocumentStore {
+  putOnce(
+    key: string,
+    bytes: Uint8Array,
+    options: { contentType: string; sha256Hex: string; metadata?: Record<string, string> },
+  ): Promise<{ created: boolean; versionId?: string }>;
+  get(key: string): Promise<Uint8Array>;
+}
+
+/** A structured logger (Powertools' Logger fits). Never given personal data. */
+export interface Log {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/**
+ * A request to deliver documents to a decision's recipients. Carries ids only: the
+ * deliver handler reads recipients from the decision and documents from their records.
+ */
+export interface DeliveryJob {
+  /** Deterministic (the same request always has the same id), so a repeated enqueue is harmless. */
+  jobId: string;
+  kind: 'decision-documents' | 'reminder-notice';
+  districtId: string;
+  decisionId: string;
+  version: number;
+  /** The document set offered (every language); each recipient gets theirs and English. */
+  documentIds: string[];
+  /** Only these recipients (guardianId or 'student'); absent: every recipient of the decision. */
+  recipientIds?: string[];
+}
+
+/** The delivery queue (SQS in AWS; a durable table-backed queue on one machine). */
+export interface DeliveryQueue {
+  enqueue(job: DeliveryJob): Promise<void>;
+}

@@ -1,0 +1,213 @@
+/**
+ * The render-documents use case: one decision version, as a district wrote it, becomes
+ * stored, recorded, signed documents, or a recorded rejection, exactly once.
+ *
+ * Exactly once, however often a record is delivered: the outcome is written last, with a
+ * conditional put, and acts as the commit marker. Before it, every step is idempotent on
+ * its own: a PDF goes to S3 under a key derived from the document id (a conditional put on
+ * AWS), and its record is written with attribute_not_exists(documentId), so a retry after a
+ * crash finds what was done and completes the rest, never making a second document.
+ */
+import { createHash } from 'node:crypto';
+import type { Decision } from '../core/decision.ts';
+import { documentS3Key } from '../core/documents.ts';
+import { checkDecision } from '../core/validate.ts';
+import type { EngineResult, RenderedDocument } from '../render/engine.ts';
+import { pdfPageCount } from '../render/signing/index.ts';
+import type { DecisionOutcome, DocumentRecord, DocumentRecords, DocumentStore, Log, OutcomeStore } from './ports.ts';
+
+/** The engine as the pipeline sees it. */
+export interface DecisionRenderer {
+  render(decision: Decision, options?: { rendition?: number }): Promise<EngineResult>;
+}
+
+/** What happens to a decision once its documents are ready (delivery, calendar): must be idempotent. */
+export type AfterDocumentsReady = (decision: Decision, documents: DocumentRecord[], outcome: DecisionOutcome) => Promise<void>;
+/** What happens when a district withdraws a version (cancel its calendar, revoke its links). */
+export type AfterWithdrawn = (decisionId: string, version: number) => Promise<void>;
+
+export interface RenderDecisionDeps {
+  renderer: DecisionRenderer;
+  outcomes: OutcomeStore;
+  records: DocumentRecords;
+  store: DocumentStore;
+  /** The signing certificate's subject, recorded with each document. */
+  signerName: string;
+  clock: () => Date;
+  log: Log;
+  afterDocumentsReady?: AfterDocumentsReady;
+  afterWithdrawn?: AfterWithdrawn;
+}
+
+/** A document of a processed decision, and whether this run created it. */
+export interface ProcessedDocument {
+  record: DocumentRecord;
+  state: 'created' | 'unchanged';
+}
+
+/** What processing one decision version did. */
+export interface ProcessResult {
+  outcome: DecisionOutcome;
+  /** True when the version had already been processed: nothing was done again. */
+  alreadyProcessed: boolean;
+  documents: ProcessedDocument[];
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** The key of a decision item, read even from a record that does not validate. */
+export interface DecisionItem {
+  decisionId: string;
+  version: number;
+  /** The item's attributes as plain values. */
+  item: unknown;
+}
+
+export class RenderDecision {
+  constructor(private readonly deps: RenderDecisionDeps) {}
+
+  /** Processes one version of a decision; throws only on infrastructure failure (to be retried). */
+  async process({ decisionId, version, item }: DecisionItem): Promise<ProcessResult> {
+    const { outcomes, log } = this.deps;
+    const existing = await outcomes.get(decisionId, version);
+    const checked = checkDecision(item);
+    const status = checked.kind === 'checked' ? checked.decision.status : undefined;
+
+    if (existing) {
+      if (status === 'withdrawn' && !existing.withdrawnAt && existing.outcome !== 'dead-lettered') {
+        await this.withdraw(decisionId, version);
+        log.info('version withdrawn after processing', { decisionId, version });
+      } else {
+        log.info('version already processed', { decisionId, version, outcome: existing.outcome });
+      }
+      return { outcome: existing, alreadyProcessed: true, documents: await this.documentsOf(existing) };
+    }
+
+    const now = this.deps.clock().toISOString();
+    if (checked.kind === 'invalid') {
+      return this.finish({ decisionId, version, outcome: 'rejected', problems: checked.problems, processedAt: now }, []);
+    }
+    const { decision } = checked;
+    if (decision.decisionId !== decisionId || decision.version !== version) {
+      throw new Error(`item key ${decisionId} v${version} differs from its content ${decision.decisionId} v${decision.version}`);
+    }
+    if (decision.status !== 'finalized') {
+      if (decision.status === 'withdrawn') await this.deps.afterWithdrawn?.(decisionId, version);
+      const reason =
+        decision.status === 'draft'
+          ? 'draft: only finalized decisions produce official documents (preview it with `iep-docs render`)'
+          : 'withdrawn: the district withdrew this version before it was processed';
+      return this.finish({ decisionId, version, districtId: decision.districtId, outcome: 'skipped', reason, processedAt: now }, []);
+    }
+
+    const result = await this.deps.renderer.render(decision);
+    if (result.kind === 'rejected') {
+      return this.finish(
+        { decisionId, version, districtId: decision.districtId, outcome: 'rejected', problems: result.problems, processedAt: now },
+        [],
+      );
+    }
+    if (result.kind !== 'documents') throw new Error(`unexpected engine result ${result.kind} for a finalized decision`);
+
+    const documents: ProcessedDocument[] = [];
+    for (const rendered of result.documents) documents.push(await this.store(decision, rendered));
+    const outcome: DecisionOutcome = {
+      decisionId,
+      version,
+      districtId: decision.districtId,
+      outcome: 'documents-ready',
+      documentIds: documents.map((d) => d.record.documentId),
+      ...(result.plan.translationNeeded.length > 0 ? { translationNeeded: result.plan.translationNeeded } : {}),
+      processedAt: now,
+    };
+    await this.deps.afterDocumentsReady?.(decision, documents.map((d) => d.record), outcome);
+    return this.finish(outcome, documents);
+  }
+
+  /** Stores one PDF once, and its record once; a retry finds and reuses what a crashed attempt stored. */
+  private async store(decision: Decision, doc: RenderedDocument): Promise<ProcessedDocument> {
+    const { records, store, log } = this.deps;
+    const known = await records.get(doc.documentId);
+    if (known) return { record: known, state: 'unchanged' };
+
+    const key = { ...decision, type: doc.type, language: doc.language };
+    const s3Key = documentS3Key(key);
+    const put = await store.putOnce(s3Key, doc.pdf, {
+      contentType: 'application/pdf',
+      sha256Hex: doc.sha256,
+      metadata: { 'document-id': doc.documentId, 'decision-id': decision.decisionId, version: String(decision.version) },
+    });
+    // An object already under the key (a crashed attempt stored it): record what is stored, not what we rendered.
+    const bytes = put.created ? doc.pdf : await store.get(s3Key);
+    const record: DocumentRecord = {
+      documentId: doc.documentId,
+      districtId: decision.districtId,
+      decisionId: decision.decisionId,
+      version: decision.version,
+      type: doc.type,
+      language: doc.language,
+      rendition: 1,
+      s3Key,
+      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
+      sha256: put.created ? doc.sha256 : sha256(bytes),
+      htmlSha256: doc.htmlSha256,
+      bytes: bytes.byteLength,
+      pages: put.created ? doc.pages : pdfPageCount(bytes),
+      signed: doc.signed,
+      signer: this.deps.signerName,
+      createdAt: this.deps.clock().toISOString(),
+    };
+    if (await records.putOnce(record)) {
+      log.info('document stored', { decisionId: decision.decisionId, version: decision.version, documentId: doc.documentId, s3Key });
+      return { record, state: 'created' };
+    }
+    const winner = await records.get(doc.documentId);
+    if (!winner) throw new Error(`document record ${doc.documentId} vanished after a conditional write failed`);
+    return { record: winner, state: 'unchanged' };
+  }
+
+  private async finish(outcome: DecisionOutcome, documents: ProcessedDocument[]): Promise<ProcessResult> {
+    const { outcomes, log } = this.deps;
+    if (await outcomes.recordOnce(outcome)) {
+      log.info('decision processed', {
+        decisionId: outcome.decisionId,
+        version: outcome.version,
+        outcome: outcome.outcome,
+        // Rule names and paths only: problem messages can quote dates derived from the birth date.
+        failedRules: outcome.problems?.map((p) => p.rule ?? p.path),
+        documents: documents.length,
+      });
+      return { outcome, alreadyProcessed: false, documents };
+    }
+    // Another delivery of the same record finished first: report what it recorded.
+    const recorded = await outcomes.get(outcome.decisionId, outcome.version);
+    if (!recorded) throw new Error(`outcome of ${outcome.decisionId} v${outcome.version} vanished`);
+    return { outcome: recorded, alreadyProcessed: true, documents: await this.documentsOf(recorded) };
+  }
+
+  private async withdraw(decisionId: string, version: number): Promise<void> {
+    await this.deps.afterWithdrawn?.(decisionId, version);
+    await this.deps.outcomes.markWithdrawn(decisionId, version, this.deps.clock().toISOString());
+  }
+
+  private async documentsOf(outcome: DecisionOutcome): Promise<ProcessedDocument[]> {
+    const records = await Promise.all((outcome.documentIds ?? []).map((id) => this.deps.records.get(id)));
+    return records.filter((r): r is DocumentRecord => r !== undefined).map((record) => ({ record, state: 'unchanged' as const }));
+  }
+}
+
+/**
+ * Records a version that kept failing as dead-lettered, with the reason of its last failed
+ * attempt: the on-failure destination's consumer calls this, so nothing ends silently.
+ */
+export async function recordDeadLetter(
+  outcomes: OutcomeStore,
+  ref: { decisionId: string; version: number },
+  fallbackReason: string,
+  now: Date,
+): Promise<DecisionOutcome> {
+  const reason = (await outcomes.lastFailure(ref.decisionId, ref.version)) ?? fallbackReason;
+  const outcome: DecisionOutcome = { ...ref, outcome: 'dead-lettered', reason, processedAt: now.toISOString() };
+  if (await outcomes.recordOnce(outcome)) return outcome;
+  return (await outcomes.get(ref.decisionId, ref.version)) ?? outcome;
+}
