@@ -106,7 +106,7 @@ export class ChromiumPrinter implements PdfPrinter {
 
   /** The browser's process id while it runs (for diagnostics and crash tests). */
   get browserProcessId(): number | undefined {
-    return this.#browser?.process()?.pid;
+    return this.#browser?.connected ? this.#browser.process()?.pid : undefined;
   }
 
   /** Launches the browser and opens the page now instead of on the first print. */
@@ -136,6 +136,31 @@ export class ChromiumPrinter implements PdfPrinter {
   }
 
   async #printNow(job: PrintJob): Promise<Uint8Array> {
+    try {
+      return await this.#printOnce(job);
+    } catch (error) {
+      if (error instanceof PrintTimedOut || (await this.#browserAlive())) throw error;
+      // The browser died before or under this print (crash, killed for memory) and we learnt it
+      // only now: the job is a pure function of its HTML, so print it once more on a new browser.
+      this.#killBrowser();
+      return this.#printOnce(job);
+    }
+  }
+
+  async #browserAlive(): Promise<boolean> {
+    const browser = this.#browser;
+    if (browser === undefined || !browser.connected) return false;
+    let alive = false;
+    await settlesWithin(
+      browser.version().then(() => {
+        alive = true;
+      }),
+      PAGE_CLOSE_GRACE_MS,
+    );
+    return alive && browser.connected;
+  }
+
+  async #printOnce(job: PrintJob): Promise<Uint8Array> {
     const page = await this.#readyPage();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
