@@ -16,7 +16,7 @@ export interface PutDocumentOptions {
   readonly contentType: string;
   /** SHA-256 of the bytes, lower-case hex; sent as ChecksumSHA256 so S3 verifies the upload. */
   readonly sha256Hex: string;
-  /** User metadata (x-amz-meta-*): ids only, never student data. */
+  /** User metadata (x-amz-meta-*; S3 lower-cases the names): ids only, never student data. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
 

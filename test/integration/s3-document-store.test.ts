@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DocumentNotFound, S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
+import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
+
+let env: TestEnvironment;
+
+beforeEach(async () => {
+  env = await testEnvironment();
+});
+
+afterEach(() => {
+  env.clients.destroy();
+});
+
+function pdf(text: string) {
+  const bytes = new TextEncoder().encode(`%PDF-1.7 ${text}`);
+  return { bytes, sha256Hex: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function store(options?: { checkBeforePut?: boolean }) {
+  return new S3DocumentStore(env.clients.s3, env.names.buckets.documents, options);
+}
+
+describe('S3DocumentStore', () => {
+  it('stores a document once and reads back its bytes, type, checksum and metadata', async () => {
+    // Prepare
+    const { bytes, sha256Hex } = pdf('iep');
+    const documents = store();
+
+    // Act
+    const put = await documents.putOnce('district-1/decision-1/v1/iep-en.pdf', bytes, {
+      contentType: 'application/pdf',
+      sha256Hex,
+      metadata: { documentId: 'doc-1' },
+    });
+    const read = await documents.get('district-1/decision-1/v1/iep-en.pdf');
+    const head = await documents.head('district-1/decision-1/v1/iep-en.pdf');
+
+    // Assess
+    expect(put.created).toBe(true);
+    expect(read).toEqual(bytes);
+    expect(head).toMatchObject({
+      contentType: 'application/pdf',
+      contentLength: bytes.length,
+      sha256Hex,
+      metadata: { documentid: 'doc-1', sha256: sha256Hex },
+    });
+  });
+
+  it('reports created: false and keeps the first bytes when the key is taken (checkBeforePut)', async () => {
+    // Prepare
+    const first = pdf('first');
+    const second = pdf('second');
+    const documents = store({ checkBeforePut: true });
+    const options = { contentType: 'application/pdf' };
+    await documents.putOnce('d/1.pdf', first.bytes, { ...options, sha256Hex: first.sha256Hex });
+
+    // Act
+    const again = await documents.putOnce('d/1.pdf', second.bytes, {
+      ...options,
+      sha256Hex: second.sha256Hex,
+    });
+
+    // Assess
+    expect(again).toEqual({ created: false });
+    expect(await documents.get('d/1.pdf')).toEqual(first.bytes);
+  });
+
+  it('refuses a checksum that is not hex SHA-256', async () => {
+    // Act / Assess
+    await expect(
+      store().putOnce('d/1.pdf', pdf('x').bytes, {
+        contentType: 'application/pdf',
+        sha256Hex: 'abc',
+      }),
+    ).rejects.toThrow('sha256Hex');
+  });
+
+  it('throws DocumentNotFound for a key that holds nothing', async () => {
+    // Act / Assess
+    await expect(store().get('d/missing.pdf')).rejects.toBeInstanceOf(DocumentNotFound);
+    await expect(store().head('d/missing.pdf')).rejects.toBeInstanceOf(DocumentNotFound);
+  });
+
+  it('lists the documents under a prefix only', async () => {
+    // Prepare
+    const documents = store();
+    const { bytes, sha256Hex } = pdf('list');
+    for (const key of ['d1/v1/b.pdf', 'd1/v1/a.pdf', 'd1/v2/a.pdf', 'd2/v1/a.pdf']) {
+      await documents.putOnce(key, bytes, { contentType: 'application/pdf', sha256Hex });
+    }
+
+    // Act
+    const listed = await documents.list('d1/v1/');
+
+    // Assess
+    expect(listed.map((entry) => [entry.key, entry.size])).toEqual([
+      ['d1/v1/a.pdf', bytes.length],
+      ['d1/v1/b.pdf', bytes.length],
+    ]);
+  });
+
+  it('presigns a GET URL that serves the document', async () => {
+    // Prepare
+    const documents = store();
+    const { bytes, sha256Hex } = pdf('shared');
+    await documents.putOnce('d/shared.pdf', bytes, { contentType: 'application/pdf', sha256Hex });
+
+    // Act
+    const url = await documents.presignGet('d/shared.pdf', 60);
+    const response = await fetch(url);
+
+    // Assess
+    expect(url).toContain('X-Amz-Expires=60');
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+  });
+});
