@@ -66,6 +66,11 @@ export class DocumentEngine {
     this.#locales = deps.locales ?? loadLocales();
   }
 
+  /** The signing identity. */
+  get signer(): Signer {
+    return this.#deps.signer;
+  }
+
   /** The locales this engine can produce. */
   get languages(): string[] {
     return [...this.#locales.keys()];

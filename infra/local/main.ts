@@ -1,0 +1,163 @@
+/**
+ * `npm start`: the pipeline on one machine. Writes decisions into the local decisions
+ * table, lets the stream drive the real handler, and prints what became of each.
+ * Exit 0 when the run reached its end with every decision accounted for; non-zero only
+ * when the runtime itself failed (3: bad usage; 4: something it needs is missing or broke).
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { glob } from 'tinyglobby';
+import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
+import { describeProblem } from '../../functions/core/problems.ts';
+import { jsonLog, parseLogLevel } from './log.ts';
+import { type InputError, LocalRuntime, type SummaryDecision } from './runtime.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_DECISIONS = 'samples/decisions/*.json';
+
+const USAGE = `usage: npm start -- [--decisions GLOB] [--once] [--fresh] [--json] [--out DIR]
+
+  --decisions GLOB  decision files to write into the decisions table (default: ${DEFAULT_DECISIONS})
+  --once            exit when every decision is processed (default: keep running until Ctrl-C)
+  --fresh           start from empty tables and bucket (state lives in .local/)
+  --json            print the summary as one JSON document on stdout (logs go to stderr)
+  --out DIR         where local copies of the documents go (default: out/)
+  LOG_LEVEL=debug   more logs on stderr`;
+
+/** The summary's counts: written = documentsReady + rejected + skipped + deadLettered when nothing is lost. */
+function countsOf(decisions: SummaryDecision[]) {
+  const count = (o: string) => decisions.filter((d) => d.outcome === o).length;
+  return {
+    written: decisions.length,
+    documentsReady: count('documents-ready'),
+    rejected: count('rejected'),
+    skipped: count('skipped'),
+    deadLettered: count('dead-lettered'),
+    pending: count('pending'),
+  };
+}
+
+function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[]) {
+  return {
+    decisions: decisions.map((d) => ({
+      file: d.file,
+      decisionId: d.decisionId,
+      version: d.version,
+      outcome: d.outcome,
+      ...(d.reason ? { reason: d.reason } : {}),
+      problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
+      translationNeeded: d.translationNeeded,
+      documents: d.documents.map((doc) => ({
+        documentId: doc.documentId,
+        type: doc.type,
+        language: doc.language,
+        s3Key: doc.s3Key,
+        sha256: doc.sha256,
+        bytes: doc.bytes,
+        pages: doc.pages,
+        state: doc.state,
+        localPath: doc.localPath,
+      })),
+    })),
+    inputErrors,
+    counts: countsOf(decisions),
+  };
+}
+
+function textSummary(decisions: SummaryDecision[], inputErrors: InputError[]): string {
+  const lines: string[] = [];
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  for (const d of decisions) {
+    lines.push(`${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`);
+    for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
+    for (const tag of d.translationNeeded) lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+    for (const doc of d.documents) {
+      lines.push(`    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  s3://${doc.s3Key}  →  ${rel(doc.localPath)}`);
+    }
+  }
+  for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
+  const c = countsOf(decisions);
+  const created = decisions.flatMap((d) => d.documents).filter((doc) => doc.state === 'created').length;
+  const unchanged = decisions.flatMap((d) => d.documents).length - created;
+  lines.push('');
+  lines.push(
+    `${c.written} decision(s) written: ${c.documentsReady} documents-ready, ${c.rejected} rejected, ${c.skipped} skipped, ${c.deadLettered} dead-lettered${c.pending ? `, ${c.pending} pending` : ''}; ${inputErrors.length} input error(s)`,
+  );
+  lines.push(`${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  const parse = (a: string[]) =>
+    parseArgs({
+      args: a,
+      options: {
+        decisions: { type: 'string' },
+        once: { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`iep-local: ${(error as Error).message}\n${USAGE}\n`);
+    return 3;
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { once, fresh, json } = args.values;
+  const log = jsonLog(parseLogLevel(process.env.LOG_LEVEL, 'warn'), (line) => process.stderr.write(`${line}\n`));
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const stateDir = resolve(projectStateDir(process.env), 'runtime');
+  const outDir = resolve(args.values.out ?? resolve(PROJECT_ROOT, 'out'));
+  const pattern = args.values.decisions ?? resolve(PROJECT_ROOT, DEFAULT_DECISIONS);
+  const files = (await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+  if (files.length === 0) say(`no decision files match ${pattern}`);
+  if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+
+  let runtime: LocalRuntime;
+  say('starting DynamoDB Local, the S3 and SES emulators, and Chromium…');
+  try {
+    runtime = await LocalRuntime.start({ stateDir, outDir, fresh, log });
+  } catch (error) {
+    say(`iep-local: ${(error as Error).message}`);
+    return 4;
+  }
+  const stop = async () => {
+    await runtime.stop();
+  };
+  try {
+    const runStartedAt = new Date();
+    const { written, inputErrors } = await runtime.writeDecisions(files);
+    say(`wrote ${written.length} decision(s) into ${runtime.names.tables.decisions}; processing the stream…`);
+    await runtime.drain();
+    const decisions = await runtime.summarize(written, runStartedAt);
+    if (json) process.stdout.write(`${JSON.stringify(jsonSummary(decisions, inputErrors), null, 2)}\n`);
+    else process.stdout.write(`${textSummary(decisions, inputErrors)}\n`);
+    if (once) return 0;
+
+    runtime.poller.start();
+    say(`ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more. Ctrl-C stops.`);
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    say('stopping…');
+    return 0;
+  } catch (error) {
+    say(`iep-local: ${(error as Error).stack ?? error}`);
+    return 4;
+  } finally {
+    await stop();
+  }
+}

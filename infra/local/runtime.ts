@@ -1,0 +1,262 @@
+/**
+ * The one-machine runtime: plays AWS's part around the real handlers. It starts the
+ * emulators, creates the same tables and bucket as the stack, writes decisions into the
+ * decisions table as a district's system would, and feeds the table's stream to the
+ * render-documents handler the way an event source mapping does.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
+import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
+import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
+import { documentFileName } from '../../functions/core/documents.ts';
+import type { Problem } from '../../functions/core/problems.ts';
+import type { DecisionOutcome, DocumentRecord, Log, OutcomeKind } from '../../functions/pipeline/ports.ts';
+import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
+import { createCliContext } from '../../functions/cli/context.ts';
+import type { CliContext } from '../../functions/cli/context.ts';
+import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
+import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import { type ResourceNames, resourceNames } from '../tables.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { provision } from './provision.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+/**
+ * The stream filter: every new or changed decision item. Drafts and withdrawn versions pass
+ * too, so each is recorded (skipped, or its schedule cancelled) rather than vanishing; the
+ * CDK stack uses the same pattern.
+ */
+export const DECISION_STREAM_FILTERS = [{ eventName: ['INSERT', 'MODIFY'] }];
+
+/** A decision the runtime wrote into the decisions table. */
+export interface WrittenDecision {
+  file: string;
+  decisionId: string;
+  version: number;
+}
+
+/** A file that is not a decision, written nowhere. */
+export interface InputError {
+  file: string;
+  message: string;
+}
+
+/** One document in the summary. */
+export interface SummaryDocument {
+  documentId: string;
+  type: string;
+  language: string;
+  s3Key: string;
+  sha256: string;
+  bytes: number;
+  pages: number;
+  state: 'created' | 'unchanged';
+  /** The local copy under out/. */
+  localPath: string;
+}
+
+/** One decision in the summary. */
+export interface SummaryDecision {
+  file: string;
+  decisionId: string;
+  version: number;
+  outcome: OutcomeKind | 'pending';
+  reason?: string;
+  problems: Problem[];
+  translationNeeded: string[];
+  documents: SummaryDocument[];
+}
+
+export interface RuntimeOptions {
+  /** The emulators' state (tables, bucket, stream checkpoints). */
+  stateDir: string;
+  /** Where local copies of the documents go. */
+  outDir: string;
+  fresh: boolean;
+  log: Log;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The running one-machine pipeline. */
+export class LocalRuntime {
+  private constructor(
+    readonly emulators: Emulators,
+    readonly clients: AwsClients,
+    readonly names: ResourceNames,
+    readonly poller: StreamPoller,
+    readonly outcomes: DynamoOutcomeStore,
+    readonly records: DynamoDocumentRecords,
+    readonly store: S3DocumentStore,
+    readonly service: RenderDecision,
+    private readonly cli: CliContext,
+    private readonly options: RuntimeOptions,
+  ) {}
+
+  /** Starts the emulators, creates the resources and wires the handler to the stream. */
+  static async start(options: RuntimeOptions): Promise<LocalRuntime> {
+    const { log } = options;
+    const emulators = await startEmulators({ stateDir: options.stateDir, fresh: options.fresh });
+    try {
+      const { endpoints } = emulators;
+      const clients = createAwsClients({
+        region: endpoints.region,
+        endpoints: { dynamodb: endpoints.dynamodb, s3: endpoints.s3, ses: endpoints.ses },
+      });
+      const names = resourceNames('iep-local');
+      await provision(clients, names);
+      const cli = createCliContext(options.env ?? process.env, (line) => log.warn(line));
+      const engine = await cli.engine();
+      const signer = engine.signer;
+      const { service, outcomes, records, store } = await renderDecisionService({
+        clients,
+        tables: { outcomes: names.tables.outcomes, documents: names.tables.documents },
+        bucket: names.buckets.documents,
+        renderer: engine,
+        signer,
+        log,
+        clock: () => new Date(),
+        checkBeforePut: true,
+      });
+      const handler = makeRenderDocumentsHandler({ service, outcomes, log });
+      const poller = new StreamPoller({
+        dynamodb: clients.dynamodb,
+        dynamodbStreams: clients.dynamodbStreams,
+        tableName: names.tables.decisions,
+        handler,
+        filters: DECISION_STREAM_FILTERS,
+        batchSize: 10,
+        maxRetryAttempts: 3,
+        checkpointFile: join(options.stateDir, 'stream-checkpoints.json'),
+        onFailure: async (record, failure) => {
+          const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
+          const ref = { decisionId: String(keys.decisionId), version: Number(keys.version) };
+          const outcome = await recordDeadLetter(outcomes, ref, failure.lastError, new Date());
+          log.error('decision dead-lettered', { ...ref, attempts: failure.attempts, reason: outcome.reason });
+        },
+      });
+      return new LocalRuntime(emulators, clients, names, poller, outcomes, records, store, service, cli, options);
+    } catch (error) {
+      await emulators.stop();
+      throw error;
+    }
+  }
+
+  /**
+   * Writes each file's decision into the decisions table, as a district's system would.
+   * A file that is not a JSON object with a decision's key is an input error, written nowhere.
+   */
+  async writeDecisions(files: readonly string[]): Promise<{ written: WrittenDecision[]; inputErrors: InputError[] }> {
+    const written: WrittenDecision[] = [];
+    const inputErrors: InputError[] = [];
+    const seen = new Map<string, string>();
+    for (const file of files) {
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        inputErrors.push({ file, message: `not valid JSON: ${(error as Error).message}` });
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        inputErrors.push({ file, message: 'not a decision: expected a JSON object' });
+        continue;
+      }
+      const item = value as Record<string, unknown>;
+      if (typeof item.decisionId !== 'string' || item.decisionId === '' || typeof item.version !== 'number') {
+        inputErrors.push({
+          file,
+          message: 'not a decision: the decisions table needs decisionId (a string) and version (a number) as its key',
+        });
+        continue;
+      }
+      const key = `${item.decisionId}#${item.version}`;
+      const earlier = seen.get(key);
+      if (earlier) {
+        inputErrors.push({
+          file,
+          message: `${item.decisionId} version ${item.version} is also in ${earlier}: its item is replaced by this file, as a second write to the same key would in DynamoDB`,
+        });
+      }
+      try {
+        await this.clients.dynamodb.send(
+          new PutItemCommand({
+            TableName: this.names.tables.decisions,
+            Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: false }),
+          }),
+        );
+      } catch (error) {
+        inputErrors.push({ file, message: `the decisions table refused the item: ${(error as Error).message}` });
+        continue;
+      }
+      seen.set(key, file);
+      if (!earlier) written.push({ file, decisionId: item.decisionId, version: item.version });
+    }
+    return { written, inputErrors };
+  }
+
+  /** Processes everything in the stream now. */
+  async drain(): Promise<void> {
+    await this.poller.drain();
+  }
+
+  /** What became of each written decision; documents are copied under out/. */
+  async summarize(written: readonly WrittenDecision[], runStartedAt: Date): Promise<SummaryDecision[]> {
+    const decisions: SummaryDecision[] = [];
+    for (const w of written) {
+      const outcome = await this.outcomes.get(w.decisionId, w.version);
+      decisions.push({
+        file: w.file,
+        decisionId: w.decisionId,
+        version: w.version,
+        outcome: outcome?.outcome ?? 'pending',
+        ...(outcome?.reason ? { reason: outcome.reason } : {}),
+        problems: outcome?.problems ?? [],
+        translationNeeded: outcome?.translationNeeded ?? [],
+        documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
+      });
+    }
+    return decisions;
+  }
+
+  private async documentsOf(outcome: DecisionOutcome, runStartedAt: Date): Promise<SummaryDocument[]> {
+    const documents: SummaryDocument[] = [];
+    for (const id of outcome.documentIds ?? []) {
+      const record = await this.records.get(id);
+      if (!record) continue;
+      documents.push({
+        documentId: record.documentId,
+        type: record.type,
+        language: record.language,
+        s3Key: record.s3Key,
+        sha256: record.sha256,
+        bytes: record.bytes,
+        pages: record.pages,
+        state: new Date(record.createdAt) >= runStartedAt ? 'created' : 'unchanged',
+        localPath: await this.copyOut(record),
+      });
+    }
+    return documents;
+  }
+
+  /** Copies a stored document to out/<decisionId>/v<version>/<type>.<language>.pdf. */
+  private async copyOut(record: DocumentRecord): Promise<string> {
+    const dir = resolve(this.options.outDir, record.decisionId, `v${record.version}`);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, documentFileName(record.type, record.language));
+    await writeFile(path, await this.store.get(record.s3Key));
+    return path;
+  }
+
+  /** Stops polling, the browser and the emulators. */
+  async stop(): Promise<void> {
+    await this.poller.stop();
+    await this.cli.close();
+    this.clients.destroy();
+    await this.emulators.stop();
+  }
+}
