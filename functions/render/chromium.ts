@@ -94,7 +94,8 @@ export async function launchPrinter(options: LaunchPrinterOptions = {}): Promise
 export class ChromiumPrinter implements PdfPrinter {
   #browser: Browser | undefined;
   #page: Page | undefined;
-  #pageBroken = false;
+  /** Pages that reported a crash: never printed on again. */
+  #crashedPages = new WeakSet<Page>();
   #closed = false;
   /** Tail of the print queue: each print starts when the previous one settled. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -182,7 +183,7 @@ export class ChromiumPrinter implements PdfPrinter {
   async #render(page: Page, job: PrintJob): Promise<Uint8Array> {
     await page.setContent(job.html, { waitUntil: 'load', timeout: this.printTimeoutMs });
     const pdf = await page.pdf(pdfOptions(job, this.printTimeoutMs));
-    if (this.#pageBroken) throw new Error('page crashed while printing');
+    if (this.#crashedPages.has(page)) throw new Error('page crashed while printing');
     return pdf;
   }
 
@@ -191,18 +192,15 @@ export class ChromiumPrinter implements PdfPrinter {
       await this.#closeBrowser();
       this.#browser = await this.#launchBrowser();
     }
-    if (this.#page === undefined || this.#page.isClosed() || this.#pageBroken) {
+    if (this.#page === undefined || this.#page.isClosed() || this.#crashedPages.has(this.#page)) {
       if (this.#page !== undefined) await this.#discardPage(this.#page);
-      this.#page = await lockedDownPage(this.#browser, () => {
-        this.#pageBroken = true;
-      });
-      this.#pageBroken = false;
+      this.#page = await lockedDownPage(this.#browser, (page) => this.#crashedPages.add(page));
     }
     return this.#page;
   }
 
-  #launchBrowser(): Promise<Browser> {
-    return puppeteer.launch({
+  async #launchBrowser(): Promise<Browser> {
+    const launching = puppeteer.launch({
       executablePath: this.executablePath,
       // `printerChromiumFlags` is the whole command line; puppeteer's defaults are not wanted.
       ignoreDefaultArgs: true,
@@ -216,12 +214,16 @@ export class ChromiumPrinter implements PdfPrinter {
       handleSIGHUP: false,
       protocolTimeout: this.printTimeoutMs + PAGE_CLOSE_GRACE_MS,
     });
+    try {
+      return await launching;
+    } catch (error) {
+      throw new Error('launch Chromium', { cause: error });
+    }
   }
 
   /** Closes a page that failed or hung; kills the browser when even that does not finish. */
   async #discardPage(page: Page): Promise<void> {
     if (this.#page === page) this.#page = undefined;
-    this.#pageBroken = false;
     const closed = await settlesWithin(page.close(), PAGE_CLOSE_GRACE_MS);
     if (!closed) this.#killBrowser();
   }
@@ -246,9 +248,10 @@ export class ChromiumPrinter implements PdfPrinter {
  * A new page that cannot reach anything: JavaScript off, service workers bypassed, network
  * emulated offline, and every request except `data:` URLs aborted before it leaves.
  */
-async function lockedDownPage(browser: Browser, onCrash: () => void): Promise<Page> {
+async function lockedDownPage(browser: Browser, onCrash: (page: Page) => void): Promise<Page> {
   const page = await browser.newPage();
-  page.on('error', onCrash);
+  // 'error' is puppeteer's name for a crash of the page's renderer.
+  page.on('error', () => onCrash(page));
   await page.setJavaScriptEnabled(false);
   await page.setBypassServiceWorker(true);
   await page.setOfflineMode(true);

@@ -120,7 +120,10 @@ describe('the printer keeps Chromium off the network', () => {
       `http://0x7f000001:${v4}`,
       `http://0177.0.0.1:${v4}`,
       `http://127.1:${v4}`,
-      ...(v6Port === undefined ? [] : [`http://[::1]:${v6Port}`, `http://localhost:${v6Port}`]),
+      `http://0.0.0.0:${v4}`,
+      ...(v6Port === undefined
+        ? []
+        : [`http://[::1]:${v6Port}`, `http://[::]:${v6Port}`, `http://localhost:${v6Port}`]),
     ];
     const wsOrigins = [
       `ws://127.0.0.1:${v4}`,

@@ -18,8 +18,11 @@ export interface PdfReading {
 
 /** Opens `pdf` with pdf.js and reads it. */
 export async function readPdf(pdf: Uint8Array): Promise<PdfReading> {
-  const document = await getDocument({ data: pdf.slice(), isEvalSupported: false, verbosity: 0 })
-    .promise;
+  const document = await getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
   try {
     const texts: string[] = [];
     for (let number = 1; number <= document.numPages; number++) {
