@@ -23,17 +23,18 @@ import {
 import type {
   AttributeValue,
   Context,
-  DynamoDBBatchResponse,
   DynamoDBRecord,
   DynamoDBStreamEvent,
+  DynamoDBStreamHandler,
 } from 'aws-lambda';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
 
-/** A stream handler, as Lambda would call it (the context is a local stand-in). */
-export type StreamHandler = (
-  event: DynamoDBStreamEvent,
-  context: Context,
-) => Promise<DynamoDBBatchResponse | undefined | void> | DynamoDBBatchResponse | undefined | void;
+/**
+ * A stream handler, as Lambda calls it: aws-lambda's DynamoDBStreamHandler (the context is a
+ * local stand-in). It must be async; the callback passed is a no-op (Lambda's Node 24 runtime
+ * dropped callback handlers too).
+ */
+export type StreamHandler = DynamoDBStreamHandler;
 
 /** Why a record was given up (what AWS puts in its on-failure destination). */
 export interface StreamRecordFailure {
@@ -364,7 +365,7 @@ export class StreamPoller {
     const event: DynamoDBStreamEvent = { Records: structuredClone(records) };
     let response: unknown;
     try {
-      response = await this.#options.handler(event, this.#context());
+      response = await this.#options.handler(event, this.#context(), () => undefined);
     } catch (error) {
       return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
