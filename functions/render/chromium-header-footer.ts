@@ -22,6 +22,8 @@ export interface EmbeddedFontFace {
   weight?: number;
   /** CSS font-style, `normal` by default. */
   style?: 'normal' | 'italic';
+  /** CSS unicode-range, for faces split by script (as Fontsource ships them). */
+  unicodeRange?: string;
 }
 
 /** Options of {@link headerFooterTemplate}. */
@@ -42,21 +44,25 @@ export function fontFaceRules(faces: readonly EmbeddedFontFace[]): string {
     .map(
       (face) =>
         `@font-face{font-family:${cssString(face.family)};font-style:${face.style ?? 'normal'};` +
-        `font-weight:${face.weight ?? 400};src:url(${cssString(face.dataUrl)});}`,
+        `font-weight:${face.weight ?? 400};src:url(${cssString(face.dataUrl)});` +
+        `${face.unicodeRange === undefined ? '' : `unicode-range:${face.unicodeRange};`}}`,
     )
     .join('\n');
 }
 
 /**
  * Invisible text in every face, to put in the page's body: makes the page load each face so the
- * header and footer templates can use it even when the body text does not (e.g. an italic face).
+ * header and footer templates can use it even when the body text does not (e.g. a bold face).
+ * With unicode-range faces, pass the templates' text as `sampleText`: a face loads only for
+ * characters in its range.
  */
-export function fontWarmUpHtml(faces: readonly EmbeddedFontFace[]): string {
+export function fontWarmUpHtml(faces: readonly EmbeddedFontFace[], sampleText = '.'): string {
+  const sample = escapeText(sampleText);
   const spans = faces
     .map(
       (face) =>
         `<span style="font-family:${escapeAttribute(cssString(face.family))};` +
-        `font-weight:${face.weight ?? 400};font-style:${face.style ?? 'normal'}">.</span>`,
+        `font-weight:${face.weight ?? 400};font-style:${face.style ?? 'normal'}">${sample}</span>`,
     )
     .join('');
   return `<div aria-hidden="true" style="position:absolute;visibility:hidden;height:0;overflow:hidden">${spans}</div>`;
@@ -80,6 +86,10 @@ export function headerFooterTemplate(content: string, options: HeaderFooterOptio
 
 function cssString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\a ')}'`;
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 function escapeAttribute(value: string): string {

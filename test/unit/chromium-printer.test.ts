@@ -18,8 +18,13 @@ function notoSans(file: string): string {
   return `data:font/woff2;base64,${readFileSync(path).toString('base64')}`;
 }
 
+const latinFace: EmbeddedFontFace = {
+  family: 'Noto Sans',
+  dataUrl: notoSans('noto-sans-latin-400-normal.woff2'),
+};
+
 const fonts: EmbeddedFontFace[] = [
-  { family: 'Noto Sans', dataUrl: notoSans('noto-sans-latin-400-normal.woff2') },
+  latinFace,
   { family: 'Noto Sans', weight: 700, dataUrl: notoSans('noto-sans-latin-700-normal.woff2') },
 ];
 
@@ -100,6 +105,30 @@ describe('the Chromium printer', () => {
     expect(fontOf('HEADER-DISTRICT')).toBe('NotoSans-Bold');
     expect(fontOf('HEADER-TITLE')).toBe('NotoSans-Regular');
     expect(fontOf(`Page 1 of ${reading.pageCount}`)).toBe('NotoSans-Regular');
+  });
+
+  it('prints a footer in a script the body does not use, when the page warms its face up', async () => {
+    // Prepare: Fontsource splits faces by unicode-range; the body is English, the footer Russian.
+    const splitFaces: EmbeddedFontFace[] = [
+      { ...latinFace, unicodeRange: 'U+0000-00FF,U+2000-206F' },
+      {
+        family: 'Noto Sans',
+        dataUrl: notoSans('noto-sans-cyrillic-400-normal.woff2'),
+        unicodeRange: 'U+0301,U+0400-045F,U+0490-0491,U+04B0-04B1,U+2116',
+      },
+    ];
+    const footerText = 'Страница';
+    const html = `<!doctype html><html lang="en"><head><style>${fontFaceRules(splitFaces)}
+      body { font-family: 'Noto Sans'; }</style></head>
+      <body>${fontWarmUpHtml(splitFaces, footerText)}<p>English body.</p></body></html>`;
+    const footerTemplate = headerFooterTemplate(footerText, { fonts: splitFaces });
+
+    // Act
+    const pdf = await printer.print({ html, headerTemplate: '<span></span>', footerTemplate });
+
+    // Assess
+    const footer = (await readPdf(pdf)).firstPageRuns.find((run) => run.text === footerText);
+    expect(footer?.font).toBe('NotoSans-Regular');
   });
 
   it('keeps concurrent prints apart', async () => {
