@@ -54,6 +54,7 @@ export function writeUpdate(
   signature?: SignatureFields,
 ): WrittenUpdate {
   const doc = PdfDocument.load(pdf);
+  if (doc.trailer.has('Encrypt')) throw new PdfSyntaxError('encrypted PDFs are not supported');
   const size = doc.trailer.get('Size');
   if (typeof size !== 'number') throw new PdfSyntaxError('trailer has no /Size');
   let nextNum = size;
@@ -99,6 +100,8 @@ export function writeUpdate(
     } else {
       const newPage = new Map(page.dict);
       newPage.set('Annots', [...annotationArray(annots ?? []), fieldRef]);
+      // PDF/UA (ISO 14289-1 7.18.3): a page with annotations uses structure tab order.
+      newPage.set('Tabs', name('S'));
       put(page.ref, newPage);
     }
     // The signature field and its invisible widget, merged (§12.7.4.5, §12.5.6.19).
@@ -107,6 +110,7 @@ export function writeUpdate(
       ['Subtype', name('Widget')],
       ['FT', name('Sig')],
       ['T', textString('Signature1')],
+      ['TU', textString('Digital signature of the issuing district')],
       ['V', sigRef],
       ['F', 132], // Print | Locked
       ['Rect', [0, 0, 0, 0]],

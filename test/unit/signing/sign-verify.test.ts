@@ -87,6 +87,7 @@ describe('signPdf', () => {
     expect((doc.dict(annots[0], 'link').get('Subtype') as PdfName).name).toBe('Link');
     expect((doc.dict(annots[1], 'widget').get('Subtype') as PdfName).name).toBe('Widget');
     expect((doc.dict(annots[1], 'widget').get('P') as PdfRef).num).toBe(page.ref.num);
+    expect((page.dict.get('Tabs') as PdfName).name).toBe('S');
   });
 
   it('keeps the structure tree, marking and outline reachable from the new catalog', async () => {
@@ -149,6 +150,16 @@ describe('signPdf', () => {
     await expect(signPdf(classicPdf(), { ...signOptions, signer: short })).rejects.toThrow(
       /key size/,
     );
+  });
+
+  it('refuses an encrypted PDF rather than writing an unreadable update', async () => {
+    const pdf = Buffer.from(classicPdf());
+    const encrypted = Buffer.from(
+      pdf.toString('latin1').replace('/Info 1 0 R>>', '/Info 1 0 R /Encrypt 1 0 R>>'),
+      'latin1',
+    );
+
+    await expect(signPdf(encrypted, signOptions)).rejects.toThrow(/encrypted/);
   });
 });
 

@@ -69,14 +69,20 @@ describe('verifyPdf on a changed byte', () => {
     });
   });
 
-  it.each([
-    { mask: 0x01, label: 'xor 0x01' },
-    { mask: 0x20, label: 'xor 0x20, a letter-case flip' },
-  ])('changing any byte ($label) makes it not intact', ({ mask }) => {
+  it('changing any byte anywhere in the file makes it not intact', () => {
     const survivors = regions().flatMap((cut) =>
-      survivingFlips(cut.start, cut.end, mask).map((position) => `${cut.name} @${position}`),
+      survivingFlips(cut.start, cut.end, 0x01).map((position) => `${cut.name} @${position}`),
     );
 
+    expect(survivors).toEqual([]);
+  });
+
+  it('flipping the letter case of any signature hex digit makes it not intact', () => {
+    const hex = regions().filter((cut) => cut.name.includes('DER') || cut.name.includes('padding'));
+
+    const survivors = hex.flatMap((cut) => survivingFlips(cut.start, cut.end, 0x20));
+
+    expect(hex).toHaveLength(2);
     expect(survivors).toEqual([]);
   });
 
