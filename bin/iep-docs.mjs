@@ -3,6 +3,9 @@
 // works straight after `npm ci`, with no build step.
 import { register } from 'tsx/esm/api';
 
+// Lambda runs Node 22; on a Node 20 workstation the SDK's upgrade notice is noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 register();
 const { runCli } = await import('../functions/cli/main.ts');
 const code = await runCli(process.argv.slice(2), {

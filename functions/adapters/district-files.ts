@@ -8,16 +8,22 @@ import { fileURLToPath } from 'node:url';
 import { DistrictDirectory } from '../core/district.ts';
 
 /** The repository's `config/districts/` folder. */
-export const DEFAULT_DISTRICTS_DIR = fileURLToPath(new URL('../../config/districts/', import.meta.url));
+export const DEFAULT_DISTRICTS_DIR = fileURLToPath(
+  new URL('../../config/districts/', import.meta.url),
+);
 
 /** Reads every `*.json` profile of `dir`, naming the file of a profile that is wrong. */
 export function loadDistrictDirectory(dir: string = DEFAULT_DISTRICTS_DIR): DistrictDirectory {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const raw = files.map((file) => {
     try {
       return JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown;
     } catch (error) {
-      throw new Error(`district profile ${join(dir, file)}: not valid JSON: ${(error as Error).message}`);
+      throw new Error(
+        `district profile ${join(dir, file)}: not valid JSON: ${(error as Error).message}`,
+      );
     }
   });
   try {

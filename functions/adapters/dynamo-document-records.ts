@@ -4,7 +4,9 @@ import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord, DocumentRecords } from '../pipeline/ports.ts';
 
 /** Sorts a decision's documents: version, then type, language and rendition. */
-export function documentKey(r: Pick<DocumentRecord, 'version' | 'type' | 'language' | 'rendition'>): string {
+export function documentKey(
+  r: Pick<DocumentRecord, 'version' | 'type' | 'language' | 'rendition'>,
+): string {
   return `v${String(r.version).padStart(7, '0')}#${r.type}#${r.language}#r${String(r.rendition).padStart(4, '0')}`;
 }
 
@@ -15,7 +17,11 @@ export class DynamoDocumentRecords implements DocumentRecords {
   ) {}
 
   async get(documentId: string): Promise<DocumentRecord | undefined> {
-    const { Item } = await this.db.get({ TableName: this.tableName, Key: { documentId }, ConsistentRead: true });
+    const { Item } = await this.db.get({
+      TableName: this.tableName,
+      Key: { documentId },
+      ConsistentRead: true,
+    });
     return Item ? strip(Item) : undefined;
   }
 

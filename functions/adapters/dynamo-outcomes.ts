@@ -13,7 +13,11 @@ export class DynamoOutcomeStore implements OutcomeStore {
   ) {}
 
   async get(decisionId: string, version: number): Promise<DecisionOutcome | undefined> {
-    const { Item } = await this.db.get({ TableName: this.tableName, Key: { decisionId, version }, ConsistentRead: true });
+    const { Item } = await this.db.get({
+      TableName: this.tableName,
+      Key: { decisionId, version },
+      ConsistentRead: true,
+    });
     return Item?.outcome ? toOutcome(Item) : undefined;
   }
 
@@ -58,7 +62,11 @@ export class DynamoOutcomeStore implements OutcomeStore {
   }
 
   async lastFailure(decisionId: string, version: number): Promise<string | undefined> {
-    const { Item } = await this.db.get({ TableName: this.tableName, Key: { decisionId, version }, ConsistentRead: true });
+    const { Item } = await this.db.get({
+      TableName: this.tableName,
+      Key: { decisionId, version },
+      ConsistentRead: true,
+    });
     return typeof Item?.lastFailure === 'string' ? Item.lastFailure : undefined;
   }
 

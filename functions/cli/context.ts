@@ -35,7 +35,10 @@ export function createCliContext(env: NodeJS.ProcessEnv, log: (line: string) => 
           keyPath: env.IEP_SIGNING_KEY || undefined,
           certPath: env.IEP_SIGNING_CERT || undefined,
           devDir: join(stateDir(env), 'signing'),
-          onCreate: (path: string) => log(`created a DEVELOPMENT signing identity in ${path} (set IEP_SIGNING_KEY and IEP_SIGNING_CERT for a real one)`),
+          onCreate: (path: string) =>
+            log(
+              `created a DEVELOPMENT signing identity in ${path} (set IEP_SIGNING_KEY and IEP_SIGNING_CERT for a real one)`,
+            ),
         });
         printer = await launchPrinter();
         return new DocumentEngine({ printer, signer, districts, clock: () => new Date() });

@@ -43,7 +43,11 @@ async function loadDecision(file: string, ctx: CliContext): Promise<Loaded> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return { file, kind: 'io-error', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    return {
+      file,
+      kind: 'io-error',
+      message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    };
   }
   const json = parseJson(text);
   if ('problems' in json) return { file, kind: 'invalid', problems: json.problems };
@@ -78,7 +82,15 @@ async function validate(files: string[], io: CliIo, ctx: CliContext): Promise<nu
       bad = true;
       reportProblems(io, r.file, r.problems);
     } else {
-      io.stdout(JSON.stringify({ file: r.file, decisionId: r.decision.decisionId, version: r.decision.version, status: r.decision.status, valid: true }));
+      io.stdout(
+        JSON.stringify({
+          file: r.file,
+          decisionId: r.decision.decisionId,
+          version: r.decision.version,
+          status: r.decision.status,
+          valid: true,
+        }),
+      );
     }
   }
   return exitFor(results, bad);
@@ -101,7 +113,10 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
     }
     const { decision } = r;
     // A district without a profile, or a finalized decision the gate rejects: nothing is written.
-    if (r.problems.some((p) => p.rule === 'district-profile') || (decision.status === 'finalized' && r.problems.length > 0)) {
+    if (
+      r.problems.some((p) => p.rule === 'district-profile') ||
+      (decision.status === 'finalized' && r.problems.length > 0)
+    ) {
       bad = true;
       reportProblems(io, file, r.problems);
       continue;
@@ -109,7 +124,9 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
     const engine = await ctx.engine();
     const result = await engine.render(decision);
     if (result.kind === 'withdrawn') {
-      io.stderr(`${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`);
+      io.stderr(
+        `${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`,
+      );
       continue;
     }
     if (result.kind === 'rejected') {
@@ -117,8 +134,10 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
       reportProblems(io, file, result.problems);
       continue;
     }
-    if (result.draft) io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
-    for (const tag of result.plan.translationNeeded) io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
+    if (result.draft)
+      io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
+    for (const tag of result.plan.translationNeeded)
+      io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
     const dir = join(out, decision.decisionId, `v${decision.version}`);
     await mkdir(dir, { recursive: true });
     for (const doc of result.documents) {
@@ -150,12 +169,22 @@ async function verify(files: string[], io: CliIo): Promise<number> {
     try {
       bytes = await readFile(file);
     } catch (error) {
-      io.stderr(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      io.stderr(
+        `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
       code = ExitCode.usageOrIo;
       continue;
     }
     const result = verifyPdf(bytes);
-    io.stdout(JSON.stringify({ file, intact: result.intact, signer: result.signer ?? null, signingTime: result.signingTime ?? null, sha256: result.sha256 }));
+    io.stdout(
+      JSON.stringify({
+        file,
+        intact: result.intact,
+        signer: result.signer ?? null,
+        signingTime: result.signingTime ?? null,
+        sha256: result.sha256,
+      }),
+    );
     if (!result.intact) {
       for (const problem of result.problems) io.stderr(`${file}: ${problem}`);
       if (code === ExitCode.ok) code = ExitCode.notIntact;
@@ -194,7 +223,10 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr(`iep-docs: ${(error as Error).message}`);
       io.stderr(USAGE);
       return ExitCode.usageOrIo;

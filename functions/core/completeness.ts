@@ -39,7 +39,9 @@ export const completenessRules: readonly CompletenessRule[] = [
     check: (d) =>
       (['academic', 'functional', 'impactOnGeneralCurriculum'] as const)
         .filter((k) => blank(d.iep.presentLevels[k]))
-        .map((k) => missing(`iep.presentLevels.${k}`, 'this statement of present levels', '300.320(a)(1)(i)')),
+        .map((k) =>
+          missing(`iep.presentLevels.${k}`, 'this statement of present levels', '300.320(a)(1)(i)'),
+        ),
   },
   {
     name: 'annual-goal-present',
@@ -47,7 +49,13 @@ export const completenessRules: readonly CompletenessRule[] = [
     requires: 'at least one measurable annual goal',
     check: (d) =>
       d.iep.goals.length === 0
-        ? [{ path: 'iep.goals', message: 'at least one measurable annual goal is required', cfr: '300.320(a)(2)(i)' }]
+        ? [
+            {
+              path: 'iep.goals',
+              message: 'at least one measurable annual goal is required',
+              cfr: '300.320(a)(2)(i)',
+            },
+          ]
         : [],
   },
   {
@@ -68,7 +76,13 @@ export const completenessRules: readonly CompletenessRule[] = [
     check: (d) =>
       d.iep.goals.flatMap((g, i) =>
         blank(g.measurementMethod)
-          ? [missing(`iep.goals[${i}].measurementMethod`, 'how progress will be measured', '300.320(a)(3)(i)')]
+          ? [
+              missing(
+                `iep.goals[${i}].measurementMethod`,
+                'how progress will be measured',
+                '300.320(a)(3)(i)',
+              ),
+            ]
           : [],
       ),
   },
@@ -92,7 +106,8 @@ export const completenessRules: readonly CompletenessRule[] = [
   {
     name: 'short-term-objectives',
     cfr: '300.320(a)(2)(ii)',
-    requires: 'benchmarks or short-term objectives for each goal when the student takes alternate assessments',
+    requires:
+      'benchmarks or short-term objectives for each goal when the student takes alternate assessments',
     check: (d) =>
       d.iep.assessments.participation !== 'alternate'
         ? []
@@ -101,7 +116,8 @@ export const completenessRules: readonly CompletenessRule[] = [
               ? [
                   {
                     path: `iep.goals[${i}].shortTermObjectives`,
-                    message: 'short-term objectives are required when assessment participation is alternate',
+                    message:
+                      'short-term objectives are required when assessment participation is alternate',
                     cfr: '300.320(a)(2)(ii)',
                   },
                 ]
@@ -116,10 +132,16 @@ export const completenessRules: readonly CompletenessRule[] = [
       d.iep.services.flatMap((s, i) => {
         const at = `iep.services[${i}]`;
         const problems: Omit<Problem, 'rule'>[] = [];
-        if (!s.startDate) problems.push(missing(`${at}.startDate`, 'the projected start date', '300.320(a)(7)'));
-        if (!s.endDate) problems.push(missing(`${at}.endDate`, 'the anticipated duration (end date)', '300.320(a)(7)'));
-        if (!s.frequency) problems.push(missing(`${at}.frequency`, 'the anticipated frequency', '300.320(a)(7)'));
-        if (blank(s.location)) problems.push(missing(`${at}.location`, 'the location', '300.320(a)(7)'));
+        if (!s.startDate)
+          problems.push(missing(`${at}.startDate`, 'the projected start date', '300.320(a)(7)'));
+        if (!s.endDate)
+          problems.push(
+            missing(`${at}.endDate`, 'the anticipated duration (end date)', '300.320(a)(7)'),
+          );
+        if (!s.frequency)
+          problems.push(missing(`${at}.frequency`, 'the anticipated frequency', '300.320(a)(7)'));
+        if (blank(s.location))
+          problems.push(missing(`${at}.location`, 'the location', '300.320(a)(7)'));
         return problems;
       }),
   },
@@ -155,7 +177,8 @@ export const completenessRules: readonly CompletenessRule[] = [
   {
     name: 'lre-explanation',
     cfr: '300.320(a)(5)',
-    requires: 'an explanation of the extent the student will not participate with nondisabled children',
+    requires:
+      'an explanation of the extent the student will not participate with nondisabled children',
     check: (d) => {
       const lre = d.iep.leastRestrictiveEnvironment;
       return lre.percentInGeneralEducation < 100 && blank(lre.nonParticipationExplanation)
@@ -172,9 +195,11 @@ export const completenessRules: readonly CompletenessRule[] = [
   {
     name: 'alternate-assessment-justification',
     cfr: '300.320(a)(6)(ii)',
-    requires: 'why the student cannot take the regular assessment and why the alternate is appropriate',
+    requires:
+      'why the student cannot take the regular assessment and why the alternate is appropriate',
     check: (d) =>
-      d.iep.assessments.participation === 'alternate' && blank(d.iep.assessments.alternateJustification)
+      d.iep.assessments.participation === 'alternate' &&
+      blank(d.iep.assessments.alternateJustification)
         ? [
             {
               path: 'iep.assessments.alternateJustification',
@@ -193,23 +218,51 @@ export const completenessRules: readonly CompletenessRule[] = [
       if (turns16 > d.iep.endDate) return [];
       const why = `the student turns 16 on ${turns16}, within this IEP`;
       const t = d.iep.transition;
-      if (!t) return [{ path: 'iep.transition', message: `a transition plan is required: ${why}`, cfr: '300.320(b)' }];
+      if (!t)
+        return [
+          {
+            path: 'iep.transition',
+            message: `a transition plan is required: ${why}`,
+            cfr: '300.320(b)',
+          },
+        ];
       const problems: Omit<Problem, 'rule'>[] = [];
       if (blank(t.postsecondaryGoals.education))
-        problems.push(missing('iep.transition.postsecondaryGoals.education', 'a postsecondary education or training goal', '300.320(b)(1)'));
+        problems.push(
+          missing(
+            'iep.transition.postsecondaryGoals.education',
+            'a postsecondary education or training goal',
+            '300.320(b)(1)',
+          ),
+        );
       if (blank(t.postsecondaryGoals.employment))
-        problems.push(missing('iep.transition.postsecondaryGoals.employment', 'a postsecondary employment goal', '300.320(b)(1)'));
+        problems.push(
+          missing(
+            'iep.transition.postsecondaryGoals.employment',
+            'a postsecondary employment goal',
+            '300.320(b)(1)',
+          ),
+        );
       if (t.transitionServices.filter((s) => !blank(s)).length === 0)
-        problems.push(missing('iep.transition.transitionServices', 'at least one transition service', '300.320(b)(2)'));
+        problems.push(
+          missing(
+            'iep.transition.transitionServices',
+            'at least one transition service',
+            '300.320(b)(2)',
+          ),
+        );
       if (t.coursesOfStudy.filter((s) => !blank(s)).length === 0)
-        problems.push(missing('iep.transition.coursesOfStudy', 'the courses of study', '300.320(b)(2)'));
+        problems.push(
+          missing('iep.transition.coursesOfStudy', 'the courses of study', '300.320(b)(2)'),
+        );
       return problems;
     },
   },
   {
     name: 'transfer-of-rights',
     cfr: '300.320(c)',
-    requires: 'a statement that the student was informed of the transfer of rights, from one year before the age of majority',
+    requires:
+      'a statement that the student was informed of the transfer of rights, from one year before the age of majority',
     check: (d) => {
       const majority = majorityDate(d);
       if (majority > addYears(d.iep.endDate, 1) || d.iep.transferOfRights) return [];
@@ -252,7 +305,13 @@ export const completenessRules: readonly CompletenessRule[] = [
       if (d.meeting.type !== 'amendment') return [];
       const amends = d.meeting.amendsMeetingDate;
       if (!amends)
-        return [missing('meeting.amendsMeetingDate', 'the date of the meeting whose IEP is amended', '300.324(a)(4)')];
+        return [
+          missing(
+            'meeting.amendsMeetingDate',
+            'the date of the meeting whose IEP is amended',
+            '300.324(a)(4)',
+          ),
+        ];
       return amends >= d.meeting.date
         ? [
             {
@@ -272,21 +331,58 @@ export const completenessRules: readonly CompletenessRule[] = [
       const n = d.priorWrittenNotice;
       const at = 'priorWrittenNotice';
       const problems: Omit<Problem, 'rule'>[] = [];
-      if (blank(n.actionProposed)) problems.push(missing(`${at}.actionProposed`, 'a description of the action proposed or refused', '300.503(b)(1)'));
-      if (blank(n.explanation)) problems.push(missing(`${at}.explanation`, 'why the district proposes or refuses the action', '300.503(b)(2)'));
+      if (blank(n.actionProposed))
+        problems.push(
+          missing(
+            `${at}.actionProposed`,
+            'a description of the action proposed or refused',
+            '300.503(b)(1)',
+          ),
+        );
+      if (blank(n.explanation))
+        problems.push(
+          missing(
+            `${at}.explanation`,
+            'why the district proposes or refuses the action',
+            '300.503(b)(2)',
+          ),
+        );
       if (n.evaluationsUsed.filter((e) => !blank(e)).length === 0)
-        problems.push(missing(`${at}.evaluationsUsed`, 'each evaluation, assessment, record or report used', '300.503(b)(3)'));
+        problems.push(
+          missing(
+            `${at}.evaluationsUsed`,
+            'each evaluation, assessment, record or report used',
+            '300.503(b)(3)',
+          ),
+        );
       if (blank(n.proceduralSafeguardsSource))
-        problems.push(missing(`${at}.proceduralSafeguardsSource`, 'how to obtain the procedural safeguards', '300.503(b)(4)'));
+        problems.push(
+          missing(
+            `${at}.proceduralSafeguardsSource`,
+            'how to obtain the procedural safeguards',
+            '300.503(b)(4)',
+          ),
+        );
       if (n.assistanceContacts.length === 0)
-        problems.push(missing(`${at}.assistanceContacts`, 'at least one source of assistance', '300.503(b)(5)'));
+        problems.push(
+          missing(`${at}.assistanceContacts`, 'at least one source of assistance', '300.503(b)(5)'),
+        );
       if (n.optionsConsidered.length === 0)
-        problems.push(missing(`${at}.optionsConsidered`, 'the other options considered', '300.503(b)(6)'));
+        problems.push(
+          missing(`${at}.optionsConsidered`, 'the other options considered', '300.503(b)(6)'),
+        );
       n.optionsConsidered.forEach((o, i) => {
         if (blank(o.rejectedBecause))
-          problems.push(missing(`${at}.optionsConsidered[${i}].rejectedBecause`, 'why the option was rejected', '300.503(b)(6)'));
+          problems.push(
+            missing(
+              `${at}.optionsConsidered[${i}].rejectedBecause`,
+              'why the option was rejected',
+              '300.503(b)(6)',
+            ),
+          );
       });
-      if (blank(n.otherFactors)) problems.push(missing(`${at}.otherFactors`, 'the other relevant factors', '300.503(b)(7)'));
+      if (blank(n.otherFactors))
+        problems.push(missing(`${at}.otherFactors`, 'the other relevant factors', '300.503(b)(7)'));
       return problems;
     },
   },
@@ -296,13 +392,20 @@ export const completenessRules: readonly CompletenessRule[] = [
     requires: 'at least one parent attended the meeting (not for an amendment without a meeting)',
     check: (d) =>
       heldAsMeeting(d) && !d.meeting.attendees.some((a) => a.role === 'parent' && a.attended)
-        ? [{ path: 'meeting.attendees', message: 'no parent attended the meeting', cfr: '300.321(a)(1)' }]
+        ? [
+            {
+              path: 'meeting.attendees',
+              message: 'no parent attended the meeting',
+              cfr: '300.321(a)(1)',
+            },
+          ]
         : [],
   },
   {
     name: 'team-members',
     cfr: '300.321(a)',
-    requires: 'the general and special education teachers and the LEA representative attended or were excused',
+    requires:
+      'the general and special education teachers and the LEA representative attended or were excused',
     check: (d) => {
       if (!heldAsMeeting(d)) return [];
       const members = [
@@ -311,7 +414,10 @@ export const completenessRules: readonly CompletenessRule[] = [
         ['lea-representative', 'a representative of the public agency (LEA)', '300.321(a)(4)'],
       ] as const;
       return members
-        .filter(([role]) => !d.meeting.attendees.some((a) => a.role === role && (a.attended || a.excused === true)))
+        .filter(
+          ([role]) =>
+            !d.meeting.attendees.some((a) => a.role === role && (a.attended || a.excused === true)),
+        )
         .map(([role, who, cfr]) => ({
           path: 'meeting.attendees',
           message: `${who} (${role}) must attend or be excused in writing (300.321(e))`,

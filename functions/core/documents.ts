@@ -22,7 +22,8 @@ export interface DocumentPlan {
 /** The languages the recipients of a decision prefer: every guardian, and the student's contact. */
 export function recipientLanguages(decision: Decision): string[] {
   const tags = decision.guardians.map((g) => g.preferredLanguage);
-  if (decision.student.contact?.preferredLanguage) tags.push(decision.student.contact.preferredLanguage);
+  if (decision.student.contact?.preferredLanguage)
+    tags.push(decision.student.contact.preferredLanguage);
   return tags;
 }
 
@@ -57,7 +58,14 @@ export interface DocumentKey {
 /** A stable, opaque document id (`doc_` + 24 hex), derived from the document's key. */
 export function documentId(key: DocumentKey): string {
   const rendition = key.rendition ?? 1;
-  const material = [key.districtId, key.decisionId, key.version, key.type, key.language, rendition].join('\u0000');
+  const material = [
+    key.districtId,
+    key.decisionId,
+    key.version,
+    key.type,
+    key.language,
+    rendition,
+  ].join('\u0000');
   return `doc_${createHash('sha256').update(material).digest('hex').slice(0, 24)}`;
 }
 

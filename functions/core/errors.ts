@@ -25,6 +25,12 @@ export class UnknownDistrict extends Error {
 }
 
 /** Domain failures are recorded as outcomes; anything else is infrastructure and retried. */
-export function isDomainFailure(error: unknown): error is InvalidDecision | IncompleteIep | UnknownDistrict {
-  return error instanceof InvalidDecision || error instanceof IncompleteIep || error instanceof UnknownDistrict;
+export function isDomainFailure(
+  error: unknown,
+): error is InvalidDecision | IncompleteIep | UnknownDistrict {
+  return (
+    error instanceof InvalidDecision ||
+    error instanceof IncompleteIep ||
+    error instanceof UnknownDistrict
+  );
 }

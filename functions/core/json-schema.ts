@@ -7,7 +7,11 @@ import { decisionSchema } from './decision.ts';
 
 /** The JSON Schema (draft 2020-12) of what districts write: the input side of the schema. */
 export function decisionJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(decisionSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  const schema = z.toJSONSchema(decisionSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  });
   return {
     $id: 'urn:iep-docs:schema:meeting-decision:v1',
     ...schema,

@@ -24,7 +24,8 @@ export function matchLocale(tag: string, available: readonly string[]): string |
   const parts = canonical.split('-');
   while (parts.length > 0) {
     const candidate = parts.join('-');
-    const hit = byLower.get(candidate.toLowerCase()) ?? byLower.get((ALIASES[candidate] ?? '').toLowerCase());
+    const hit =
+      byLower.get(candidate.toLowerCase()) ?? byLower.get((ALIASES[candidate] ?? '').toLowerCase());
     if (hit) return hit;
     parts.pop();
   }

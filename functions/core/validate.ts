@@ -21,7 +21,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Schema problems of a parsed value, with dotted paths (`iep.goals[0].criteria`). */
 export function schemaProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) }));
+  return error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: describeIssue(issue),
+  }));
 }
 
 /** Parses a decision against the schema (no completeness rules). */
@@ -36,7 +39,11 @@ export function parseDecision(input: unknown): { decision: Decision } | { proble
 export function checkDecision(input: unknown): DecisionCheck {
   const parsed = parseDecision(input);
   if ('problems' in parsed) return { kind: 'invalid', problems: parsed.problems };
-  return { kind: 'checked', decision: parsed.decision, problems: checkCompleteness(parsed.decision) };
+  return {
+    kind: 'checked',
+    decision: parsed.decision,
+    problems: checkCompleteness(parsed.decision),
+  };
 }
 
 /** Parses JSON text; a syntax error is a problem at `(file)`. */

@@ -6,15 +6,26 @@ import { ENV, TABLE_ENV } from '../../infra/env.ts';
 import type { TableName } from '../../infra/tables.ts';
 
 /** Reads the named settings; throws naming every one that is missing. */
-export function requireEnv<K extends string>(names: Record<K, string>, env: NodeJS.ProcessEnv = process.env): Record<K, string> {
+export function requireEnv<K extends string>(
+  names: Record<K, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<K, string> {
   const missing = Object.values<string>(names).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`missing configuration: set ${missing.join(', ')}`);
-  return Object.fromEntries(Object.entries<string>(names).map(([key, name]) => [key, env[name] as string])) as Record<K, string>;
+  return Object.fromEntries(
+    Object.entries<string>(names).map(([key, name]) => [key, env[name] as string]),
+  ) as Record<K, string>;
 }
 
 /** The physical table names a handler uses. */
-export function tableNames<T extends TableName>(tables: readonly T[], env: NodeJS.ProcessEnv = process.env): Record<T, string> {
-  return requireEnv(Object.fromEntries(tables.map((t) => [t, TABLE_ENV[t]])) as Record<T, string>, env);
+export function tableNames<T extends TableName>(
+  tables: readonly T[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<T, string> {
+  return requireEnv(
+    Object.fromEntries(tables.map((t) => [t, TABLE_ENV[t]])) as Record<T, string>,
+    env,
+  );
 }
 
 export { ENV };

@@ -5,11 +5,16 @@
  * the event source mapping retries from it without re-running the records before it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
+import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
 
 export interface RenderDocumentsDeps {
   service: RenderDecision;
@@ -44,8 +49,14 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
       return await deps.service.process(ref);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      deps.log.error('decision failed, will be retried', { decisionId: ref.decisionId, version: ref.version, reason });
-      await deps.outcomes.recordAttemptFailure(ref.decisionId, ref.version, reason).catch(() => undefined);
+      deps.log.error('decision failed, will be retried', {
+        decisionId: ref.decisionId,
+        version: ref.version,
+        reason,
+      });
+      await deps.outcomes
+        .recordAttemptFailure(ref.decisionId, ref.version, reason)
+        .catch(() => undefined);
       throw error;
     }
   };
@@ -58,7 +69,9 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
 }
 
 /** Builds the AWS dependencies once per container, from validated configuration. */
-async function fromEnvironment(): Promise<(event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse>> {
+async function fromEnvironment(): Promise<
+  (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse>
+> {
   const { Logger } = await import('@aws-lambda-powertools/logger');
   const { KMSClient } = await import('@aws-sdk/client-kms');
   const { SSMClient } = await import('@aws-sdk/client-ssm');
@@ -83,19 +96,33 @@ async function fromEnvironment(): Promise<(event: DynamoDBStreamEvent, context?:
   const signer = new KmsSigner({
     kms: new KMSClient({ region: config.region }),
     keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(new SSMClient({ region: config.region }), config.certificateParameter),
+    certificateChain: ssmCertificateChain(
+      new SSMClient({ region: config.region }),
+      config.certificateParameter,
+    ),
   });
   const districts = loadDistrictDirectory(config.districtProfilesDir);
   const printer = await launchPrinter();
   const engine = new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
-  const { service, outcomes } = await renderDecisionService({ clients, tables, bucket: config.bucket, renderer: engine, signer, log, clock: () => new Date() });
+  const { service, outcomes } = await renderDecisionService({
+    clients,
+    tables,
+    bucket: config.bucket,
+    renderer: engine,
+    signer,
+    log,
+    clock: () => new Date(),
+  });
   return makeRenderDocumentsHandler({ service, outcomes, log });
 }
 
 let ready: ReturnType<typeof fromEnvironment> | undefined;
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+export async function handler(
+  event: DynamoDBStreamEvent,
+  context: Context,
+): Promise<DynamoDBBatchResponse> {
   ready ??= fromEnvironment().catch((error) => {
     ready = undefined;
     throw error;

@@ -9,7 +9,12 @@ import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { DynamoOutcomeStore } from '../adapters/dynamo-outcomes.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import type { Log } from '../pipeline/ports.ts';
-import { type AfterDocumentsReady, type AfterWithdrawn, type DecisionRenderer, RenderDecision } from '../pipeline/render-decision.ts';
+import {
+  type AfterDocumentsReady,
+  type AfterWithdrawn,
+  type DecisionRenderer,
+  RenderDecision,
+} from '../pipeline/render-decision.ts';
 import type { Signer } from '../render/ports.ts';
 
 /** The subject of the signer's certificate, as recorded with each document. */
@@ -37,7 +42,9 @@ export interface PipelineParts {
 export async function renderDecisionService(parts: PipelineParts) {
   const outcomes = new DynamoOutcomeStore(parts.clients.documents, parts.tables.outcomes);
   const records = new DynamoDocumentRecords(parts.clients.documents, parts.tables.documents);
-  const store = new S3DocumentStore(parts.clients.s3, parts.bucket, { checkBeforePut: parts.checkBeforePut ?? false });
+  const store = new S3DocumentStore(parts.clients.s3, parts.bucket, {
+    checkBeforePut: parts.checkBeforePut ?? false,
+  });
   const service = new RenderDecision({
     renderer: parts.renderer,
     outcomes,
@@ -59,8 +66,10 @@ export function powertoolsLog(logger: {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }): Log {
-  const at = (fn: (message: string, ...extra: Record<string, unknown>[]) => void) => (message: string, attributes?: Record<string, unknown>) =>
-    attributes ? fn(message, attributes) : fn(message);
+  const at =
+    (fn: (message: string, ...extra: Record<string, unknown>[]) => void) =>
+    (message: string, attributes?: Record<string, unknown>) =>
+      attributes ? fn(message, attributes) : fn(message);
   return {
     debug: at(logger.debug.bind(logger)),
     info: at(logger.info.bind(logger)),

@@ -14,7 +14,14 @@ import { documentS3Key } from '../core/documents.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { EngineResult, RenderedDocument } from '../render/engine.ts';
 import { pdfPageCount } from '../render/signing/index.ts';
-import type { DecisionOutcome, DocumentRecord, DocumentRecords, DocumentStore, Log, OutcomeStore } from './ports.ts';
+import type {
+  DecisionOutcome,
+  DocumentRecord,
+  DocumentRecords,
+  DocumentStore,
+  Log,
+  OutcomeStore,
+} from './ports.ts';
 
 /** The engine as the pipeline sees it. */
 export interface DecisionRenderer {
@@ -22,7 +29,11 @@ export interface DecisionRenderer {
 }
 
 /** What happens to a decision once its documents are ready (delivery, calendar): must be idempotent. */
-export type AfterDocumentsReady = (decision: Decision, documents: DocumentRecord[], outcome: DecisionOutcome) => Promise<void>;
+export type AfterDocumentsReady = (
+  decision: Decision,
+  documents: DocumentRecord[],
+  outcome: DecisionOutcome,
+) => Promise<void>;
 /** What happens when a district withdraws a version (cancel its calendar, revoke its links). */
 export type AfterWithdrawn = (decisionId: string, version: number) => Promise<void>;
 
@@ -80,16 +91,25 @@ export class RenderDecision {
       } else {
         log.info('version already processed', { decisionId, version, outcome: existing.outcome });
       }
-      return { outcome: existing, alreadyProcessed: true, documents: await this.documentsOf(existing) };
+      return {
+        outcome: existing,
+        alreadyProcessed: true,
+        documents: await this.documentsOf(existing),
+      };
     }
 
     const now = this.deps.clock().toISOString();
     if (checked.kind === 'invalid') {
-      return this.finish({ decisionId, version, outcome: 'rejected', problems: checked.problems, processedAt: now }, []);
+      return this.finish(
+        { decisionId, version, outcome: 'rejected', problems: checked.problems, processedAt: now },
+        [],
+      );
     }
     const { decision } = checked;
     if (decision.decisionId !== decisionId || decision.version !== version) {
-      throw new Error(`item key ${decisionId} v${version} differs from its content ${decision.decisionId} v${decision.version}`);
+      throw new Error(
+        `item key ${decisionId} v${version} differs from its content ${decision.decisionId} v${decision.version}`,
+      );
     }
     if (decision.status !== 'finalized') {
       if (decision.status === 'withdrawn') await this.deps.afterWithdrawn?.(decisionId, version);
@@ -97,17 +117,35 @@ export class RenderDecision {
         decision.status === 'draft'
           ? 'draft: only finalized decisions produce official documents (preview it with `iep-docs render`)'
           : 'withdrawn: the district withdrew this version before it was processed';
-      return this.finish({ decisionId, version, districtId: decision.districtId, outcome: 'skipped', reason, processedAt: now }, []);
+      return this.finish(
+        {
+          decisionId,
+          version,
+          districtId: decision.districtId,
+          outcome: 'skipped',
+          reason,
+          processedAt: now,
+        },
+        [],
+      );
     }
 
     const result = await this.deps.renderer.render(decision);
     if (result.kind === 'rejected') {
       return this.finish(
-        { decisionId, version, districtId: decision.districtId, outcome: 'rejected', problems: result.problems, processedAt: now },
+        {
+          decisionId,
+          version,
+          districtId: decision.districtId,
+          outcome: 'rejected',
+          problems: result.problems,
+          processedAt: now,
+        },
         [],
       );
     }
-    if (result.kind !== 'documents') throw new Error(`unexpected engine result ${result.kind} for a finalized decision`);
+    if (result.kind !== 'documents')
+      throw new Error(`unexpected engine result ${result.kind} for a finalized decision`);
 
     const documents: ProcessedDocument[] = [];
     for (const rendered of result.documents) documents.push(await this.store(decision, rendered));
@@ -117,10 +155,16 @@ export class RenderDecision {
       districtId: decision.districtId,
       outcome: 'documents-ready',
       documentIds: documents.map((d) => d.record.documentId),
-      ...(result.plan.translationNeeded.length > 0 ? { translationNeeded: result.plan.translationNeeded } : {}),
+      ...(result.plan.translationNeeded.length > 0
+        ? { translationNeeded: result.plan.translationNeeded }
+        : {}),
       processedAt: now,
     };
-    await this.deps.afterDocumentsReady?.(decision, documents.map((d) => d.record), outcome);
+    await this.deps.afterDocumentsReady?.(
+      decision,
+      documents.map((d) => d.record),
+      outcome,
+    );
     return this.finish(outcome, documents);
   }
 
@@ -135,7 +179,11 @@ export class RenderDecision {
     const put = await store.putOnce(s3Key, doc.pdf, {
       contentType: 'application/pdf',
       sha256Hex: doc.sha256,
-      metadata: { 'document-id': doc.documentId, 'decision-id': decision.decisionId, version: String(decision.version) },
+      metadata: {
+        'document-id': doc.documentId,
+        'decision-id': decision.decisionId,
+        version: String(decision.version),
+      },
     });
     // An object already under the key (a crashed attempt stored it): record what is stored, not what we rendered.
     const bytes = put.created ? doc.pdf : await store.get(s3Key);
@@ -158,15 +206,26 @@ export class RenderDecision {
       createdAt: this.deps.clock().toISOString(),
     };
     if (await records.putOnce(record)) {
-      log.info('document stored', { decisionId: decision.decisionId, version: decision.version, documentId: doc.documentId, s3Key });
+      log.info('document stored', {
+        decisionId: decision.decisionId,
+        version: decision.version,
+        documentId: doc.documentId,
+        s3Key,
+      });
       return { record, state: 'created' };
     }
     const winner = await records.get(doc.documentId);
-    if (!winner) throw new Error(`document record ${doc.documentId} vanished after a conditional write failed`);
+    if (!winner)
+      throw new Error(
+        `document record ${doc.documentId} vanished after a conditional write failed`,
+      );
     return { record: winner, state: 'unchanged' };
   }
 
-  private async finish(outcome: DecisionOutcome, documents: ProcessedDocument[]): Promise<ProcessResult> {
+  private async finish(
+    outcome: DecisionOutcome,
+    documents: ProcessedDocument[],
+  ): Promise<ProcessResult> {
     const { outcomes, log } = this.deps;
     if (await outcomes.recordOnce(outcome)) {
       log.info('decision processed', {
@@ -182,7 +241,11 @@ export class RenderDecision {
     // Another delivery of the same record finished first: report what it recorded.
     const recorded = await outcomes.get(outcome.decisionId, outcome.version);
     if (!recorded) throw new Error(`outcome of ${outcome.decisionId} v${outcome.version} vanished`);
-    return { outcome: recorded, alreadyProcessed: true, documents: await this.documentsOf(recorded) };
+    return {
+      outcome: recorded,
+      alreadyProcessed: true,
+      documents: await this.documentsOf(recorded),
+    };
   }
 
   private async withdraw(decisionId: string, version: number): Promise<void> {
@@ -191,8 +254,12 @@ export class RenderDecision {
   }
 
   private async documentsOf(outcome: DecisionOutcome): Promise<ProcessedDocument[]> {
-    const records = await Promise.all((outcome.documentIds ?? []).map((id) => this.deps.records.get(id)));
-    return records.filter((r): r is DocumentRecord => r !== undefined).map((record) => ({ record, state: 'unchanged' as const }));
+    const records = await Promise.all(
+      (outcome.documentIds ?? []).map((id) => this.deps.records.get(id)),
+    );
+    return records
+      .filter((r): r is DocumentRecord => r !== undefined)
+      .map((record) => ({ record, state: 'unchanged' as const }));
   }
 }
 
@@ -207,7 +274,12 @@ export async function recordDeadLetter(
   now: Date,
 ): Promise<DecisionOutcome> {
   const reason = (await outcomes.lastFailure(ref.decisionId, ref.version)) ?? fallbackReason;
-  const outcome: DecisionOutcome = { ...ref, outcome: 'dead-lettered', reason, processedAt: now.toISOString() };
+  const outcome: DecisionOutcome = {
+    ...ref,
+    outcome: 'dead-lettered',
+    reason,
+    processedAt: now.toISOString(),
+  };
   if (await outcomes.recordOnce(outcome)) return outcome;
   return (await outcomes.get(ref.decisionId, ref.version)) ?? outcome;
 }

@@ -11,8 +11,11 @@ export const INSECURE_FLAGS: readonly string[] = [
   '--disable-site-isolation-trials',
 ];
 
-/** A proxy that cannot be reached: port 9 on 0.0.0.0 refuses every connection. */
-export const UNREACHABLE_PROXY = 'http://0.0.0.0:9';
+/**
+ * A proxy that cannot be reached: `.invalid` never resolves (RFC 6761), and the host resolver rule
+ * answers NOTFOUND for every name anyway. Not 0.0.0.0, which Linux treats as this host.
+ */
+export const UNREACHABLE_PROXY = 'http://proxy.invalid:9';
 
 /** Features switched off on top of the ones `@sparticuz/chromium` disables. */
 const DISABLED_FEATURES = [
@@ -58,6 +61,14 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
   const enabled = takeFeatures(withoutHeadless, '--enable-features');
 
   return [
+    // Kept from @sparticuz/chromium 147 (its source says why for each): --single-process and
+    // --no-zygote (Lambda forbids the sandbox's prctl, so one process), --no-sandbox and
+    // --disable-setuid-sandbox (see below), --in-process-gpu, --ignore-gpu-blocklist and software GL
+    // through SwiftShader (no GPU in Lambda), --disable-print-preview, --disk-cache-size,
+    // --no-default-browser-check, --no-pings (no hyperlink auditing pings),
+    // --disable-domain-reliability (no reports to Google), --ash-no-nudges,
+    // --font-render-hinting=none (the same glyph metrics everywhere), and the features
+    // AudioServiceOutOfProcess, IsolateOrigins, site-per-process off (one renderer process).
     ...withoutHeadless,
     // The binary is chrome-headless-shell: the old headless mode, the only one it has.
     '--headless',
@@ -83,7 +94,7 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
     '--disable-client-side-phishing-detection',
     // No metrics uploads (records locally only, never sends).
     '--metrics-recording-only',
-    // No QUIC (UDP): every connection would otherwise not be bound by the proxy below.
+    // No QUIC: it is UDP, which the HTTP proxy below does not carry.
     '--disable-quic',
     // No DNS prefetching of hosts named in links.
     '--dns-prefetch-disable',

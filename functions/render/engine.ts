@@ -7,15 +7,20 @@ import { createHash } from 'node:crypto';
 import { checkCompleteness } from '../core/completeness.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
-import { type DocumentPlan, type DocumentType, documentId, planDocuments } from '../core/documents.ts';
+import {
+  type DocumentPlan,
+  type DocumentType,
+  documentId,
+  planDocuments,
+} from '../core/documents.ts';
 import { UnknownDistrict } from '../core/errors.ts';
-import { formatDate, type Locale, loadLocales } from './locales.ts';
+import type { Problem } from '../core/problems.ts';
 import { fontFaceCss } from './fonts.ts';
+import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { addMetadata, pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { type DocumentContext, iepView, priorWrittenNoticeView } from './view-model.ts';
-import type { Problem } from '../core/problems.ts';
 
 /** One rendered document. */
 export interface RenderedDocument {
@@ -184,7 +189,10 @@ export class DocumentEngine {
     return {
       title: `${title} — ${date}`,
       author: ctx.district.name,
-      subject: ctx.type === 'iep' ? t.iep.subject.replace('{date}', date) : t.pwn.subject.replace('{date}', date),
+      subject:
+        ctx.type === 'iep'
+          ? t.iep.subject.replace('{date}', date)
+          : t.pwn.subject.replace('{date}', date),
       language: t.locale,
       keywords: [ctx.documentId, ctx.decision.decisionId, `v${ctx.decision.version}`],
     };

@@ -45,7 +45,12 @@ function allFaces(): FontFace[] {
         const file = /url\(\.\/(files\/[^)]+\.woff2)\)/.exec(block)?.[1];
         const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
         if (family && file) {
-          faces.push({ family, weight, file: join(root, file), ranges: range ? parseRanges(range) : [[0, 0x10ffff]] });
+          faces.push({
+            family,
+            weight,
+            file: join(root, file),
+            ranges: range ? parseRanges(range) : [[0, 0x10ffff]],
+          });
         }
       }
     }
@@ -72,7 +77,9 @@ export function codePoints(text: string): Set<number> {
 /** The faces whose Unicode range covers at least one character of `text`. */
 export function facesFor(text: string): FontFace[] {
   const points = [...codePoints(text)];
-  return allFaces().filter((face) => points.some((p) => face.ranges.some(([a, b]) => p >= a && p <= b)));
+  return allFaces().filter((face) =>
+    points.some((p) => face.ranges.some(([a, b]) => p >= a && p <= b)),
+  );
 }
 
 /** `@font-face` rules, fonts inlined as data, for the faces `text` needs. */
@@ -81,7 +88,9 @@ export function fontFaceCss(text: string): string {
     .map(
       (f) =>
         `@font-face{font-family:'${f.family}';font-style:normal;font-weight:${f.weight};src:url(${dataUrl(f.file)}) format('woff2');unicode-range:${f.ranges
-          .map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`))
+          .map(([a, b]) =>
+            a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`,
+          )
           .join(',')};}`,
     )
     .join('\n');

@@ -13,7 +13,9 @@ export type Locale = typeof import('../../templates/locales/en.json');
 export function loadLocales(dir: string = templatesDir()): Map<string, Locale> {
   const folder = join(dir, 'locales');
   const locales = new Map<string, Locale>();
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const locale = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Locale;
     locales.set(locale.locale, locale);
   }
@@ -22,10 +24,14 @@ export function loadLocales(dir: string = templatesDir()): Map<string, Locale> {
 }
 
 /** Replaces `{name}` placeholders; a placeholder with no value is an error, never left in a document. */
-export function interpolate(template: string, values: Readonly<Record<string, string | number>>): string {
+export function interpolate(
+  template: string,
+  values: Readonly<Record<string, string | number>>,
+): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`locale text needs a value for {${name}}: ${template}`);
+    if (value === undefined)
+      throw new Error(`locale text needs a value for {${name}}: ${template}`);
     return String(value);
   });
 }

@@ -42,10 +42,20 @@ export function compileTemplates(dir: string = templatesDir()): TemplateSet {
       template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   };
   for (const name of PARTIALS) {
-    hbs.registerPartial(name, hbs.compile(read(`partials/${name}.hbs`), { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS }));
+    hbs.registerPartial(
+      name,
+      hbs.compile(read(`partials/${name}.hbs`), {
+        strict: true,
+        knownHelpersOnly: true,
+        knownHelpers: KNOWN_HELPERS,
+      }),
+    );
   }
   return {
-    documents: { iep: compile('iep.hbs'), 'prior-written-notice': compile('prior-written-notice.hbs') },
+    documents: {
+      iep: compile('iep.hbs'),
+      'prior-written-notice': compile('prior-written-notice.hbs'),
+    },
     header: compile('header.hbs'),
     footer: compile('footer.hbs'),
     documentCss: read('styles/document.css'),

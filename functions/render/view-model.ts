@@ -89,7 +89,8 @@ export function iepView(ctx: DocumentContext) {
   const turns16 = transitionAgeDate(d);
   const majority = majorityDate(d);
   const transitionApplies = turns16 <= d.iep.endDate || d.iep.transition !== undefined;
-  const transferApplies = majority <= addYears(d.iep.endDate, 1) || d.iep.transferOfRights !== undefined;
+  const transferApplies =
+    majority <= addYears(d.iep.endDate, 1) || d.iep.transferOfRights !== undefined;
   const tr = d.iep.transition;
   const rights = d.iep.transferOfRights;
   const withoutMeeting = d.meeting.type === 'amendment' && d.meeting.amendmentWithoutMeeting;
@@ -103,7 +104,9 @@ export function iepView(ctx: DocumentContext) {
       amends: d.meeting.type === 'amendment' ? date(d.meeting.amendsMeetingDate) || null : null,
       withoutMeeting,
       location: d.meeting.location,
-      interpreter: d.meeting.interpreterLanguage ? languageName(d.meeting.interpreterLanguage, t) : null,
+      interpreter: d.meeting.interpreterLanguage
+        ? languageName(d.meeting.interpreterLanguage, t)
+        : null,
     },
     iep: {
       startDate: date(d.iep.startDate),
@@ -111,7 +114,9 @@ export function iepView(ctx: DocumentContext) {
       annualReviewDue: date(annualReviewDueDate(d)),
       reevaluationDue: date(reevaluationDueDate(d)),
     },
-    caseManager: [d.caseManager.name, d.caseManager.phone, d.caseManager.email].filter(Boolean).join(' · '),
+    caseManager: [d.caseManager.name, d.caseManager.phone, d.caseManager.email]
+      .filter(Boolean)
+      .join(' · '),
     student: {
       name: `${d.student.firstName} ${d.student.lastName}`,
       studentId: d.student.studentId,
@@ -130,11 +135,26 @@ export function iepView(ctx: DocumentContext) {
       rightsHolder: yesNo(g.educationalRightsHolder),
       language: languageName(g.preferredLanguage, t),
     })),
-    presentLevels: (['academic', 'functional', 'impactOnGeneralCurriculum', 'strengths', 'parentConcerns'] as const)
+    presentLevels: (
+      [
+        'academic',
+        'functional',
+        'impactOnGeneralCurriculum',
+        'strengths',
+        'parentConcerns',
+      ] as const
+    )
       .filter((key) => (d.iep.presentLevels[key] ?? '').trim() !== '')
       .map((key) => ({ label: t.iep.presentLevels[key], text: d.iep.presentLevels[key] ?? '' })),
     specialFactors: (
-      ['behavior', 'limitedEnglishProficiency', 'braille', 'communication', 'assistiveTechnology', 'deafOrHardOfHearing'] as const
+      [
+        'behavior',
+        'limitedEnglishProficiency',
+        'braille',
+        'communication',
+        'assistiveTechnology',
+        'deafOrHardOfHearing',
+      ] as const
     ).map((key) => ({
       label: t.iep.specialFactors[key],
       considered: yesNo(d.iep.specialFactors[key].considered),
@@ -152,7 +172,13 @@ export function iepView(ctx: DocumentContext) {
     })),
     progressReporting: d.iep.progressReporting ?? '',
     serviceGroups: (
-      ['special-education', 'related-service', 'supplementary-aid', 'program-modification', 'staff-support'] as const
+      [
+        'special-education',
+        'related-service',
+        'supplementary-aid',
+        'program-modification',
+        'staff-support',
+      ] as const
     ).map((category) => ({
       label: t.iep.services.categories[category],
       services: d.iep.services
@@ -160,7 +186,11 @@ export function iepView(ctx: DocumentContext) {
         .map((s) => ({
           name: s.name,
           provider: s.provider ?? '',
-          frequency: s.frequency ? interpolate(t.iep.services.minutesPer[s.frequency.per], { minutes: s.frequency.minutes }) : '',
+          frequency: s.frequency
+            ? interpolate(t.iep.services.minutesPer[s.frequency.per], {
+                minutes: s.frequency.minutes,
+              })
+            : '',
           location: s.location ?? '',
           setting: s.setting ? t.iep.services.settings[s.setting] : null,
           startDate: date(s.startDate),
@@ -169,22 +199,30 @@ export function iepView(ctx: DocumentContext) {
     })),
     lre: {
       percent: interpolate(t.iep.lre.percentValue, {
-        percent: new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 1 }).format(
-          d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100,
-        ),
+        percent: new Intl.NumberFormat(t.locale, {
+          style: 'percent',
+          maximumFractionDigits: 1,
+        }).format(d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100),
       }),
-      explanation: d.iep.leastRestrictiveEnvironment.nonParticipationExplanation || t.common.notApplicable,
+      explanation:
+        d.iep.leastRestrictiveEnvironment.nonParticipationExplanation || t.common.notApplicable,
     },
     assessments: {
       participation: t.iep.assessments.participations[d.iep.assessments.participation],
       accommodations: d.iep.assessments.accommodations,
       alternateJustification: d.iep.assessments.alternateJustification || null,
     },
-    esy: { eligible: yesNo(d.iep.extendedSchoolYear.eligible), justification: d.iep.extendedSchoolYear.justification },
+    esy: {
+      eligible: yesNo(d.iep.extendedSchoolYear.eligible),
+      justification: d.iep.extendedSchoolYear.justification,
+    },
     transition:
       transitionApplies && tr
         ? {
-            turns16: turns16 >= d.meeting.date ? interpolate(t.iep.transition.turns16, { date: date(turns16) }) : null,
+            turns16:
+              turns16 >= d.meeting.date
+                ? interpolate(t.iep.transition.turns16, { date: date(turns16) })
+                : null,
             education: tr.postsecondaryGoals.education ?? '',
             employment: tr.postsecondaryGoals.employment ?? '',
             independentLiving: tr.postsecondaryGoals.independentLiving ?? null,
@@ -206,7 +244,11 @@ export function iepView(ctx: DocumentContext) {
     team: d.meeting.attendees.map((a) => ({
       name: a.name,
       role: t.iep.team.roles[a.role],
-      attendance: a.attended ? t.iep.team.attended : a.excused ? t.iep.team.excused : t.iep.team.absent,
+      attendance: a.attended
+        ? t.iep.team.attended
+        : a.excused
+          ? t.iep.team.excused
+          : t.iep.team.absent,
     })),
   };
 }
@@ -228,7 +270,10 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
         name: c.name,
         details: [c.phone, c.email, c.url].filter((x): x is string => Boolean(x)),
       })),
-      optionsConsidered: n.optionsConsidered.map((o) => ({ option: o.option, rejectedBecause: o.rejectedBecause ?? '' })),
+      optionsConsidered: n.optionsConsidered.map((o) => ({
+        option: o.option,
+        rejectedBecause: o.rejectedBecause ?? '',
+      })),
       otherFactors: n.otherFactors ?? '',
     },
   };

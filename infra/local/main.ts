@@ -70,22 +70,31 @@ function textSummary(decisions: SummaryDecision[], inputErrors: InputError[]): s
   const lines: string[] = [];
   const rel = (p: string) => relative(process.cwd(), p) || p;
   for (const d of decisions) {
-    lines.push(`${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`);
+    lines.push(
+      `${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`,
+    );
     for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
-    for (const tag of d.translationNeeded) lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+    for (const tag of d.translationNeeded)
+      lines.push(`    ! translation needed: ${tag} (English documents produced)`);
     for (const doc of d.documents) {
-      lines.push(`    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  s3://${doc.s3Key}  →  ${rel(doc.localPath)}`);
+      lines.push(
+        `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  s3://${doc.s3Key}  →  ${rel(doc.localPath)}`,
+      );
     }
   }
   for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
   const c = countsOf(decisions);
-  const created = decisions.flatMap((d) => d.documents).filter((doc) => doc.state === 'created').length;
+  const created = decisions
+    .flatMap((d) => d.documents)
+    .filter((doc) => doc.state === 'created').length;
   const unchanged = decisions.flatMap((d) => d.documents).length - created;
   lines.push('');
   lines.push(
     `${c.written} decision(s) written: ${c.documentsReady} documents-ready, ${c.rejected} rejected, ${c.skipped} skipped, ${c.deadLettered} dead-lettered${c.pending ? `, ${c.pending} pending` : ''}; ${inputErrors.length} input error(s)`,
   );
-  lines.push(`${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`);
+  lines.push(
+    `${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`,
+  );
   return lines.join('\n');
 }
 
@@ -116,12 +125,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { once, fresh, json } = args.values;
-  const log = jsonLog(parseLogLevel(process.env.LOG_LEVEL, 'warn'), (line) => process.stderr.write(`${line}\n`));
+  const log = jsonLog(parseLogLevel(process.env.LOG_LEVEL, 'warn'), (line) =>
+    process.stderr.write(`${line}\n`),
+  );
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const stateDir = resolve(projectStateDir(process.env), 'runtime');
   const outDir = resolve(args.values.out ?? resolve(PROJECT_ROOT, 'out'));
   const pattern = args.values.decisions ?? resolve(PROJECT_ROOT, DEFAULT_DECISIONS);
-  const files = (await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+  const files = (
+    await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })
+  ).sort();
   if (files.length === 0) say(`no decision files match ${pattern}`);
   if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
 
@@ -139,15 +152,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const runStartedAt = new Date();
     const { written, inputErrors } = await runtime.writeDecisions(files);
-    say(`wrote ${written.length} decision(s) into ${runtime.names.tables.decisions}; processing the stream…`);
+    say(
+      `wrote ${written.length} decision(s) into ${runtime.names.tables.decisions}; processing the stream…`,
+    );
     await runtime.drain();
     const decisions = await runtime.summarize(written, runStartedAt);
-    if (json) process.stdout.write(`${JSON.stringify(jsonSummary(decisions, inputErrors), null, 2)}\n`);
+    if (json)
+      process.stdout.write(`${JSON.stringify(jsonSummary(decisions, inputErrors), null, 2)}\n`);
     else process.stdout.write(`${textSummary(decisions, inputErrors)}\n`);
     if (once) return 0;
 
     runtime.poller.start();
-    say(`ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more. Ctrl-C stops.`);
+    say(
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more. Ctrl-C stops.`,
+    );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());
       process.once('SIGTERM', () => done());

@@ -6,21 +6,26 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
+import type { CliContext } from '../../functions/cli/context.ts';
+import { createCliContext } from '../../functions/cli/context.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
-import type { DecisionOutcome, DocumentRecord, Log, OutcomeKind } from '../../functions/pipeline/ports.ts';
-import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
-import { createCliContext } from '../../functions/cli/context.ts';
-import type { CliContext } from '../../functions/cli/context.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import type {
+  DecisionOutcome,
+  DocumentRecord,
+  Log,
+  OutcomeKind,
+} from '../../functions/pipeline/ports.ts';
+import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
 import { type ResourceNames, resourceNames } from '../tables.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
@@ -136,10 +141,25 @@ export class LocalRuntime {
           const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
           const ref = { decisionId: String(keys.decisionId), version: Number(keys.version) };
           const outcome = await recordDeadLetter(outcomes, ref, failure.lastError, new Date());
-          log.error('decision dead-lettered', { ...ref, attempts: failure.attempts, reason: outcome.reason });
+          log.error('decision dead-lettered', {
+            ...ref,
+            attempts: failure.attempts,
+            reason: outcome.reason,
+          });
         },
       });
-      return new LocalRuntime(emulators, clients, names, poller, outcomes, records, store, service, cli, options);
+      return new LocalRuntime(
+        emulators,
+        clients,
+        names,
+        poller,
+        outcomes,
+        records,
+        store,
+        service,
+        cli,
+        options,
+      );
     } catch (error) {
       await emulators.stop();
       throw error;
@@ -150,7 +170,9 @@ export class LocalRuntime {
    * Writes each file's decision into the decisions table, as a district's system would.
    * A file that is not a JSON object with a decision's key is an input error, written nowhere.
    */
-  async writeDecisions(files: readonly string[]): Promise<{ written: WrittenDecision[]; inputErrors: InputError[] }> {
+  async writeDecisions(
+    files: readonly string[],
+  ): Promise<{ written: WrittenDecision[]; inputErrors: InputError[] }> {
     const written: WrittenDecision[] = [];
     const inputErrors: InputError[] = [];
     const seen = new Map<string, string>();
@@ -167,10 +189,15 @@ export class LocalRuntime {
         continue;
       }
       const item = value as Record<string, unknown>;
-      if (typeof item.decisionId !== 'string' || item.decisionId === '' || typeof item.version !== 'number') {
+      if (
+        typeof item.decisionId !== 'string' ||
+        item.decisionId === '' ||
+        typeof item.version !== 'number'
+      ) {
         inputErrors.push({
           file,
-          message: 'not a decision: the decisions table needs decisionId (a string) and version (a number) as its key',
+          message:
+            'not a decision: the decisions table needs decisionId (a string) and version (a number) as its key',
         });
         continue;
       }
@@ -190,7 +217,10 @@ export class LocalRuntime {
           }),
         );
       } catch (error) {
-        inputErrors.push({ file, message: `the decisions table refused the item: ${(error as Error).message}` });
+        inputErrors.push({
+          file,
+          message: `the decisions table refused the item: ${(error as Error).message}`,
+        });
         continue;
       }
       seen.set(key, file);
@@ -205,7 +235,10 @@ export class LocalRuntime {
   }
 
   /** What became of each written decision; documents are copied under out/. */
-  async summarize(written: readonly WrittenDecision[], runStartedAt: Date): Promise<SummaryDecision[]> {
+  async summarize(
+    written: readonly WrittenDecision[],
+    runStartedAt: Date,
+  ): Promise<SummaryDecision[]> {
     const decisions: SummaryDecision[] = [];
     for (const w of written) {
       const outcome = await this.outcomes.get(w.decisionId, w.version);
@@ -223,7 +256,10 @@ export class LocalRuntime {
     return decisions;
   }
 
-  private async documentsOf(outcome: DecisionOutcome, runStartedAt: Date): Promise<SummaryDocument[]> {
+  private async documentsOf(
+    outcome: DecisionOutcome,
+    runStartedAt: Date,
+  ): Promise<SummaryDocument[]> {
     const documents: SummaryDocument[] = [];
     for (const id of outcome.documentIds ?? []) {
       const record = await this.records.get(id);

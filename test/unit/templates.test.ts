@@ -5,28 +5,49 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { templatesDir } from '../../functions/render/assets.ts';
 import { loadLocales } from '../../functions/render/locales.ts';
 import { compileTemplates } from '../../functions/render/templates.ts';
-import { type DocumentContext, iepView, priorWrittenNoticeView } from '../../functions/render/view-model.ts';
+import {
+  type DocumentContext,
+  iepView,
+  priorWrittenNoticeView,
+} from '../../functions/render/view-model.ts';
 import { sampleDecision } from '../fixtures/decisions.ts';
 
 const templates = compileTemplates();
 const locales = loadLocales();
 const district = loadDistrictDirectory().get('example-usd');
 
-function context(decision = sampleDecision(), type: DocumentContext['type'] = 'iep'): DocumentContext {
-  return { decision, district, locale: locales.get('en')!, type, documentId: 'doc_test', draft: null, decisionTextLanguage: 'en' };
+function context(
+  decision = sampleDecision(),
+  type: DocumentContext['type'] = 'iep',
+): DocumentContext {
+  return {
+    decision,
+    district,
+    locale: locales.get('en')!,
+    type,
+    documentId: 'doc_test',
+    draft: null,
+    decisionTextLanguage: 'en',
+  };
 }
 
 const render = (ctx: DocumentContext) =>
-  templates.documents[ctx.type]({ ...(ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx)), styles: '' });
+  templates.documents[ctx.type]({
+    ...(ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx)),
+    styles: '',
+  });
 
 const headings = (html: string, level: string) =>
   [...html.matchAll(new RegExp(`<${level}>([^<]*)</${level}>`, 'g'))].map((m) => m[1]);
 
 describe('templates', () => {
   it('never inserts a value unescaped (no triple-stash in any template)', () => {
-    const files = readdirSync(templatesDir(), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hbs'));
+    const files = readdirSync(templatesDir(), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.hbs'),
+    );
     expect(files.length).toBeGreaterThan(4);
-    for (const file of files) expect(readFileSync(join(templatesDir(), file), 'utf8')).not.toContain('{{{');
+    for (const file of files)
+      expect(readFileSync(join(templatesDir(), file), 'utf8')).not.toContain('{{{');
   });
 
   it('lays out the IEP sections in the order of 300.320, leaving out those that do not apply', () => {
@@ -45,7 +66,9 @@ describe('templates', () => {
   });
 
   it('includes the transition plan when the student turns 16 during the IEP', () => {
-    expect(headings(render(context(sampleDecision('transition-es'))), 'h2')).toContain('Transition Plan');
+    expect(headings(render(context(sampleDecision('transition-es'))), 'h2')).toContain(
+      'Transition Plan',
+    );
   });
 
   it('includes the transfer of rights when the age of majority falls within a year of the end', () => {
@@ -54,7 +77,11 @@ describe('templates', () => {
       d.iep.transferOfRights = { ageOfMajority: 18, informedOn: '2026-11-19' };
     });
     const h2 = headings(render(context(decision)), 'h2');
-    expect(h2.slice(-3)).toEqual(['Transition Plan', 'Transfer of Rights at the Age of Majority', 'IEP Team Participants']);
+    expect(h2.slice(-3)).toEqual([
+      'Transition Plan',
+      'Transfer of Rights at the Age of Majority',
+      'IEP Team Participants',
+    ]);
   });
 
   it('heads the prior written notice with the seven elements of 300.503(b), in order', () => {
@@ -71,11 +98,14 @@ describe('templates', () => {
 
   it('renders decision text containing HTML and Handlebars as literal, escaped text', () => {
     const decision = sampleDecision(undefined, (d) => {
-      d.iep.presentLevels.academic = '<img src="http://127.0.0.1:9/x"> {{constructor.constructor}} {{> head}}';
+      d.iep.presentLevels.academic =
+        '<img src="http://127.0.0.1:9/x"> {{constructor.constructor}} {{> head}}';
       d.student.firstName = '<script>alert(1)</script>';
     });
     const html = render(context(decision));
-    expect(html).toContain('&lt;img src&#x3D;&quot;http://127.0.0.1:9/x&quot;&gt; {{constructor.constructor}} {{&gt; head}}');
+    expect(html).toContain(
+      '&lt;img src&#x3D;&quot;http://127.0.0.1:9/x&quot;&gt; {{constructor.constructor}} {{&gt; head}}',
+    );
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<script>');
   });
@@ -95,7 +125,9 @@ describe('templates', () => {
     expect(header).toContain(ctx.decision.student.studentId);
     expect(header).toContain('September 14, 2016');
     expect(header).toContain(ctx.decision.student.school);
-    expect(footer).toMatch(/Page <span class="pageNumber"><\/span> of <span class="totalPages"><\/span>/);
+    expect(footer).toMatch(
+      /Page <span class="pageNumber"><\/span> of <span class="totalPages"><\/span>/,
+    );
     expect(footer).toContain('doc_test');
   });
 });

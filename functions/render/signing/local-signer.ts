@@ -104,9 +104,9 @@ async function developmentIdentity(devDir: string, now: Date): Promise<Identity>
     identity.catch(() => pending.delete(path));
     return identity;
   }
-  // Later calls reuse the identity and re-read the file, in case it was replaced.
-  await identity;
-  return { pem: await readFile(path, 'utf8'), created: false };
+  // Later calls wait for the first, then read the file it wrote (or create it again if removed).
+  await identity.catch(() => undefined);
+  return readOrCreate(devDir, path, now);
 }
 
 async function readOrCreate(devDir: string, path: string, now: Date): Promise<Identity> {

@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
+import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import type { DocumentStore, Log } from '../../functions/pipeline/ports.ts';
+import { RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
+import type { DocumentEngine } from '../../functions/render/engine.ts';
+import type { PdfPrinter } from '../../functions/render/ports.ts';
+import { verifyPdf } from '../../functions/render/signing/index.ts';
+import { DECISION_STREAM_FILTERS } from '../../infra/local/runtime.ts';
+import { StreamPoller } from '../../infra/local/stream-poller.ts';
+import { rawSample } from '../fixtures/decisions.ts';
+import { testEngine } from '../fixtures/engine.ts';
+import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
+
+const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let engine: DocumentEngine;
+let printer: PdfPrinter;
+beforeAll(async () => {
+  ({ engine, printer } = await testEngine());
+});
+afterAll(async () => {
+  await printer.close();
+});
+
+/** A fresh pipeline on its own tables: the real handler fed by the real stream. */
+async function pipeline(options: { store?: (inner: DocumentStore) => DocumentStore } = {}) {
+  const env: TestEnvironment = await testEnvironment();
+  const parts = await renderDecisionService({
+    clients: env.clients,
+    tables: { outcomes: env.names.tables.outcomes, documents: env.names.tables.documents },
+    bucket: env.names.buckets.documents,
+    renderer: engine,
+    signer: engine.signer,
+    log: quiet,
+    clock: () => new Date(),
+    checkBeforePut: true,
+  });
+  const service = options.store
+    ? new RenderDecision({
+        renderer: engine,
+        outcomes: parts.outcomes,
+        records: parts.records,
+        store: options.store(parts.store),
+        signerName: 'test',
+        clock: () => new Date(),
+        log: quiet,
+      })
+    : parts.service;
+  const handler = makeRenderDocumentsHandler({ service, outcomes: parts.outcomes, log: quiet });
+  const poller = new StreamPoller({
+    dynamodb: env.clients.dynamodb,
+    dynamodbStreams: env.clients.dynamodbStreams,
+    tableName: env.names.tables.decisions,
+    handler,
+    filters: DECISION_STREAM_FILTERS,
+    maxRetryAttempts: 3,
+    retryDelayMs: 0,
+    onFailure: async (record, failure) => {
+      const keys = record.dynamodb?.Keys ?? {};
+      await recordDeadLetter(
+        parts.outcomes,
+        { decisionId: String(keys.decisionId?.S), version: Number(keys.version?.N) },
+        failure.lastError,
+        new Date(),
+      );
+    },
+  });
+  const write = (item: Record<string, unknown>) =>
+    env.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: env.names.tables.decisions,
+        Item: marshall(item, { removeUndefinedValues: true }),
+      }),
+    );
+  const objects = async () =>
+    (
+      await env.clients.s3.send(new ListObjectsV2Command({ Bucket: env.names.buckets.documents }))
+    ).Contents?.map((o) => o.Key ?? '') ?? [];
+  return { env, ...parts, handler, poller, write, objects };
+}
+
+describe('render-documents, fed by the decisions stream', () => {
+  let p: Awaited<ReturnType<typeof pipeline>>;
+  beforeEach(async () => {
+    p = await pipeline();
+  });
+
+  it('turns a finalized decision into signed documents in S3, each matching its record', async () => {
+    // Prepare
+    const decision = rawSample();
+    await p.write(decision);
+
+    // Act
+    await p.poller.drain();
+
+    // Assess
+    const outcome = await p.outcomes.get(decision.decisionId, 1);
+    expect(outcome).toMatchObject({ outcome: 'documents-ready', districtId: 'example-usd' });
+    expect(outcome?.documentIds).toHaveLength(2);
+    for (const id of outcome?.documentIds ?? []) {
+      const record = await p.records.get(id);
+      expect(record?.s3Key).toMatch(
+        new RegExp(
+          `^districts/example-usd/decisions/${decision.decisionId}/v1/(iep|prior-written-notice)\\.en\\.pdf$`,
+        ),
+      );
+      const stored = await p.store.get(record?.s3Key ?? '');
+      expect(sha256(stored)).toBe(record?.sha256);
+      expect(verifyPdf(stored).intact).toBe(true);
+      expect(record?.s3Key).not.toContain(decision.student.studentId);
+    }
+  });
+
+  it('records a rejected decision with every failed rule and writes no document', async () => {
+    const decision = rawSample();
+    decision.iep.goals = [];
+    decision.priorWrittenNotice.otherFactors = '';
+    await p.write(decision);
+
+    await p.poller.drain();
+
+    const outcome = await p.outcomes.get(decision.decisionId, 1);
+    expect(outcome?.outcome).toBe('rejected');
+    expect(outcome?.problems?.map((x) => [x.path, x.cfr])).toEqual([
+      ['iep.goals', '300.320(a)(2)(i)'],
+      ['priorWrittenNotice.otherFactors', '300.503(b)(7)'],
+    ]);
+    expect(await p.objects()).toEqual([]);
+  });
+
+  it('rejects a record of the wrong types with the path of each problem', async () => {
+    const decision = rawSample();
+    decision.iep.goals[0].criteria = 7;
+    await p.write(decision);
+
+    await p.poller.drain();
+
+    expect(await p.outcomes.get(decision.decisionId, 1)).toMatchObject({
+      outcome: 'rejected',
+      problems: [{ path: 'iep.goals[0].criteria', message: expect.any(String) }],
+    });
+  });
+
+  it('skips drafts and withdrawn versions, saying why', async () => {
+    const draft = { ...rawSample(), decisionId: 'draft-1', status: 'draft' };
+    const withdrawn = { ...rawSample(), decisionId: 'withdrawn-1', status: 'withdrawn' };
+    await p.write(draft);
+    await p.write(withdrawn);
+
+    await p.poller.drain();
+
+    expect(await p.outcomes.get('draft-1', 1)).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/^draft/),
+    });
+    expect(await p.outcomes.get('withdrawn-1', 1)).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/^withdrawn/),
+    });
+    expect(await p.objects()).toEqual([]);
+  });
+
+  it('gives a corrected version its own documents and keeps the earlier ones, even out of order', async () => {
+    const v1 = rawSample();
+    const v2 = { ...rawSample(), version: 2 };
+    v2.iep.services[0].frequency.minutes = 300;
+    await p.write(v2);
+    await p.write(v1);
+
+    await p.poller.drain();
+
+    const versions = await p.outcomes.listVersions(v1.decisionId);
+    expect(versions.map((o) => [o.version, o.outcome])).toEqual([
+      [2, 'documents-ready'],
+      [1, 'documents-ready'],
+    ]);
+    expect((await p.objects()).sort()).toEqual(
+      [
+        'v1/iep.en.pdf',
+        'v1/prior-written-notice.en.pdf',
+        'v2/iep.en.pdf',
+        'v2/prior-written-notice.en.pdf',
+      ].map((k) => `districts/example-usd/decisions/${v1.decisionId}/${k}`),
+    );
+    expect(await p.records.listForDecision(v1.decisionId)).toHaveLength(4);
+  });
+
+  it('makes no second document for a duplicate or replayed stream record', async () => {
+    const decision = rawSample();
+    await p.write(decision);
+    const captured: Parameters<typeof p.handler>[0][] = [];
+    const recording = new StreamPoller({
+      dynamodb: p.env.clients.dynamodb,
+      dynamodbStreams: p.env.clients.dynamodbStreams,
+      tableName: p.env.names.tables.decisions,
+      handler: async (event, context) => {
+        captured.push(event);
+        return p.handler(event, context);
+      },
+    });
+    await recording.drain();
+    const first = await p.records.listForDecision(decision.decisionId);
+
+    // Act: the same batch twice more, and a duplicate record inside one batch.
+    const [event] = captured;
+    if (!event) throw new Error('no event captured');
+    await p.handler(event);
+    await p.handler({ Records: [...event.Records, ...event.Records] });
+
+    const after = await p.records.listForDecision(decision.decisionId);
+    expect(after).toEqual(first);
+    expect(await p.objects()).toHaveLength(2);
+  });
+
+  it('leaves the outcome alone when the district rewrites its item after processing', async () => {
+    const decision = rawSample();
+    await p.write(decision);
+    await p.poller.drain();
+    const before = await p.outcomes.get(decision.decisionId, 1);
+
+    await p.write({ ...decision, finalizedAt: '2026-11-21T09:00:00-08:00' });
+    await p.poller.drain();
+
+    expect(await p.outcomes.get(decision.decisionId, 1)).toEqual(before);
+    expect(await p.objects()).toHaveLength(2);
+  });
+});
+
+describe('render-documents under failure', () => {
+  it('retries a failed S3 write and ends with exactly one document each', async () => {
+    // Prepare: the first two puts fail after storing nothing; the third put stores and then fails (lost reply).
+    let puts = 0;
+    const p = await pipeline({
+      store: (inner) => ({
+        get: (key) => inner.get(key),
+        putOnce: async (key, bytes, options) => {
+          puts += 1;
+          if (puts === 1) throw new Error('injected: S3 unavailable');
+          const result = await inner.putOnce(key, bytes, options);
+          if (puts === 2) throw new Error('injected: reply lost after the write');
+          return result;
+        },
+      }),
+    });
+    const decision = rawSample();
+    await p.write(decision);
+
+    // Act
+    await p.poller.drain();
+
+    // Assess
+    const outcome = await p.outcomes.get(decision.decisionId, 1);
+    expect(outcome?.outcome).toBe('documents-ready');
+    expect(await p.objects()).toHaveLength(2);
+    for (const id of outcome?.documentIds ?? []) {
+      const record = await p.records.get(id);
+      expect(sha256(await p.store.get(record?.s3Key ?? ''))).toBe(record?.sha256);
+    }
+  });
+
+  it('dead-letters a record that keeps failing, with its reason, and completes the others', async () => {
+    const p = await pipeline({
+      store: (inner) => ({
+        get: (key) => inner.get(key),
+        putOnce: async (key, bytes, options) => {
+          if (key.includes('/poison/')) throw new Error('injected: this key always fails');
+          return inner.putOnce(key, bytes, options);
+        },
+      }),
+    });
+    const good = rawSample();
+    const poison = { ...rawSample(), decisionId: 'poison' };
+    await p.write(poison);
+    await p.write(good);
+
+    await p.poller.drain();
+
+    expect(await p.outcomes.get('poison', 1)).toMatchObject({
+      outcome: 'dead-lettered',
+      reason: expect.stringContaining('injected: this key always fails'),
+    });
+    expect(await p.outcomes.get(good.decisionId, 1)).toMatchObject({ outcome: 'documents-ready' });
+  });
+});
