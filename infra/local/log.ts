@@ -13,13 +13,25 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel): Lo
 }
 
 /** A logger writing JSON lines at `level` and above. */
-export function jsonLog(level: LogLevel, write: (line: string) => void, service = 'iep-docs-local'): Log {
+export function jsonLog(
+  level: LogLevel,
+  write: (line: string) => void,
+  service = 'iep-docs-local',
+): Log {
   const min = LEVELS.indexOf(level);
   const at =
     (name: LogLevel) =>
     (message: string, attributes?: Record<string, unknown>): void => {
       if (LEVELS.indexOf(name) < min) return;
-      write(JSON.stringify({ level: name.toUpperCase(), message, service, timestamp: new Date().toISOString(), ...attributes }));
+      write(
+        JSON.stringify({
+          level: name.toUpperCase(),
+          message,
+          service,
+          timestamp: new Date().toISOString(),
+          ...attributes,
+        }),
+      );
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

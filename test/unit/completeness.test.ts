@@ -3,30 +3,121 @@ import { checkCompleteness, completenessRules } from '../../functions/core/compl
 import { sampleDecision } from '../fixtures/decisions.ts';
 
 /** One decision broken in one way per rule, and what the rule must report. */
-const cases: { rule: string; sample?: string; change: (d: Record<string, any>) => void; path: string; cfr: string }[] = [
-  { rule: 'present-levels', change: (d) => { d.iep.presentLevels.functional = ' '; }, path: 'iep.presentLevels.functional', cfr: '300.320(a)(1)(i)' },
-  { rule: 'annual-goal-present', change: (d) => { d.iep.goals = []; }, path: 'iep.goals', cfr: '300.320(a)(2)(i)' },
-  { rule: 'goal-measurable', change: (d) => { delete d.iep.goals[1].criteria; }, path: 'iep.goals[1].criteria', cfr: '300.320(a)(2)(i)' },
-  { rule: 'goal-measurable', change: (d) => { d.iep.goals[0].baseline = ''; }, path: 'iep.goals[0].baseline', cfr: '300.320(a)(2)(i)' },
-  { rule: 'goal-measurement-method', change: (d) => { d.iep.goals[0].measurementMethod = ''; }, path: 'iep.goals[0].measurementMethod', cfr: '300.320(a)(3)(i)' },
-  { rule: 'goal-progress-reporting', change: (d) => { delete d.iep.goals[2].progressReportSchedule; }, path: 'iep.goals[2].progressReportSchedule', cfr: '300.320(a)(3)(ii)' },
+const cases: {
+  rule: string;
+  sample?: string;
+  change: (d: Record<string, any>) => void;
+  path: string;
+  cfr: string;
+}[] = [
+  {
+    rule: 'present-levels',
+    change: (d) => {
+      d.iep.presentLevels.functional = ' ';
+    },
+    path: 'iep.presentLevels.functional',
+    cfr: '300.320(a)(1)(i)',
+  },
+  {
+    rule: 'annual-goal-present',
+    change: (d) => {
+      d.iep.goals = [];
+    },
+    path: 'iep.goals',
+    cfr: '300.320(a)(2)(i)',
+  },
+  {
+    rule: 'goal-measurable',
+    change: (d) => {
+      delete d.iep.goals[1].criteria;
+    },
+    path: 'iep.goals[1].criteria',
+    cfr: '300.320(a)(2)(i)',
+  },
+  {
+    rule: 'goal-measurable',
+    change: (d) => {
+      d.iep.goals[0].baseline = '';
+    },
+    path: 'iep.goals[0].baseline',
+    cfr: '300.320(a)(2)(i)',
+  },
+  {
+    rule: 'goal-measurement-method',
+    change: (d) => {
+      d.iep.goals[0].measurementMethod = '';
+    },
+    path: 'iep.goals[0].measurementMethod',
+    cfr: '300.320(a)(3)(i)',
+  },
+  {
+    rule: 'goal-progress-reporting',
+    change: (d) => {
+      delete d.iep.goals[2].progressReportSchedule;
+    },
+    path: 'iep.goals[2].progressReportSchedule',
+    cfr: '300.320(a)(3)(ii)',
+  },
   {
     rule: 'short-term-objectives',
     change: (d) => {
       d.iep.assessments.participation = 'alternate';
-      d.iep.assessments.alternateJustification = 'Significant cognitive disability documented in the evaluation.';
+      d.iep.assessments.alternateJustification =
+        'Significant cognitive disability documented in the evaluation.';
       for (const g of d.iep.goals) g.shortTermObjectives = ['An objective'];
       d.iep.goals[3].shortTermObjectives = [];
     },
     path: 'iep.goals[3].shortTermObjectives',
     cfr: '300.320(a)(2)(ii)',
   },
-  { rule: 'service-details', change: (d) => { delete d.iep.services[0].frequency; }, path: 'iep.services[0].frequency', cfr: '300.320(a)(7)' },
-  { rule: 'service-details', change: (d) => { d.iep.services[1].location = ''; }, path: 'iep.services[1].location', cfr: '300.320(a)(7)' },
-  { rule: 'service-details', change: (d) => { delete d.iep.services[0].startDate; }, path: 'iep.services[0].startDate', cfr: '300.320(a)(7)' },
-  { rule: 'service-within-iep', change: (d) => { d.iep.services[0].endDate = '2028-01-01'; }, path: 'iep.services[0].endDate', cfr: '300.320(a)(7)' },
-  { rule: 'service-within-iep', change: (d) => { d.iep.services[0].startDate = '2026-01-01'; }, path: 'iep.services[0].startDate', cfr: '300.320(a)(7)' },
-  { rule: 'lre-explanation', change: (d) => { d.iep.leastRestrictiveEnvironment.nonParticipationExplanation = ''; }, path: 'iep.leastRestrictiveEnvironment.nonParticipationExplanation', cfr: '300.320(a)(5)' },
+  {
+    rule: 'service-details',
+    change: (d) => {
+      delete d.iep.services[0].frequency;
+    },
+    path: 'iep.services[0].frequency',
+    cfr: '300.320(a)(7)',
+  },
+  {
+    rule: 'service-details',
+    change: (d) => {
+      d.iep.services[1].location = '';
+    },
+    path: 'iep.services[1].location',
+    cfr: '300.320(a)(7)',
+  },
+  {
+    rule: 'service-details',
+    change: (d) => {
+      delete d.iep.services[0].startDate;
+    },
+    path: 'iep.services[0].startDate',
+    cfr: '300.320(a)(7)',
+  },
+  {
+    rule: 'service-within-iep',
+    change: (d) => {
+      d.iep.services[0].endDate = '2028-01-01';
+    },
+    path: 'iep.services[0].endDate',
+    cfr: '300.320(a)(7)',
+  },
+  {
+    rule: 'service-within-iep',
+    change: (d) => {
+      d.iep.services[0].startDate = '2026-01-01';
+    },
+    path: 'iep.services[0].startDate',
+    cfr: '300.320(a)(7)',
+  },
+  {
+    rule: 'lre-explanation',
+    change: (d) => {
+      d.iep.leastRestrictiveEnvironment.nonParticipationExplanation = '';
+    },
+    path: 'iep.leastRestrictiveEnvironment.nonParticipationExplanation',
+    cfr: '300.320(a)(5)',
+  },
   {
     rule: 'alternate-assessment-justification',
     change: (d) => {
@@ -37,70 +128,182 @@ const cases: { rule: string; sample?: string; change: (d: Record<string, any>) =
     path: 'iep.assessments.alternateJustification',
     cfr: '300.320(a)(6)(ii)',
   },
-  { rule: 'transition-plan', sample: 'transition-es', change: (d) => { delete d.iep.transition; }, path: 'iep.transition', cfr: '300.320(b)' },
-  { rule: 'transition-plan', sample: 'transition-es', change: (d) => { d.iep.transition.coursesOfStudy = []; }, path: 'iep.transition.coursesOfStudy', cfr: '300.320(b)(2)' },
+  {
+    rule: 'transition-plan',
+    sample: 'transition-es',
+    change: (d) => {
+      delete d.iep.transition;
+    },
+    path: 'iep.transition',
+    cfr: '300.320(b)',
+  },
+  {
+    rule: 'transition-plan',
+    sample: 'transition-es',
+    change: (d) => {
+      d.iep.transition.coursesOfStudy = [];
+    },
+    path: 'iep.transition.coursesOfStudy',
+    cfr: '300.320(b)(2)',
+  },
   {
     rule: 'transfer-of-rights',
     sample: 'transition-es',
     // Born 2009-12-30: 18 on 2027-12-30, within a year of the IEP's end (2027-11-18).
-    change: (d) => { d.student.dateOfBirth = '2009-12-30'; },
+    change: (d) => {
+      d.student.dateOfBirth = '2009-12-30';
+    },
     path: 'iep.transferOfRights',
     cfr: '300.320(c)',
   },
-  { rule: 'iep-dates', change: (d) => { d.iep.endDate = '2027-11-20'; for (const s of d.iep.services) s.endDate = '2027-11-19'; }, path: 'iep.endDate', cfr: '300.324(b)(1)(i)' },
-  { rule: 'amendment-names-meeting', sample: 'amendment-en', change: (d) => { delete d.meeting.amendsMeetingDate; }, path: 'meeting.amendsMeetingDate', cfr: '300.324(a)(4)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.actionProposed = ''; }, path: 'priorWrittenNotice.actionProposed', cfr: '300.503(b)(1)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.explanation = ''; }, path: 'priorWrittenNotice.explanation', cfr: '300.503(b)(2)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.evaluationsUsed = []; }, path: 'priorWrittenNotice.evaluationsUsed', cfr: '300.503(b)(3)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.proceduralSafeguardsSource = ''; }, path: 'priorWrittenNotice.proceduralSafeguardsSource', cfr: '300.503(b)(4)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.assistanceContacts = []; }, path: 'priorWrittenNotice.assistanceContacts', cfr: '300.503(b)(5)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.optionsConsidered = []; }, path: 'priorWrittenNotice.optionsConsidered', cfr: '300.503(b)(6)' },
-  { rule: 'prior-written-notice', change: (d) => { d.priorWrittenNotice.otherFactors = ''; }, path: 'priorWrittenNotice.otherFactors', cfr: '300.503(b)(7)' },
+  {
+    rule: 'iep-dates',
+    change: (d) => {
+      d.iep.endDate = '2027-11-20';
+      for (const s of d.iep.services) s.endDate = '2027-11-19';
+    },
+    path: 'iep.endDate',
+    cfr: '300.324(b)(1)(i)',
+  },
+  {
+    rule: 'amendment-names-meeting',
+    sample: 'amendment-en',
+    change: (d) => {
+      delete d.meeting.amendsMeetingDate;
+    },
+    path: 'meeting.amendsMeetingDate',
+    cfr: '300.324(a)(4)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.actionProposed = '';
+    },
+    path: 'priorWrittenNotice.actionProposed',
+    cfr: '300.503(b)(1)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.explanation = '';
+    },
+    path: 'priorWrittenNotice.explanation',
+    cfr: '300.503(b)(2)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.evaluationsUsed = [];
+    },
+    path: 'priorWrittenNotice.evaluationsUsed',
+    cfr: '300.503(b)(3)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.proceduralSafeguardsSource = '';
+    },
+    path: 'priorWrittenNotice.proceduralSafeguardsSource',
+    cfr: '300.503(b)(4)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.assistanceContacts = [];
+    },
+    path: 'priorWrittenNotice.assistanceContacts',
+    cfr: '300.503(b)(5)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.optionsConsidered = [];
+    },
+    path: 'priorWrittenNotice.optionsConsidered',
+    cfr: '300.503(b)(6)',
+  },
+  {
+    rule: 'prior-written-notice',
+    change: (d) => {
+      d.priorWrittenNotice.otherFactors = '';
+    },
+    path: 'priorWrittenNotice.otherFactors',
+    cfr: '300.503(b)(7)',
+  },
   {
     rule: 'team-parent',
-    change: (d) => { for (const a of d.meeting.attendees) if (a.role === 'parent') a.attended = false; },
+    change: (d) => {
+      for (const a of d.meeting.attendees) if (a.role === 'parent') a.attended = false;
+    },
     path: 'meeting.attendees',
     cfr: '300.321(a)(1)',
   },
   {
     rule: 'team-members',
-    change: (d) => { d.meeting.attendees = d.meeting.attendees.filter((a: { role: string }) => a.role !== 'lea-representative'); },
+    change: (d) => {
+      d.meeting.attendees = d.meeting.attendees.filter(
+        (a: { role: string }) => a.role !== 'lea-representative',
+      );
+    },
     path: 'meeting.attendees',
     cfr: '300.321(a)(4)',
   },
   {
     rule: 'team-members',
-    change: (d) => { for (const a of d.meeting.attendees) if (a.role === 'general-education-teacher') { a.attended = false; a.excused = false; } },
+    change: (d) => {
+      for (const a of d.meeting.attendees)
+        if (a.role === 'general-education-teacher') {
+          a.attended = false;
+          a.excused = false;
+        }
+    },
     path: 'meeting.attendees',
     cfr: '300.321(a)(2)',
   },
 ];
 
 describe('the completeness gate', () => {
-  it.each(['annual-grade4-en', 'transition-es', 'amendment-en'])('passes the complete sample %s', (name) => {
-    expect(checkCompleteness(sampleDecision(name))).toEqual([]);
-  });
+  it.each(['annual-grade4-en', 'transition-es', 'amendment-en'])(
+    'passes the complete sample %s',
+    (name) => {
+      expect(checkCompleteness(sampleDecision(name))).toEqual([]);
+    },
+  );
 
-  it.each(cases)('$rule reports $path ($cfr), and nothing else fails it', ({ rule, sample, change, path, cfr }) => {
-    // Prepare
-    const decision = sampleDecision(sample, change);
+  it.each(cases)(
+    '$rule reports $path ($cfr), and nothing else fails it',
+    ({ rule, sample, change, path, cfr }) => {
+      // Prepare
+      const decision = sampleDecision(sample, change);
 
-    // Act
-    const problems = checkCompleteness(decision);
+      // Act
+      const problems = checkCompleteness(decision);
 
-    // Assess: the rule reports the place, and without the rule the decision passes.
-    expect(problems).toContainEqual(expect.objectContaining({ rule, path, cfr }));
-    expect(problems.every((p) => p.rule === rule)).toBe(true);
-    expect(checkCompleteness(decision, completenessRules.filter((r) => r.name !== rule))).toEqual([]);
-  });
+      // Assess: the rule reports the place, and without the rule the decision passes.
+      expect(problems).toContainEqual(expect.objectContaining({ rule, path, cfr }));
+      expect(problems.every((p) => p.rule === rule)).toBe(true);
+      expect(
+        checkCompleteness(
+          decision,
+          completenessRules.filter((r) => r.name !== rule),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   it('has a test case for every rule', () => {
-    expect(new Set(cases.map((c) => c.rule))).toEqual(new Set(completenessRules.map((r) => r.name)));
+    expect(new Set(cases.map((c) => c.rule))).toEqual(
+      new Set(completenessRules.map((r) => r.name)),
+    );
   });
 
   it('accepts an excused team member in place of one who attended', () => {
     const decision = sampleDecision(undefined, (d) => {
-      for (const a of d.meeting.attendees) if (a.role === 'general-education-teacher') { a.attended = false; a.excused = true; }
+      for (const a of d.meeting.attendees)
+        if (a.role === 'general-education-teacher') {
+          a.attended = false;
+          a.excused = true;
+        }
     });
     expect(checkCompleteness(decision)).toEqual([]);
   });

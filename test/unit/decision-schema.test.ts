@@ -24,21 +24,31 @@ describe('the decision schema (schemaVersion 1)', () => {
 
     expect(result.kind).toBe('invalid');
     expect(result.problems.map((p) => p.path).sort()).toEqual(
-      ['guardians[0].electronicNoticeConsent.given', 'iep.goals[0].criteria', 'iep.services[1].frequency.minutes', 'version'].sort(),
+      [
+        'guardians[0].electronicNoticeConsent.given',
+        'iep.goals[0].criteria',
+        'iep.services[1].frequency.minutes',
+        'version',
+      ].sort(),
     );
   });
 
   it('says a missing required field is required', () => {
     const raw = rawSample();
     delete raw.student.dateOfBirth;
-    expect(checkDecision(raw).problems).toEqual([{ path: 'student.dateOfBirth', message: 'required' }]);
+    expect(checkDecision(raw).problems).toEqual([
+      { path: 'student.dateOfBirth', message: 'required' },
+    ]);
   });
 
   it('rejects an unknown schemaVersion, saying which one it reads', () => {
     const raw = rawSample();
     raw.schemaVersion = 2;
     expect(checkDecision(raw).problems).toEqual([
-      { path: 'schemaVersion', message: 'unsupported schemaVersion: this deployment reads schemaVersion 1' },
+      {
+        path: 'schemaVersion',
+        message: 'unsupported schemaVersion: this deployment reads schemaVersion 1',
+      },
     ]);
   });
 
@@ -54,7 +64,11 @@ describe('the decision schema (schemaVersion 1)', () => {
     const raw = rawSample();
     raw.meeting.date = '2027-02-29';
     raw.timeZone = 'America/Springfield';
-    expect(checkDecision(raw).problems.map((p) => p.path).sort()).toEqual(['meeting.date', 'timeZone']);
+    expect(
+      checkDecision(raw)
+        .problems.map((p) => p.path)
+        .sort(),
+    ).toEqual(['meeting.date', 'timeZone']);
   });
 
   it('requires finalizedAt on a finalized decision, not on a draft', () => {
@@ -63,7 +77,9 @@ describe('the decision schema (schemaVersion 1)', () => {
     const draft = rawSample();
     delete draft.finalizedAt;
     draft.status = 'draft';
-    expect(checkDecision(finalized).problems).toEqual([{ path: 'finalizedAt', message: 'required when status is finalized' }]);
+    expect(checkDecision(finalized).problems).toEqual([
+      { path: 'finalizedAt', message: 'required when status is finalized' },
+    ]);
     expect(checkDecision(draft).kind).toBe('checked');
   });
 
@@ -71,7 +87,11 @@ describe('the decision schema (schemaVersion 1)', () => {
     const raw = rawSample();
     raw.guardians[1].guardianId = raw.guardians[0].guardianId;
     raw.iep.goals[1].goalId = raw.iep.goals[0].goalId;
-    expect(checkDecision(raw).problems.map((p) => p.path).sort()).toEqual(['guardians[1].guardianId', 'iep.goals[1].goalId']);
+    expect(
+      checkDecision(raw)
+        .problems.map((p) => p.path)
+        .sort(),
+    ).toEqual(['guardians[1].guardianId', 'iep.goals[1].goalId']);
   });
 
   it('bounds oversized text', () => {
@@ -84,16 +104,22 @@ describe('the decision schema (schemaVersion 1)', () => {
 
   it('reports text that is not JSON at (file), with the parser message', () => {
     const result = parseJson('{ "schemaVersion": 1, ');
-    expect(result).toEqual({ problems: [{ path: '(file)', message: expect.stringMatching(/^not valid JSON: /) }] });
+    expect(result).toEqual({
+      problems: [{ path: '(file)', message: expect.stringMatching(/^not valid JSON: /) }],
+    });
   });
 
   it('rejects JSON that is not an object', () => {
-    expect(checkDecision([1, 2]).problems).toEqual([{ path: '(decision)', message: 'expected a JSON object' }]);
+    expect(checkDecision([1, 2]).problems).toEqual([
+      { path: '(decision)', message: 'expected a JSON object' },
+    ]);
   });
 });
 
 describe('the published JSON Schema', () => {
-  const committed = JSON.parse(readFileSync(new URL('../../schema/meeting-decision.v1.schema.json', import.meta.url), 'utf8'));
+  const committed = JSON.parse(
+    readFileSync(new URL('../../schema/meeting-decision.v1.schema.json', import.meta.url), 'utf8'),
+  );
 
   it('is the one generated from the schema (run `npm run schema` after changing it)', () => {
     expect(committed).toEqual(decisionJsonSchema());

@@ -66,7 +66,9 @@ describe('document planning', () => {
     const key = { ...d, type: 'iep' as const, language: 'en' };
     expect(documentId(key)).toBe(documentId({ ...key }));
     expect(documentId(key)).not.toBe(documentId({ ...key, version: 2 }));
-    expect(documentS3Key(key)).toBe(`districts/example-usd/decisions/${d.decisionId}/v1/iep.en.pdf`);
+    expect(documentS3Key(key)).toBe(
+      `districts/example-usd/decisions/${d.decisionId}/v1/iep.en.pdf`,
+    );
     expect(documentS3Key(key)).not.toContain(d.student.studentId);
   });
 });
