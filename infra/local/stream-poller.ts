@@ -8,7 +8,7 @@
  * batch may be delivered again, as on AWS).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -143,11 +143,16 @@ export class StreamPoller {
     if (this.#running) return;
     this.#running = true;
     this.#loop = (async () => {
+      let lastError = '';
       while (this.#running) {
         try {
           await this.#serialized(() => this.#pollOnce());
+          lastError = '';
         } catch (error) {
-          (this.#options.onPollError ?? reportPollError)(error);
+          // The same failure every poll (table not created yet) is reported once.
+          const message = describeError(error);
+          if (message !== lastError) (this.#options.onPollError ?? reportPollError)(error);
+          lastError = message;
         }
         if (!this.#running) break;
         await new Promise<void>((done) => {
@@ -535,9 +540,35 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : '';
 }
 
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 function reportPollError(error: unknown): void {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`stream poller: ${message}`);
+  console.error(`stream poller: ${describeError(error)}`);
+}
+
+/**
+ * An onFailure destination for the local runtime: appends one JSON line per record given up to
+ * `file`: why, the stream position and the item's keys. Like AWS's on-failure destination for
+ * streams it holds no images (a decision's image carries student data); re-read the item by key.
+ */
+export function deadLetterFile(
+  file: string,
+): (record: DynamoDBRecord, failure: StreamRecordFailure) => void {
+  return (record, failure) => {
+    const entry = {
+      failedAt: new Date().toISOString(),
+      failure,
+      eventID: record.eventID,
+      eventName: record.eventName,
+      eventSourceARN: record.eventSourceARN,
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+      keys: record.dynamodb?.Keys,
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  };
 }
 
 function loadCheckpoints(file: string | undefined): CheckpointFile {

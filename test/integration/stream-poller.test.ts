@@ -1,12 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  StreamPoller as Poller,
+  deadLetterFile,
   type StreamHandler,
-  type StreamPoller,
+  StreamPoller,
   type StreamPollerOptions,
   type StreamRecordFailure,
 } from '../../infra/local/stream-poller.ts';
@@ -34,7 +34,7 @@ async function putDecision(decisionId: string, version: number, status = 'finali
 }
 
 function poller(handler: StreamHandler, options: Partial<StreamPollerOptions> = {}): StreamPoller {
-  const created = new Poller({
+  const created = new StreamPoller({
     dynamodb: env.clients.dynamodb,
     dynamodbStreams: env.clients.dynamodbStreams,
     tableName: env.names.tables.decisions,
@@ -253,6 +253,35 @@ describe('stream poller failures', () => {
     // Assess
     expect(failed).toEqual(['d-1#2']);
     expect([...new Set(completed)].sort()).toEqual(['d-1#1', 'd-1#3', 'd-1#4']);
+  });
+});
+
+describe('stream poller dead letters', () => {
+  it('writes a record given up to the dead-letter file with its keys and why, not its images', async () => {
+    // Prepare
+    const file = join(mkdtempSync(join(tmpdir(), 'iep-poller-')), 'dead-letters.jsonl');
+    await putDecision('d-7', 1);
+    const failing: StreamHandler = async () => {
+      throw new Error('template missing');
+    };
+
+    // Act
+    await poller(failing, { maxRetryAttempts: 0, onFailure: deadLetterFile(file) }).drain();
+
+    // Assess
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        failure: {
+          condition: 'RetryAttemptsExhausted',
+          attempts: 1,
+          lastError: 'template missing',
+        },
+        eventName: 'INSERT',
+        keys: { decisionId: { S: 'd-7' }, version: { N: '1' } },
+      }),
+    ]);
+    expect(lines[0]).not.toContain('finalized');
   });
 });
 

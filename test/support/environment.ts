@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
-import type { EmulatorEndpoints } from '../../infra/local/emulators.ts';
+import { type EmulatorEndpoints, emulatorClientConfig } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
 import { type ResourceNames, resourceNames } from '../../infra/tables.ts';
 
@@ -29,10 +29,7 @@ export function emulatorEndpoints(): EmulatorEndpoints {
 
 /** AWS clients pointed at the shared emulators. */
 export function emulatorClients(endpoints = emulatorEndpoints()): AwsClients {
-  return createAwsClients({
-    region: endpoints.region,
-    endpoints: { dynamodb: endpoints.dynamodb, s3: endpoints.s3, ses: endpoints.ses },
-  });
+  return createAwsClients(emulatorClientConfig(endpoints));
 }
 
 /** Creates every table and the bucket under a fresh unique prefix and returns them. */
