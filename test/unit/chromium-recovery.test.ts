@@ -25,7 +25,7 @@ describe('the Chromium printer recovers', () => {
   let printer: ChromiumPrinter;
 
   beforeAll(async () => {
-    printer = await launchPrinter({ printTimeoutMs: 3_000 });
+    printer = await launchPrinter({ printTimeoutMs: 4_000 });
   });
 
   afterAll(async () => {
