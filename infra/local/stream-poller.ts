@@ -45,7 +45,19 @@ export interface StreamRecordFailure {
   readonly lastError: string;
 }
 
-/** Options of {@link StreamPoller}; defaults follow our CDK event source mapping. */
+/**
+ * Event source mapping settings of the local runtime, meant to be the CDK stack's too (AWS's
+ * own defaults differ: batch 100, no bisect, retries forever). A bisected batch does not count
+ * as a retry here; retries are counted once a failing batch cannot be split further.
+ */
+export const streamMappingDefaults = {
+  batchSize: 10,
+  maxRetryAttempts: 3,
+  bisectBatchOnFunctionError: true,
+  reportBatchItemFailures: true,
+} as const;
+
+/** Options of {@link StreamPoller}; defaults in {@link streamMappingDefaults}. */
 export interface StreamPollerOptions {
   readonly dynamodb: DynamoDBClient;
   readonly dynamodbStreams: DynamoDBStreamsClient;
@@ -117,8 +129,8 @@ export class StreamPoller {
 
   constructor(options: StreamPollerOptions) {
     this.#options = options;
-    this.#batchSize = options.batchSize ?? 10;
-    this.#maxRetryAttempts = options.maxRetryAttempts ?? 3;
+    this.#batchSize = options.batchSize ?? streamMappingDefaults.batchSize;
+    this.#maxRetryAttempts = options.maxRetryAttempts ?? streamMappingDefaults.maxRetryAttempts;
     this.#filters = options.filters ?? [];
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 10_000) {
       throw new Error(`batchSize must be 1-10000, got ${this.#batchSize}`);
@@ -349,7 +361,11 @@ export class StreamPoller {
         else pending.shift();
         continue;
       }
-      if (current.length > 1 && (this.#options.bisectBatchOnFunctionError ?? true)) {
+      if (
+        current.length > 1 &&
+        (this.#options.bisectBatchOnFunctionError ??
+          streamMappingDefaults.bisectBatchOnFunctionError)
+      ) {
         const half = Math.ceil(current.length / 2);
         pending.splice(0, 1, current.slice(0, half), current.slice(half));
         continue;
@@ -374,7 +390,9 @@ export class StreamPoller {
     } catch (error) {
       return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
-    if (!(this.#options.reportBatchItemFailures ?? true)) return { kind: 'success' };
+    if (!(this.#options.reportBatchItemFailures ?? streamMappingDefaults.reportBatchItemFailures)) {
+      return { kind: 'success' };
+    }
     return readBatchResponse(response, records);
   }
 
