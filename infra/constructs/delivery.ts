@@ -1,0 +1,325 @@
+/**
+ * Delivery: the delivery queue (and its dead-letter queue) that render-documents and the sweep
+ * feed; the deliver function; SES (the districts' sender domains with DKIM, a configuration
+ * set that requires TLS and routes delivery events through EventBridge to delivery-status);
+ * and the download endpoint, an HTTP API with throttling and access logs.
+ * Each function is wired only when its handler exists.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import { ENV } from '../env.ts';
+import type { HandlerEntries } from '../handlers.ts';
+import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
+import type { DataStore } from './data.ts';
+import type { Operations } from './operations.ts';
+import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
+
+/** What {@link Delivery} needs. */
+export interface DeliveryProps {
+  readonly defaults: FunctionDefaults;
+  readonly entries: HandlerEntries;
+  readonly config: DeploymentConfig;
+  readonly senderDomains: readonly string[];
+  readonly data: DataStore;
+  readonly operations: Operations;
+  readonly chromium: ILayerVersion;
+}
+
+/** Receives before a delivery job goes to the dead-letter queue. */
+export const DELIVERY_MAX_RECEIVES = 5;
+
+/** Queue, SES, download endpoint and the delivery functions that exist. */
+export class Delivery extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly configurationSet: ConfigurationSet;
+  readonly identities: EmailIdentity[];
+  readonly downloadApi?: HttpApi;
+  /** Base URL of the download endpoint, when it exists. */
+  readonly downloadBaseUrl?: string;
+  readonly deliver?: PipelineFunction;
+  readonly deliveryStatus?: PipelineFunction;
+  readonly download?: PipelineFunction;
+
+  constructor(scope: Construct, id: string, props: DeliveryProps) {
+    super(scope, id);
+    const { data, operations, entries, config, defaults } = props;
+    const stack = Stack.of(this);
+    const encrypted = {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: data.dataKey,
+      enforceSSL: true,
+    } as const;
+
+    this.deadLetterQueue = new Queue(this, 'DeliveryDeadLetters', {
+      ...encrypted,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'DeliveryQueue', {
+      ...encrypted,
+      // Six times the deliver timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.minutes(12),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVES },
+    });
+    operations.watchDeadLetterQueue(
+      'DeliveryDeadLettersAlarm',
+      this.deadLetterQueue,
+      'a delivery job (email or postal packet for one recipient) failed every attempt: the parent has not been sent the documents',
+    );
+
+    // SES: the identities the districts send from, DKIM-signed, every email through one
+    // configuration set that refuses to send without TLS.
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.identities = props.senderDomains.map(
+      (domain) =>
+        new EmailIdentity(this, `Identity-${domain}`, {
+          identity: Identity.domain(domain),
+          configurationSet: this.configurationSet,
+          dkimSigning: true,
+        }),
+    );
+    const sesArn = (resource: string) =>
+      `arn:${stack.partition}:ses:${stack.region}:${stack.account}:${resource}`;
+
+    if (entries.download) {
+      const download = new PipelineFunction(this, 'Download', {
+        defaults,
+        entry: entries.download,
+        description: 'Download links: token → access log (300.614) → short presigned URL',
+        memorySize: 512,
+        timeout: Duration.seconds(10),
+        environment: {
+          ...data.tableEnvironment(['links', 'accessLog', 'documents', 'deliveries']),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
+        },
+      });
+      this.download = download;
+      data.tables.links.grantReadData(download.function);
+      data.tables.documents.grantReadData(download.function);
+      data.tables.deliveries.grantReadData(download.function);
+      data.tables.accessLog.grantWriteData(download.function);
+      // Presigned GETs are signed with the function's role: it may read documents only.
+      data.grantDocumentRead(download.function, 'districts/');
+
+      const api = new HttpApi(this, 'DownloadApi', {
+        description: 'iep-docs download links',
+        createDefaultStage: false,
+      });
+      const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
+      for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
+        api.addRoutes({ path, methods: [HttpMethod.GET], integration });
+      }
+      const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
+        encryptionKey: operations.key,
+        retention: defaults.logRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const domainName =
+        config.downloadDomain && config.downloadCertificateArn
+          ? new DomainName(this, 'DownloadDomain', {
+              domainName: config.downloadDomain,
+              certificate: Certificate.fromCertificateArn(
+                this,
+                'DownloadCertificate',
+                config.downloadCertificateArn,
+              ),
+            })
+          : undefined;
+      new HttpStage(this, 'DownloadStage', {
+        httpApi: api,
+        stageName: '$default',
+        autoDeploy: true,
+        throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
+        // No path in the access log: the token is the credential. Route key names the route.
+        accessLogSettings: {
+          destination: new LogGroupLogDestination(accessLogs),
+          format: AccessLogFormat.custom(
+            JSON.stringify({
+              requestId: '$context.requestId',
+              requestTime: '$context.requestTime',
+              routeKey: '$context.routeKey',
+              status: '$context.status',
+              sourceIp: '$context.identity.sourceIp',
+              userAgent: '$context.identity.userAgent',
+              latencyMs: '$context.responseLatency',
+            }),
+          ),
+        },
+        ...(domainName ? { domainMapping: { domainName } } : {}),
+      });
+      this.downloadApi = api;
+      this.downloadBaseUrl = config.downloadDomain
+        ? `https://${config.downloadDomain}`
+        : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      operations.watchFunctionErrors(
+        'DownloadErrorsAlarm',
+        download.function,
+        'the download endpoint failed: parents following a link get an error page',
+      );
+    }
+
+    if (entries.deliver) {
+      const deliver = new PipelineFunction(this, 'Deliver', {
+        defaults,
+        entry: entries.deliver,
+        description: 'Delivery jobs → PII-free email via SES, or a postal packet in S3',
+        memorySize: config.renderMemoryMb,
+        timeout: Duration.minutes(2),
+        // Postal packets carry a printed cover letter.
+        layers: [props.chromium],
+        externalModules: [CHROMIUM_PACKAGE],
+        copiedPackages: ['@fontsource/noto-sans'],
+        environment: {
+          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links']),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+          ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
+        },
+      });
+      this.deliver = deliver;
+      const fn = deliver.function;
+      data.tables.decisions.grantReadData(fn);
+      data.tables.documents.grantReadData(fn);
+      data.tables.deliveries.grantReadWriteData(fn);
+      data.tables.links.grantWriteData(fn);
+      data.grantDocumentRead(fn, 'districts/');
+      data.grantDocumentWrite(fn, 'districts/');
+      this.grantSendEmail(fn.role, sesArn);
+      fn.addEventSource(
+        new SqsEventSource(this.queue, {
+          batchSize: 5,
+          reportBatchItemFailures: true,
+          // Bounded parallelism keeps within the SES sending rate.
+          maxConcurrency: 5,
+        }),
+      );
+      operations.watchFunctionErrors(
+        'DeliverErrorsAlarm',
+        fn,
+        'deliver threw (SES, S3 or DynamoDB failure); the job is retried from the queue',
+      );
+    }
+
+    if (entries['delivery-status']) {
+      const statusDeadLetters = new Queue(this, 'DeliveryStatusDeadLetters', {
+        ...encrypted,
+        retentionPeriod: Duration.days(14),
+      });
+      const status = new PipelineFunction(this, 'DeliveryStatus', {
+        defaults,
+        entry: entries['delivery-status'],
+        description:
+          'SES events (delivered, bounced, complained) → delivery records; bounce → postal packet',
+        memorySize: config.renderMemoryMb,
+        timeout: Duration.minutes(2),
+        layers: [props.chromium],
+        externalModules: [CHROMIUM_PACKAGE],
+        copiedPackages: ['@fontsource/noto-sans'],
+        deadLetterQueue: statusDeadLetters,
+        environment: {
+          ...data.tableEnvironment(['decisions', 'documents', 'deliveries']),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+        },
+      });
+      this.deliveryStatus = status;
+      const fn = status.function;
+      data.tables.decisions.grantReadData(fn);
+      data.tables.documents.grantReadData(fn);
+      data.tables.deliveries.grantReadWriteData(fn);
+      data.grantDocumentRead(fn, 'districts/');
+      data.grantDocumentWrite(fn, 'districts/');
+
+      this.configurationSet.addEventDestination('ToEventBridge', {
+        destination: EventDestination.eventBus(
+          EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+        ),
+        events: [
+          EmailSendingEvent.DELIVERY,
+          EmailSendingEvent.BOUNCE,
+          EmailSendingEvent.COMPLAINT,
+          EmailSendingEvent.REJECT,
+          EmailSendingEvent.DELIVERY_DELAY,
+          EmailSendingEvent.RENDERING_FAILURE,
+        ],
+      });
+      new Rule(this, 'SesEventsRule', {
+        description: 'SES events of the iep-docs configuration set → delivery-status',
+        eventPattern: {
+          source: ['aws.ses'],
+          detail: {
+            mail: {
+              tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] },
+            },
+          },
+        },
+        targets: [
+          new LambdaFunction(fn, {
+            deadLetterQueue: statusDeadLetters,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+      operations.watchDeadLetterQueue(
+        'DeliveryStatusDeadLettersAlarm',
+        statusDeadLetters,
+        'an SES event (bounce, complaint, delivery) could not be recorded: a bounced parent may not get a postal packet',
+      );
+      operations.watchFunctionErrors(
+        'DeliveryStatusErrorsAlarm',
+        fn,
+        'delivery-status threw while recording an SES event; EventBridge retries it',
+      );
+    }
+  }
+
+  /** ses:SendEmail through the configuration set from the deployment's identities only. */
+  private grantSendEmail(
+    role: import('aws-cdk-lib/aws-iam').IRole | undefined,
+    sesArn: (r: string) => string,
+  ) {
+    if (!role) return;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          ...this.identities.map((identity) => sesArn(`identity/${identity.emailIdentityName}`)),
+          sesArn(`configuration-set/${this.configurationSet.configurationSetName}`),
+        ],
+      }),
+    );
+  }
+}

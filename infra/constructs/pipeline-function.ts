@@ -1,0 +1,141 @@
+/**
+ * One Lambda function of the pipeline, built the same way every time: Node.js 22 on x86_64,
+ * bundled by the local esbuild (never Docker) as ESM, templates and district profiles copied
+ * beside the code, its own KMS-encrypted log group with retention, structured JSON logs, and
+ * its own role that may write only to that log group (permissions to data are granted by the
+ * construct that wires it, one grant per resource it uses).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type ILayerVersion,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../env.ts';
+
+/** Where bundled files land inside the function's code (/var/task). */
+const TASK_ROOT = '/var/task';
+
+/** What every function of one deployment shares. */
+export interface FunctionDefaults {
+  /** Repository root (holds package-lock.json, templates/, node_modules/). */
+  readonly projectRoot: string;
+  /** Folder of the district profiles to bundle. */
+  readonly districtProfilesDir: string;
+  readonly logKey: IKey;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: string;
+}
+
+/** What one function needs. */
+export interface PipelineFunctionProps {
+  readonly defaults: FunctionDefaults;
+  /** The handler file (exports `handler`). */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly environment?: Record<string, string>;
+  readonly layers?: ILayerVersion[];
+  /** Modules left out of the bundle (provided by a layer). */
+  readonly externalModules?: string[];
+  /** Packages whose files are read at run time (fonts), copied into node_modules beside the code. */
+  readonly copiedPackages?: string[];
+  /** Dead-letter queue for failed asynchronous invocations (scheduler, EventBridge). */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/** Shell-quotes a path for the bundling hook commands (they run locally, never in Docker). */
+const quote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+
+/** A pipeline function with its log group and role. */
+export class PipelineFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { defaults } = props;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      encryptionKey: defaults.logKey,
+      retention: defaults.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: logs only to this log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `iep-docs ${id}: least privilege, granted per resource`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
+      }),
+    );
+
+    const copiedPackages = props.copiedPackages ?? [];
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      layers: props.layers ?? [],
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      projectRoot: defaults.projectRoot,
+      depsLockFilePath: `${defaults.projectRoot}/package-lock.json`,
+      environment: {
+        [ENV.serviceName]: SERVICE_NAME,
+        [ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [ENV.logLevel]: defaults.logLevel,
+        [ENV.templatesDir]: `${TASK_ROOT}/templates/`,
+        [ENV.districtProfilesDir]: `${TASK_ROOT}/districts/`,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        sourceMap: true,
+        sourcesContent: false,
+        minify: false,
+        externalModules: props.externalModules ?? [],
+        // Bundled CommonJS packages call require(); give the ESM bundle one.
+        banner:
+          "import { createRequire as __iepCreateRequire } from 'node:module'; const require = __iepCreateRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -R ${quote(`${inputDir}/templates`)} ${quote(`${outputDir}/templates`)}`,
+            `mkdir -p ${quote(`${outputDir}/districts`)}`,
+            `cp ${quote(defaults.districtProfilesDir)}/*.json ${quote(`${outputDir}/districts/`)}`,
+            ...copiedPackages.flatMap((pkg) => [
+              `mkdir -p ${quote(`${outputDir}/node_modules/${pkg}`)}`,
+              `cp -R ${quote(`${inputDir}/node_modules/${pkg}`)}/. ${quote(`${outputDir}/node_modules/${pkg}`)}`,
+            ]),
+          ],
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The contract between the stack and the Lambda handlers: the environment variables the
+ * stack sets and the handlers read (through one helper that throws naming what is missing),
+ * and the metrics the alarms watch. The one-machine runtime sets the same names.
+ */
+import type { TableName } from './tables.ts';
+
+/** Environment variable holding the physical name of each table. */
+export const TABLE_ENV: Readonly<Record<TableName, string>> = {
+  decisions: 'DECISIONS_TABLE',
+  outcomes: 'OUTCOMES_TABLE',
+  documents: 'DOCUMENTS_TABLE',
+  deliveries: 'DELIVERIES_TABLE',
+  links: 'LINKS_TABLE',
+  accessLog: 'ACCESS_LOG_TABLE',
+  calendar: 'CALENDAR_TABLE',
+  runs: 'RUNS_TABLE',
+};
+
+/** Every other environment variable a handler may be given. */
+export const ENV = {
+  /** The documents bucket's name. */
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  /** Key id (ARN) of the asymmetric KMS key that signs PDFs (RSA, SIGN_VERIFY). */
+  signingKeyId: 'SIGNING_KEY_ID',
+  /** Name of the SSM parameter holding the signer's certificate chain (PEM, signer first). */
+  signingCertificateParameter: 'SIGNING_CERTIFICATE_PARAMETER',
+  /** Folder of district profiles (`<districtId>.json`), bundled beside the code. */
+  districtProfilesDir: 'IEP_DISTRICT_PROFILES_DIR',
+  /** Folder of templates, bundled beside the code (read by `functions/render/assets.ts`). */
+  templatesDir: 'IEP_TEMPLATES_DIR',
+  /** URL of the delivery queue (render-documents and review-sweep send delivery jobs). */
+  deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
+  /** SES configuration set every email is sent with (TLS required, events routed). */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Public base URL of the download endpoint, without a trailing slash (links are `${it}/d/<token>`). */
+  downloadBaseUrl: 'DOWNLOAD_BASE_URL',
+  /** Minutes a presigned S3 URL handed out by the download endpoint stays valid. */
+  presignedUrlMinutes: 'PRESIGNED_URL_MINUTES',
+  /** Powertools: service name (also the `service` dimension of every metric). */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools: metrics namespace. */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Powertools: log level (DEBUG, INFO, WARN, ERROR). */
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+/** The Powertools service name every function logs and publishes metrics under. */
+export const SERVICE_NAME = 'iep-docs';
+
+/** The CloudWatch namespace of the pipeline's own metrics. */
+export const METRICS_NAMESPACE = 'IepDocs';
+
+/**
+ * Metric names the handlers publish (Powertools Metrics, dimension `service` only) and the
+ * dashboards/alarms read. `SigningCertificateDaysToExpiry` is emitted by
+ * `certificateExpiryMetric` (functions/adapters/kms-certificate.ts), at least daily.
+ */
+export const METRIC = {
+  documentsRendered: 'DocumentsRendered',
+  decisionsRejected: 'DecisionsRejected',
+  documentsDelivered: 'DocumentsDelivered',
+  renderDuration: 'RenderDuration',
+  certificateDaysToExpiry: 'SigningCertificateDaysToExpiry',
+} as const;

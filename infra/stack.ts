@@ -1,0 +1,132 @@
+/**
+ * The iep-docs stack: data (tables, documents bucket, audit trail), signing (KMS key and its
+ * certificate), delivery (queue, SES, download endpoint), rendering (the stream-fed renderer),
+ * the calendar (the daily sweep) and operations (alarms). Each function is wired only when its
+ * handler exists, so the stack covers what the tree holds.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type DeploymentConfig, senderDomains } from './config.ts';
+import { Calendar } from './constructs/calendar.ts';
+import { ChromiumLayer } from './constructs/chromium-layer.ts';
+import { DataStore } from './constructs/data.ts';
+import { Delivery } from './constructs/delivery.ts';
+import { Operations } from './constructs/operations.ts';
+import type { FunctionDefaults } from './constructs/pipeline-function.ts';
+import { Rendering } from './constructs/rendering.ts';
+import { Signing } from './constructs/signing.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './env.ts';
+import type { HandlerEntries } from './handlers.ts';
+
+/** What {@link IepDocsStack} needs. */
+export interface IepDocsStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** Repository root (package-lock.json, templates/, node_modules/). */
+  readonly projectRoot: string;
+  /** The handlers to deploy (see `discoverHandlers`). */
+  readonly handlers: HandlerEntries;
+}
+
+/** Days before the signing certificate expires at which the alarm fires. */
+export const CERTIFICATE_WARNING_DAYS = 60;
+
+/** The whole deployment. */
+export class IepDocsStack extends Stack {
+  readonly operations: Operations;
+  readonly data: DataStore;
+  readonly signing: Signing;
+  readonly delivery: Delivery;
+  readonly rendering?: Rendering;
+  readonly calendar?: Calendar;
+
+  constructor(scope: Construct, id: string, props: IepDocsStackProps) {
+    super(scope, id, props);
+    const { config, handlers } = props;
+
+    this.operations = new Operations(this, 'Operations', {
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    const logRetention = config.logRetentionDays as RetentionDays;
+    this.data = new DataStore(this, 'Data', {
+      operations: this.operations,
+      retentionYears: config.retentionYears,
+      objectLockMode: config.objectLockMode,
+      logRetention,
+    });
+    this.signing = new Signing(this, 'Signing');
+
+    const defaults: FunctionDefaults = {
+      projectRoot: props.projectRoot,
+      districtProfilesDir: config.districtProfilesDir,
+      logKey: this.operations.key,
+      logRetention,
+      logLevel: config.logLevel,
+    };
+    const chromium = new ChromiumLayer(this, 'Chromium', { projectRoot: props.projectRoot }).layer;
+
+    this.delivery = new Delivery(this, 'Delivery', {
+      defaults,
+      entries: handlers,
+      config,
+      senderDomains: senderDomains(config),
+      data: this.data,
+      operations: this.operations,
+      chromium,
+    });
+
+    if (handlers['render-documents']) {
+      this.rendering = new Rendering(this, 'Rendering', {
+        defaults,
+        entry: handlers['render-documents'],
+        data: this.data,
+        signing: this.signing,
+        delivery: this.delivery,
+        operations: this.operations,
+        memorySize: config.renderMemoryMb,
+        chromium,
+      });
+    }
+    if (handlers['review-sweep']) {
+      this.calendar = new Calendar(this, 'Calendar', {
+        defaults,
+        entry: handlers['review-sweep'],
+        districts: config.districts,
+        data: this.data,
+        signing: this.signing,
+        delivery: this.delivery,
+        operations: this.operations,
+        chromium,
+        memorySize: config.renderMemoryMb,
+      });
+    }
+
+    // Published at least daily by the sweep (certificateExpiryMetric); absence is caught by
+    // the sweep-not-run alarm, so missing data does not page twice.
+    this.operations.alarm('CertificateExpiryAlarm', {
+      metric: Operations.pipelineMetric(
+        METRICS_NAMESPACE,
+        SERVICE_NAME,
+        METRIC.certificateDaysToExpiry,
+        'Minimum',
+        Duration.days(1),
+      ),
+      threshold: CERTIFICATE_WARNING_DAYS,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `The signing certificate expires within ${CERTIFICATE_WARNING_DAYS} days: request a new one (iep-docs certificate) and store the chain in the SSM parameter`,
+    });
+
+    new CfnOutput(this, 'DecisionsTableName', { value: this.data.tables.decisions.tableName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.data.documentsBucket.bucketName });
+    new CfnOutput(this, 'SigningKeyArn', { value: this.signing.key.keyArn });
+    new CfnOutput(this, 'CertificateParameterName', {
+      value: this.signing.certificateParameter.parameterName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
+    if (this.delivery.downloadBaseUrl) {
+      new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
+    }
+  }
+}

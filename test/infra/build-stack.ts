@@ -1,0 +1,44 @@
+/**
+ * Builds the stack in process for the infra tests: every handler wired (to a stand-in entry
+ * when its file does not exist yet), bundling skipped through the `aws:cdk:bundling-stacks`
+ * context so that a test file builds its stack in seconds.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { deploymentConfig } from '../../infra/config.ts';
+import { discoverHandlers, HANDLER_NAMES, type HandlerEntries } from '../../infra/handlers.ts';
+import { IepDocsStack } from '../../infra/stack.ts';
+import { applySuppressions } from '../../infra/suppressions.ts';
+
+/** The repository root. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A handler file that exports a no-op `handler`. */
+export const standInHandler = resolve(projectRoot, 'test/infra/fixtures/handler.ts');
+
+/** Every handler: the real file when it exists, else the stand-in. */
+export function allHandlers(): HandlerEntries {
+  const real = discoverHandlers(projectRoot);
+  return Object.fromEntries(HANDLER_NAMES.map((name) => [name, real[name] ?? standInHandler]));
+}
+
+/** A built test stack and its template. */
+export interface BuiltStack {
+  app: App;
+  stack: IepDocsStack;
+  template: Template;
+}
+
+/** Builds a stack with context values (as `-c key=value` would give) and the given handlers. */
+export function buildStack(
+  context: Record<string, unknown> = {},
+  handlers: HandlerEntries = allHandlers(),
+): BuiltStack {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const config = deploymentConfig((key) => app.node.tryGetContext(key), projectRoot);
+  const stack = new IepDocsStack(app, 'Test', { config, projectRoot, handlers });
+  applySuppressions(stack);
+  return { app, stack, template: Template.fromStack(stack) };
+}

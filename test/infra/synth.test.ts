@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploymentConfig } from '../../infra/config.ts';
+import { discoverHandlers } from '../../infra/handlers.ts';
+import { IepDocsStack } from '../../infra/stack.ts';
+import { applySuppressions } from '../../infra/suppressions.ts';
+import { projectRoot } from './build-stack.ts';
+
+let outdir: string;
+let assembly: CloudAssembly;
+
+/** The asset folders of the assembly, by the id of the construct that owns them. */
+function assetDirs(): Record<string, string> {
+  const metadata = JSON.parse(readFileSync(join(outdir, 'IepDocs.assets.json'), 'utf8')) as {
+    files: Record<string, { displayName?: string; source: { path: string; packaging?: string } }>;
+  };
+  return Object.fromEntries(
+    Object.values(metadata.files)
+      .filter((file) => file.source.packaging === 'zip')
+      .map((file) => [file.displayName ?? file.source.path, join(outdir, file.source.path)]),
+  );
+}
+
+beforeAll(() => {
+  // A real synth, as `cdk synth` does it: the handlers of the tree, bundled by the local
+  // esbuild, and the Chromium layer staged from node_modules (no network, no Docker).
+  outdir = mkdtempSync(join(tmpdir(), 'iep-docs-synth-'));
+  const app = new App({ outdir });
+  const config = deploymentConfig((key) => app.node.tryGetContext(key), projectRoot);
+  const stack = new IepDocsStack(app, 'IepDocs', {
+    config,
+    projectRoot,
+    handlers: discoverHandlers(projectRoot),
+  });
+  applySuppressions(stack);
+  assembly = app.synth();
+}, 120_000);
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('synth', () => {
+  it('synthesizes the stack without AWS credentials, with the renderer of the tree', () => {
+    const template = assembly.getStackByName('IepDocs').template as {
+      Resources: Record<string, { Type: string }>;
+    };
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types).toContain('AWS::Lambda::EventSourceMapping');
+    expect(types).toContain('AWS::Lambda::LayerVersion');
+  });
+
+  it('bundles the renderer as ESM with templates, district profiles and fonts beside it', () => {
+    const renderer = Object.entries(assetDirs()).find(([name]) => name.includes('RenderDocuments'));
+    expect(renderer).toBeDefined();
+    const dir = renderer?.[1] ?? '';
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/from\s*["']@sparticuz\/chromium["']/);
+    expect(existsSync(join(dir, 'templates', 'iep.hbs'))).toBe(true);
+    expect(readdirSync(join(dir, 'districts'))).toContain('example-usd.json');
+    expect(existsSync(join(dir, 'node_modules', '@fontsource', 'noto-sans', 'package.json'))).toBe(
+      true,
+    );
+  });
+
+  it('stages @sparticuz/chromium and its dependencies as a layer under nodejs/node_modules', () => {
+    const layer = Object.entries(assetDirs()).find(([name]) => name.includes('Chromium'));
+    expect(layer).toBeDefined();
+    const modules = join(layer?.[1] ?? '', 'nodejs', 'node_modules');
+    expect(existsSync(join(modules, '@sparticuz', 'chromium', 'bin', 'chromium.br'))).toBe(true);
+    expect(existsSync(join(modules, 'tar-fs', 'package.json'))).toBe(true);
+    expect(existsSync(join(modules, 'follow-redirects', 'package.json'))).toBe(true);
+  });
+});
+
+describe('cdk.json', () => {
+  it('runs the app with tsx and turns notices and telemetry off so synth never waits on the network', () => {
+    const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+      app: string;
+      notices: boolean;
+      context: Record<string, unknown>;
+    };
+    expect(cdkJson.app).toBe('npx tsx infra/app.ts');
+    expect(cdkJson.notices).toBe(false);
+    expect(cdkJson.context['cli-telemetry']).toBe(false);
+  });
+});
