@@ -57,6 +57,16 @@ export interface EngineDeps {
   decisionTextLanguage?: string;
 }
 
+/** The text of a header or footer template (tags and styles removed, entities decoded enough for font choice). */
+function textOf(template: string): string {
+  return template
+    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&[#\w]+;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 /** The document engine. */
@@ -137,10 +147,13 @@ export class DocumentEngine {
     const fonts = fontFaceCss(JSON.stringify(view));
     const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
     const runningCss = trustedCss(`${fonts}\n${this.#templates.runningCss}`);
+    const headerTemplate = this.#templates.header({ ...view, runningCss });
+    const footerTemplate = this.#templates.footer({ ...view, runningCss });
+    const runningText = `${textOf(headerTemplate)} ${textOf(footerTemplate)} 0123456789`;
     return {
-      html: this.#templates.documents[ctx.type]({ ...view, styles }),
-      headerTemplate: this.#templates.header({ ...view, runningCss }),
-      footerTemplate: this.#templates.footer({ ...view, runningCss }),
+      html: this.#templates.documents[ctx.type]({ ...view, styles, runningText }),
+      headerTemplate,
+      footerTemplate,
     };
   }
 

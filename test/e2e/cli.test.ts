@@ -140,7 +140,8 @@ describe('iep-docs render and verify', () => {
     });
 
     const tampered = Buffer.from(readFileSync(iep));
-    tampered[Math.floor(tampered.length / 3)] ^= 0x01;
+    const at = Math.floor(tampered.length / 3);
+    tampered[at] = (tampered[at] ?? 0) ^ 0x01;
     const bad = file('tampered.pdf', tampered);
     expect((await iepDocs('verify', bad)).code).toBe(1);
   });
@@ -170,7 +171,7 @@ describe('iep-docs render and verify', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.every((l) => l.decisionId === 'draft-1' && l.signed === false)).toBe(true);
-    const verified = await iepDocs('verify', lines[0].path);
+    const verified = await iepDocs('verify', lines[0]?.path);
     expect(verified.code).toBe(1);
   });
 });

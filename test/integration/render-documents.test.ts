@@ -168,7 +168,8 @@ describe('render-documents, fed by the decisions stream', () => {
 
   it('gives a corrected version its own documents and keeps the earlier ones, even out of order', async () => {
     const v1 = rawSample();
-    const v2 = { ...rawSample(), version: 2 };
+    const v2 = rawSample();
+    v2.version = 2;
     v2.iep.services[0].frequency.minutes = 300;
     await p.write(v2);
     await p.write(v1);
