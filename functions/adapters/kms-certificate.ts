@@ -28,6 +28,7 @@ import {
   Validity,
   Version,
 } from '@peculiar/asn1-x509';
+import { type KmsApi, KmsKey } from './kms-signer.ts';
 
 /** sha256WithRSAEncryption (RFC 4055): what KMS RSASSA_PKCS1_V1_5_SHA_256 produces. */
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
@@ -224,4 +225,36 @@ export function certificateExpiryMetric(
     service,
     [CERTIFICATE_EXPIRY_METRIC]: daysUntilExpiry(certificate, now),
   };
+}
+
+/** What {@link kmsCertificate} needs: the KMS key and what to make for it. */
+export interface KmsCertificateOptions {
+  kms: KmsApi;
+  /** Key id, ARN or alias of the RSA SIGN_VERIFY key (the stack's SigningKeyArn output). */
+  keyId: string;
+  /** Distinguished name, e.g. "CN=Example USD IEP Documents, O=Example Unified School District, C=US". */
+  subject: string;
+  /** `csr`: a request for the district's certificate authority; `self-signed`: a test certificate. */
+  kind: 'csr' | 'self-signed';
+  /** The clock, for a self-signed certificate's validity. */
+  now: Date;
+  /** Validity of a self-signed certificate in days; default 365. */
+  validityDays?: number;
+}
+
+/**
+ * What `iep-docs certificate` makes: a CSR, or a self-signed certificate for a test deployment,
+ * signed through KMS with the public key KMS holds. PEM out; store the issued (or self-signed)
+ * chain in the stack's certificate SSM parameter.
+ */
+export async function kmsCertificate(options: KmsCertificateOptions): Promise<PemObject> {
+  const key = new KmsKey(options.kms, options.keyId);
+  return options.kind === 'csr'
+    ? createCertificateRequest({ key, subject: options.subject })
+    : createSelfSignedCertificate({
+        key,
+        subject: options.subject,
+        now: options.now,
+        ...(options.validityDays === undefined ? {} : { validityDays: options.validityDays }),
+      });
 }

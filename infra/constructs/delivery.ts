@@ -214,7 +214,7 @@ export class Delivery extends Construct {
       data.tables.decisions.grantReadData(fn);
       data.tables.documents.grantReadData(fn);
       data.tables.deliveries.grantReadWriteData(fn);
-      data.tables.links.grantWriteData(fn);
+      data.tables.links.grantReadWriteData(fn);
       data.grantDocumentRead(fn, 'districts/');
       data.grantDocumentWrite(fn, 'districts/');
       this.grantSendEmail(fn.role, sesArn);

@@ -33,7 +33,7 @@ export interface FunctionDefaults {
   readonly districtProfilesDir: string;
   readonly logKey: IKey;
   readonly logRetention: RetentionDays;
-  readonly logLevel: string;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 /** What one function needs. */
@@ -95,7 +95,8 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      // Lambda drops JSON log lines below this level; Powertools reads the same setting.
+      applicationLogLevelV2: ApplicationLogLevel[defaults.logLevel],
       systemLogLevelV2: SystemLogLevel.WARN,
       layers: props.layers ?? [],
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),

@@ -8,6 +8,7 @@ import {
   createCertificateRequest,
   createSelfSignedCertificate,
   daysUntilExpiry,
+  kmsCertificate,
 } from '../../functions/adapters/kms-certificate.ts';
 import {
   KmsKey,
@@ -224,5 +225,22 @@ describe('KMS certificates', () => {
       SigningCertificateDaysToExpiry: 45,
       _aws: { CloudWatchMetrics: [{ Namespace: 'IepDocs', Dimensions: [['service']] }] },
     });
+  });
+});
+
+describe('kmsCertificate', () => {
+  it('makes either a CSR or a self-signed certificate for the key, as the CLI asks', async () => {
+    // Prepare
+    const kms = fakeKms();
+    const base = { kms, keyId: kms.keyId, subject, now };
+
+    // Act
+    const csr = await kmsCertificate({ ...base, kind: 'csr' });
+    const certificate = await kmsCertificate({ ...base, kind: 'self-signed', validityDays: 30 });
+
+    // Assess
+    expect(csr.pem).toContain('BEGIN CERTIFICATE REQUEST');
+    expect(new X509Certificate(certificate.der).verify(kms.publicKey)).toBe(true);
+    expect(daysUntilExpiry(certificate.der, now)).toBe(30);
   });
 });
