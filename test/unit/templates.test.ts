@@ -115,7 +115,7 @@ describe('templates', () => {
     const view = iepView(context()) as Record<string, unknown>;
     delete view.lre;
     expect(() =>
-      templates.documents.iep({ ...view, styles: '', runningText: '', runningText: '' }),
+      templates.documents.iep({ ...view, styles: '', runningText: '' }),
     ).toThrow(/not defined/);
   });
 
