@@ -25,6 +25,11 @@ export interface DecisionOutcome {
   processedAt: string;
   /** Set when the district withdrew the version after it was processed. */
   withdrawnAt?: string;
+  /**
+   * Set when a higher version was already in force when this one was processed (versions may
+   * arrive out of order): its documents are kept on record, but it is not delivered again.
+   */
+  supersededBy?: number;
 }
 
 /** The outcomes table. */

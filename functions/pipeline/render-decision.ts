@@ -149,11 +149,13 @@ export class RenderDecision {
 
     const documents: ProcessedDocument[] = [];
     for (const rendered of result.documents) documents.push(await this.store(decision, rendered));
+    const newer = await this.versionInForceAbove(decisionId, version);
     const outcome: DecisionOutcome = {
       decisionId,
       version,
       districtId: decision.districtId,
       outcome: 'documents-ready',
+      ...(newer ? { supersededBy: newer } : {}),
       documentIds: documents.map((d) => d.record.documentId),
       ...(result.plan.translationNeeded.length > 0
         ? { translationNeeded: result.plan.translationNeeded }
@@ -248,6 +250,15 @@ export class RenderDecision {
     };
   }
 
+  /** The highest version above `version` whose documents are in force, if any. */
+  private async versionInForceAbove(
+    decisionId: string,
+    version: number,
+  ): Promise<number | undefined> {
+    const inForce = versionInForce(await this.deps.outcomes.listVersions(decisionId));
+    return inForce !== undefined && inForce > version ? inForce : undefined;
+  }
+
   private async withdraw(decisionId: string, version: number): Promise<void> {
     await this.deps.afterWithdrawn?.(decisionId, version);
     await this.deps.outcomes.markWithdrawn(decisionId, version, this.deps.clock().toISOString());
@@ -261,6 +272,19 @@ export class RenderDecision {
       .filter((r): r is DocumentRecord => r !== undefined)
       .map((record) => ({ record, state: 'unchanged' as const }));
   }
+}
+
+/**
+ * The version in force: the highest version whose documents are ready and that was not
+ * withdrawn. Earlier versions' documents stay on record.
+ */
+export function versionInForce(outcomes: readonly DecisionOutcome[]): number | undefined {
+  return outcomes
+    .filter((o) => o.outcome === 'documents-ready' && !o.withdrawnAt)
+    .reduce<number | undefined>(
+      (max, o) => (max === undefined || o.version > max ? o.version : max),
+      undefined,
+    );
 }
 
 /**

@@ -49,6 +49,8 @@ function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[]) {
       ...(d.reason ? { reason: d.reason } : {}),
       problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       translationNeeded: d.translationNeeded,
+      inForce: d.inForce,
+      ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
       documents: d.documents.map((doc) => ({
         documentId: doc.documentId,
         type: doc.type,

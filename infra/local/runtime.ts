@@ -25,7 +25,11 @@ import type {
   Log,
   OutcomeKind,
 } from '../../functions/pipeline/ports.ts';
-import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
+import {
+  type RenderDecision,
+  recordDeadLetter,
+  versionInForce,
+} from '../../functions/pipeline/render-decision.ts';
 import { type ResourceNames, resourceNames } from '../tables.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
@@ -74,6 +78,9 @@ export interface SummaryDecision {
   reason?: string;
   problems: Problem[];
   translationNeeded: string[];
+  /** True for the highest version whose documents are ready and not withdrawn. */
+  inForce: boolean;
+  withdrawnAt?: string;
   documents: SummaryDocument[];
 }
 
@@ -242,6 +249,7 @@ export class LocalRuntime {
     const decisions: SummaryDecision[] = [];
     for (const w of written) {
       const outcome = await this.outcomes.get(w.decisionId, w.version);
+      const inForce = versionInForce(await this.outcomes.listVersions(w.decisionId)) === w.version;
       decisions.push({
         file: w.file,
         decisionId: w.decisionId,
@@ -250,6 +258,8 @@ export class LocalRuntime {
         ...(outcome?.reason ? { reason: outcome.reason } : {}),
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
+        inForce,
+        ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
       });
     }

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { renderDecisionService } from '../../functions/handlers/wiring.ts';
 import type { DocumentStore, Log } from '../../functions/pipeline/ports.ts';
-import { RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
+import {
+  RenderDecision,
+  recordDeadLetter,
+  versionInForce,
+} from '../../functions/pipeline/render-decision.ts';
 import type { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
@@ -177,6 +181,10 @@ describe('render-documents, fed by the decisions stream', () => {
     await p.poller.drain();
 
     const versions = await p.outcomes.listVersions(v1.decisionId);
+    expect(versionInForce(versions)).toBe(2);
+    // v1 arrived after v2 was in force: kept on record, marked superseded (not delivered again).
+    expect(versions.find((o) => o.version === 1)?.supersededBy).toBe(2);
+    expect(versions.find((o) => o.version === 2)?.supersededBy).toBeUndefined();
     expect(versions.map((o) => [o.version, o.outcome])).toEqual([
       [2, 'documents-ready'],
       [1, 'documents-ready'],
