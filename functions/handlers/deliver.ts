@@ -1,0 +1,111 @@
+/**
+ * Lambda entry point: the delivery queue (SQS) → the deliver use case. Each message is one
+ * DeliveryJob; a job that fails is reported as a batch item failure, so SQS redelivers only
+ * it (and, after maxReceiveCount, moves it to the dead-letter queue). Redelivery is safe:
+ * deliver never sends the same email twice (see functions/pipeline/deliver.ts).
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Deliver, DeliveryResult } from '../pipeline/deliver.ts';
+import type { DeliveryJob, Log } from '../pipeline/ports.ts';
+
+/** Reads a delivery job from a message body; throws on anything else. */
+export function parseDeliveryJob(body: string): DeliveryJob {
+  const job = JSON.parse(body) as Partial<DeliveryJob>;
+  if (
+    typeof job?.jobId !== 'string' ||
+    (job.kind !== 'decision-documents' && job.kind !== 'reminder-notice') ||
+    typeof job.districtId !== 'string' ||
+    typeof job.decisionId !== 'string' ||
+    typeof job.version !== 'number' ||
+    !Array.isArray(job.documentIds)
+  ) {
+    throw new Error('message is not a delivery job');
+  }
+  return job as DeliveryJob;
+}
+
+export interface DeliverHandlerDeps {
+  deliver: Pick<Deliver, 'deliver'>;
+  log: Log;
+}
+
+/** Builds the handler around its dependencies (built once per container). */
+export function makeDeliverHandler(deps: DeliverHandlerDeps) {
+  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        const results: DeliveryResult[] = await deps.deliver.deliver(parseDeliveryJob(record.body));
+        deps.log.info('delivery job done', {
+          messageId: record.messageId,
+          deliveries: results.length,
+        });
+      } catch (error) {
+        deps.log.error('delivery job failed, will be retried', {
+          messageId: record.messageId,
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+async function fromEnvironment() {
+  const { Logger } = await import('@aws-lambda-powertools/logger');
+  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { ENV, requireEnv, tableNames } = await import('./config.ts');
+  const { powertoolsLog } = await import('./wiring.ts');
+  const { deliverService } = await import('./delivery-wiring.ts');
+
+  const config = requireEnv({
+    region: 'AWS_REGION',
+    bucket: ENV.documentsBucket,
+    districtProfilesDir: ENV.districtProfilesDir,
+    downloadBaseUrl: ENV.downloadBaseUrl,
+  });
+  const configurationSetName = process.env[ENV.sesConfigurationSet];
+  const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
+  const log = powertoolsLog(new Logger());
+  const { deliver } = deliverService({
+    clients: createAwsClients({ region: config.region }),
+    tables,
+    bucket: config.bucket,
+    districts: loadDistrictDirectory(config.districtProfilesDir),
+    log,
+    clock: () => new Date(),
+    downloadBaseUrl: config.downloadBaseUrl,
+    ...(configurationSetName ? { configurationSetName } : {}),
+    // Chromium starts lazily on the first postal packet: most jobs are emails only.
+    printer: lazyPrinter(launchPrinter),
+  });
+  return makeDeliverHandler({ deliver, log });
+}
+
+/** A printer that launches Chromium on first use. */
+function lazyPrinter(
+  launch: () => Promise<import('../render/ports.ts').PdfPrinter>,
+): import('../render/ports.ts').PdfPrinter {
+  let printer: Promise<import('../render/ports.ts').PdfPrinter> | undefined;
+  return {
+    async print(job) {
+      printer ??= launch();
+      return (await printer).print(job);
+    },
+    async close() {
+      if (printer) await (await printer).close();
+    },
+  };
+}
+
+let ready: ReturnType<typeof fromEnvironment> | undefined;
+
+/** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  ready ??= fromEnvironment();
+  return (await ready)(event, context);
+}

@@ -1,0 +1,75 @@
+/**
+ * Lambda entry point: SES events (delivered, bounced, complained), through SNS or
+ * EventBridge → delivery status. A bounce re-enqueues the recipient for a postal packet.
+ */
+import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
+import { DeliveryStatus, parseSesEvent, type StatusUpdate } from '../pipeline/delivery-status.ts';
+import type { Log } from '../pipeline/ports.ts';
+
+/** SNS notifications (one SES event per record) or one EventBridge SES event. */
+export type SesStatusEvent = SNSEvent | EventBridgeEvent<string, unknown>;
+
+/** The SES events an invocation carries. */
+export function sesEventsOf(event: SesStatusEvent): unknown[] {
+  if ('Records' in event) {
+    return event.Records.map((record) => {
+      try {
+        return JSON.parse(record.Sns.Message) as unknown;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+  return [event.detail];
+}
+
+export interface DeliveryStatusHandlerDeps {
+  status: Pick<DeliveryStatus, 'apply'>;
+  log: Log;
+}
+
+/** Builds the handler; an event that cannot be applied throws, so SNS/EventBridge retries it. */
+export function makeDeliveryStatusHandler(deps: DeliveryStatusHandlerDeps) {
+  return async (event: SesStatusEvent, _context?: Context): Promise<StatusUpdate[]> => {
+    const updates: StatusUpdate[] = [];
+    for (const body of sesEventsOf(event)) {
+      const parsed = parseSesEvent(body);
+      if (!parsed) {
+        deps.log.warn('not an SES event, ignored');
+        updates.push('ignored');
+        continue;
+      }
+      updates.push(await deps.status.apply(parsed));
+    }
+    return updates;
+  };
+}
+
+async function fromEnvironment() {
+  const { Logger } = await import('@aws-lambda-powertools/logger');
+  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
+  const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
+  const { ENV, requireEnv, tableNames } = await import('./config.ts');
+  const { powertoolsLog } = await import('./wiring.ts');
+
+  const config = requireEnv({ region: 'AWS_REGION', queueUrl: ENV.deliveryQueueUrl });
+  const tables = tableNames(['deliveries']);
+  const log = powertoolsLog(new Logger());
+  const clients = createAwsClients({ region: config.region });
+  const status = new DeliveryStatus({
+    deliveries: new DynamoDeliveryStore(clients.documents, tables.deliveries),
+    queue: new SqsDeliveryQueue(clients.sqs, config.queueUrl),
+    clock: () => new Date(),
+    log,
+  });
+  return makeDeliveryStatusHandler({ status, log });
+}
+
+let ready: ReturnType<typeof fromEnvironment> | undefined;
+
+/** The Lambda handler. */
+export async function handler(event: SesStatusEvent, context?: Context): Promise<StatusUpdate[]> {
+  ready ??= fromEnvironment();
+  return (await ready)(event, context);
+}

@@ -1,0 +1,99 @@
+/**
+ * How the delivery capability's parts are put together, for both places it runs: the Lambda
+ * handlers (deliver, delivery-status, download) and the one-machine runtime. Built once per
+ * container or process.
+ */
+import type { AwsClients } from '../adapters/aws-clients.ts';
+import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
+import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
+import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
+import { DynamoAccessLog, DynamoLinkStore } from '../adapters/dynamo-links.ts';
+import { S3DocumentStore } from '../adapters/s3-document-store.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import { Deliver } from '../pipeline/deliver.ts';
+import {
+  compileDeliveryTemplates,
+  type DeliveryTemplates,
+} from '../pipeline/delivery-templates.ts';
+import { LinkService } from '../pipeline/links.ts';
+import type { Log } from '../pipeline/ports.ts';
+import { type Locale, loadLocales } from '../render/locales.ts';
+import type { PdfPrinter } from '../render/ports.ts';
+
+/** The physical tables delivery uses. */
+export interface DeliveryTables {
+  decisions: string;
+  documents: string;
+  deliveries: string;
+  links: string;
+  accessLog: string;
+}
+
+export interface DeliveryParts {
+  clients: AwsClients;
+  tables: DeliveryTables;
+  bucket: string;
+  districts: DistrictDirectory;
+  log: Log;
+  clock: () => Date;
+  /** Public base URL of the download endpoint, no trailing slash. */
+  downloadBaseUrl: string;
+  /** SES configuration set for every email. */
+  configurationSetName?: string;
+  /** Emulators ignore conditional puts: check before each put (AWS needs no such check). */
+  checkBeforePut?: boolean;
+  templates?: DeliveryTemplates;
+  locales?: Map<string, Locale>;
+}
+
+/** The stores, the link service and the compiled texts (everything but the sender and printer). */
+export function deliveryStores(parts: DeliveryParts) {
+  const db = parts.clients.documents;
+  const deliveries = new DynamoDeliveryStore(db, parts.tables.deliveries);
+  const linkStore = new DynamoLinkStore(db, parts.tables.links);
+  const accessLog = new DynamoAccessLog(db, parts.tables.accessLog);
+  const records = new DynamoDocumentRecords(db, parts.tables.documents);
+  const decisions = new DynamoDecisionReader(db, parts.tables.decisions);
+  const store = new S3DocumentStore(parts.clients.s3, parts.bucket, {
+    checkBeforePut: parts.checkBeforePut ?? false,
+  });
+  const links = new LinkService({
+    links: linkStore,
+    accessLog,
+    deliveries,
+    clock: parts.clock,
+    log: parts.log,
+  });
+  const templates = parts.templates ?? compileDeliveryTemplates();
+  const locales = parts.locales ?? loadLocales();
+  return { deliveries, linkStore, accessLog, records, decisions, store, links, templates, locales };
+}
+
+/** The deliver use case with its stores, SES mailer and cover-letter printer. */
+export function deliverService(
+  parts: DeliveryParts & { printer: PdfPrinter; sendLeaseMs?: number },
+) {
+  const stores = deliveryStores(parts);
+  const mailer = new SesMailer(
+    parts.clients.ses,
+    parts.configurationSetName ? { configurationSetName: parts.configurationSetName } : {},
+  );
+  const deliver = new Deliver({
+    decisions: stores.decisions,
+    districts: parts.districts,
+    records: stores.records,
+    store: stores.store,
+    deliveries: stores.deliveries,
+    links: stores.links,
+    mailer,
+    printer: parts.printer,
+    templates: stores.templates,
+    locales: stores.locales,
+    downloadBaseUrl: parts.downloadBaseUrl,
+    clock: parts.clock,
+    log: parts.log,
+    ...(parts.sendLeaseMs === undefined ? {} : { sendLeaseMs: parts.sendLeaseMs }),
+  });
+  return { deliver, mailer, ...stores };
+}

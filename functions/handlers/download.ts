@@ -1,0 +1,168 @@
+/**
+ * Lambda entry point for API Gateway HTTP API (payload v2): the download endpoint.
+ *   GET /d/<token>               → a page in the recipient's language listing the documents
+ *   GET /d/<token>/<documentId>  → logs the access, then 302 to a presigned S3 URL (minutes)
+ * Unknown, expired and revoked tokens, and anything else, get one and the same 404 page.
+ */
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { calendarDateIn } from '../core/dates.ts';
+import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
+import {
+  type DeliveryTemplates,
+  downloadPage,
+  invalidLinkPage,
+} from '../pipeline/delivery-templates.ts';
+import type { LinkService } from '../pipeline/links.ts';
+import type { DocumentRecords, Log } from '../pipeline/ports.ts';
+import type { Locale } from '../render/locales.ts';
+
+/** Default minutes a presigned S3 URL stays valid. */
+export const DEFAULT_PRESIGNED_URL_MINUTES = 5;
+
+export interface DownloadDeps {
+  links: Pick<LinkService, 'resolve' | 'recordAccess'>;
+  records: Pick<DocumentRecords, 'get'>;
+  presign: (s3Key: string, seconds: number) => Promise<string>;
+  districts: DistrictDirectory;
+  templates: DeliveryTemplates;
+  locales: ReadonlyMap<string, Locale>;
+  log: Log;
+  presignedUrlMinutes?: number;
+}
+
+const HEADERS = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex, nofollow',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'",
+} as const;
+
+function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { ...HEADERS, 'content-type': 'text/html; charset=utf-8' }, body };
+}
+
+/** The path's token and document id: `/d/<token>` or `/d/<token>/<documentId>` (a stage prefix is allowed). */
+export function parseDownloadPath(
+  path: string,
+): { token: string; documentId?: string } | undefined {
+  const match = /\/d\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (!match?.[1]) return undefined;
+  return { token: match[1], ...(match[2] ? { documentId: match[2] } : {}) };
+}
+
+/** Builds the handler around its dependencies (built once per container). */
+export function makeDownloadHandler(deps: DownloadDeps) {
+  const english = deps.locales.get('en');
+  if (!english) throw new Error('no English locale');
+  const ids = deps.districts.ids;
+  // The invalid page depends on the deployment only, never on the token (see invalidLinkPage).
+  const sole: DistrictProfile | undefined =
+    ids.length === 1 ? deps.districts.get(ids[0] as string) : undefined;
+  const invalid = html(404, invalidLinkPage(deps.templates, english, sole));
+  const seconds = Math.round((deps.presignedUrlMinutes ?? DEFAULT_PRESIGNED_URL_MINUTES) * 60);
+
+  return async (
+    event: APIGatewayProxyEventV2,
+    _context?: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const method = event.requestContext?.http?.method ?? 'GET';
+    const path = parseDownloadPath(event.rawPath ?? '');
+    if ((method !== 'GET' && method !== 'HEAD') || !path) return invalid;
+    const link = await deps.links.resolve(path.token);
+    if (!link || !deps.districts.has(link.districtId)) return invalid;
+    const district = deps.districts.get(link.districtId);
+
+    if (!path.documentId) {
+      const locale = deps.locales.get(link.language) ?? english;
+      const records = await Promise.all(link.documentIds.map((id) => deps.records.get(id)));
+      const documents = records.flatMap((r) =>
+        r
+          ? [
+              {
+                href: `${encodeURIComponent(path.token)}/${encodeURIComponent(r.documentId)}`,
+                type: r.type,
+                language: r.language,
+                pages: r.pages,
+              },
+            ]
+          : [],
+      );
+      const validUntil = calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone);
+      return html(200, downloadPage(deps.templates, { locale, district, validUntil, documents }));
+    }
+
+    if (!link.documentIds.includes(path.documentId)) return invalid;
+    const record = await deps.records.get(path.documentId);
+    if (!record) return invalid;
+    const http = event.requestContext?.http;
+    // Logged before the URL is handed out: no access without its record (300.614).
+    await deps.links.recordAccess(link, record.documentId, {
+      ...(http?.sourceIp ? { sourceIp: http.sourceIp } : {}),
+      ...(http?.userAgent ? { userAgent: http.userAgent } : {}),
+    });
+    deps.log.info('document accessed', {
+      linkId: link.linkId,
+      documentId: record.documentId,
+      decisionId: link.decisionId,
+    });
+    const location = await deps.presign(record.s3Key, seconds);
+    return { statusCode: 302, headers: { ...HEADERS, location }, body: '' };
+  };
+}
+
+async function fromEnvironment() {
+  const { Logger } = await import('@aws-lambda-powertools/logger');
+  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { ENV, requireEnv, tableNames } = await import('./config.ts');
+  const { powertoolsLog } = await import('./wiring.ts');
+  const { deliveryStores } = await import('./delivery-wiring.ts');
+
+  const config = requireEnv({
+    region: 'AWS_REGION',
+    bucket: ENV.documentsBucket,
+    districtProfilesDir: ENV.districtProfilesDir,
+  });
+  const minutes = Number(process.env[ENV.presignedUrlMinutes] ?? DEFAULT_PRESIGNED_URL_MINUTES);
+  const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
+  const log = powertoolsLog(new Logger());
+  const districts = loadDistrictDirectory(config.districtProfilesDir);
+  const stores = deliveryStores({
+    clients: createAwsClients({ region: config.region }),
+    tables,
+    bucket: config.bucket,
+    districts,
+    log,
+    clock: () => new Date(),
+    downloadBaseUrl: process.env[ENV.downloadBaseUrl] ?? '',
+  });
+  return makeDownloadHandler({
+    links: stores.links,
+    records: stores.records,
+    presign: (key, seconds) => stores.store.presignGet(key, seconds),
+    districts,
+    templates: stores.templates,
+    locales: stores.locales,
+    log,
+    presignedUrlMinutes:
+      Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_PRESIGNED_URL_MINUTES,
+  });
+}
+
+let ready: ReturnType<typeof fromEnvironment> | undefined;
+
+/** The Lambda handler (API Gateway HTTP API, payload format 2.0). */
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  ready ??= fromEnvironment();
+  return (await ready)(event, context);
+}

@@ -1,0 +1,259 @@
+/**
+ * Delivery on one machine: the table-backed delivery queue, the deliver handler invoked as an
+ * SQS event source mapping would (batches, partial failures, redelivery after the visibility
+ * timeout, dead letters), the download endpoint on loopback, and the SES emulator's mailbox.
+ *
+ * Links in the summary: a token is stored nowhere (only its hash), so the URL of each link
+ * sent by THIS process is kept in this process's memory, for the summary shown to the person
+ * running it, and is gone when the process ends. A later run lists such deliveries with
+ * `link: null` rather than inventing or persisting a bearer credential.
+ */
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
+import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import type { Decision } from '../../functions/core/decision.ts';
+import type { DistrictDirectory } from '../../functions/core/district.ts';
+import type { Channel } from '../../functions/core/recipients.ts';
+import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
+import { type DeliveryTables, deliverService } from '../../functions/handlers/delivery-wiring.ts';
+import { makeDownloadHandler } from '../../functions/handlers/download.ts';
+import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
+import {
+  DeliveryStatus,
+  parseSesEvent,
+  type StatusUpdate,
+} from '../../functions/pipeline/delivery-status.ts';
+import type {
+  DecisionOutcome,
+  DeliveryJob,
+  DeliveryQueue,
+  DocumentRecord,
+  Log,
+} from '../../functions/pipeline/ports.ts';
+import type { PdfPrinter } from '../../functions/render/ports.ts';
+import { startDownloadServer } from './download-server.ts';
+import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
+
+/** One delivery as the runtime's summary lists it. */
+export interface SummaryDelivery {
+  /** The guardianId, or "student". */
+  recipientId: string;
+  channel: Channel;
+  language: string;
+  subject: string;
+  /** The download link, when this process sent it (email); null otherwise. */
+  link: string | null;
+  state: DeliveryState;
+}
+
+export interface LocalDeliveryOptions {
+  clients: AwsClients;
+  /** Physical table names (`names.tables` of the runtime fits). */
+  tables: DeliveryTables;
+  /** The documents bucket. */
+  bucket: string;
+  /** Prints postal cover letters (the engine's warm Chromium printer). */
+  printer: PdfPrinter;
+  /** The queue's table (created when missing), e.g. `iep-local-queue`. */
+  queueTable: string;
+  /** Where a person reads the emails (the SES emulator's web page: `endpoints.sesViewerUrl`). */
+  mailboxUrl: string;
+  log: Log;
+  clock?: () => Date;
+  districts?: DistrictDirectory;
+  /** Loopback port of the download endpoint; 0 or absent: a free port. */
+  downloadPort?: number;
+  /** Visibility timeout of the local queue (ms); short, so a failed job is retried promptly. */
+  visibilityTimeoutMs?: number;
+  /** Receives before a job is dead-lettered. */
+  maxReceiveCount?: number;
+}
+
+/** What the runtime uses. */
+export interface LocalDelivery {
+  /** The delivery queue (pass to whatever enqueues jobs). */
+  queue: DeliveryQueue;
+  /** RenderDecision's afterDocumentsReady: enqueues `${decisionId}#v${version}#documents`. */
+  afterDocumentsReady: (
+    decision: Decision,
+    documents: DocumentRecord[],
+    outcome: DecisionOutcome,
+  ) => Promise<void>;
+  /** RenderDecision's afterWithdrawn: revokes the version's links. */
+  afterWithdrawn: (decisionId: string, version: number) => Promise<void>;
+  /** Processes the queue until it is empty (failed jobs are retried, then dead-lettered). */
+  drain(): Promise<void>;
+  /** `http://127.0.0.1:<port>`; links are `${downloadBaseUrl}/d/<token>`. */
+  downloadBaseUrl: string;
+  mailboxUrl: string;
+  /** The deliveries of a decision version, for the summary (recipientId order, email before postal). */
+  deliveriesFor(decisionId: string, version: number): Promise<SummaryDelivery[]>;
+  /** Applies an SES event body (what SES would publish), e.g. a bounce in a demo or test. */
+  applySesEvent(body: unknown): Promise<StatusUpdate>;
+  /** Jobs that exhausted their receives. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Stops the download server (the clients and printer belong to the caller). */
+  stop(): Promise<void>;
+}
+
+/** The delivery job of a decision version whose documents are ready. */
+export function documentsJob(
+  outcome: Pick<DecisionOutcome, 'decisionId' | 'version'>,
+  documents: readonly DocumentRecord[],
+  districtId: string,
+): DeliveryJob {
+  return {
+    jobId: `${outcome.decisionId}#v${outcome.version}#documents`,
+    kind: 'decision-documents',
+    districtId,
+    decisionId: outcome.decisionId,
+    version: outcome.version,
+    documentIds: documents.map((d) => d.documentId),
+  };
+}
+
+/** Starts delivery on one machine. */
+export async function startLocalDelivery(options: LocalDeliveryOptions): Promise<LocalDelivery> {
+  const clock = options.clock ?? (() => new Date());
+  const { log } = options;
+  const districts = options.districts ?? loadDistrictDirectory();
+  await ensureQueueTable(options.clients.dynamodb, options.queueTable);
+  const queue = new LocalQueue({
+    db: options.clients.documents,
+    tableName: options.queueTable,
+    queueName: 'delivery',
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000,
+    maxReceiveCount: options.maxReceiveCount ?? 3,
+    clock,
+  });
+
+  // The download handler needs no base URL, the deliver use case does: serve first.
+  let downloadHandler: ReturnType<typeof makeDownloadHandler> | undefined;
+  const server = await startDownloadServer(
+    async (event) => {
+      if (!downloadHandler) throw new Error('download endpoint not ready');
+      return downloadHandler(event);
+    },
+    {
+      port: options.downloadPort ?? 0,
+      onError: (error) =>
+        log.error('download request failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    },
+  );
+  const services = deliverService({
+    clients: options.clients,
+    tables: options.tables,
+    bucket: options.bucket,
+    districts,
+    log,
+    clock,
+    downloadBaseUrl: server.url,
+    checkBeforePut: true,
+    printer: options.printer,
+  });
+  downloadHandler = makeDownloadHandler({
+    links: services.links,
+    records: services.records,
+    presign: (key, seconds) => services.store.presignGet(key, seconds),
+    districts,
+    templates: services.templates,
+    locales: services.locales,
+    log,
+  });
+
+  // Raw link URLs sent by this process, for the summary only (see the module comment).
+  const sentLinks = new Map<string, string>();
+  const deliver = {
+    async deliver(job: DeliveryJob) {
+      const results = await services.deliver.deliver(job);
+      for (const r of results) if (r.link) sentLinks.set(r.deliveryId, r.link);
+      return results;
+    },
+  };
+  const handler = makeDeliverHandler({ deliver, log });
+  const status = new DeliveryStatus({ deliveries: services.deliveries, queue, clock, log });
+
+  const drain = async () => {
+    for (;;) {
+      const messages = await queue.receive(10);
+      if (messages.length === 0) {
+        const { count, nextVisibleAt } = await queue.pending();
+        if (count === 0) return;
+        // In flight or waiting for its visibility timeout: wait for it, as SQS would.
+        const wait = Math.max(50, Math.min(5_000, (nextVisibleAt ?? 0) - clock().getTime()));
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      const event: SQSEvent = { Records: messages.map(sqsRecord) };
+      const response = await handler(event);
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      for (const message of messages) {
+        if (failed.has(message.messageId))
+          await queue.recordFailure(message, 'deliver handler reported a failure');
+        else await queue.delete(message);
+      }
+    }
+  };
+
+  return {
+    queue,
+    afterDocumentsReady: (decision, documents, outcome) =>
+      queue.enqueue(documentsJob(outcome, documents, decision.districtId)),
+    afterWithdrawn: async (decisionId, version) => {
+      await services.links.revokeLinks(decisionId, version);
+    },
+    drain,
+    downloadBaseUrl: server.url,
+    mailboxUrl: options.mailboxUrl,
+    async deliveriesFor(decisionId, version) {
+      const records = await services.deliveries.listForDecision(decisionId, version);
+      return records
+        .sort(
+          (a, b) =>
+            a.recipientId.localeCompare(b.recipientId) ||
+            (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1),
+        )
+        .map((r) => ({
+          recipientId: r.recipientId,
+          channel: r.channel,
+          language: r.language,
+          subject: r.subject,
+          link: sentLinks.get(r.deliveryId) ?? null,
+          state: r.state,
+        }));
+    },
+    async applySesEvent(body) {
+      const event = parseSesEvent(body);
+      return event ? status.apply(event) : 'ignored';
+    },
+    deadLetters: () => queue.deadLetters(),
+    stop: () => server.close(),
+  };
+}
+
+function sqsRecord(message: {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  receiveCount: number;
+  sentAt: string;
+}): SQSRecord {
+  return {
+    messageId: message.messageId,
+    receiptHandle: message.receiptHandle,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(Date.parse(message.sentAt)),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:delivery',
+    awsRegion: 'local',
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { languagesFor, recipientsOf } from '../../functions/core/recipients.ts';
+import { sampleDecision } from '../fixtures/decisions.ts';
+
+describe('recipients of a decision', () => {
+  it('sends email to a guardian who consented and postal mail to one who did not', () => {
+    // Prepare: the Spanish sample has one guardian with email consent and one without.
+    const decision = sampleDecision('transition-es');
+
+    // Act
+    const recipients = recipientsOf(decision, '2026-11-20', ['en', 'es']);
+
+    // Assess
+    expect(recipients.map((r) => [r.recipientId, r.channel])).toEqual([
+      ['G-1', 'email'],
+      ['G-2', 'postal'],
+    ]);
+    expect(recipients[0]?.email).toBe('ana.soto@example.com');
+    expect(recipients[1]?.postalAddress?.line1).toBeTruthy();
+  });
+
+  it('offers the recipient language first, then English', () => {
+    const decision = sampleDecision('transition-es');
+
+    const [first] = recipientsOf(decision, '2026-11-20', ['en', 'es']);
+
+    expect(first?.languages).toEqual(['es', 'en']);
+    expect(first?.messageLanguage).toBe('es');
+    expect(first?.translationNeeded).toBeUndefined();
+  });
+
+  it('offers English only and records the translation needed when no locale serves the language', () => {
+    const decision = sampleDecision('transition-es');
+
+    const [first] = recipientsOf(decision, '2026-11-20', ['en']);
+
+    expect(first?.languages).toEqual(['en']);
+    expect(first?.messageLanguage).toBe('en');
+    expect(first?.translationNeeded).toBe('es');
+  });
+
+  it('matches a regional tag to its language locale', () => {
+    expect(languagesFor('es-MX', ['en', 'es'])).toEqual({
+      languages: ['es', 'en'],
+      messageLanguage: 'es',
+    });
+    expect(languagesFor('en-US', ['en', 'es'])).toEqual({
+      languages: ['en'],
+      messageLanguage: 'en',
+    });
+  });
+
+  it('adds the student once rights have transferred at the age of majority, not the day before', () => {
+    // Prepare: born 2010-12-30 in a state where rights transfer at 18.
+    const decision = sampleDecision('transition-es', (raw) => {
+      raw.student.contact = {
+        email: 'student@example.com',
+        preferredLanguage: 'en',
+        electronicNoticeConsent: { given: true, date: '2028-12-30' },
+      };
+    });
+
+    // Act
+    const before = recipientsOf(decision, '2028-12-29', ['en']);
+    const onTheDay = recipientsOf(decision, '2028-12-30', ['en']);
+
+    // Assess
+    expect(before.map((r) => r.recipientId)).toEqual(['G-1', 'G-2']);
+    expect(onTheDay.map((r) => [r.recipientId, r.channel])).toEqual([
+      ['G-1', 'email'],
+      ['G-2', 'postal'],
+      ['student', 'email'],
+    ]);
+  });
+
+  it('records a problem for an adult student reachable by neither channel, never skipping them', () => {
+    const decision = sampleDecision('transition-es', (raw) => {
+      raw.student.contact = {
+        email: 'student@example.com',
+        electronicNoticeConsent: { given: false, date: '2028-12-30' },
+      };
+    });
+
+    const student = recipientsOf(decision, '2029-01-15', ['en']).find(
+      (r) => r.recipientId === 'student',
+    );
+
+    expect(student).toBeDefined();
+    expect(student?.channel).toBeUndefined();
+    expect(student?.problem).toMatch(/no consent.*no postal address/);
+  });
+
+  it('sends the adult student postal mail when they gave an address but no consent', () => {
+    const decision = sampleDecision('transition-es', (raw) => {
+      raw.student.contact = {
+        postalAddress: { line1: '1 Elm St', city: 'Springfield', state: 'CA', postalCode: '95001' },
+      };
+    });
+
+    const student = recipientsOf(decision, '2029-01-15', ['en']).find(
+      (r) => r.recipientId === 'student',
+    );
+
+    expect(student?.channel).toBe('postal');
+  });
+});
