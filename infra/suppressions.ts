@@ -89,19 +89,13 @@ export function applySuppressions(stack: IepDocsStack): void {
     });
   }
   if (stack.calendar) {
-    const sweepArn = arnRef(stack.calendar.sweep.function);
-    for (const role of stack.node.children.filter((c) =>
-      c.node.id.startsWith('SchedulerRoleForTarget'),
-    )) {
-      acknowledge(role, {
-        [`AwsSolutions-IAM5[Resource::${sweepArn}:*]`]:
-          'The EventBridge Scheduler role (created by the LambdaInvoke target) may invoke the sweep function and its versions only',
-        'HIPAA.Security-IAMNoInlinePolicy':
-          'The scheduler role created by CDK holds one statement: lambda:InvokeFunction on the sweep function',
-      });
-    }
+    acknowledge(stack.calendar.schedulerRole, {
+      [`AwsSolutions-IAM5[Resource::${arnRef(stack.calendar.sweep.function)}:*]`]:
+        'The EventBridge Scheduler role (statement added by the LambdaInvoke target) may invoke the sweep function and its versions only',
+      'HIPAA.Security-IAMNoInlinePolicy':
+        "The scheduler role's one policy holds what it does: invoke the sweep, send to the sweep's dead-letter queue with the data key",
+    });
   }
-
   acknowledge(data.accessLogsBucket, {
     'HIPAA.Security-S3DefaultEncryptionKMS':
       'S3 server access logging delivers only to buckets encrypted with SSE-S3; the logs hold request metadata (keys are ids only, no student data)',

@@ -4,8 +4,9 @@
  * its payload), with retries and a dead-letter queue, and an alarm when a day passes without
  * every district's sweep having run.
  */
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -43,6 +44,7 @@ export class Calendar extends Construct {
   readonly sweep: PipelineFunction;
   readonly schedules: Schedule[];
   readonly deadLetterQueue: Queue;
+  readonly schedulerRole: Role;
 
   constructor(scope: Construct, id: string, props: CalendarProps) {
     super(scope, id);
@@ -94,6 +96,15 @@ export class Calendar extends Construct {
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
 
+    // The scheduler's own role: invoke the sweep, and put a failed invocation into the
+    // KMS-encrypted dead-letter queue (which needs the data key).
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'iep-docs: EventBridge Scheduler invokes the daily sweep',
+    });
+    data.dataKey.grant(this.schedulerRole, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.schedules = props.districts.map(
       (district) =>
         new Schedule(this, `Daily-${district.districtId}`, {
@@ -104,6 +115,7 @@ export class Calendar extends Construct {
             timeZone: TimeZone.of(district.timeZone),
           }),
           target: new LambdaInvoke(fn, {
+            role: this.schedulerRole,
             input: ScheduleTargetInput.fromObject({
               districtId: district.districtId,
             } satisfies SweepEvent),

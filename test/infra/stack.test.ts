@@ -389,6 +389,27 @@ describe('calendar', () => {
   });
 });
 
+describe('dead-letter queues', () => {
+  it('lets the services that dead-letter into KMS-encrypted queues use the data key', () => {
+    const dataKey = logicalId(built.stack.data.dataKey);
+    const schedulerActions = actionsOf(logicalId(built.stack.calendar?.schedulerRole as never));
+    expect(schedulerActions).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey']),
+    );
+    const keyPolicy = resources[dataKey]?.Properties.KeyPolicy as {
+      Statement: { Principal: unknown; Action: unknown }[];
+    };
+    expect(keyPolicy.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        }),
+      ]),
+    );
+  });
+});
+
 describe('operations', () => {
   it('sends at least four kinds of alarm to the encrypted alarm topic, with the email subscribed', () => {
     const topic = logicalId(built.stack.operations.alarmTopic);
