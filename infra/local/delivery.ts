@@ -30,6 +30,7 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
+import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { startDownloadServer } from './download-server.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
@@ -67,6 +68,8 @@ export interface LocalDeliveryOptions {
   visibilityTimeoutMs?: number;
   /** Receives before a job is dead-lettered. */
   maxReceiveCount?: number;
+  /** The locales of messages and pages (default: every file of templates/locales). */
+  locales?: Map<string, Locale>;
 }
 
 /** What the runtime uses. */
@@ -152,6 +155,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     downloadBaseUrl: server.url,
     checkBeforePut: true,
     printer: options.printer,
+    ...(options.locales ? { locales: options.locales } : {}),
   });
   downloadHandler = makeDownloadHandler({
     links: services.links,
