@@ -13,6 +13,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DistrictProfile } from '../../functions/core/district.ts';
+import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { ENV } from '../env.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -63,7 +64,7 @@ export class Calendar extends Construct {
       timeout: Duration.minutes(15),
       layers: [props.chromium],
       externalModules: [CHROMIUM_PACKAGE],
-      copiedPackages: ['@fontsource/noto-sans'],
+      fonts: FONT_PACKAGES,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
         ...data.tableEnvironment([

@@ -33,6 +33,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { ENV } from '../env.ts';
 import type { HandlerEntries } from '../handlers.ts';
@@ -121,15 +122,19 @@ export class Delivery extends Construct {
         memorySize: 512,
         timeout: Duration.seconds(10),
         environment: {
-          ...data.tableEnvironment(['links', 'accessLog', 'documents', 'deliveries']),
+          // The delivery stores are built together; the endpoint reads links and records and
+          // writes the access log only.
+          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
           [ENV.documentsBucket]: data.documentsBucket.bucketName,
           [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
+          ...(config.downloadDomain
+            ? { [ENV.downloadBaseUrl]: `https://${config.downloadDomain}` }
+            : {}),
         },
       });
       this.download = download;
       data.tables.links.grantReadData(download.function);
       data.tables.documents.grantReadData(download.function);
-      data.tables.deliveries.grantReadData(download.function);
       data.tables.accessLog.grantWriteData(download.function);
       // Presigned GETs are signed with the function's role: it may read documents only.
       data.grantDocumentRead(download.function, 'districts/');
@@ -201,9 +206,10 @@ export class Delivery extends Construct {
         // Postal packets carry a printed cover letter.
         layers: [props.chromium],
         externalModules: [CHROMIUM_PACKAGE],
-        copiedPackages: ['@fontsource/noto-sans'],
+        fonts: FONT_PACKAGES,
         environment: {
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links']),
+          // The delivery stores are built together; deliver never touches the access log.
+          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
           [ENV.documentsBucket]: data.documentsBucket.bucketName,
           [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
           ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
@@ -242,25 +248,20 @@ export class Delivery extends Construct {
         defaults,
         entry: entries['delivery-status'],
         description:
-          'SES events (delivered, bounced, complained) → delivery records; bounce → postal packet',
-        memorySize: config.renderMemoryMb,
-        timeout: Duration.minutes(2),
-        layers: [props.chromium],
-        externalModules: [CHROMIUM_PACKAGE],
-        copiedPackages: ['@fontsource/noto-sans'],
+          'SES events (delivered, bounced, complained) → delivery records; a bounce re-queues a postal packet',
+        memorySize: 512,
+        timeout: Duration.seconds(30),
         deadLetterQueue: statusDeadLetters,
         environment: {
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries']),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          ...data.tableEnvironment(['deliveries']),
+          [ENV.deliveryQueueUrl]: this.queue.queueUrl,
         },
       });
       this.deliveryStatus = status;
       const fn = status.function;
-      data.tables.decisions.grantReadData(fn);
-      data.tables.documents.grantReadData(fn);
       data.tables.deliveries.grantReadWriteData(fn);
-      data.grantDocumentRead(fn, 'districts/');
-      data.grantDocumentWrite(fn, 'districts/');
+      // A bounced email becomes a postal delivery job for the deliver function.
+      this.queue.grantSendMessages(fn);
 
       this.configurationSet.addEventDestination('ToEventBridge', {
         destination: EventDestination.eventBus(

@@ -25,6 +25,12 @@ import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../env.ts';
 /** Where bundled files land inside the function's code (/var/task). */
 const TASK_ROOT = '/var/task';
 
+/** A font package and the weights a function prints with. */
+export interface FontPackage {
+  readonly pkg: string;
+  readonly weights: readonly number[];
+}
+
 /** What every function of one deployment shares. */
 export interface FunctionDefaults {
   /** Repository root (holds package-lock.json, templates/, node_modules/). */
@@ -48,8 +54,12 @@ export interface PipelineFunctionProps {
   readonly layers?: ILayerVersion[];
   /** Modules left out of the bundle (provided by a layer). */
   readonly externalModules?: string[];
-  /** Packages whose files are read at run time (fonts), copied into node_modules beside the code. */
-  readonly copiedPackages?: string[];
+  /**
+   * Font packages read at run time (`functions/render/fonts.ts`): only their package.json, the
+   * CSS of the weights used and those weights' woff2 files are copied into node_modules beside
+   * the code (the whole CJK packages would not fit Lambda's 250 MB).
+   */
+  readonly fonts?: readonly FontPackage[];
   /** Dead-letter queue for failed asynchronous invocations (scheduler, EventBridge). */
   readonly deadLetterQueue?: IQueue;
 }
@@ -83,7 +93,7 @@ export class PipelineFunction extends Construct {
       }),
     );
 
-    const copiedPackages = props.copiedPackages ?? [];
+    const fonts = props.fonts ?? [];
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -130,10 +140,18 @@ export class PipelineFunction extends Construct {
             `cp -R ${quote(`${inputDir}/templates`)} ${quote(`${outputDir}/templates`)}`,
             `mkdir -p ${quote(`${outputDir}/districts`)}`,
             `cp ${quote(defaults.districtProfilesDir)}/*.json ${quote(`${outputDir}/districts/`)}`,
-            ...copiedPackages.flatMap((pkg) => [
-              `mkdir -p ${quote(`${outputDir}/node_modules/${pkg}`)}`,
-              `cp -R ${quote(`${inputDir}/node_modules/${pkg}`)}/. ${quote(`${outputDir}/node_modules/${pkg}`)}`,
-            ]),
+            ...fonts.flatMap(({ pkg, weights }) => {
+              const from = `${inputDir}/node_modules/${pkg}`;
+              const to = `${outputDir}/node_modules/${pkg}`;
+              return [
+                `mkdir -p ${quote(`${to}/files`)}`,
+                `cp ${quote(`${from}/package.json`)} ${quote(`${to}/`)}`,
+                ...weights.flatMap((weight) => [
+                  `cp ${quote(`${from}/${weight}.css`)} ${quote(`${to}/`)}`,
+                  `cp ${quote(`${from}/files`)}/*-${weight}-normal.woff2 ${quote(`${to}/files/`)}`,
+                ]),
+              ];
+            }),
           ],
         },
       },

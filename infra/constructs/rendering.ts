@@ -15,6 +15,7 @@ import {
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { ENV } from '../env.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -57,7 +58,7 @@ export class Rendering extends Construct {
       timeout: Duration.minutes(5),
       layers: [props.chromium],
       externalModules: [CHROMIUM_PACKAGE],
-      copiedPackages: ['@fontsource/noto-sans'],
+      fonts: FONT_PACKAGES,
       environment: {
         ...data.tableEnvironment(['decisions', 'outcomes', 'documents', 'deliveries', 'calendar']),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,

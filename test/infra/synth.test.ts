@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { deploymentConfig } from '../../infra/config.ts';
 import { discoverHandlers } from '../../infra/handlers.ts';
 import { IepDocsStack } from '../../infra/stack.ts';
