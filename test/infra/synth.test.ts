@@ -63,9 +63,17 @@ describe('synth', () => {
     expect(code).toMatch(/from\s*["']@sparticuz\/chromium["']/);
     expect(existsSync(join(dir, 'templates', 'iep.hbs'))).toBe(true);
     expect(readdirSync(join(dir, 'districts'))).toContain('example-usd.json');
-    expect(existsSync(join(dir, 'node_modules', '@fontsource', 'noto-sans', 'package.json'))).toBe(
-      true,
-    );
+    for (const { pkg, weights } of FONT_PACKAGES) {
+      const fontDir = join(dir, 'node_modules', pkg);
+      expect(existsSync(join(fontDir, 'package.json'))).toBe(true);
+      for (const weight of weights) expect(existsSync(join(fontDir, `${weight}.css`))).toBe(true);
+      // Only the woff2 faces of the weights used: the whole CJK packages would not fit Lambda.
+      const files = readdirSync(join(fontDir, 'files'));
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.every((file) => weights.some((w) => file.endsWith(`-${w}-normal.woff2`)))).toBe(
+        true,
+      );
+    }
   });
 
   it('stages @sparticuz/chromium and its dependencies as a layer under nodejs/node_modules', () => {
