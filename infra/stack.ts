@@ -5,7 +5,13 @@
  * handler exists, so the stack covers what the tree holds.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type DeploymentConfig, senderDomains } from './config.ts';
@@ -116,6 +122,35 @@ export class IepDocsStack extends Stack {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       description: `The signing certificate expires within ${CERTIFICATE_WARNING_DAYS} days: request a new one (iep-docs certificate) and store the chain in the SSM parameter`,
+    });
+
+    // One page for the pipeline's own metrics (published by the handlers with Powertools).
+    const metric = (name: string, statistic: string) =>
+      Operations.pipelineMetric(
+        METRICS_NAMESPACE,
+        SERVICE_NAME,
+        name,
+        statistic,
+        Duration.minutes(5),
+      );
+    new Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new GraphWidget({
+            title: 'Documents',
+            left: [
+              metric(METRIC.documentsRendered, 'Sum'),
+              metric(METRIC.decisionsRejected, 'Sum'),
+              metric(METRIC.documentsDelivered, 'Sum'),
+            ],
+          }),
+          new GraphWidget({
+            title: 'Render duration (ms)',
+            left: [metric(METRIC.renderDuration, 'p50'), metric(METRIC.renderDuration, 'p95')],
+          }),
+        ],
+        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.operations.alarms, width: 24 })],
+      ],
     });
 
     new CfnOutput(this, 'DecisionsTableName', { value: this.data.tables.decisions.tableName });

@@ -435,6 +435,19 @@ describe('operations', () => {
     });
   });
 
+  it('shows documents rendered, rejected, delivered and render duration on a dashboard', () => {
+    const [, dashboard] = ofType('AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const name of [
+      'DocumentsRendered',
+      'DecisionsRejected',
+      'DocumentsDelivered',
+      'RenderDuration',
+    ]) {
+      expect(body).toContain(name);
+    }
+  });
+
   it('alarms when the signing certificate has fewer than 60 days left', () => {
     built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'SigningCertificateDaysToExpiry',
