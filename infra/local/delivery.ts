@@ -169,14 +169,28 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
 
   // Raw link URLs sent by this process, for the summary only (see the module comment).
   const sentLinks = new Map<string, string>();
+  // Why each job last failed, kept with its message (and shown with its dead letter).
+  const lastErrors = new Map<string, string>();
   const deliver = {
     async deliver(job: DeliveryJob) {
-      const results = await services.deliver.deliver(job);
-      for (const r of results) if (r.link) sentLinks.set(r.deliveryId, r.link);
-      return results;
+      try {
+        const results = await services.deliver.deliver(job);
+        for (const r of results) if (r.link) sentLinks.set(r.deliveryId, r.link);
+        return results;
+      } catch (error) {
+        lastErrors.set(job.jobId, describe(error));
+        throw error;
+      }
     },
   };
   const handler = makeDeliverHandler({ deliver, log });
+  const lastErrorOf = (body: string) => {
+    try {
+      return lastErrors.get((JSON.parse(body) as DeliveryJob).jobId) ?? 'not a delivery job';
+    } catch {
+      return 'not a delivery job';
+    }
+  };
   const status = new DeliveryStatus({ deliveries: services.deliveries, queue, clock, log });
 
   const drain = async () => {
@@ -195,7 +209,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const message of messages) {
         if (failed.has(message.messageId))
-          await queue.recordFailure(message, 'deliver handler reported a failure');
+          await queue.recordFailure(message, lastErrorOf(message.body));
         else await queue.delete(message);
       }
     }
@@ -235,6 +249,12 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     deadLetters: () => queue.deadLetters(),
     stop: () => server.close(),
   };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError)
+    return `${error.message}: ${error.errors.map(describe).join('; ')}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sqsRecord(message: {

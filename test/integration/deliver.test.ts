@@ -21,8 +21,11 @@ afterAll(async () => {
   await printer.close();
 });
 
-async function fixture(options?: Parameters<typeof deliveryFixture>[1]) {
-  const f = await deliveryFixture(printer, options);
+async function fixture(
+  options?: Parameters<typeof deliveryFixture>[1],
+  withPrinter: PdfPrinter = printer,
+) {
+  const f = await deliveryFixture(withPrinter, options);
   fixtures.push(f);
   return f;
 }
@@ -166,6 +169,57 @@ describe('deliver', () => {
       expect(await sentEmails({ to: guardian.email })).toHaveLength(1);
     const deliveries = await f.delivery.deliveriesFor(raw.decisionId, raw.version);
     expect(deliveries.map((d) => d.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('retries a job that failed half-way from the queue, without sending its email again', async () => {
+    // Prepare: the first cover letter fails to print, so the job fails after G-1's email went out.
+    let failures = 1;
+    const flaky: PdfPrinter = {
+      print: (job) =>
+        failures-- > 0 ? Promise.reject(new Error('browser crashed')) : printer.print(job),
+      close: async () => {},
+    };
+    const f = await fixture({}, flaky);
+    const raw = uniqueDecision(f.env, 'transition-es');
+    const { job } = await f.ready(raw);
+
+    // Act: the message is not deleted, becomes visible again and is received a second time.
+    await f.delivery.queue.enqueue(job);
+    await f.delivery.drain();
+
+    // Assess
+    expect(await sentEmails({ to: raw.guardians[0].email })).toHaveLength(1);
+    const deliveries = await f.delivery.deliveriesFor(raw.decisionId, raw.version);
+    expect(deliveries.map((d) => [d.recipientId, d.state])).toEqual([
+      ['G-1', 'sent'],
+      ['G-2', 'pending-mail'],
+    ]);
+    expect(await f.delivery.deadLetters()).toEqual([]);
+  });
+
+  it('dead-letters a job that keeps failing, after the email that could go out went out once', async () => {
+    const broken: PdfPrinter = {
+      print: () => Promise.reject(new Error('no browser')),
+      close: async () => {},
+    };
+    const f = await fixture({}, broken);
+    const raw = uniqueDecision(f.env, 'transition-es');
+    const { job } = await f.ready(raw);
+
+    await f.delivery.queue.enqueue(job);
+    await f.delivery.drain();
+
+    const dead = await f.delivery.deadLetters();
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0]?.body as string)).toEqual(job);
+    expect(dead[0]?.receiveCount).toBe(3);
+    expect(dead[0]?.lastError).toBe('1 of 2 deliveries failed: no browser');
+    expect(await sentEmails({ to: raw.guardians[0].email })).toHaveLength(1);
+    const deliveries = await f.delivery.deliveriesFor(raw.decisionId, raw.version);
+    expect(deliveries.map((d) => [d.recipientId, d.state])).toEqual([
+      ['G-1', 'sent'],
+      ['G-2', 'sending'],
+    ]);
   });
 
   it('does not resend an email whose sender died between claim and mark: it asks for review', async () => {

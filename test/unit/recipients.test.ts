@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { languagesFor, recipientsOf } from '../../functions/core/recipients.ts';
+import { checkDecision } from '../../functions/core/validate.ts';
 import { sampleDecision } from '../fixtures/decisions.ts';
 
 describe('recipients of a decision', () => {
@@ -102,5 +104,76 @@ describe('recipients of a decision', () => {
     );
 
     expect(student?.channel).toBe('postal');
+  });
+});
+
+describe('recipients of the project decisions', () => {
+  const fixture = (name: string) => {
+    const raw = JSON.parse(
+      readFileSync(new URL(`../fixtures/decisions/${name}.json`, import.meta.url), 'utf8'),
+    );
+    const checked = checkDecision(raw);
+    if (checked.kind !== 'checked') throw new Error(`${name} does not parse`);
+    return checked.decision;
+  };
+  const today = '2026-11-28';
+
+  it.each([
+    [
+      'sample transition-es',
+      () => sampleDecision('transition-es'),
+      [
+        ['G-1', 'email'],
+        ['G-2', 'postal'],
+      ],
+    ],
+    ['sample amendment-en', () => sampleDecision('amendment-en'), [['G-1', 'email']]],
+    [
+      'sample annual-grade4-en',
+      () => sampleDecision('annual-grade4-en'),
+      [
+        ['G-1', 'email'],
+        ['G-2', 'email'],
+      ],
+    ],
+    [
+      'annual-transition-es',
+      () => fixture('annual-transition-es'),
+      [
+        ['G-1', 'email'],
+        ['G-2', 'postal'],
+      ],
+    ],
+    ['amendment-vi', () => fixture('amendment-vi'), [['G-1', 'email']]],
+    [
+      'annual-elementary-en',
+      () => fixture('annual-elementary-en'),
+      [
+        ['G-1', 'email'],
+        ['G-2', 'email'],
+      ],
+    ],
+    [
+      'initial-zh',
+      () => fixture('initial-zh'),
+      [
+        ['G-1', 'email'],
+        ['G-2', 'email'],
+      ],
+    ],
+    ['majority-ar (the student is 17)', () => fixture('majority-ar'), [['G-1', 'email']]],
+  ] as const)('%s: the channel each recipient gets', (_name, load, expected) => {
+    expect(recipientsOf(load(), today, ['en']).map((r) => [r.recipientId, r.channel])).toEqual(
+      expected,
+    );
+  });
+
+  it('majority-ar: the student joins by email on their 18th birthday', () => {
+    const recipients = recipientsOf(fixture('majority-ar'), '2027-06-15', ['en']);
+
+    expect(recipients.map((r) => [r.recipientId, r.channel, r.email])).toEqual([
+      ['G-1', 'email', 'layla.haddad@example.com'],
+      ['student', 'email', 'omar.haddad@example.com'],
+    ]);
   });
 });
