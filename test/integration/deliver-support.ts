@@ -8,6 +8,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import type { Decision } from '../../functions/core/decision.ts';
+import type { DistrictDirectory } from '../../functions/core/district.ts';
 import { type DocumentType, documentId, documentS3Key } from '../../functions/core/documents.ts';
 import type { DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
 import { type Locale, loadLocales } from '../../functions/render/locales.ts';
@@ -86,7 +87,7 @@ export interface DeliveryFixture {
 /** Fresh tables, the local delivery runtime on them. */
 export async function deliveryFixture(
   printer: PdfPrinter,
-  options: { visibilityTimeoutMs?: number; locales?: string[] } = {},
+  options: { visibilityTimeoutMs?: number; locales?: string[]; districts?: DistrictDirectory } = {},
 ): Promise<DeliveryFixture> {
   const env = await testEnvironment();
   const clock = testClock();
@@ -101,6 +102,7 @@ export async function deliveryFixture(
     clock: clock.clock,
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 50,
     locales: testLocales(options.locales ?? ['en']),
+    ...(options.districts ? { districts: options.districts } : {}),
   });
   const store = new S3DocumentStore(env.clients.s3, env.names.buckets.documents, {
     checkBeforePut: true,

@@ -1,11 +1,18 @@
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
+import { DistrictDirectory } from '../../functions/core/district.ts';
 import { deliveryIdFor, deliveryKeyFor } from '../../functions/pipeline/deliver.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { sentEmails } from '../support/ses.ts';
-import { type DeliveryFixture, deliveryFixture, uniqueDecision } from './deliver-support.ts';
+import {
+  type DeliveryFixture,
+  deliveryFixture,
+  sha256,
+  uniqueDecision,
+} from './deliver-support.ts';
 
 // One warm Chromium for the file: it prints the postal cover letters.
 let printer: PdfPrinter;
@@ -128,6 +135,35 @@ describe('deliver', () => {
     // Cover letter (one page + a blank back), then each one-page document with its blank back.
     expect(packet.getPageCount()).toBe(2 + 2 * documents.length);
     expect(postal?.documentIds).toEqual(documents.map((d) => d.documentId));
+  });
+
+  it('attaches the documents only when the district profile turns attachments on', async () => {
+    // Prepare
+    const profile = loadDistrictDirectory().get('example-usd');
+    const attaching = new DistrictDirectory([
+      { ...profile, delivery: { ...profile.delivery, attachDocuments: true } },
+    ]);
+    const plain = await fixture();
+    const withAttachments = await fixture({ districts: attaching });
+    const rawPlain = uniqueDecision(plain.env, 'amendment-en');
+    const rawAttaching = uniqueDecision(withAttachments.env, 'amendment-en');
+    const { job: plainJob } = await plain.ready(rawPlain);
+    const { job, documents } = await withAttachments.ready(rawAttaching);
+
+    // Act
+    await plain.delivery.queue.enqueue(plainJob);
+    await plain.delivery.drain();
+    await withAttachments.delivery.queue.enqueue(job);
+    await withAttachments.delivery.drain();
+
+    // Assess
+    const [without] = await sentEmails({ to: rawPlain.guardians[0].email });
+    const [attached] = await sentEmails({ to: rawAttaching.guardians[0].email });
+    expect(without?.attachments).toEqual([]);
+    expect(
+      attached?.attachments.map((a) => [a.filename, sha256(Buffer.from(a.content, 'base64'))]),
+    ).toEqual(documents.map((d) => [`${d.type}.${d.language}.pdf`, d.sha256]));
+    expect(attached?.body.text).toContain('The documents are also attached to this email.');
   });
 
   it('keeps the student name, birth date and ids out of every subject and body', async () => {
