@@ -8,7 +8,17 @@ import { matchLocale } from './languages.ts';
 
 /** The official documents of an IEP meeting. */
 export const documentTypes = ['iep', 'prior-written-notice'] as const;
-export type DocumentType = (typeof documentTypes)[number];
+/**
+ * Notices the compliance calendar's sweep sends (not rendered with the meeting's documents):
+ * the parents' annual-review notice, and the notice of the transfer of rights at majority.
+ */
+export const noticeDocumentTypes = ['annual-review-notice', 'majority-notice'] as const;
+/** A meeting document. */
+export type MeetingDocumentType = (typeof documentTypes)[number];
+/** A calendar notice. */
+export type NoticeDocumentType = (typeof noticeDocumentTypes)[number];
+/** Any stored document. */
+export type DocumentType = MeetingDocumentType | NoticeDocumentType;
 
 /** The documents to produce, and the languages asked for that have no locale yet. */
 export interface DocumentPlan {
@@ -16,7 +26,7 @@ export interface DocumentPlan {
   languages: string[];
   /** Recipients' language tags the product cannot produce yet ("translation needed"). */
   translationNeeded: string[];
-  documents: { type: DocumentType; language: string }[];
+  documents: { type: MeetingDocumentType; language: string }[];
 }
 
 /** The languages the recipients of a decision prefer: every guardian, and the student's contact. */

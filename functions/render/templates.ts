@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { DocumentType } from '../core/documents.ts';
+import type { MeetingDocumentType } from '../core/documents.ts';
 import { templatesDir } from './assets.ts';
 
 const KNOWN_HELPERS = { if: true, unless: true, each: true, with: true } as const;
@@ -17,7 +17,9 @@ type Compiled = (data: object) => string;
 
 /** Compiled document templates and the running header/footer. */
 export interface TemplateSet {
-  documents: Record<DocumentType, Compiled>;
+  documents: Record<MeetingDocumentType, Compiled>;
+  /** The compliance calendar's notices (annual review, majority): one layout, texts from the view. */
+  notice: Compiled;
   header: Compiled;
   footer: Compiled;
   /** The document stylesheet (ours, trusted). */
@@ -56,6 +58,7 @@ export function compileTemplates(dir: string = templatesDir()): TemplateSet {
       iep: compile('iep.hbs'),
       'prior-written-notice': compile('prior-written-notice.hbs'),
     },
+    notice: compile('notice-annual-review.hbs'),
     header: compile('header.hbs'),
     footer: compile('footer.hbs'),
     documentCss: read('styles/document.css'),

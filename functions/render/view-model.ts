@@ -7,7 +7,7 @@
 import { addYears } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
-import type { DocumentType } from '../core/documents.ts';
+import type { MeetingDocumentType } from '../core/documents.ts';
 import {
   annualReviewDueDate,
   majorityDate,
@@ -22,7 +22,7 @@ export interface DocumentContext {
   decision: Decision;
   district: DistrictProfile;
   locale: Locale;
-  type: DocumentType;
+  type: MeetingDocumentType;
   documentId: string;
   /** Set for an unsigned preview of a draft: what the completeness gate would still reject. */
   draft: { problems: Problem[] } | null;

@@ -1,0 +1,166 @@
+/**
+ * The compliance calendar's notices to parents (and to the adult student): a signed PDF in the
+ * recipient's language saying the annual review is due and the school will propose a meeting
+ * time (or that rights transfer at majority), with the district's contact. Same Handlebars
+ * environment, fonts, printer and signer as the meeting documents; no AWS here.
+ */
+import { createHash } from 'node:crypto';
+import type { CalendarDate } from '../core/dates.ts';
+import type { Decision } from '../core/decision.ts';
+import type { DistrictProfile } from '../core/district.ts';
+import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
+import { ageOfMajority } from '../core/milestones.ts';
+import type { RenderedDocument } from './engine.ts';
+import { fontFaceCss } from './fonts.ts';
+import { formatDate, interpolate, type Locale, loadLocales } from './locales.ts';
+import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
+import { pdfPageCount, signPdf } from './signing/index.ts';
+import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
+
+/** Everything one notice is made from. */
+export interface NoticeContext {
+  decision: Decision;
+  district: DistrictProfile;
+  locale: Locale;
+  type: NoticeDocumentType;
+  /** The entry's date: the review's due date, or the day rights transfer. */
+  dueDate: CalendarDate;
+}
+
+/** The id of a decision version's notice in one language (deterministic: a retry finds it). */
+export function noticeDocumentId(
+  decision: Pick<Decision, 'districtId' | 'decisionId' | 'version'>,
+  type: NoticeDocumentType,
+  language: string,
+): string {
+  return documentIdOf({ ...decision, type, language });
+}
+
+function addressLine(a: DistrictProfile['letterheadAddress']): string {
+  return [a.line1, a.line2, `${a.city}, ${a.state} ${a.postalCode}`].filter(Boolean).join(', ');
+}
+
+/** What the notice template shows (every key present: the template runs in strict mode). */
+export function noticeView(ctx: NoticeContext) {
+  const { decision: d, district, locale: t } = ctx;
+  const texts = ctx.type === 'annual-review-notice' ? t.notice.annualReview : t.notice.majority;
+  const date = formatDate(ctx.dueDate, t);
+  const student = `${d.student.firstName} ${d.student.lastName}`;
+  return {
+    t,
+    locale: t.locale,
+    direction: t.direction,
+    title: texts.title,
+    subject: interpolate(texts.subject, { date }),
+    studentName: student,
+    dateLabel: texts.dateLabel,
+    date,
+    body: interpolate(texts.body, {
+      student,
+      date,
+      age: ageOfMajority(d.student.stateOfResidence),
+    }),
+    next: texts.next,
+    contact: interpolate(t.notice.contact, {
+      office: district.office,
+      district: district.name,
+      phone: district.phone,
+      email: district.email,
+    }),
+    signedNotice: interpolate(t.common.signedNotice, { district: district.name }),
+    district: {
+      name: district.name,
+      office: district.office,
+      addressLine: addressLine(district.letterheadAddress),
+      phone: district.phone,
+      email: district.email,
+      website: district.website,
+    },
+  };
+}
+
+/** What {@link NoticeRenderer} needs (the engine's printer and signer fit). */
+export interface NoticeRendererDeps {
+  printer: PdfPrinter;
+  signer: Signer;
+  clock: () => Date;
+  templates?: TemplateSet;
+  locales?: Map<string, Locale>;
+}
+
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+const EMPTY = '<span></span>';
+
+/** Renders and signs calendar notices. Built once per process. */
+export class NoticeRenderer {
+  readonly #deps: NoticeRendererDeps;
+  readonly #templates: TemplateSet;
+  readonly #locales: Map<string, Locale>;
+
+  constructor(deps: NoticeRendererDeps) {
+    this.#deps = deps;
+    this.#templates = deps.templates ?? compileTemplates();
+    this.#locales = deps.locales ?? loadLocales();
+  }
+
+  /** The locales notices can be written in. */
+  get languages(): string[] {
+    return [...this.#locales.keys()];
+  }
+
+  /** The HTML of a notice (no running header or footer: one page, the letterhead says who). */
+  compose(ctx: NoticeContext): PrintJob {
+    const view = noticeView(ctx);
+    const fonts = fontFaceCss(JSON.stringify(view));
+    const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
+    return {
+      html: this.#templates.notice({ ...view, styles, runningText: '' }),
+      headerTemplate: EMPTY,
+      footerTemplate: EMPTY,
+    };
+  }
+
+  /** A signed notice in `language` (a locale this renderer has). */
+  async render(
+    input: Omit<NoticeContext, 'locale'> & { language: string },
+  ): Promise<RenderedDocument> {
+    const locale = this.#locales.get(input.language);
+    if (!locale) throw new Error(`no locale ${input.language}`);
+    const ctx: NoticeContext = { ...input, locale };
+    const id = noticeDocumentId(ctx.decision, ctx.type, locale.locale);
+    const t0 = performance.now();
+    const job = this.compose(ctx);
+    const t1 = performance.now();
+    const printed = await this.#deps.printer.print(job);
+    const t2 = performance.now();
+    const view = noticeView(ctx);
+    const metadata: PdfMetadata = {
+      title: view.title,
+      author: ctx.district.name,
+      subject: view.subject,
+      language: locale.locale,
+      keywords: [id, ctx.decision.decisionId, `v${ctx.decision.version}`],
+    };
+    const pdf = await signPdf(printed, {
+      signer: this.#deps.signer,
+      reason: ctx.district.signing.reason,
+      location: ctx.district.signing.location,
+      signerName: ctx.district.name,
+      signingTime: this.#deps.clock(),
+      metadata,
+    });
+    const t3 = performance.now();
+    return {
+      documentId: id,
+      type: ctx.type,
+      language: locale.locale,
+      pdf,
+      sha256: sha256(pdf),
+      htmlSha256: sha256(job.html),
+      pages: pdfPageCount(pdf),
+      bytes: pdf.byteLength,
+      signed: true,
+      timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
+    };
+  }
+}
