@@ -1,0 +1,91 @@
+/**
+ * Case-manager reminders and overdue alerts as a short email from the district's sender.
+ * The subject and body name the decision by its id and the deadline by its date: no student
+ * name, birth date or student id (staff open the IEP system for the rest). The same code runs
+ * on AWS and on one machine; only the mailer's SES client differs (the emulator locally).
+ */
+import type { CalendarEntryKind } from '../core/calendar.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import type { CaseManagerNotice, StaffNotifier } from './calendar-ports.ts';
+
+/** An email to a member of staff (the delivery side's SesMailer fits). */
+export interface StaffEmail {
+  from: { name: string; email: string };
+  replyTo?: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  tags: Record<string, string>;
+}
+
+/** Sends email. */
+export interface StaffMailer {
+  send(email: StaffEmail): Promise<{ messageId: string }>;
+}
+
+const ENTRY_NAME: Record<CalendarEntryKind, string> = {
+  'annual-review': 'Annual IEP review',
+  reevaluation: 'Reevaluation',
+  transition: 'Transition plan (student turns 16)',
+  majority: 'Transfer of rights at the age of majority',
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Subject and text of a case-manager email (pure: tested without SES). */
+export function composeStaffEmail(
+  notice: CaseManagerNotice,
+  districtName: string,
+): { subject: string; text: string } {
+  const what = ENTRY_NAME[notice.entry];
+  const ref = `decision ${notice.decisionId} v${notice.version}`;
+  if (notice.kind === 'overdue') {
+    return {
+      subject: `[${districtName}] OVERDUE: ${what} was due ${notice.dueDate} (${ref})`,
+      text: [
+        `${what} for ${ref} was due on ${notice.dueDate} and no newer IEP has been finalized.`,
+        'It is now listed in the overdue report. Please schedule the meeting as soon as possible.',
+        'Open the IEP system for the student and the details.',
+      ].join('\n\n'),
+    };
+  }
+  const when =
+    notice.entry === 'annual-review' || notice.entry === 'reevaluation' ? 'due by' : 'on';
+  return {
+    subject: `[${districtName}] Reminder: ${what} ${when} ${notice.dueDate} (${ref})`,
+    text: [
+      `${what} for ${ref} is ${when} ${notice.dueDate}.`,
+      'Open the IEP system for the student and the details.',
+    ].join('\n\n'),
+  };
+}
+
+/** The StaffNotifier over a mailer (SES v2). */
+export class MailerStaffNotifier implements StaffNotifier {
+  constructor(
+    private readonly mailer: StaffMailer,
+    private readonly districts: DistrictDirectory,
+  ) {}
+
+  async notifyCaseManager(notice: CaseManagerNotice): Promise<void> {
+    const district = this.districts.get(notice.districtId);
+    const { subject, text } = composeStaffEmail(notice, district.name);
+    await this.mailer.send({
+      from: { name: district.sender.name, email: district.sender.email },
+      replyTo: district.email,
+      to: notice.to.email,
+      subject,
+      text,
+      html: `<!DOCTYPE html><html lang="en"><body>${text
+        .split('\n\n')
+        .map((p) => `<p>${escapeHtml(p)}</p>`)
+        .join('')}</body></html>`,
+      tags: {
+        kind: `calendar-${notice.kind}`,
+        decisionId: notice.decisionId,
+        noticeId: notice.noticeId,
+      },
+    });
+  }
+}

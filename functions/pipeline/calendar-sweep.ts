@@ -1,0 +1,375 @@
+/**
+ * The daily sweep of one district: every pending reminder due on or before `today` (a
+ * calendar date of the district's time zone, passed in) is sent once, or recorded
+ * `skipped-stale` when a later offset of the same entry and recipient is due too; then the
+ * overdue report is read from the stored entries.
+ *
+ * Finding the work: the by-send-date index holds pending reminders only (sparse). The sweep
+ * queries it day by day from the district's oldest-pending marker to today. Scheduling lowers
+ * the marker whenever it records a reminder dated earlier (a decision that arrives late plans
+ * reminders in the past), and a run that leaves nothing pending behind raises it to tomorrow.
+ * So a run reads the days since the last complete run (one day normally, the whole gap after
+ * an outage) and never scans the future reminders of the whole table.
+ *
+ * Sending each reminder at most once, and never losing one:
+ *   1. claim the notice (`dedupeKey`) with a conditional put, state `sending`;
+ *   2. send: the parents' notice as a DeliveryJob whose jobId derives from the dedupeKey (the
+ *      delivery side keys its deliveries on the job, so enqueuing it again delivers nothing
+ *      twice); the case manager's email through the StaffNotifier;
+ *   3. mark the claim `sent`, then the reminder `sent`.
+ * A crash before 1 leaves the reminder pending: the next run sends it. A crash between 1 and
+ * 3 leaves a `sending` claim: a run that finds it older than the lease (the longest a sweep
+ * can run) takes it over and sends again; a younger one belongs to a sweep still running and
+ * is left alone (two sweeps at the same moment: the conditional put lets one through).
+ * Guarantee: no reminder is lost. Parents' notices are delivered once (the repeated job is
+ * idempotent downstream). A case manager's email accepted by SES in the instant before a
+ * crash is sent a second time after the lease: staff emails are at least once, by choice,
+ * since SES has no idempotency key and a missed deadline costs more than a repeated reminder.
+ */
+import { createHash } from 'node:crypto';
+import { type OverdueItem, overdueReport } from '../core/calendar.ts';
+import { addDays, type CalendarDate, isCalendarDate } from '../core/dates.ts';
+import type { Decision } from '../core/decision.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import { documentS3Key, type NoticeDocumentType } from '../core/documents.ts';
+import { matchLocale } from '../core/languages.ts';
+import { type Reminder, selectDueReminders } from '../core/reminders.ts';
+import { checkDecision } from '../core/validate.ts';
+import type { RenderedDocument } from '../render/engine.ts';
+import { noticeDocumentId } from '../render/notice.ts';
+import { pdfPageCount } from '../render/signing/index.ts';
+import {
+  type CalendarStore,
+  type DecisionSource,
+  type ReminderReport,
+  reportOf,
+  type StaffNotifier,
+  type SweepRuns,
+} from './calendar-ports.ts';
+import type {
+  DeliveryJob,
+  DeliveryQueue,
+  DocumentRecord,
+  DocumentRecords,
+  DocumentStore,
+  Log,
+} from './ports.ts';
+
+/** Renders a signed notice (`render/notice.ts` NoticeRenderer fits). */
+export interface NoticeMaker {
+  readonly languages: string[];
+  render(input: {
+    decision: Decision;
+    district: ReturnType<DistrictDirectory['get']>;
+    type: NoticeDocumentType;
+    dueDate: CalendarDate;
+    language: string;
+  }): Promise<RenderedDocument>;
+}
+
+/** What the sweep needs. */
+export interface CalendarSweepDeps {
+  store: CalendarStore;
+  runs: SweepRuns;
+  decisions: DecisionSource;
+  districts: DistrictDirectory;
+  notices: NoticeMaker;
+  records: DocumentRecords;
+  documents: DocumentStore;
+  queue: DeliveryQueue;
+  staff: StaffNotifier;
+  /** The signing certificate's subject, recorded with each notice. */
+  signerName: string;
+  clock: () => Date;
+  log: Log;
+  /**
+   * How long a `sending` claim belongs to the sweep that took it (default 15 minutes, the
+   * sweep function's timeout): older claims were left by a crash and are taken over.
+   */
+  leaseMs?: number;
+}
+
+/** What one run did. */
+export interface SweepResult {
+  districtId: string;
+  today: CalendarDate;
+  /** Every reminder handled today (this run or an earlier run of the same day). */
+  reminders: ReminderReport[];
+  overdue: OverdueItem[];
+  /** Reminders that failed this run: still pending (or claimed), the next run retries them. */
+  failed: { reminderId: string; reason: string }[];
+}
+
+const DEFAULT_LEASE_MS = 15 * 60 * 1000;
+
+/** The deterministic id of the delivery job of a notice (one per notice, whatever retries). */
+export function noticeJobId(reminder: Pick<Reminder, 'dedupeKey'>): string {
+  return `job_${createHash('sha256').update(`reminder-notice\u0000${reminder.dedupeKey}`).digest('hex').slice(0, 24)}`;
+}
+
+const NOTICE_TYPE: Partial<Record<Reminder['entry'], NoticeDocumentType>> = {
+  'annual-review': 'annual-review-notice',
+  majority: 'majority-notice',
+};
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+export class CalendarSweep {
+  constructor(private readonly deps: CalendarSweepDeps) {}
+
+  /** Runs the sweep of one district as of `today`. Safe to run twice, or at the same time. */
+  async runSweep({
+    districtId,
+    today,
+  }: {
+    districtId: string;
+    today: CalendarDate;
+  }): Promise<SweepResult> {
+    if (!isCalendarDate(today)) throw new RangeError(`today is not a calendar date: ${today}`);
+    const { store, runs, log } = this.deps;
+    this.deps.districts.get(districtId); // an unknown district fails loudly, before any work
+
+    const earlier = await runs.list(districtId, today);
+    const reported = new Map<string, ReminderReport>(
+      earlier.map((i) => [
+        i.reminderId,
+        i.report.state === 'sent' ? { ...i.report, state: 'already-sent' } : i.report,
+      ]),
+    );
+
+    const marker = await store.oldestPending(districtId);
+    const pending: Reminder[] = [];
+    if (marker !== undefined) {
+      for (let day = marker; day <= today; day = addDays(day, 1))
+        pending.push(...(await store.pendingOn(districtId, day)));
+    }
+    const { send, skipStale } = selectDueReminders(pending, today);
+
+    const failed: SweepResult['failed'] = [];
+    const leftPending: CalendarDate[] = [];
+    const record = async (r: Reminder, report: ReminderReport) => {
+      reported.set(r.reminderId, report);
+      await runs.record(districtId, today, { reminderId: r.reminderId, report });
+    };
+
+    for (const r of skipStale) {
+      if (await store.settleReminder(r, 'pending', 'skipped-stale', this.now()))
+        await record(r, reportOf(r, 'skipped-stale'));
+    }
+    const decisions = new Map<string, Promise<Decision>>();
+    for (const r of send) {
+      try {
+        const state = await this.sendOne(r, decisions);
+        if (state === 'in-flight') leftPending.push(r.sendOn);
+        else if (state) await record(r, reportOf(r, state));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.push({ reminderId: r.reminderId, reason });
+        leftPending.push(r.sendOn);
+        log.error('reminder not sent, the next run retries it', {
+          districtId,
+          decisionId: r.decisionId,
+          reminderId: r.reminderId,
+          entry: r.entry,
+          reason,
+        });
+      }
+    }
+
+    // Everything due is done unless something failed or is in flight elsewhere: the next run
+    // starts from the oldest of those, or tomorrow.
+    const next = [...leftPending].sort()[0] ?? addDays(today, 1);
+    if (marker !== undefined && next > marker)
+      await store.raiseOldestPending(districtId, marker, next);
+
+    const overdue = overdueReport(await store.entriesOfDistrict(districtId), today);
+    const reminders = [...reported.values()].sort(
+      (a, b) =>
+        a.sendOn.localeCompare(b.sendOn) ||
+        a.decisionId.localeCompare(b.decisionId) ||
+        a.entry.localeCompare(b.entry) ||
+        a.recipientId.localeCompare(b.recipientId),
+    );
+    log.info('sweep done', {
+      districtId,
+      today,
+      from: marker,
+      sent: reminders.filter((r) => r.state === 'sent').length,
+      skippedStale: reminders.filter((r) => r.state === 'skipped-stale').length,
+      failed: failed.length,
+      overdue: overdue.length,
+    });
+    return { districtId, today, reminders, overdue, failed };
+  }
+
+  /** Sends one reminder under its claim; the state to report, 'in-flight', or undefined. */
+  private async sendOne(
+    r: Reminder,
+    decisions: Map<string, Promise<Decision>>,
+  ): Promise<ReminderReport['state'] | 'in-flight' | undefined> {
+    const { store } = this.deps;
+    const entry = await store.getEntry(r.entryId);
+    if (entry?.status !== 'pending') {
+      // Cancelled after the index was read (a newer IEP, a withdrawal).
+      return (await store.settleReminder(r, 'pending', 'cancelled', this.now()))
+        ? 'cancelled'
+        : undefined;
+    }
+    const now = this.now();
+    const claim = await store.claim({
+      dedupeKey: r.dedupeKey,
+      reminderId: r.reminderId,
+      state: 'sending',
+      claimedAt: now,
+    });
+    if (!claim.claimed) {
+      const { existing } = claim;
+      if (existing.state === 'sent') {
+        // Sent already: by an earlier run that stopped before recording the reminder, or as
+        // the same notice planned by another version of the decision.
+        const sentAs = existing.reminderId === r.reminderId ? undefined : existing.reminderId;
+        await store.settleReminder(r, 'pending', 'sent', now, sentAs ? { sentAs } : {});
+        return 'already-sent';
+      }
+      const age = this.deps.clock().getTime() - Date.parse(existing.claimedAt);
+      if (age < (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) return 'in-flight';
+      if (!(await store.takeOver(r.dedupeKey, existing.claimedAt, now))) return 'in-flight';
+      this.deps.log.warn('taking over a send claim left by a stopped sweep', {
+        reminderId: r.reminderId,
+        decisionId: r.decisionId,
+      });
+    }
+
+    if (r.audience === 'case-manager') await this.notifyCaseManager(r, decisions);
+    else await this.enqueueNotice(r, decisions);
+
+    await store.markClaimSent(r.dedupeKey, this.now());
+    await store.settleReminder(r, 'pending', 'sent', this.now());
+    return 'sent';
+  }
+
+  private async notifyCaseManager(
+    r: Reminder,
+    decisions: Map<string, Promise<Decision>>,
+  ): Promise<void> {
+    const decision = await this.decision(r, decisions);
+    await this.deps.staff.notifyCaseManager({
+      noticeId: r.dedupeKey,
+      districtId: r.districtId,
+      decisionId: r.decisionId,
+      version: r.version,
+      entry: r.entry,
+      dueDate: r.dueDate,
+      kind: r.kind,
+      offsetDays: r.offsetDays,
+      to: { name: decision.caseManager.name, email: decision.caseManager.email },
+    });
+  }
+
+  /** The signed notice in the recipient's language and English, then its delivery job. */
+  private async enqueueNotice(
+    r: Reminder,
+    decisions: Map<string, Promise<Decision>>,
+  ): Promise<void> {
+    const type = NOTICE_TYPE[r.entry];
+    if (!type)
+      throw new Error(
+        `no notice to parents or student for ${r.entry} reminders: configure case-manager offsets only`,
+      );
+    const decision = await this.decision(r, decisions);
+    const district = this.deps.districts.get(r.districtId);
+    const records: DocumentRecord[] = [];
+    for (const language of this.languagesFor(decision, r.recipientId))
+      records.push(await this.ensureNotice(decision, district, type, r.dueDate, language));
+    const job: DeliveryJob = {
+      jobId: noticeJobId(r),
+      kind: 'reminder-notice',
+      districtId: r.districtId,
+      decisionId: r.decisionId,
+      version: r.version,
+      documentIds: records.map((d) => d.documentId),
+      recipientIds: [r.recipientId],
+    };
+    await this.deps.queue.enqueue(job);
+  }
+
+  /** The recipient's locale first (when there is one), then English. */
+  private languagesFor(decision: Decision, recipientId: string): string[] {
+    const guardian = decision.guardians.find((g) => g.guardianId === recipientId);
+    const tag = guardian
+      ? guardian.preferredLanguage
+      : (decision.student.contact?.preferredLanguage ?? decision.student.homeLanguage);
+    const own = matchLocale(tag, this.deps.notices.languages);
+    return own && own !== 'en' ? [own, 'en'] : ['en'];
+  }
+
+  /** A notice stored once: a retry finds the record (or the object) a crashed run left. */
+  private async ensureNotice(
+    decision: Decision,
+    district: ReturnType<DistrictDirectory['get']>,
+    type: NoticeDocumentType,
+    dueDate: CalendarDate,
+    language: string,
+  ): Promise<DocumentRecord> {
+    const { records, documents } = this.deps;
+    const documentId = noticeDocumentId(decision, type, language);
+    const known = await records.get(documentId);
+    if (known) return known;
+    const doc = await this.deps.notices.render({ decision, district, type, dueDate, language });
+    const s3Key = documentS3Key({ ...decision, type, language });
+    const put = await documents.putOnce(s3Key, doc.pdf, {
+      contentType: 'application/pdf',
+      sha256Hex: doc.sha256,
+      metadata: {
+        'document-id': documentId,
+        'decision-id': decision.decisionId,
+        version: String(decision.version),
+      },
+    });
+    const bytes = put.created ? doc.pdf : await documents.get(s3Key);
+    const record: DocumentRecord = {
+      documentId,
+      districtId: decision.districtId,
+      decisionId: decision.decisionId,
+      version: decision.version,
+      type,
+      language: doc.language,
+      rendition: 1,
+      s3Key,
+      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
+      sha256: put.created ? doc.sha256 : sha256(bytes),
+      htmlSha256: doc.htmlSha256,
+      bytes: bytes.byteLength,
+      pages: put.created ? doc.pages : pdfPageCount(bytes),
+      signed: true,
+      signer: this.deps.signerName,
+      createdAt: this.now(),
+    };
+    if (await records.putOnce(record)) return record;
+    const winner = await records.get(documentId);
+    if (!winner)
+      throw new Error(`document record ${documentId} vanished after a conditional write`);
+    return winner;
+  }
+
+  private decision(r: Reminder, cache: Map<string, Promise<Decision>>): Promise<Decision> {
+    const key = `${r.decisionId}#${r.version}`;
+    let found = cache.get(key);
+    if (!found) {
+      found = (async () => {
+        const item = await this.deps.decisions.get(r.decisionId, r.version);
+        if (item === undefined) throw new Error(`decision ${r.decisionId} v${r.version} not found`);
+        const checked = checkDecision(item);
+        if (checked.kind !== 'checked')
+          throw new Error(`decision ${r.decisionId} v${r.version} does not validate`);
+        return checked.decision;
+      })();
+      cache.set(key, found);
+    }
+    return found;
+  }
+
+  private now(): string {
+    return this.deps.clock().toISOString();
+  }
+}
