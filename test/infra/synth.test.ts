@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,33 @@ describe('synth', () => {
     expect(existsSync(join(modules, 'tar-fs', 'package.json'))).toBe(true);
     expect(existsSync(join(modules, 'follow-redirects', 'package.json'))).toBe(true);
   });
+});
+
+describe('npx cdk synth', () => {
+  it('synthesizes through the CLI with no AWS credentials in the environment', () => {
+    // Prepare: no AWS settings at all, as on a fresh clone.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(AWS_|CDK_)/.test(name)),
+    );
+    const cliOut = mkdtempSync(join(tmpdir(), 'iep-docs-cli-'));
+
+    // Act
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', cliOut], {
+      cwd: projectRoot,
+      env,
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+
+    // Assess
+    try {
+      expect(result.stderr).not.toMatch(/ERROR/);
+      expect(result.status).toBe(0);
+      expect(existsSync(join(cliOut, 'IepDocs.template.json'))).toBe(true);
+    } finally {
+      rmSync(cliOut, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('cdk.json', () => {
