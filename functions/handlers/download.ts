@@ -14,6 +14,7 @@ import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
 import {
   type DeliveryTemplates,
   downloadPage,
+  hasDeliveryTexts,
   invalidLinkPage,
 } from '../pipeline/delivery-templates.ts';
 import type { LinkService } from '../pipeline/links.ts';
@@ -80,7 +81,8 @@ export function makeDownloadHandler(deps: DownloadDeps) {
     const district = deps.districts.get(link.districtId);
 
     if (!path.documentId) {
-      const locale = deps.locales.get(link.language) ?? english;
+      const own = deps.locales.get(link.language);
+      const locale = own && hasDeliveryTexts(own) ? own : english;
       const records = await Promise.all(link.documentIds.map((id) => deps.records.get(id)));
       const documents = records.flatMap((r) =>
         r

@@ -49,6 +49,7 @@ import {
   composeEmail,
   type DeliveryTemplates,
   deliverySubject,
+  hasDeliveryTexts,
 } from './delivery-templates.ts';
 import { DEFAULT_LINK_VALIDITY_DAYS, type LinkService, linkUrl } from './links.ts';
 import type { DeliveryJob, DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
@@ -226,7 +227,8 @@ export class Deliver {
     return records as DocumentRecord[];
   }
 
-  private async deliverTo(ctx: Context, recipient: Recipient): Promise<DeliveryResult> {
+  private async deliverTo(ctx: Context, found: Recipient): Promise<DeliveryResult> {
+    const recipient = this.withMessageTexts(found);
     if (!recipient.channel) return this.recordProblem(ctx, recipient);
     if (recipient.channel === 'postal') return this.postal(ctx, recipient);
 
@@ -304,6 +306,19 @@ export class Deliver {
       claimedAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+  }
+
+  /**
+   * A locale whose file does not (yet) carry the delivery texts cannot write the message:
+   * it is written in English then, and says so in the record's language, never half-translated.
+   */
+  private withMessageTexts(recipient: Recipient): Recipient {
+    const locale = this.deps.locales.get(recipient.messageLanguage);
+    if (locale && hasDeliveryTexts(locale)) return recipient;
+    this.deps.log.warn('locale without delivery texts: message in English', {
+      language: recipient.messageLanguage,
+    });
+    return { ...recipient, messageLanguage: 'en' };
   }
 
   private locale(language: string): Locale {

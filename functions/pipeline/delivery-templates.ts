@@ -57,6 +57,19 @@ export function compileDeliveryTemplates(dir: string = templatesDir()): Delivery
   };
 }
 
+/** True when a locale carries every text of delivery (email, cover letter, download page). */
+export function hasDeliveryTexts(locale: Locale): boolean {
+  const english = ['email', 'postal', 'download'] as const;
+  return english.every((section) => {
+    const texts = (locale as Partial<Locale>)[section] as Record<string, unknown> | undefined;
+    return (
+      texts !== undefined &&
+      typeof texts === 'object' &&
+      Object.values(texts).every((v) => typeof v === 'string')
+    );
+  });
+}
+
 /** A document's name in a locale ("Prior Written Notice"). */
 export function documentName(type: DocumentType, locale: Locale): string {
   return type === 'iep' ? locale.glossary.iep : locale.glossary.priorWrittenNotice;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { sesEventsOf } from '../../functions/handlers/delivery-status.ts';
 import { parseDownloadPath } from '../../functions/handlers/download.ts';
 import { parseSesEvent } from '../../functions/pipeline/delivery-status.ts';
+import { hasDeliveryTexts } from '../../functions/pipeline/delivery-templates.ts';
 import { hashToken, isWellFormedToken, newToken } from '../../functions/pipeline/links.ts';
+import { type Locale, loadLocales } from '../../functions/render/locales.ts';
 
 describe('download paths and tokens', () => {
   it('reads the token and the document id, with or without a stage prefix', () => {
@@ -61,5 +63,15 @@ describe('SES events', () => {
     expect(parseSesEvent(fromEventBridge[0])?.type).toBe('Delivery');
     expect(notification).toMatchObject({ type: 'Complaint', messageId: 'm-2' });
     expect(notification?.deliveryId).toBeUndefined();
+  });
+});
+
+describe('locales for delivery', () => {
+  it('uses a locale for messages only when it carries every delivery text', () => {
+    const english = loadLocales().get('en') as Locale;
+    const { email: _email, ...withoutEmail } = english;
+
+    expect(hasDeliveryTexts(english)).toBe(true);
+    expect(hasDeliveryTexts({ ...withoutEmail, locale: 'xx' } as unknown as Locale)).toBe(false);
   });
 });
