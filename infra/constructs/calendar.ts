@@ -77,6 +77,7 @@ export class Calendar extends Construct {
         ]),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
+        [ENV.sesConfigurationSet]: delivery.configurationSet.configurationSetName,
         ...signing.environment(),
       },
     });
@@ -96,6 +97,8 @@ export class Calendar extends Construct {
     data.grantDocumentList(fn);
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
+    // Case managers' reminders and overdue alerts are emails from the sweep itself.
+    delivery.grantSendEmail(fn);
 
     // The scheduler's own role: invoke the sweep, and put a failed invocation into the
     // KMS-encrypted dead-letter queue (which needs the data key).

@@ -18,7 +18,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -111,9 +111,6 @@ export class Delivery extends Construct {
           dkimSigning: true,
         }),
     );
-    const sesArn = (resource: string) =>
-      `arn:${stack.partition}:ses:${stack.region}:${stack.account}:${resource}`;
-
     if (entries.download) {
       const download = new PipelineFunction(this, 'Download', {
         defaults,
@@ -223,7 +220,7 @@ export class Delivery extends Construct {
       data.tables.links.grantReadWriteData(fn);
       data.grantDocumentRead(fn, 'districts/');
       data.grantDocumentWrite(fn, 'districts/');
-      this.grantSendEmail(fn.role, sesArn);
+      this.grantSendEmail(fn);
       fn.addEventSource(
         new SqsEventSource(this.queue, {
           batchSize: 5,
@@ -317,19 +314,21 @@ export class Delivery extends Construct {
   }
 
   /** ses:SendEmail through the configuration set from the deployment's identities only. */
-  private grantSendEmail(
-    role: import('aws-cdk-lib/aws-iam').IRole | undefined,
-    sesArn: (r: string) => string,
-  ) {
-    if (!role) return;
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          ...this.identities.map((identity) => sesArn(`identity/${identity.emailIdentityName}`)),
-          sesArn(`configuration-set/${this.configurationSet.configurationSetName}`),
-        ],
-      }),
-    );
+  /**
+   * Lets `grantee` send email (ses:SendEmail) from the deployment's identities through its
+   * configuration set, and nothing else of SES.
+   */
+  grantSendEmail(grantee: IGrantable): void {
+    const stack = Stack.of(this);
+    const sesArn = (resource: string) =>
+      `arn:${stack.partition}:ses:${stack.region}:${stack.account}:${resource}`;
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['ses:SendEmail'],
+      resourceArns: [
+        ...this.identities.map((identity) => sesArn(`identity/${identity.emailIdentityName}`)),
+        sesArn(`configuration-set/${this.configurationSet.configurationSetName}`),
+      ],
+    });
   }
 }

@@ -32,6 +32,7 @@ import {
 } from '../../functions/pipeline/render-decision.ts';
 import { type ResourceNames, resourceNames } from '../tables.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
+import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
 import { StreamPoller } from './stream-poller.ts';
 
@@ -124,6 +125,9 @@ export class LocalRuntime {
       const cli = createCliContext(options.env ?? process.env, (line) => log.warn(line));
       const engine = await cli.engine();
       const signer = engine.signer;
+      // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.
+      const failpoint = failpointFromEnv(options.env ?? process.env);
+      if (failpoint) installFailpoint(new Failpoint(failpoint), { clients, signer, names });
       const { service, outcomes, records, store } = await renderDecisionService({
         clients,
         tables: { outcomes: names.tables.outcomes, documents: names.tables.documents },

@@ -317,6 +317,14 @@ describe('functions', () => {
     const renderActions = actionsOf(logicalId(rendering?.renderer.role as never));
 
     expect(deliverActions).toContain('ses:SendEmail');
+    // The sweep emails case managers; it may not read download links or the access log.
+    const sweepActions = actionsOf(logicalId(built.stack.calendar?.sweep.role as never));
+    expect(sweepActions).toContain('ses:SendEmail');
+    const sweepResources = JSON.stringify(
+      statementsOf(logicalId(built.stack.calendar?.sweep.role as never)).map((s) => s.Resource),
+    );
+    expect(sweepResources).not.toContain(logicalId(built.stack.data.tables.links));
+    expect(sweepResources).not.toContain(logicalId(built.stack.data.tables.accessLog));
     expect(renderActions).not.toContain('ses:SendEmail');
     expect(downloadActions).toEqual(expect.arrayContaining(['s3:GetObject', 'dynamodb:PutItem']));
     expect(downloadActions).not.toContain('s3:PutObject');

@@ -1,0 +1,152 @@
+/**
+ * Crash injection for the one-machine runtime (the adversarial suite's crash tests).
+ *
+ * `IEP_FAILPOINT=<point>` with `IEP_FAILPOINT_HIT=<n>` (default 1) kills this process with a
+ * real SIGKILL the n-th time the point is reached: no exit handlers, no flush, no cleanup, as
+ * when a Lambda container is killed. The hooks sit on the runtime's side of our ports (the
+ * signer the engine uses, the AWS clients the adapters use), so handler and pipeline code stay
+ * free of test hooks; the runtime installs them only when the variable is set.
+ *
+ * Points (each is reached once per matching call):
+ * - `after-pdf-rendered`: Chromium printed a PDF, before it is signed (the signer is called);
+ * - `after-signed`: the signature over the PDF is made, before the PDF is stored;
+ * - `after-s3-write`: an object was stored in the documents bucket;
+ * - `after-document-record`: a write to the documents table succeeded;
+ * - `after-outcome-record`: a write to the outcomes table succeeded;
+ * - `after-email-sent`: SES accepted an email;
+ * - `after-delivery-record`: a write to the deliveries table succeeded;
+ * - `during-sweep`: a write to the calendar or runs table succeeded (the sweep's progress).
+ */
+import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
+import type { Signer } from '../../functions/render/ports.ts';
+import type { ResourceNames } from '../tables.ts';
+
+/** Every crash point, in pipeline order. */
+export const FAILPOINTS = [
+  'after-pdf-rendered',
+  'after-signed',
+  'after-s3-write',
+  'after-document-record',
+  'after-outcome-record',
+  'after-email-sent',
+  'after-delivery-record',
+  'during-sweep',
+] as const;
+
+export type FailpointName = (typeof FAILPOINTS)[number];
+
+/** Which point to crash at, and on which of its hits. */
+export interface FailpointSetting {
+  point: FailpointName;
+  /** 1-based: crash the n-th time the point is reached. */
+  hit: number;
+}
+
+/** Reads `IEP_FAILPOINT` / `IEP_FAILPOINT_HIT`; undefined when unset. Throws on a typo. */
+export function failpointFromEnv(env: NodeJS.ProcessEnv): FailpointSetting | undefined {
+  const point = env.IEP_FAILPOINT;
+  if (point === undefined || point === '') return undefined;
+  if (!(FAILPOINTS as readonly string[]).includes(point)) {
+    throw new Error(`IEP_FAILPOINT=${point}: expected one of ${FAILPOINTS.join(', ')}`);
+  }
+  const hit = Number(env.IEP_FAILPOINT_HIT ?? '1');
+  if (!Number.isInteger(hit) || hit < 1) {
+    throw new Error(`IEP_FAILPOINT_HIT=${env.IEP_FAILPOINT_HIT}: expected a positive integer`);
+  }
+  return { point: point as FailpointName, hit };
+}
+
+/** Counts hits of the chosen point and kills the process on the chosen one. */
+export class Failpoint {
+  #hits = 0;
+
+  constructor(
+    readonly setting: FailpointSetting,
+    private readonly kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  ) {}
+
+  /** How often the chosen point was reached so far. */
+  get hits(): number {
+    return this.#hits;
+  }
+
+  /** Called at each point; crashes when it is the chosen point's chosen hit. */
+  reached(point: FailpointName): void {
+    if (point !== this.setting.point) return;
+    this.#hits++;
+    if (this.#hits === this.setting.hit) this.kill();
+  }
+}
+
+/** What the hooks are installed on. */
+export interface FailpointTargets {
+  clients: AwsClients;
+  /** The engine's signer (the same object the engine calls). */
+  signer: Signer;
+  names: ResourceNames;
+}
+
+/** The point a succeeded AWS call reaches, if any. */
+export function pointOfCall(
+  names: ResourceNames,
+  commandName: string,
+  input: { TableName?: unknown; Bucket?: unknown; TransactItems?: unknown },
+): FailpointName | undefined {
+  if (commandName === 'PutObjectCommand' && input.Bucket === names.buckets.documents) {
+    return 'after-s3-write';
+  }
+  if (commandName === 'SendEmailCommand') return 'after-email-sent';
+  const writes = ['PutItemCommand', 'UpdateItemCommand', 'TransactWriteItemsCommand'];
+  if (!writes.includes(commandName)) return undefined;
+  const tables = new Set<unknown>([input.TableName]);
+  if (Array.isArray(input.TransactItems)) {
+    for (const item of input.TransactItems as Record<string, { TableName?: unknown }>[]) {
+      for (const action of Object.values(item)) tables.add(action?.TableName);
+    }
+  }
+  if (tables.has(names.tables.documents)) return 'after-document-record';
+  if (tables.has(names.tables.outcomes) && commandName === 'PutItemCommand') {
+    return 'after-outcome-record';
+  }
+  if (tables.has(names.tables.deliveries)) return 'after-delivery-record';
+  if (tables.has(names.tables.calendar) || tables.has(names.tables.runs)) return 'during-sweep';
+  return undefined;
+}
+
+/** The part of an SDK client's middleware stack used here, the same for every client. */
+interface InitializeStack {
+  add(
+    middleware: (
+      next: (args: { input?: Record<string, unknown> }) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: { input?: Record<string, unknown> }) => Promise<unknown>,
+    options: { step: 'initialize'; name: string; override: boolean },
+  ): void;
+}
+
+/**
+ * Installs the hooks: a middleware after each AWS call (the call has succeeded: its effect is
+ * durable in the emulator when the process dies) and a wrapper around the signer.
+ */
+export function installFailpoint(failpoint: Failpoint, targets: FailpointTargets): void {
+  const { clients, signer, names } = targets;
+  // The document client shares the DynamoDB client's middleware stack.
+  for (const client of [clients.dynamodb, clients.s3, clients.ses]) {
+    (client.middlewareStack as unknown as InitializeStack).add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const point = pointOfCall(names, context.commandName ?? '', args.input ?? {});
+        if (point) failpoint.reached(point);
+        return result;
+      },
+      { step: 'initialize', name: 'iepFailpoint', override: true },
+    );
+  }
+  const sign = signer.sign.bind(signer);
+  signer.sign = async (data) => {
+    failpoint.reached('after-pdf-rendered');
+    const signature = await sign(data);
+    failpoint.reached('after-signed');
+    return signature;
+  };
+}
