@@ -374,16 +374,24 @@ export class Deliver {
       if (!winner) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
       return this.resume(ctx, recipient, winner);
     }
-    await links.save(link);
-    const attachments = attach
-      ? await Promise.all(
-          offered.map(async (d) => ({
-            fileName: `${d.type}.${d.language}.pdf`,
-            contentType: 'application/pdf',
-            content: await this.deps.store.get(d.s3Key),
-          })),
-        )
-      : undefined;
+    let attachments: { fileName: string; contentType: string; content: Uint8Array }[] | undefined;
+    try {
+      await links.save(link);
+      attachments = attach
+        ? await Promise.all(
+            offered.map(async (d) => ({
+              fileName: `${d.type}.${d.language}.pdf`,
+              contentType: 'application/pdf',
+              content: await this.deps.store.get(d.s3Key),
+            })),
+          )
+        : undefined;
+    } catch (error) {
+      // Nothing has left yet: release the claim, so the retry starts afresh instead of asking for review.
+      await links.revoke(link.tokenHash).catch(() => undefined);
+      await deliveries.release(deliveryId, claim.claimedAt);
+      throw error;
+    }
     // 2. Send once.
     let messageId: string;
     try {
