@@ -186,6 +186,8 @@ export class Delivery extends Construct {
       this.downloadBaseUrl = config.downloadDomain
         ? `https://${config.downloadDomain}`
         : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      // Pages link each document under this URL.
+      download.function.addEnvironment(ENV.downloadBaseUrl, this.downloadBaseUrl);
       operations.watchFunctionErrors(
         'DownloadErrorsAlarm',
         download.function,
