@@ -1,0 +1,123 @@
+/**
+ * The calendar on the emulators: fresh tables, the real DynamoDB store, the SES emulator for
+ * case-manager emails, a recording delivery queue (the deliver side is not under test) and,
+ * when a test sends notices, a real printer and signer.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import { DynamoDecisionReader } from '../../functions/adapters/dynamo-decision-reader.ts';
+import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { Decision } from '../../functions/core/decision.ts';
+import { calendarServices } from '../../functions/handlers/review-sweep.ts';
+import type { StaffNotifier } from '../../functions/pipeline/calendar-ports.ts';
+import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
+import type { NoticeMaker } from '../../functions/pipeline/calendar-sweep.ts';
+import type { DeliveryJob, DeliveryQueue, Log } from '../../functions/pipeline/ports.ts';
+import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
+import { sentEmails } from '../support/ses.ts';
+import { fixture, type Variant, variant } from '../unit/calendar-support.ts';
+
+export const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A clock a test moves. */
+export class TestClock {
+  constructor(private at: Date) {}
+  now = (): Date => new Date(this.at);
+  set(iso: string): void {
+    this.at = new Date(iso);
+  }
+  advanceMinutes(minutes: number): void {
+    this.at = new Date(this.at.getTime() + minutes * 60_000);
+  }
+}
+
+/** A delivery queue that keeps every job it was given (in order, repeats included). */
+export class RecordingQueue implements DeliveryQueue {
+  readonly jobs: DeliveryJob[] = [];
+  async enqueue(job: DeliveryJob): Promise<void> {
+    this.jobs.push(structuredClone(job));
+  }
+  /** Distinct jobs by jobId. */
+  get distinct(): DeliveryJob[] {
+    return [...new Map(this.jobs.map((j) => [j.jobId, j])).values()];
+  }
+}
+
+export interface CalendarFixture {
+  env: TestEnvironment;
+  clock: TestClock;
+  queue: RecordingQueue;
+  services: ReturnType<typeof calendarServices>;
+  /** A unique case-manager address: this test's emails in the shared SES emulator. */
+  caseManagerEmail: string;
+  /** The English annual fixture (due 2027-11-19, reevaluation 2027-10-14), this test's own. */
+  decision(v?: Variant): Decision;
+  /** Writes a decision to the decisions table (what the district does) and schedules it. */
+  finalize(
+    decision: Decision,
+  ): ReturnType<ReturnType<typeof calendarServices>['schedule']['scheduleCalendar']>;
+  emails(): ReturnType<typeof sentEmails>;
+}
+
+/** A fresh calendar on its own tables. */
+export async function calendarFixture(
+  options: {
+    at?: string;
+    notices?: NoticeMaker;
+    wrapQueue?: (inner: DeliveryQueue) => DeliveryQueue;
+    wrapStaff?: (inner: StaffNotifier) => StaffNotifier;
+  } = {},
+): Promise<CalendarFixture> {
+  const env = await testEnvironment();
+  const clock = new TestClock(new Date(options.at ?? '2026-11-21T14:00:00Z'));
+  const queue = new RecordingQueue();
+  const districts = loadDistrictDirectory();
+  const staff = new MailerStaffNotifier(new SesMailer(env.clients.ses), districts);
+  const unique = randomBytes(4).toString('hex');
+  const caseManagerEmail = `cm-${unique}@example-usd.org`;
+  const notices: NoticeMaker = options.notices ?? {
+    languages: ['en'],
+    render: async () => {
+      throw new Error('this test renders no notice');
+    },
+  };
+  const services = calendarServices({
+    clients: env.clients,
+    tables: {
+      calendar: env.names.tables.calendar,
+      runs: env.names.tables.runs,
+      documents: env.names.tables.documents,
+    },
+    bucket: env.names.buckets.documents,
+    decisions: new DynamoDecisionReader(env.clients.documents, env.names.tables.decisions),
+    districts,
+    notices,
+    queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
+    staff: options.wrapStaff ? options.wrapStaff(staff) : staff,
+    signerName: 'CN=test',
+    clock: clock.now,
+    log: quiet,
+    checkBeforePut: true,
+  });
+  return {
+    env,
+    clock,
+    queue,
+    services,
+    caseManagerEmail,
+    decision(v: Variant = {}) {
+      const d = variant(fixture('annual-elementary-en'), {
+        decisionId: `dec-${unique}`,
+        studentId: `S-${unique}`,
+        ...v,
+      });
+      d.caseManager.email = caseManagerEmail;
+      return d;
+    },
+    async finalize(decision: Decision) {
+      await env.clients.documents.put({ TableName: env.names.tables.decisions, Item: decision });
+      return services.schedule.scheduleCalendar(decision);
+    },
+    emails: () => sentEmails({ to: caseManagerEmail }),
+  };
+}
