@@ -13,6 +13,7 @@ import type { DistrictProfile } from '../core/district.ts';
 import type { DocumentType } from '../core/documents.ts';
 import type { PostalAddress } from '../core/recipients.ts';
 import { templatesDir } from '../render/assets.ts';
+import { fontFaceCss } from '../render/fonts.ts';
 import { formatDate, interpolate, type Locale, languageName } from '../render/locales.ts';
 import type { PrintJob } from '../render/ports.ts';
 import { trustedCss } from '../render/templates.ts';
@@ -160,10 +161,9 @@ export function composeCoverLetter(
     ...(a.line2 ? [a.line2] : []),
     `${a.city}, ${a.state} ${a.postalCode}`,
   ];
-  const html = templates.coverLetter({
+  const view = {
     lang: locale.locale,
     dir: locale.direction,
-    styles: trustedCss(templates.coverLetterCss),
     subject,
     district: { name: district.name, office: district.office },
     returnLines: lines(district.returnAddress),
@@ -181,7 +181,10 @@ export function composeCoverLetter(
       phone: district.phone,
       email: district.email,
     }),
-  });
+  };
+  // The faces the letter's text needs, inlined (Lambda has no system fonts for most scripts).
+  const styles = trustedCss(`${fontFaceCss(JSON.stringify(view))}\n${templates.coverLetterCss}`);
+  const html = templates.coverLetter({ ...view, styles });
   const empty = '<span></span>';
   return { subject, job: { html, headerTemplate: empty, footerTemplate: empty } };
 }
