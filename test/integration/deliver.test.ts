@@ -137,6 +137,55 @@ describe('deliver', () => {
     expect(postal?.documentIds).toEqual(documents.map((d) => d.documentId));
   });
 
+  it('records an adult student reachable by neither channel as a delivery problem, and still serves the guardians', async () => {
+    // Prepare: rights transferred (18 years old), an email address but no consent, no postal address.
+    const f = await fixture();
+    const raw = uniqueDecision(f.env, 'transition-es', (r) => {
+      r.student.dateOfBirth = '2007-01-15';
+      r.student.contact = {
+        email: `student.${f.env.prefix}@example.com`,
+        electronicNoticeConsent: { given: false, date: '2026-01-15' },
+      };
+    });
+    const { job } = await f.ready(raw);
+
+    // Act
+    await f.delivery.queue.enqueue(job);
+    await f.delivery.drain();
+
+    // Assess
+    const deliveries = await f.delivery.deliveriesFor(raw.decisionId, raw.version);
+    expect(deliveries.map((d) => [d.recipientId, d.channel, d.state])).toEqual([
+      ['G-1', 'email', 'sent'],
+      ['G-2', 'postal', 'pending-mail'],
+      ['student', 'postal', 'problem'],
+    ]);
+    expect(await sentEmails({ to: raw.student.contact.email })).toHaveLength(0);
+    expect(await f.delivery.deadLetters()).toEqual([]);
+  });
+
+  it('emails an adult student who consented, addressing them and not their parents', async () => {
+    const f = await fixture();
+    const raw = uniqueDecision(f.env, 'amendment-en', (r) => {
+      r.student.dateOfBirth = '2007-01-15';
+      r.student.contact = {
+        email: `student.${f.env.prefix}@example.com`,
+        electronicNoticeConsent: { given: true, date: '2026-01-15' },
+      };
+    });
+    const { job } = await f.ready(raw);
+
+    await f.delivery.queue.enqueue(job);
+    await f.delivery.drain();
+
+    const [email] = await sentEmails({ to: raw.student.contact.email });
+    expect(email?.subject).toBe(
+      'Documents from your IEP meeting are ready — Example Unified School District',
+    );
+    for (const detail of studentDetails(raw))
+      expect(`${email?.subject}\n${email?.body.text}\n${email?.body.html}`).not.toContain(detail);
+  });
+
   it('attaches the documents only when the district profile turns attachments on', async () => {
     // Prepare
     const profile = loadDistrictDirectory().get('example-usd');
