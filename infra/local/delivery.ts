@@ -45,6 +45,10 @@ export interface SummaryDelivery {
   /** The download link, when this process sent it (email); null otherwise. */
   link: string | null;
   state: DeliveryState;
+  /** Postal only: the packet's S3 key (to print, or to copy under out/). */
+  postalKey?: string;
+  /** Why the state needs a person (problem, needs-review, bounce), and notes such as "translation needed: es". */
+  notes?: string[];
 }
 
 export interface LocalDeliveryOptions {
@@ -240,6 +244,10 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
           subject: r.subject,
           link: sentLinks.get(r.deliveryId) ?? null,
           state: r.state,
+          ...(r.postalKey ? { postalKey: r.postalKey } : {}),
+          ...(r.reason || r.notes
+            ? { notes: [...(r.reason ? [r.reason] : []), ...(r.notes ?? [])] }
+            : {}),
         }));
     },
     async applySesEvent(body) {
