@@ -182,7 +182,7 @@ export class CalendarSweep {
     if (marker !== undefined && next > marker)
       await store.raiseOldestPending(districtId, marker, next);
 
-    const overdue = overdueReport(await store.entriesOfDistrict(districtId), today);
+    const overdue = await this.overdueOn(districtId, today);
     const reminders = [...reported.values()].sort(
       (a, b) =>
         a.sendOn.localeCompare(b.sendOn) ||
@@ -200,6 +200,12 @@ export class CalendarSweep {
       overdue: overdue.length,
     });
     return { districtId, today, reminders, overdue, failed };
+  }
+
+  /** The overdue report of a district as of `today`, from the stored entries (`iep-docs overdue`). */
+  async overdueOn(districtId: string, today: CalendarDate): Promise<OverdueItem[]> {
+    if (!isCalendarDate(today)) throw new RangeError(`today is not a calendar date: ${today}`);
+    return overdueReport(await this.deps.store.entriesOfDistrict(districtId), today);
   }
 
   /** Sends one reminder under its claim; the state to report, 'in-flight', or undefined. */

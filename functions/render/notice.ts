@@ -103,9 +103,14 @@ export class NoticeRenderer {
     this.#locales = deps.locales ?? loadLocales();
   }
 
-  /** The locales notices can be written in. */
+  /**
+   * The locales notices can be written in: those with the `notice` texts (a locale added
+   * before its notice was translated is left out, so the notice goes out in English).
+   */
   get languages(): string[] {
-    return [...this.#locales.keys()];
+    return [...this.#locales.entries()]
+      .filter(([, locale]) => (locale as Partial<Locale>).notice !== undefined)
+      .map(([tag]) => tag);
   }
 
   /** The HTML of a notice (no running header or footer: one page, the letterhead says who). */
@@ -125,7 +130,8 @@ export class NoticeRenderer {
     input: Omit<NoticeContext, 'locale'> & { language: string },
   ): Promise<RenderedDocument> {
     const locale = this.#locales.get(input.language);
-    if (!locale) throw new Error(`no locale ${input.language}`);
+    if (!locale || !this.languages.includes(input.language))
+      throw new Error(`no notice texts in locale ${input.language}`);
     const ctx: NoticeContext = { ...input, locale };
     const id = noticeDocumentId(ctx.decision, ctx.type, locale.locale);
     const t0 = performance.now();

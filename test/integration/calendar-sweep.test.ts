@@ -12,7 +12,7 @@ import { NoticeRenderer } from '../../functions/render/notice.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { testEngine } from '../fixtures/engine.ts';
-import { fixture as calendarFixtureDecision } from '../unit/calendar-support.ts';
+import { fixture as calendarFixtureDecision, variant } from '../unit/calendar-support.ts';
 import { type CalendarFixture, calendarFixture, quiet } from './calendar-support.ts';
 
 let engine: DocumentEngine;
@@ -309,6 +309,55 @@ describe('the daily sweep', () => {
     expect(lines(result, 'sent')).toEqual([]);
     expect(f.queue.jobs).toHaveLength(2);
     expect(await f.emails()).toHaveLength(2);
+  });
+
+  it("sends every sample decision its due reminders, notices in the recipients' documents", async () => {
+    // Prepare
+    const f = await fixture({ at: '2027-10-20T13:00:00Z' });
+    const names = [
+      'annual-elementary-en',
+      'annual-transition-es',
+      'initial-zh',
+      'amendment-vi',
+      'majority-ar',
+    ] as const;
+    for (const [i, name] of names.entries()) {
+      const decision = variant(calendarFixtureDecision(name), {
+        decisionId: `${f.decision().decisionId}-${i}`,
+        studentId: `S-${f.decision().decisionId}-${i}`,
+      });
+      decision.caseManager.email = f.caseManagerEmail;
+      await f.finalize(decision);
+    }
+
+    // Act
+    const result = await f.services.sweep.runSweep({
+      districtId: 'example-usd',
+      today: '2027-10-20',
+    });
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    const notices = result.reminders.filter(
+      (r) => r.state === 'sent' && r.recipientId !== 'case-manager',
+    );
+    expect(notices.length).toBe(f.queue.jobs.length);
+    const records = new DynamoDocumentRecords(
+      f.env.clients.documents,
+      f.env.names.tables.documents,
+    );
+    const majority = f.queue.jobs.find(
+      (j) => j.decisionId.endsWith('-4') && j.recipientIds?.[0] === 'student',
+    );
+    const documents = await Promise.all((majority?.documentIds ?? []).map((id) => records.get(id)));
+    expect(documents.map((d) => d?.type).sort()).toEqual(['majority-notice']);
+    expect(result.overdue.map((o) => `${o.entry}/${o.dueDate}`)).toEqual([
+      'reevaluation/2027-02-06',
+      'reevaluation/2027-04-17',
+      'annual-review/2027-04-29',
+      'reevaluation/2027-10-14',
+    ]);
+    expect(await f.services.sweep.overdueOn('example-usd', '2027-10-20')).toEqual(result.overdue);
   });
 
   it("sweeps the district's own day at the midnight time-zone boundary", async () => {
