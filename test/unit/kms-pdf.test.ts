@@ -47,8 +47,18 @@ describe('a PDF signed through KMS', () => {
       subject: 'CN=Example USD IEP Documents (test)',
       now: new Date('2026-11-01T00:00:00Z'),
     });
-    const signer = new KmsSigner({ kms, keyId: kms.keyId, certificateChain: async () => certificate.pem });
-    const signed = await signPdf(classicPdf(), { signer, reason: 'r', location: 'l', signingTime, metadata });
+    const signer = new KmsSigner({
+      kms,
+      keyId: kms.keyId,
+      certificateChain: async () => certificate.pem,
+    });
+    const signed = await signPdf(classicPdf(), {
+      signer,
+      reason: 'r',
+      location: 'l',
+      signingTime,
+      metadata,
+    });
 
     // Act
     const tampered = Uint8Array.from(signed);
