@@ -272,6 +272,20 @@ export class DynamoCalendarStore implements CalendarStore {
     }
   }
 
+  async release(dedupeKey: string, claimedAt: string): Promise<void> {
+    try {
+      await this.db.delete({
+        TableName: this.tableName,
+        Key: { entryId: dedupeKey },
+        ConditionExpression: 'itemType = :claim AND #state = :sending AND claimedAt = :at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':claim': 'claim', ':sending': 'sending', ':at': claimedAt },
+      });
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // taken over or sent meanwhile: not ours
+    }
+  }
+
   async markClaimSent(dedupeKey: string, at: string): Promise<void> {
     await this.db.update({
       TableName: this.tableName,

@@ -77,6 +77,8 @@ export interface CalendarStore {
   claim(claim: SendClaim): Promise<{ claimed: true } | { claimed: false; existing: SendClaim }>;
   /** Takes over a `sending` claim still held since `claimedAt`; false when it changed. */
   takeOver(dedupeKey: string, claimedAt: string, at: string): Promise<boolean>;
+  /** Deletes a claim still `sending` since `claimedAt` (its send failed), so a retry claims afresh. */
+  release(dedupeKey: string, claimedAt: string): Promise<void>;
   /** Marks a claim `sent`. */
   markClaimSent(dedupeKey: string, at: string): Promise<void>;
   /** Every entry of a district, any state (the overdue report reads them all). */

@@ -20,7 +20,9 @@
  * A crash before 1 leaves the reminder pending: the next run sends it. A crash between 1 and
  * 3 leaves a `sending` claim: a run that finds it older than the lease (the longest a sweep
  * can run) takes it over and sends again; a younger one belongs to a sweep still running and
- * is left alone (two sweeps at the same moment: the conditional put lets one through).
+ * is left alone (two sweeps at the same moment: the conditional put lets one through). A send
+ * that fails with an error (rather than a crash) releases its claim at once, so the retry
+ * sends it without waiting for the lease.
  * Guarantee: no reminder is lost. Parents' notices are delivered once (the repeated job is
  * idempotent downstream). A case manager's email accepted by SES in the instant before a
  * crash is sent a second time after the lease: staff emails are at least once, by choice,
@@ -221,7 +223,7 @@ export class CalendarSweep {
         ? 'cancelled'
         : undefined;
     }
-    const now = this.now();
+    let now = this.now();
     const claim = await store.claim({
       dedupeKey: r.dedupeKey,
       reminderId: r.reminderId,
@@ -239,6 +241,7 @@ export class CalendarSweep {
       }
       const age = this.deps.clock().getTime() - Date.parse(existing.claimedAt);
       if (age < (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) return 'in-flight';
+      now = this.now();
       if (!(await store.takeOver(r.dedupeKey, existing.claimedAt, now))) return 'in-flight';
       this.deps.log.warn('taking over a send claim left by a stopped sweep', {
         reminderId: r.reminderId,
@@ -246,8 +249,15 @@ export class CalendarSweep {
       });
     }
 
-    if (r.audience === 'case-manager') await this.notifyCaseManager(r, decisions);
-    else await this.enqueueNotice(r, decisions);
+    try {
+      if (r.audience === 'case-manager') await this.notifyCaseManager(r, decisions);
+      else await this.enqueueNotice(r, decisions);
+    } catch (error) {
+      // A failed send gives its claim back, so the scheduler's retry sends it at once rather
+      // than after the lease (see the guarantee above). A crash skips this: the lease applies.
+      await store.release(r.dedupeKey, now).catch(() => undefined);
+      throw error;
+    }
 
     await store.markClaimSent(r.dedupeKey, this.now());
     await store.settleReminder(r, 'pending', 'sent', this.now());

@@ -185,36 +185,32 @@ describe('the daily sweep', () => {
     expect(new Set(sentByEither).size).toBe(sentByEither.length);
   });
 
-  it('loses nothing and duplicates nothing when a sweep stops between sending a notice and recording it', async () => {
-    // Prepare: the queue accepts the first job, then the sweep stops before recording it.
+  it('loses nothing and duplicates nothing when sending a notice fails after the queue took it', async () => {
+    // Prepare: the queue accepts the first job, then the send fails before it is recorded.
     const f = await fixture({
       at: '2027-10-20T13:00:00Z',
       wrapQueue: (inner) => crashOnce<DeliveryQueue>(inner, 'enqueue', true),
     });
     await f.finalize(f.decision());
-    const crashed = await f.services.sweep.runSweep({
+    const failed = await f.services.sweep.runSweep({
       districtId: 'example-usd',
       today: '2027-10-20',
     });
 
-    // Act: a retry at once leaves the claim to its (possibly running) owner; one after the lease takes over.
+    // Act: the scheduler's retry, minutes later.
+    f.clock.advanceMinutes(2);
     const retry = await f.services.sweep.runSweep({
-      districtId: 'example-usd',
-      today: '2027-10-20',
-    });
-    f.clock.advanceMinutes(16);
-    const later = await f.services.sweep.runSweep({
       districtId: 'example-usd',
       today: '2027-10-20',
     });
 
     // Assess
-    expect(crashed.failed).toHaveLength(1);
-    expect(lines(crashed, 'sent')).not.toContain('annual-review/G-1/2027-10-20');
-    expect(lines(retry, 'sent')).toEqual([]);
-    expect(lines(later, 'sent')).toEqual(['annual-review/G-1/2027-10-20']);
-    expect(later.failed).toEqual([]);
-    // The job was handed over twice under one id: the delivery side keys deliveries on it.
+    expect(failed.failed).toHaveLength(1);
+    expect(lines(failed, 'sent')).not.toContain('annual-review/G-1/2027-10-20');
+    expect(lines(retry, 'sent')).toEqual(['annual-review/G-1/2027-10-20']);
+    expect(retry.failed).toEqual([]);
+    // The job was handed over twice under one id and content: the delivery side keys its
+    // deliveries on them, so the guardian gets one notice.
     const g1 = f.queue.jobs.filter((j) => j.recipientIds?.includes('G-1'));
     expect(g1).toHaveLength(2);
     expect(g1[1]).toEqual(g1[0]);
@@ -222,8 +218,42 @@ describe('the daily sweep', () => {
     expect(await f.emails()).toHaveLength(2);
   });
 
-  it('sends a case-manager reminder whose send failed on the next run, once', async () => {
-    // Prepare: SES never got the email: the sweep stopped before the send.
+  it('takes over the claim of a sweep that died mid-send only once the lease has passed', async () => {
+    // Prepare: a sweep claimed the G-1 notice and died before sending or recording it.
+    const f = await fixture({ at: '2027-10-20T13:00:00Z' });
+    await f.finalize(f.decision());
+    const due = await f.services.store.pendingOn('example-usd', '2027-10-20');
+    const g1 = due.find((r) => r.recipientId === 'G-1');
+    await f.services.store.claim({
+      dedupeKey: String(g1?.dedupeKey),
+      reminderId: String(g1?.reminderId),
+      state: 'sending',
+      claimedAt: f.clock.now().toISOString(),
+    });
+
+    // Act
+    f.clock.advanceMinutes(5);
+    const during = await f.services.sweep.runSweep({
+      districtId: 'example-usd',
+      today: '2027-10-20',
+    });
+    const markerDuring = await f.services.store.oldestPending('example-usd');
+    f.clock.advanceMinutes(11);
+    const after = await f.services.sweep.runSweep({
+      districtId: 'example-usd',
+      today: '2027-10-20',
+    });
+
+    // Assess
+    expect(lines(during, 'sent')).not.toContain('annual-review/G-1/2027-10-20');
+    expect(markerDuring).toBe('2027-10-20');
+    expect(lines(after, 'sent')).toEqual(['annual-review/G-1/2027-10-20']);
+    expect(f.queue.jobs.filter((j) => j.recipientIds?.includes('G-1'))).toHaveLength(1);
+    expect(await f.services.store.oldestPending('example-usd')).toBe('2027-10-21');
+  });
+
+  it('sends a case-manager reminder whose send failed on the retry, once', async () => {
+    // Prepare: SES never got the email: the send failed before it.
     const f = await fixture({
       at: '2027-10-20T13:00:00Z',
       wrapStaff: (inner) => crashOnce<StaffNotifier>(inner, 'notifyCaseManager', false),
@@ -235,7 +265,7 @@ describe('the daily sweep', () => {
     });
 
     // Act
-    f.clock.advanceMinutes(16);
+    f.clock.advanceMinutes(2);
     const later = await f.services.sweep.runSweep({
       districtId: 'example-usd',
       today: '2027-10-20',
