@@ -60,7 +60,7 @@ async function fromEnvironment() {
   const { launchPrinter } = await import('../render/chromium.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
   const { powertoolsLog } = await import('./wiring.ts');
-  const { deliverService } = await import('./delivery-wiring.ts');
+  const { deliverService, lazyPrinter } = await import('./delivery-wiring.ts');
 
   const config = requireEnv({
     region: 'AWS_REGION',
@@ -84,22 +84,6 @@ async function fromEnvironment() {
     printer: lazyPrinter(launchPrinter),
   });
   return makeDeliverHandler({ deliver, log });
-}
-
-/** A printer that launches Chromium on first use. */
-function lazyPrinter(
-  launch: () => Promise<import('../render/ports.ts').PdfPrinter>,
-): import('../render/ports.ts').PdfPrinter {
-  let printer: Promise<import('../render/ports.ts').PdfPrinter> | undefined;
-  return {
-    async print(job) {
-      printer ??= launch();
-      return (await printer).print(job);
-    },
-    async close() {
-      if (printer) await (await printer).close();
-    },
-  };
 }
 
 let ready: ReturnType<typeof fromEnvironment> | undefined;

@@ -97,3 +97,17 @@ export function deliverService(
   });
   return { deliver, mailer, ...stores };
 }
+
+/** A printer that launches Chromium on first use (most delivery jobs are emails only). */
+export function lazyPrinter(launch: () => Promise<PdfPrinter>): PdfPrinter {
+  let printer: Promise<PdfPrinter> | undefined;
+  return {
+    async print(job) {
+      printer ??= launch();
+      return (await printer).print(job);
+    },
+    async close() {
+      if (printer) await (await printer).close();
+    },
+  };
+}

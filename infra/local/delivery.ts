@@ -15,7 +15,11 @@ import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
-import { type DeliveryTables, deliverService } from '../../functions/handlers/delivery-wiring.ts';
+import {
+  type DeliveryTables,
+  deliverService,
+  lazyPrinter,
+} from '../../functions/handlers/delivery-wiring.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
 import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
 import {
@@ -30,6 +34,7 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
+import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { startDownloadServer } from './download-server.ts';
@@ -57,8 +62,11 @@ export interface LocalDeliveryOptions {
   tables: DeliveryTables;
   /** The documents bucket. */
   bucket: string;
-  /** Prints postal cover letters (the engine's warm Chromium printer). */
-  printer: PdfPrinter;
+  /**
+   * Prints postal cover letters: the engine's warm printer if at hand; absent, delivery
+   * launches its own Chromium on the first cover letter and closes it in stop().
+   */
+  printer?: PdfPrinter;
   /** The queue's table (created when missing), e.g. `iep-local-queue`. */
   queueTable: string;
   /** Where a person reads the emails (the SES emulator's web page: `endpoints.sesViewerUrl`). */
@@ -99,7 +107,7 @@ export interface LocalDelivery {
   applySesEvent(body: unknown): Promise<StatusUpdate>;
   /** Jobs that exhausted their receives. */
   deadLetters(): Promise<DeadLetter[]>;
-  /** Stops the download server (the clients and printer belong to the caller). */
+  /** Stops the download server and delivery's own printer (the clients and a given printer belong to the caller). */
   stop(): Promise<void>;
 }
 
@@ -125,6 +133,8 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
   const { log } = options;
   const districts = options.districts ?? loadDistrictDirectory();
   await ensureQueueTable(options.clients.dynamodb, options.queueTable);
+  const ownPrinter = options.printer ? undefined : lazyPrinter(() => launchPrinter());
+  const printer = options.printer ?? (ownPrinter as PdfPrinter);
   const queue = new LocalQueue({
     db: options.clients.documents,
     tableName: options.queueTable,
@@ -158,7 +168,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     clock,
     downloadBaseUrl: server.url,
     checkBeforePut: true,
-    printer: options.printer,
+    printer,
     ...(options.locales ? { locales: options.locales } : {}),
   });
   downloadHandler = makeDownloadHandler({
@@ -255,7 +265,10 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
       return event ? status.apply(event) : 'ignored';
     },
     deadLetters: () => queue.deadLetters(),
-    stop: () => server.close(),
+    async stop() {
+      await server.close();
+      await ownPrinter?.close();
+    },
   };
 }
 
