@@ -12,6 +12,18 @@ const ALIASES: Readonly<Record<string, string>> = {
   iw: 'he',
 };
 
+/**
+ * Chinese written in Traditional characters (explicitly, or by the regions that use them):
+ * a Simplified document is not a translation its reader asked for.
+ */
+function isTraditionalChinese(canonical: string): boolean {
+  const [language, ...subtags] = canonical.split('-');
+  if (language !== 'zh') return false;
+  if (subtags.includes('Hant')) return true;
+  if (subtags.includes('Hans')) return false;
+  return subtags.some((s) => s === 'TW' || s === 'HK' || s === 'MO');
+}
+
 /** The locale of `available` that serves `tag`, or undefined when none does. */
 export function matchLocale(tag: string, available: readonly string[]): string | undefined {
   let canonical: string;
@@ -21,11 +33,12 @@ export function matchLocale(tag: string, available: readonly string[]): string |
     return undefined;
   }
   const byLower = new Map(available.map((a) => [a.toLowerCase(), a]));
+  const traditional = isTraditionalChinese(canonical);
   const parts = canonical.split('-');
   while (parts.length > 0) {
     const candidate = parts.join('-');
-    const hit =
-      byLower.get(candidate.toLowerCase()) ?? byLower.get((ALIASES[candidate] ?? '').toLowerCase());
+    const alias = traditional ? undefined : ALIASES[candidate];
+    const hit = byLower.get(candidate.toLowerCase()) ?? byLower.get((alias ?? '').toLowerCase());
     if (hit) return hit;
     parts.pop();
   }

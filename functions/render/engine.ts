@@ -143,13 +143,19 @@ export class DocumentEngine {
   /** The HTML and running header/footer of one document. */
   compose(ctx: DocumentContext): PrintJob {
     const view = ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx);
-    // Fonts are chosen from the text itself, so a document carries only the faces it uses.
-    const fonts = fontFaceCss(JSON.stringify(view));
+    // Fonts are chosen from the text as printed (a first pass without styles), so a document
+    // carries only the faces, and of a CJK font only the chunks, its own text uses.
+    const runningText = `${textOf(this.#templates.header({ ...view, runningCss: '' }))} ${textOf(
+      this.#templates.footer({ ...view, runningCss: '' }),
+    )} 0123456789`;
+    const bodyText = textOf(
+      this.#templates.documents[ctx.type]({ ...view, styles: '', runningText }),
+    );
+    const fonts = fontFaceCss(`${bodyText} ${runningText}`);
     const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
     const runningCss = trustedCss(`${fonts}\n${this.#templates.runningCss}`);
     const headerTemplate = this.#templates.header({ ...view, runningCss });
     const footerTemplate = this.#templates.footer({ ...view, runningCss });
-    const runningText = `${textOf(headerTemplate)} ${textOf(footerTemplate)} 0123456789`;
     return {
       html: this.#templates.documents[ctx.type]({ ...view, styles, runningText }),
       headerTemplate,

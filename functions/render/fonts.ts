@@ -1,21 +1,38 @@
 /**
  * Fonts travel inside the HTML: Lambda has no system fonts, and the printer blocks
  * every request that is not inlined. Faces come from open-licence npm font packages
- * (Fontsource's Noto families), split by Unicode range; a document inlines only the
- * faces whose range its text touches, and Chromium embeds only the glyphs it uses.
+ * (Fontsource's Noto families), split by Unicode range (the CJK families into about a
+ * hundred chunks each); a document inlines only the faces its text needs, and Chromium
+ * embeds only the glyphs it uses.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** The font packages, most preferred first, and the weights the styles use. */
+/**
+ * The font packages, in the order of the stylesheets' `font-family` list (the first family
+ * whose range holds a character draws it), and the weights the styles use. The styles ask for
+ * 400, 600 and 700; where a family has no 600 face Chromium draws 600 with its 700 face.
+ */
 export const FONT_PACKAGES: readonly { pkg: string; weights: readonly number[] }[] = [
+  // Latin (with Vietnamese), Cyrillic, Greek.
   { pkg: '@fontsource/noto-sans', weights: [400, 600, 700] },
+  { pkg: '@fontsource/noto-sans-arabic', weights: [400, 700] },
+  // Han, Simplified.
+  { pkg: '@fontsource/noto-sans-sc', weights: [400, 700] },
+  // Hangul.
+  { pkg: '@fontsource/noto-sans-kr', weights: [400, 700] },
 ];
 
-interface FontFace {
+/** The CSS `font-family` list the stylesheets use, in {@link FONT_PACKAGES} order. */
+export const FONT_FAMILY_LIST =
+  '"Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans KR", sans-serif';
+
+/** One `@font-face` of a font package: a woff2 file serving a Unicode range. */
+export interface FontFace {
   family: string;
   weight: number;
+  /** Absolute path of the woff2 file. */
   file: string;
   ranges: [number, number][];
 }
@@ -32,8 +49,8 @@ function parseRanges(value: string): [number, number][] {
   });
 }
 
-/** Every face of the configured packages, read once per process. */
-function allFaces(): FontFace[] {
+/** Every face of the configured packages, in preference order; read once per process. */
+export function allFaces(): FontFace[] {
   if (faces) return faces;
   faces = [];
   for (const { pkg, weights } of FONT_PACKAGES) {
@@ -74,12 +91,34 @@ export function codePoints(text: string): Set<number> {
   return points;
 }
 
-/** The faces whose Unicode range covers at least one character of `text`. */
+const covers = (face: FontFace, point: number) =>
+  face.ranges.some(([a, b]) => point >= a && point <= b);
+
+/**
+ * The face that draws `point` at `weight`, as Chromium picks it: the first family of the list
+ * whose face of that weight has the character in its range.
+ */
+export function faceFor(point: number, weight: number): FontFace | undefined {
+  return allFaces().find((face) => face.weight === weight && covers(face, point));
+}
+
+/**
+ * The faces `text` needs: for each character and each weight, the face that would draw it.
+ * A face of a later family whose range merely overlaps (Noto Sans SC's Latin chunk, say) is
+ * not inlined when an earlier family draws those characters.
+ */
 export function facesFor(text: string): FontFace[] {
-  const points = [...codePoints(text)];
-  return allFaces().filter((face) =>
-    points.some((p) => face.ranges.some(([a, b]) => p >= a && p <= b)),
-  );
+  const needed = new Set<FontFace>();
+  const weights = new Set(allFaces().map((f) => f.weight));
+  for (const point of codePoints(text)) {
+    // Controls and spaces: no glyph to draw (the space comes with the Latin face anyway).
+    if (point < 0x20) continue;
+    for (const weight of weights) {
+      const face = faceFor(point, weight);
+      if (face) needed.add(face);
+    }
+  }
+  return allFaces().filter((face) => needed.has(face));
 }
 
 /** `@font-face` rules, fonts inlined as data, for the faces `text` needs. */

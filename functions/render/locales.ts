@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { matchLocale } from '../core/languages.ts';
 import { templatesDir } from './assets.ts';
 
 /** The shape of a locale: English is the reference every other locale must match. */
@@ -23,31 +24,96 @@ export function loadLocales(dir: string = templatesDir()): Map<string, Locale> {
   return locales;
 }
 
-/** Replaces `{name}` placeholders; a placeholder with no value is an error, never left in a document. */
+/** Unicode's first-strong isolate and its closing pop (UAX #9): invisible, never drawn. */
+const FSI = '\u2068';
+const PDI = '\u2069';
+
+/**
+ * Replaces `{name}` placeholders; a placeholder with no value is an error, never left in a
+ * document. With `isolate`, each value is a bidi isolate, so a phone number, an e-mail
+ * address or a Latin name keeps its own direction inside right-to-left text.
+ */
 export function interpolate(
   template: string,
   values: Readonly<Record<string, string | number>>,
+  options: { isolate?: boolean } = {},
 ): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined)
       throw new Error(`locale text needs a value for {${name}}: ${template}`);
-    return String(value);
+    return options.isolate ? `${FSI}${value}${PDI}` : String(value);
   });
 }
 
-/** Formats a calendar date (`YYYY-MM-DD`) in the locale's language, e.g. "November 20, 2026". */
+/** Fills a locale text for a document in `locale`: values isolated in right-to-left text. */
+export function localize(
+  locale: Locale,
+  template: string,
+  values: Readonly<Record<string, string | number>>,
+): string {
+  return interpolate(template, values, { isolate: locale.direction === 'rtl' });
+}
+
+const intlSupport = new Map<string, boolean>();
+
+/**
+ * Whether this runtime's ICU formats dates in `tag`'s language. Node's ICU has no data for
+ * Haitian Creole (`ht`) or Hmong (`hmn`): it would silently answer in English.
+ */
+export function intlSupports(tag: string): boolean {
+  let supported = intlSupport.get(tag);
+  if (supported === undefined) {
+    supported = Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
+    intlSupport.set(tag, supported);
+  }
+  return supported;
+}
+
+/**
+ * Formats a calendar date (`YYYY-MM-DD`) in the locale's language, e.g. "November 20, 2026":
+ * by `Intl` where the runtime knows the language, else by the locale's own month names and
+ * long-date pattern.
+ */
 export function formatDate(date: string, locale: Locale): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
+  if (intlSupports(locale.locale)) {
+    return new Intl.DateTimeFormat(locale.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(y, m - 1, d)),
+    );
+  }
+  return formatDateByPattern(date, locale);
+}
+
+/** The locale's own long-date format (its `calendar` section), whatever `Intl` knows. */
+export function formatDateByPattern(date: string, locale: Locale): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return interpolate(locale.calendar.longDate, {
+    year: y,
+    month: locale.calendar.months[m - 1] ?? String(m),
+    day: d,
+  });
+}
+
+/** Formats a number in the locale's language (digits, separators). */
+export function formatNumber(value: number, locale: Locale, options?: Intl.NumberFormatOptions) {
+  return new Intl.NumberFormat(intlSupports(locale.locale) ? locale.locale : 'en', options).format(
+    value,
   );
 }
 
-/** The name of a language in the locale's language ("Spanish", "español"). */
+/**
+ * The name of a language in the locale's language ("Spanish", "español"): the locale's own
+ * names for the languages the product ships (ICU has none in Hmong or Haitian Creole, and
+ * Tagalog's are English), matched by the tag or its base language; `Intl` for any other.
+ */
 export function languageName(tag: string, locale: Locale): string {
+  const names: Readonly<Record<string, string>> = locale.languages;
+  const own = matchLocale(tag, Object.keys(names));
+  if (own && names[own]) return names[own];
   try {
-    return new Intl.DisplayNames([locale.locale], { type: 'language' }).of(tag) ?? tag;
+    const displayLocale = intlSupports(locale.locale) ? locale.locale : 'en';
+    return new Intl.DisplayNames([displayLocale], { type: 'language' }).of(tag) ?? tag;
   } catch {
     return tag;
   }

@@ -8,6 +8,7 @@ import { addYears } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import type { MeetingDocumentType } from '../core/documents.ts';
+import { matchLocale } from '../core/languages.ts';
 import {
   annualReviewDueDate,
   majorityDate,
@@ -15,7 +16,14 @@ import {
   transitionAgeDate,
 } from '../core/milestones.ts';
 import type { Problem } from '../core/problems.ts';
-import { formatDate, interpolate, type Locale, languageName } from './locales.ts';
+import {
+  formatDate,
+  formatNumber,
+  interpolate,
+  type Locale,
+  languageName,
+  localize,
+} from './locales.ts';
 
 /** Everything one document is made from. */
 export interface DocumentContext {
@@ -62,15 +70,16 @@ function common(ctx: DocumentContext) {
     },
     draft: ctx.draft,
     languageNotice:
-      t.locale === ctx.decisionTextLanguage
+      // Same language, whatever the tag's spelling (`en-US` text in an `en` document).
+      matchLocale(ctx.decisionTextLanguage, [t.locale]) === t.locale
         ? null
-        : interpolate(t.common.decisionTextNotice, {
+        : localize(t, t.common.decisionTextNotice, {
             language: languageName(ctx.decisionTextLanguage, t),
             district: district.name,
             phone: district.phone,
             email: district.email,
           }),
-    signedNotice: interpolate(t.common.signedNotice, { district: district.name }),
+    signedNotice: localize(t, t.common.signedNotice, { district: district.name }),
     header: {
       studentName: `${d.student.firstName} ${d.student.lastName}`,
       studentId: d.student.studentId,
@@ -187,7 +196,7 @@ export function iepView(ctx: DocumentContext) {
           name: s.name,
           provider: s.provider ?? '',
           frequency: s.frequency
-            ? interpolate(t.iep.services.minutesPer[s.frequency.per], {
+            ? localize(t, t.iep.services.minutesPer[s.frequency.per], {
                 minutes: s.frequency.minutes,
               })
             : '',
@@ -198,11 +207,15 @@ export function iepView(ctx: DocumentContext) {
         })),
     })),
     lre: {
-      percent: interpolate(t.iep.lre.percentValue, {
-        percent: new Intl.NumberFormat(t.locale, {
-          style: 'percent',
-          maximumFractionDigits: 1,
-        }).format(d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100),
+      percent: localize(t, t.iep.lre.percentValue, {
+        percent: formatNumber(
+          d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100,
+          t,
+          {
+            style: 'percent',
+            maximumFractionDigits: 1,
+          },
+        ),
       }),
       explanation:
         d.iep.leastRestrictiveEnvironment.nonParticipationExplanation || t.common.notApplicable,
@@ -221,7 +234,7 @@ export function iepView(ctx: DocumentContext) {
         ? {
             turns16:
               turns16 >= d.meeting.date
-                ? interpolate(t.iep.transition.turns16, { date: date(turns16) })
+                ? localize(t, t.iep.transition.turns16, { date: date(turns16) })
                 : null,
             education: tr.postsecondaryGoals.education ?? '',
             employment: tr.postsecondaryGoals.employment ?? '',
@@ -234,7 +247,7 @@ export function iepView(ctx: DocumentContext) {
     transferOfRights:
       transferApplies && rights
         ? {
-            statement: interpolate(t.iep.transferOfRights.statement, {
+            statement: localize(t, t.iep.transferOfRights.statement, {
               age: rights.ageOfMajority,
               date: date(addYears(d.student.dateOfBirth, rights.ageOfMajority)),
               informedOn: date(rights.informedOn),
@@ -260,7 +273,7 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
   return {
     ...common(ctx),
     recipients: d.guardians.map((g) => g.name).join(', '),
-    intro: interpolate(t.pwn.intro, { date: formatDate(d.meeting.date, t) }),
+    intro: localize(t, t.pwn.intro, { date: formatDate(d.meeting.date, t) }),
     pwn: {
       actionProposed: n.actionProposed ?? '',
       explanation: n.explanation ?? '',
