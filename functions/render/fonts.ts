@@ -9,17 +9,34 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/** A Fontsource package: its weights used, and ranges its faces must not serve. */
+export interface FontPackage {
+  pkg: string;
+  weights: readonly number[];
+  /** Code point ranges removed from every face's unicode-range. */
+  excludes?: readonly (readonly [number, number])[];
+}
+
+/** The Hangul blocks: Jamo, Compatibility Jamo, Jamo Extended-A and -B, Syllables. */
+const HANGUL: readonly (readonly [number, number])[] = [
+  [0x1100, 0x11ff],
+  [0x3130, 0x318f],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7ff],
+];
+
 /**
  * The font packages, in the order of the stylesheets' `font-family` list (the first family
  * whose range holds a character draws it), and the weights the styles use. The styles ask for
  * 400, 600 and 700; where a family has no 600 face Chromium draws 600 with its 700 face.
  */
-export const FONT_PACKAGES: readonly { pkg: string; weights: readonly number[] }[] = [
+export const FONT_PACKAGES: readonly FontPackage[] = [
   // Latin (with Vietnamese), Cyrillic, Greek.
   { pkg: '@fontsource/noto-sans', weights: [400, 600, 700] },
   { pkg: '@fontsource/noto-sans-arabic', weights: [400, 700] },
-  // Han, Simplified.
-  { pkg: '@fontsource/noto-sans-sc', weights: [400, 700] },
+  // Han, Simplified. Its chunks' unicode-range claims Hangul syllables its files have no
+  // glyph for (the glyph coverage test found them): Hangul is left to the Korean family.
+  { pkg: '@fontsource/noto-sans-sc', weights: [400, 700], excludes: HANGUL },
   // Hangul.
   { pkg: '@fontsource/noto-sans-kr', weights: [400, 700] },
 ];
@@ -49,11 +66,29 @@ function parseRanges(value: string): [number, number][] {
   });
 }
 
+/** `ranges` less every code point of `excludes`. */
+function subtract(
+  ranges: [number, number][],
+  excludes: readonly (readonly [number, number])[],
+): [number, number][] {
+  let out = ranges;
+  for (const [xa, xb] of excludes) {
+    out = out.flatMap(([a, b]): [number, number][] => {
+      if (b < xa || a > xb) return [[a, b]];
+      const kept: [number, number][] = [];
+      if (a < xa) kept.push([a, xa - 1]);
+      if (b > xb) kept.push([xb + 1, b]);
+      return kept;
+    });
+  }
+  return out;
+}
+
 /** Every face of the configured packages, in preference order; read once per process. */
 export function allFaces(): FontFace[] {
   if (faces) return faces;
   faces = [];
-  for (const { pkg, weights } of FONT_PACKAGES) {
+  for (const { pkg, weights, excludes = [] } of FONT_PACKAGES) {
     const root = dirname(require.resolve(`${pkg}/package.json`));
     for (const weight of weights) {
       const css = readFileSync(join(root, `${weight}.css`), 'utf8');
@@ -61,14 +96,9 @@ export function allFaces(): FontFace[] {
         const family = /font-family:\s*'([^']+)'/.exec(block)?.[1];
         const file = /url\(\.\/(files\/[^)]+\.woff2)\)/.exec(block)?.[1];
         const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
-        if (family && file) {
-          faces.push({
-            family,
-            weight,
-            file: join(root, file),
-            ranges: range ? parseRanges(range) : [[0, 0x10ffff]],
-          });
-        }
+        const ranges = subtract(range ? parseRanges(range) : [[0, 0x10ffff]], excludes);
+        if (family && file && ranges.length > 0)
+          faces.push({ family, weight, file: join(root, file), ranges });
       }
     }
   }
