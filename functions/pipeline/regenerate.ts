@@ -1,0 +1,252 @@
+/**
+ * The regenerate use case: a finalized decision version is rendered again (after a template
+ * or profile change) and each of its documents whose printed HTML changed gets a NEW rendition
+ * beside the old one, under its own id and S3 key. Nothing is ever overwritten.
+ *
+ * Exactly once per job, however often an item is delivered: the job's ledger (the `runs`
+ * table) is written last, with a conditional put. Before it, each step is idempotent: the HTML
+ * is compared with the latest rendition's (a retry after a crash finds the rendition it made
+ * and sees the same HTML), the PDF goes to a key derived from the rendition, and the record is
+ * written with attribute_not_exists(documentId).
+ */
+import { createHash } from 'node:crypto';
+import type { Decision } from '../core/decision.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import { documentId, documentS3Key, type MeetingDocumentType } from '../core/documents.ts';
+import { checkDecision } from '../core/validate.ts';
+import type { DocumentEngine } from '../render/engine.ts';
+import type { Locale } from '../render/locales.ts';
+import type { PrintJob } from '../render/ports.ts';
+import { pdfPageCount } from '../render/signing/index.ts';
+import type { DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
+
+/** One unit of a regeneration job: an SQS message body in AWS, an IPC message locally. */
+export interface RegenerateItem {
+  decisionId: string;
+  version: number;
+  jobId: string;
+}
+
+/** The ledger key of an item within its job. */
+export function itemKey(item: Pick<RegenerateItem, 'decisionId' | 'version'>): string {
+  return `${item.decisionId}#v${item.version}`;
+}
+
+/** What regenerating one item did. */
+export interface RegenerateResult {
+  item: RegenerateItem;
+  /** `done`: processed now; `already-done`: the job's ledger had it; `not-found`: no finalized item. */
+  state: 'done' | 'already-done' | 'not-found';
+  /** New renditions created (their document ids). */
+  created: string[];
+  /** Documents whose HTML had not changed. */
+  unchanged: number;
+}
+
+/** One finished item in a job's ledger. */
+export interface RunEntry {
+  jobId: string;
+  itemKey: string;
+  created: string[];
+  unchanged: number;
+  finishedAt: string;
+}
+
+/** The `runs` table as a regeneration job sees it. */
+export interface RunLedger {
+  /** True when the item is recorded as finished. */
+  isDone(jobId: string, itemKey: string): Promise<boolean>;
+  /** Records a finished item unless it is recorded; false when it was. */
+  finishOnce(entry: RunEntry): Promise<boolean>;
+  /** Every finished item of a job. */
+  finished(jobId: string): Promise<RunEntry[]>;
+}
+
+/** Reads a decision item as the district wrote it. */
+export interface DecisionItems {
+  get(decisionId: string, version: number): Promise<unknown | undefined>;
+}
+
+/** The engine parts regeneration uses (compose to compare, renderDocument to print and sign). */
+export type RegenerationEngine = Pick<DocumentEngine, 'plan' | 'compose' | 'renderDocument'>;
+
+export interface RegenerateDeps {
+  engine: RegenerationEngine;
+  districts: DistrictDirectory;
+  locales: Map<string, Locale>;
+  decisions: DecisionItems;
+  records: DocumentRecords;
+  store: DocumentStore;
+  ledger: RunLedger;
+  signerName: string;
+  clock: () => Date;
+  log: Log;
+  /** The language districts write decision text in (default English), as the engine's. */
+  decisionTextLanguage?: string;
+}
+
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/** The hash the engine records as `htmlSha256` for a print job. */
+export function printJobSha256(job: PrintJob): string {
+  return sha256(job.html + job.headerTemplate + job.footerTemplate);
+}
+
+export class Regenerate {
+  constructor(private readonly deps: RegenerateDeps) {}
+
+  /** Regenerates one decision version for a job; throws only on infrastructure failure. */
+  async process(item: RegenerateItem): Promise<RegenerateResult> {
+    const { ledger, log } = this.deps;
+    const key = itemKey(item);
+    if (await ledger.isDone(item.jobId, key))
+      return { item, state: 'already-done', created: [], unchanged: 0 };
+
+    const checked = checkDecision(await this.deps.decisions.get(item.decisionId, item.version));
+    if (checked.kind !== 'checked' || checked.decision.status !== 'finalized') {
+      log.warn('regeneration item is not a finalized decision', {
+        decisionId: item.decisionId,
+        version: item.version,
+      });
+      await this.finish(item, [], 0);
+      return { item, state: 'not-found', created: [], unchanged: 0 };
+    }
+    const { decision } = checked;
+    const existing = (await this.deps.records.listForDecision(decision.decisionId)).filter(
+      (r) => r.version === decision.version,
+    );
+    const created: string[] = [];
+    let unchanged = 0;
+    // Store of document k overlaps the composition and print of document k+1.
+    let storing: Promise<void> = Promise.resolve();
+    for (const { type, language } of this.deps.engine.plan(decision).documents) {
+      const latest = latestRendition(existing, type, language);
+      if (
+        latest &&
+        this.composedSha256(decision, type, language, latest.rendition) === latest.htmlSha256
+      ) {
+        unchanged += 1;
+        continue;
+      }
+      const rendition = latest ? latest.rendition + 1 : 1;
+      const rendered = await this.deps.engine.renderDocument(
+        this.context(decision, type, language, rendition),
+      );
+      const previous = storing;
+      storing = (async () => {
+        await previous;
+        if (await this.store(decision, rendition, rendered)) created.push(rendered.documentId);
+        else unchanged += 1;
+      })();
+      // A failed store must not be left unobserved while the next document renders.
+      storing.catch(() => undefined);
+    }
+    await storing;
+    await this.finish(item, created, unchanged);
+    log.info('decision regenerated', {
+      decisionId: item.decisionId,
+      version: item.version,
+      jobId: item.jobId,
+      created: created.length,
+      unchanged,
+    });
+    return { item, state: 'done', created, unchanged };
+  }
+
+  private context(
+    decision: Decision,
+    type: MeetingDocumentType,
+    language: string,
+    rendition: number,
+  ) {
+    const locale = this.deps.locales.get(language);
+    if (!locale) throw new Error(`no locale ${language}`);
+    return {
+      decision,
+      district: this.deps.districts.get(decision.districtId),
+      type,
+      locale,
+      documentId: documentId({ ...decision, type, language, rendition }),
+      draft: null,
+      decisionTextLanguage: this.deps.decisionTextLanguage ?? 'en',
+    };
+  }
+
+  /** The HTML hash the document would have today, under the id of the given rendition. */
+  private composedSha256(
+    decision: Decision,
+    type: MeetingDocumentType,
+    language: string,
+    rendition: number,
+  ): string {
+    return printJobSha256(
+      this.deps.engine.compose(this.context(decision, type, language, rendition)),
+    );
+  }
+
+  /** Stores a new rendition once; false when a crashed attempt had already recorded it. */
+  private async store(
+    decision: Decision,
+    rendition: number,
+    doc: Awaited<ReturnType<RegenerationEngine['renderDocument']>>,
+  ): Promise<boolean> {
+    const { records, store } = this.deps;
+    if (await records.get(doc.documentId)) return false;
+    const s3Key = documentS3Key({ ...decision, type: doc.type, language: doc.language, rendition });
+    const put = await store.putOnce(s3Key, doc.pdf, {
+      contentType: 'application/pdf',
+      sha256Hex: doc.sha256,
+      metadata: {
+        'document-id': doc.documentId,
+        'decision-id': decision.decisionId,
+        version: String(decision.version),
+        rendition: String(rendition),
+      },
+    });
+    // An object already under the key (a crashed attempt stored it): record what is stored.
+    const bytes = put.created ? doc.pdf : await store.get(s3Key);
+    const record: DocumentRecord = {
+      documentId: doc.documentId,
+      districtId: decision.districtId,
+      decisionId: decision.decisionId,
+      version: decision.version,
+      type: doc.type,
+      language: doc.language,
+      rendition,
+      s3Key,
+      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
+      sha256: put.created ? doc.sha256 : sha256(bytes),
+      htmlSha256: doc.htmlSha256,
+      bytes: bytes.byteLength,
+      pages: put.created ? doc.pages : pdfPageCount(bytes),
+      signed: doc.signed,
+      signer: this.deps.signerName,
+      createdAt: this.deps.clock().toISOString(),
+    };
+    return records.putOnce(record);
+  }
+
+  private async finish(item: RegenerateItem, created: string[], unchanged: number) {
+    await this.deps.ledger.finishOnce({
+      jobId: item.jobId,
+      itemKey: itemKey(item),
+      created,
+      unchanged,
+      finishedAt: this.deps.clock().toISOString(),
+    });
+  }
+}
+
+/** The highest rendition on record of one document of a decision version. */
+export function latestRendition(
+  records: readonly DocumentRecord[],
+  type: string,
+  language: string,
+): DocumentRecord | undefined {
+  return records
+    .filter((r) => r.type === type && r.language === language)
+    .reduce<DocumentRecord | undefined>(
+      (max, r) => (max === undefined || r.rendition > max.rendition ? r : max),
+      undefined,
+    );
+}

@@ -1,0 +1,48 @@
+/**
+ * One local regeneration worker (forked by `iep-docs regenerate`): its own warm printer and
+ * the same regenerate use case the SQS handler runs, against the emulators.
+ */
+import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { createCliContext } from '../../functions/cli/context.ts';
+import { regenerateService } from '../../functions/handlers/regenerate.ts';
+import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
+import type { ResourceNames } from '../tables.ts';
+import { type EmulatorEndpoints, emulatorClientConfig } from './emulators.ts';
+import { jsonLog } from './log.ts';
+import { serveTasks } from './workers.ts';
+
+/** What the parent hands each worker. */
+export interface RegenerateWorkerInit {
+  endpoints: EmulatorEndpoints;
+  names: ResourceNames;
+}
+
+await serveTasks<RegenerateWorkerInit, RegenerateItem, RegenerateResult>(
+  async ({ endpoints, names }) => {
+    const log = jsonLog('warn', (line) => process.stderr.write(`${line}\n`));
+    const cli = createCliContext(process.env, (line) => log.warn(line));
+    const engine = await cli.engine();
+    const clients = createAwsClients(emulatorClientConfig(endpoints));
+    const service = await regenerateService({
+      clients,
+      tables: {
+        decisions: names.tables.decisions,
+        documents: names.tables.documents,
+        runs: names.tables.runs,
+      },
+      bucket: names.buckets.documents,
+      engine,
+      districts: cli.districts,
+      log,
+      clock: () => new Date(),
+      checkBeforePut: true,
+    });
+    return {
+      run: (item) => service.process(item),
+      close: async () => {
+        await cli.close();
+        clients.destroy();
+      },
+    };
+  },
+);
