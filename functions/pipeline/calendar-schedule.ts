@@ -63,7 +63,8 @@ export class CalendarSchedule {
     const options = this.deps.options ?? {};
     const key = studentKey(decision.districtId, decision.student.studentId, options);
     const stored = await this.deps.store.forStudent(key);
-    const result = supersede(stored.entries, decision, options);
+    const entries = await this.withEarlierVersions(stored.entries, decision);
+    const result = supersede(entries, decision, options);
     const own = result.entries.filter(
       (e) => e.decisionId === decision.decisionId && e.version === decision.version,
     );
@@ -101,6 +102,25 @@ export class CalendarSchedule {
     const stored = await this.deps.store.forStudent(found.studentKey);
     const result = withdrawEntries(stored.entries, found, decisionId, version, this.deps.options);
     return this.apply(result, stored.reminders, [], { decisionId, version });
+  }
+
+  /**
+   * The student's entries (read from an index, which lags writes slightly) completed with
+   * consistent reads of the decision's own earlier versions: a correction that follows its
+   * version within a second still supersedes it.
+   */
+  private async withEarlierVersions(
+    entries: CalendarEntry[],
+    decision: Decision,
+  ): Promise<CalendarEntry[]> {
+    const byId = new Map(entries.map((e) => [e.entryId, e]));
+    for (let v = 1; v < decision.version; v++) {
+      for (const kind of calendarEntryKinds) {
+        const entry = await this.deps.store.getEntry(entryIdOf(decision.decisionId, v, kind));
+        if (entry) byId.set(entry.entryId, entry);
+      }
+    }
+    return [...byId.values()];
   }
 
   /** Any entry of the decision at or before `version` (newest version first). */

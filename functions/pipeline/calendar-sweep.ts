@@ -223,6 +223,11 @@ export class CalendarSweep {
         ? 'cancelled'
         : undefined;
     }
+    // Read again, consistently: another sweep may have skipped it since the index was read.
+    // (One that read the index after another had sent a later offset of the same group
+    // would otherwise take this earlier offset for the latest and send it late.)
+    const current = await store.getReminder(r.reminderId);
+    if (current?.state !== 'pending') return current?.state === 'sent' ? 'already-sent' : undefined;
     let now = this.now();
     const claim = await store.claim({
       dedupeKey: r.dedupeKey,

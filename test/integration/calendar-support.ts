@@ -5,13 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import { DynamoCalendarStore, DynamoSweepRuns } from '../../functions/adapters/dynamo-calendar.ts';
 import { DynamoDecisionReader } from '../../functions/adapters/dynamo-decision-reader.ts';
+import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
+import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import { calendarServices } from '../../functions/handlers/review-sweep.ts';
-import type { StaffNotifier } from '../../functions/pipeline/calendar-ports.ts';
+import type { CalendarStore, StaffNotifier } from '../../functions/pipeline/calendar-ports.ts';
 import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
-import type { NoticeMaker } from '../../functions/pipeline/calendar-sweep.ts';
+import { CalendarSweep, type NoticeMaker } from '../../functions/pipeline/calendar-sweep.ts';
 import type { DeliveryJob, DeliveryQueue, Log } from '../../functions/pipeline/ports.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
 import { sentEmails } from '../support/ses.ts';
@@ -57,6 +60,8 @@ export interface CalendarFixture {
     decision: Decision,
   ): ReturnType<ReturnType<typeof calendarServices>['schedule']['scheduleCalendar']>;
   emails(): ReturnType<typeof sentEmails>;
+  /** A second sweep over the same tables, seeing the calendar store through `wrap`. */
+  sweepWith(wrap: (store: CalendarStore) => CalendarStore): CalendarSweep;
 }
 
 /** A fresh calendar on its own tables. */
@@ -81,6 +86,8 @@ export async function calendarFixture(
       throw new Error('this test renders no notice');
     },
   };
+  const wrappedQueue = options.wrapQueue ? options.wrapQueue(queue) : queue;
+  const wrappedStaff = options.wrapStaff ? options.wrapStaff(staff) : staff;
   const services = calendarServices({
     clients: env.clients,
     tables: {
@@ -92,8 +99,8 @@ export async function calendarFixture(
     decisions: new DynamoDecisionReader(env.clients.documents, env.names.tables.decisions),
     districts,
     notices,
-    queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
-    staff: options.wrapStaff ? options.wrapStaff(staff) : staff,
+    queue: wrappedQueue,
+    staff: wrappedStaff,
     signerName: 'CN=test',
     clock: clock.now,
     log: quiet,
@@ -119,5 +126,22 @@ export async function calendarFixture(
       return services.schedule.scheduleCalendar(decision);
     },
     emails: () => sentEmails({ to: caseManagerEmail }),
+    sweepWith: (wrap) =>
+      new CalendarSweep({
+        store: wrap(new DynamoCalendarStore(env.clients.documents, env.names.tables.calendar)),
+        runs: new DynamoSweepRuns(env.clients.documents, env.names.tables.runs, clock.now),
+        decisions: new DynamoDecisionReader(env.clients.documents, env.names.tables.decisions),
+        districts,
+        notices,
+        records: new DynamoDocumentRecords(env.clients.documents, env.names.tables.documents),
+        documents: new S3DocumentStore(env.clients.s3, env.names.buckets.documents, {
+          checkBeforePut: true,
+        }),
+        queue: wrappedQueue,
+        staff: wrappedStaff,
+        signerName: 'CN=test',
+        clock: clock.now,
+        log: quiet,
+      }),
   };
 }

@@ -185,6 +185,48 @@ describe('the daily sweep', () => {
     expect(new Set(sentByEither).size).toBe(sentByEither.length);
   });
 
+  it('sends no earlier offset late when a second sweep reads the index after the first sent a later one', async () => {
+    // Prepare: sweep B has read the older days; it reads October 15 onwards only once A is done.
+    const f = await fixture({ at: '2027-10-20T13:00:00Z' });
+    await f.finalize(f.decision());
+    let aDone: () => void = () => {};
+    const aFinished = new Promise<void>((resolve) => {
+      aDone = resolve;
+    });
+    let bReadOldDays: () => void = () => {};
+    const bReady = new Promise<void>((resolve) => {
+      bReadOldDays = resolve;
+    });
+    const b = f.sweepWith(
+      (store) =>
+        new Proxy(store, {
+          get(target, prop, receiver) {
+            if (prop !== 'pendingOn') return Reflect.get(target, prop, receiver);
+            return async (districtId: string, day: string) => {
+              if (day >= '2027-10-15') {
+                bReadOldDays();
+                await aFinished;
+              }
+              return target.pendingOn(districtId, day);
+            };
+          },
+        }),
+    );
+
+    // Act
+    const bRun = b.runSweep({ districtId: 'example-usd', today: '2027-10-20' });
+    await bReady;
+    const a = await f.services.sweep.runSweep({ districtId: 'example-usd', today: '2027-10-20' });
+    aDone();
+    const bResult = await bRun;
+
+    // Assess
+    expect(lines(a, 'sent')).toHaveLength(4);
+    expect(lines(bResult, 'sent')).toEqual([]);
+    expect(await f.emails()).toHaveLength(2);
+    expect(f.queue.jobs).toHaveLength(2);
+  });
+
   it('loses nothing and duplicates nothing when sending a notice fails after the queue took it', async () => {
     // Prepare: the queue accepts the first job, then the send fails before it is recorded.
     const f = await fixture({
@@ -388,6 +430,34 @@ describe('the daily sweep', () => {
       'reevaluation/2027-10-14',
     ]);
     expect(await f.services.sweep.overdueOn('example-usd', '2027-10-20')).toEqual(result.overdue);
+  });
+
+  it('records a due reminder cancelled, not sent, when its entry was cancelled after the index was read', async () => {
+    // Prepare: the entry is cancelled but its reminders are still pending (a write the index had not caught up with).
+    const f = await fixture({ at: '2027-10-20T13:00:00Z' });
+    const decision = f.decision();
+    await f.finalize(decision);
+    const entry = await f.services.store.getEntry(`${decision.decisionId}#v1#annual-review`);
+    await f.services.store.putEntry({
+      ...(entry as NonNullable<typeof entry>),
+      status: 'cancelled',
+      cancelledBy: { decisionId: 'dec-newer', version: 1, reason: 'superseded' },
+    });
+
+    // Act
+    const result = await f.services.sweep.runSweep({
+      districtId: 'example-usd',
+      today: '2027-10-20',
+    });
+
+    // Assess
+    expect(lines(result, 'cancelled')).toEqual([
+      'annual-review/G-1/2027-10-20',
+      'annual-review/G-2/2027-10-20',
+      'annual-review/case-manager/2027-10-20',
+    ]);
+    expect(f.queue.jobs).toEqual([]);
+    expect(await f.emails()).toHaveLength(1);
   });
 
   it("sweeps the district's own day at the midnight time-zone boundary", async () => {
