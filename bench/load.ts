@@ -90,7 +90,11 @@ async function main(): Promise<number> {
         const record = await runtime.records.get(id);
         const stored = record ? await runtime.store.get(record.s3Key) : undefined;
         documents++;
-        if (!record || !stored || createHash('sha256').update(stored).digest('hex') !== record.sha256)
+        if (
+          !record ||
+          !stored ||
+          createHash('sha256').update(stored).digest('hex') !== record.sha256
+        )
           mismatched++;
       }
     }

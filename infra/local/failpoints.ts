@@ -2,7 +2,7 @@
  * Crash injection for the one-machine runtime (the adversarial suite's crash tests).
  *
  * `IEP_FAILPOINT=<point>` with `IEP_FAILPOINT_HIT=<n>` (default 1) kills this process with a
- * real SIGKILL the n-th time the point is reached: no exit handlers, no flush, no cleanup, as
+ * real SIGKILL the n-th time the point is reached (never with 0): no exit handlers, no flush, no cleanup, as
  * when a Lambda container is killed. The hooks sit on the runtime's side of our ports (the
  * signer the engine uses, the AWS clients the adapters use), so handler and pipeline code stay
  * free of test hooks; the runtime installs them only when the variable is set.
@@ -16,7 +16,13 @@
  * - `after-email-sent`: SES accepted an email;
  * - `after-delivery-record`: a write to the deliveries table succeeded;
  * - `during-sweep`: a write to the calendar or runs table succeeded (the sweep's progress).
+ *
+ * With the hooks installed, `IEP_MAIL_LOG=<file>` also appends one line per email SES accepted
+ * (a hash of its recipients and subject, never the addresses): the SES emulator's store lives
+ * in the runtime's process and dies with it, so this file is how a crash test counts emails.
  */
+import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
 import type { Signer } from '../../functions/render/ports.ts';
 import type { ResourceNames } from '../tables.ts';
@@ -38,7 +44,7 @@ export type FailpointName = (typeof FAILPOINTS)[number];
 /** Which point to crash at, and on which of its hits. */
 export interface FailpointSetting {
   point: FailpointName;
-  /** 1-based: crash the n-th time the point is reached. */
+  /** 1-based: crash the n-th time the point is reached; 0: never (hooks and mail log only). */
   hit: number;
 }
 
@@ -50,8 +56,8 @@ export function failpointFromEnv(env: NodeJS.ProcessEnv): FailpointSetting | und
     throw new Error(`IEP_FAILPOINT=${point}: expected one of ${FAILPOINTS.join(', ')}`);
   }
   const hit = Number(env.IEP_FAILPOINT_HIT ?? '1');
-  if (!Number.isInteger(hit) || hit < 1) {
-    throw new Error(`IEP_FAILPOINT_HIT=${env.IEP_FAILPOINT_HIT}: expected a positive integer`);
+  if (!Number.isInteger(hit) || hit < 0) {
+    throw new Error(`IEP_FAILPOINT_HIT=${env.IEP_FAILPOINT_HIT}: expected an integer ≥ 0`);
   }
   return { point: point as FailpointName, hit };
 }
@@ -84,6 +90,8 @@ export interface FailpointTargets {
   /** The engine's signer (the same object the engine calls). */
   signer: Signer;
   names: ResourceNames;
+  /** File receiving one line per email sent (see the module comment). */
+  mailLog?: string;
 }
 
 /** The point a succeeded AWS call reaches, if any. */
@@ -129,13 +137,14 @@ interface InitializeStack {
  * durable in the emulator when the process dies) and a wrapper around the signer.
  */
 export function installFailpoint(failpoint: Failpoint, targets: FailpointTargets): void {
-  const { clients, signer, names } = targets;
+  const { clients, signer, names, mailLog } = targets;
   // The document client shares the DynamoDB client's middleware stack.
   for (const client of [clients.dynamodb, clients.s3, clients.ses]) {
     (client.middlewareStack as unknown as InitializeStack).add(
       (next, context) => async (args) => {
         const result = await next(args);
         const point = pointOfCall(names, context.commandName ?? '', args.input ?? {});
+        if (point === 'after-email-sent' && mailLog) logEmail(mailLog, args.input ?? {});
         if (point) failpoint.reached(point);
         return result;
       },
@@ -149,4 +158,16 @@ export function installFailpoint(failpoint: Failpoint, targets: FailpointTargets
     failpoint.reached('after-signed');
     return signature;
   };
+}
+
+/** One line per email: when, and a hash of who it went to and its subject. */
+function logEmail(file: string, input: Record<string, unknown>): void {
+  const { Destination, Content } = input as {
+    Destination?: { ToAddresses?: string[] };
+    Content?: { Simple?: { Subject?: { Data?: string } } };
+  };
+  const to = [...(Destination?.ToAddresses ?? [])].sort().join(',');
+  const subject = Content?.Simple?.Subject?.Data ?? '';
+  const email = createHash('sha256').update(`${to}\n${subject}`).digest('hex').slice(0, 32);
+  appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), email })}\n`);
 }

@@ -127,7 +127,9 @@ export class LocalRuntime {
       const signer = engine.signer;
       // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.
       const failpoint = failpointFromEnv(options.env ?? process.env);
-      if (failpoint) installFailpoint(new Failpoint(failpoint), { clients, signer, names });
+      const mailLog = (options.env ?? process.env).IEP_MAIL_LOG || undefined;
+      if (failpoint)
+        installFailpoint(new Failpoint(failpoint), { clients, signer, names, mailLog });
       const { service, outcomes, records, store } = await renderDecisionService({
         clients,
         tables: { outcomes: names.tables.outcomes, documents: names.tables.documents },

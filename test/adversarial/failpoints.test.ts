@@ -9,11 +9,13 @@ describe('failpoints of the local runtime', () => {
     // Act
     const unset = failpointFromEnv({});
     const set = failpointFromEnv({ IEP_FAILPOINT: 'after-s3-write', IEP_FAILPOINT_HIT: '3' });
+    const never = failpointFromEnv({ IEP_FAILPOINT: 'after-email-sent', IEP_FAILPOINT_HIT: '0' });
     const misspelt = () => failpointFromEnv({ IEP_FAILPOINT: 'after-s3' });
 
     // Assess
     expect(unset).toBeUndefined();
     expect(set).toEqual({ point: 'after-s3-write', hit: 3 });
+    expect(never).toEqual({ point: 'after-email-sent', hit: 0 });
     expect(misspelt).toThrow(/expected one of/);
   });
 
