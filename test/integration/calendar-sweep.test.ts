@@ -484,3 +484,44 @@ describe('the daily sweep', () => {
     expect(f.queue.jobs.map((j) => j.recipientIds)).toEqual([['G-1'], ['G-2']]);
   });
 });
+
+describe('the review-sweep handler', () => {
+  const result = (failed: SweepResult['failed']): SweepResult => ({
+    districtId: 'example-usd',
+    today: '2027-10-20',
+    reminders: [],
+    overdue: [],
+    failed,
+  });
+  const handlerWith = (failed: SweepResult['failed']) =>
+    makeReviewSweepHandler({
+      sweep: { runSweep: async () => result(failed) },
+      districts: loadDistrictDirectory(),
+      clock: () => new Date('2027-10-20T13:00:00Z'),
+      log: quiet,
+    });
+
+  it('fails the invocation when a reminder could not be sent, so the scheduler retries', async () => {
+    // Prepare
+    const handler = handlerWith([{ reminderId: 'rem_1', reason: 'queue unavailable' }]);
+
+    // Act
+    const run = handler({ districtId: 'example-usd' });
+
+    // Assess
+    await expect(run).rejects.toThrow(/1 reminder\(s\) not sent/);
+  });
+
+  it('refuses an event without a district, and a district it has no profile for', async () => {
+    // Prepare
+    const handler = handlerWith([]);
+
+    // Act
+    const missing = handler({} as never);
+    const unknown = handler({ districtId: 'nowhere-usd' });
+
+    // Assess
+    await expect(missing).rejects.toThrow('sweep event without a districtId');
+    await expect(unknown).rejects.toThrow(/nowhere-usd/);
+  });
+});
