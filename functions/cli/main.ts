@@ -30,6 +30,10 @@ commands:
   validate FILE...              check decisions against the schema and the completeness rules
   render FILE... --out DIR      write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed
   verify FILE.pdf               check a document's signature covers the whole, unchanged file
+  bench [--docs N] [--workers N] [--json]
+                                the document path's speed on this machine (JSON on stdout)
+  regenerate --district ID [--since DATE] [--workers N] [--job ID]
+                                re-render a district's decisions in the local runtime (resumable)
 
 exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error`;
 
@@ -197,6 +201,10 @@ async function verify(files: string[], io: CliIo): Promise<number> {
 export async function runCli(argv: string[], io: CliIo, context?: CliContext): Promise<number> {
   const [command, ...rest] = argv;
   let ctx: CliContext | undefined = context;
+  // Commands with their own options, loaded only when used (they start emulators and workers).
+  if (command === 'bench') return (await import('../../bench/bench.ts')).runBench(rest, io);
+  if (command === 'regenerate')
+    return (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
   try {
     const { values, positionals } = parseArgs({
       args: rest,

@@ -1,0 +1,152 @@
+/**
+ * `iep-docs bench` (`npm run bench`): the document path's speed on this machine, in one run.
+ * Starts the emulators in memory, then for one worker and for N workers renders the sample
+ * decisions through template → PDF → sign → S3 → document record, and measures the floor
+ * (bare Chromium printing the same HTML the naive way) in the same run. JSON on stdout, a
+ * table on stderr. A benchmark, not a test: it asserts nothing.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import chromium from '@sparticuz/chromium';
+import { createAwsClients } from '../functions/adapters/aws-clients.ts';
+import { loadLocalSigner } from '../functions/render/signing/index.ts';
+import { emulatorClientConfig, startEmulators } from '../infra/local/emulators.ts';
+import { provision } from '../infra/local/provision.ts';
+import { WorkerPool } from '../infra/local/workers.ts';
+import { resourceNames } from '../infra/tables.ts';
+import {
+  type BenchReport,
+  formatReport,
+  memoryOverRun,
+  type RunReport,
+  round,
+  runReport,
+  summarize,
+} from './stats.ts';
+import type { BenchResult, BenchTask, BenchWorkerInit } from './worker.ts';
+
+/** Where the bench writes. */
+export interface BenchIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+export const BENCH_USAGE = `usage: iep-docs bench [--docs N] [--workers N] [--sequential] [--json]
+
+  --docs N       documents per run (default 60)
+  --workers N    the widest run (default: the number of cores); one worker is always run too
+  --sequential   store and record each document before rendering the next (to show the overlap's gain)
+  --json         only the JSON on stdout (the table still goes to stderr)`;
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** Runs the benchmark; returns the exit code. */
+export async function runBench(argv: string[], io: BenchIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      docs: { type: 'string', default: '60' },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      sequential: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(BENCH_USAGE);
+    return 0;
+  }
+  const documents = Number(values.docs);
+  const widest = Math.max(2, Number(values.workers));
+  if (!Number.isInteger(documents) || documents < 1 || !Number.isInteger(widest)) {
+    io.stderr(BENCH_USAGE);
+    return 3;
+  }
+
+  // A fresh Lambda container pays this once; the cold start below starts after it.
+  const wasUnpacked = existsSync(join(tmpdir(), 'chromium'));
+  const unpackStart = performance.now();
+  await chromium.executablePath();
+  const chromiumUnpackMs = round(performance.now() - unpackStart);
+
+  const work = mkdtempSync(join(tmpdir(), 'iep-bench-'));
+  const signerDir = join(work, 'signing');
+  await loadLocalSigner({ devDir: signerDir }); // made once, before workers race to make it
+  const emulators = await startEmulators({ stateDir: work, inMemory: true });
+  const clients = createAwsClients(emulatorClientConfig(emulators.endpoints));
+  try {
+    const names = resourceNames('bench');
+    await provision(clients, names);
+    const runs: RunReport[] = [];
+    let coldStartMs = Number.NaN;
+    let floorMs: number[] = [];
+    for (const workers of [1, widest]) {
+      const pool = await WorkerPool.start<BenchTask, BenchResult>({
+        entry: WORKER_ENTRY,
+        count: workers,
+        init: { endpoints: emulators.endpoints, names, signerDir } satisfies BenchWorkerInit,
+      });
+      try {
+        const shares = Array.from(
+          { length: workers },
+          (_, i) => Math.floor(documents / workers) + (i < documents % workers ? 1 : 0),
+        );
+        const results = await Promise.all(
+          shares.map((share, i) =>
+            pool.run({
+              runId: `w${workers}`,
+              documents: share,
+              sequential: values.sequential,
+              floorDocuments: workers === 1 && i === 0 ? Math.min(documents, 40) : 0,
+            }),
+          ),
+        );
+        // Wall time of the rendering (the slowest worker's loop): the floor, measured after, is excluded.
+        const seconds = Math.max(...results.map((r) => r.loopMs)) / 1000;
+        if (workers === 1) {
+          coldStartMs = results[0]?.coldStartMs ?? Number.NaN;
+          floorMs = results[0]?.floorMs ?? [];
+        }
+        const first = results[0] as BenchResult;
+        runs.push(
+          runReport(
+            workers,
+            seconds,
+            results.flatMap((r) => r.samples),
+            memoryOverRun(first.memory, first.samples.length),
+          ),
+        );
+      } finally {
+        await pool.close();
+      }
+    }
+    const floor = summarize(floorMs);
+    const one = runs[0] as RunReport;
+    const many = runs[runs.length - 1] as RunReport;
+    const report: BenchReport = {
+      command: `iep-docs bench ${argv.join(' ')}`.trim(),
+      machine: { cores: availableParallelism(), node: process.version, platform: process.platform },
+      overlap: !values.sequential,
+      runs,
+      coldStart: {
+        ms: round(coldStartMs),
+        chromiumUnpackMs,
+        chromiumWasUnpacked: wasUnpacked,
+      },
+      floor: { documents: floorMs.length, perDocumentMs: floor },
+      ratioToFloor: round(one.wallMsPerDocument / floor.mean, 3),
+      speedup: round(many.docsPerSecond / one.docsPerSecond, 3),
+    };
+    io.stderr(formatReport(report));
+    io.stdout(JSON.stringify(report, null, values.json ? 0 : 2));
+    return 0;
+  } finally {
+    clients.destroy();
+    await emulators.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * One benchmark worker (a forked process): its own warm Chromium, the engine, and the stores
+ * on the emulators. It renders the sample decisions through the whole document path and
+ * measures each stage; the store and record of document k overlap the render of k+1 unless
+ * the task says `sequential`. On request it then measures the floor: bare Chromium printing
+ * the same HTML the naive way.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import chromium from '@sparticuz/chromium';
+import puppeteer from 'puppeteer-core';
+import { createAwsClients } from '../functions/adapters/aws-clients.ts';
+import { loadDistrictDirectory } from '../functions/adapters/district-files.ts';
+import { DynamoDocumentRecords } from '../functions/adapters/dynamo-document-records.ts';
+import { S3DocumentStore } from '../functions/adapters/s3-document-store.ts';
+import type { Decision } from '../functions/core/decision.ts';
+import { documentId, documentS3Key } from '../functions/core/documents.ts';
+import { checkDecision } from '../functions/core/validate.ts';
+import { launchPrinter, pdfOptions } from '../functions/render/chromium.ts';
+import { DocumentEngine } from '../functions/render/engine.ts';
+import { loadLocales } from '../functions/render/locales.ts';
+import type { PdfPrinter, PrintJob } from '../functions/render/ports.ts';
+import { loadLocalSigner } from '../functions/render/signing/index.ts';
+import type { EmulatorEndpoints } from '../infra/local/emulators.ts';
+import { emulatorClientConfig } from '../infra/local/emulators.ts';
+import { serveTasks } from '../infra/local/workers.ts';
+import type { ResourceNames } from '../infra/tables.ts';
+import type { DocumentSample, MemorySample } from './stats.ts';
+
+/** What every worker gets at start. */
+export interface BenchWorkerInit {
+  endpoints: EmulatorEndpoints;
+  names: ResourceNames;
+  signerDir: string;
+}
+
+/** One worker's share of a run. */
+export interface BenchTask {
+  runId: string;
+  documents: number;
+  sequential: boolean;
+  /** Prints of the floor to measure after the run (0: none). */
+  floorDocuments: number;
+}
+
+/** What a worker measured. */
+export interface BenchResult {
+  samples: DocumentSample[];
+  memory: MemorySample[];
+  /** Milliseconds from the process's start to its first signed PDF stored with its record. */
+  coldStartMs: number;
+  /** Milliseconds of the task's render loop, until its last record was written. */
+  loopMs: number;
+  floorMs: number[];
+}
+
+const SAMPLES_DIR = fileURLToPath(new URL('../samples/decisions/', import.meta.url));
+
+function sampleDecisions(): Record<string, unknown>[] {
+  return readdirSync(SAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(SAMPLES_DIR, f), 'utf8')));
+}
+
+/** Resident bytes of a process and its descendants (Linux /proc; 0 where unreadable). */
+function treeRss(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let total = 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(/\s+/) : []) total += treeRss(Number(child));
+    }
+  } catch {
+    // The process ended, or /proc is not there: count what was read.
+  }
+  return total;
+}
+
+/** The print jobs a printer was given (the first few distinct ones), for the floor. */
+class RecordingPrinter implements PdfPrinter {
+  readonly jobs: PrintJob[] = [];
+  constructor(private readonly inner: PdfPrinter) {}
+  print(job: PrintJob): Promise<Uint8Array> {
+    if (this.jobs.length < 12) this.jobs.push(job);
+    return this.inner.print(job);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Bare Chromium, the naive way: a new page per document on a warm browser. */
+async function measureFloor(jobs: PrintJob[], count: number): Promise<number[]> {
+  const browser = await puppeteer.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args,
+    headless: 'shell',
+  });
+  const times: number[] = [];
+  try {
+    const printOne = async (job: PrintJob) => {
+      const page = await browser.newPage();
+      await page.setContent(job.html);
+      await page.pdf(pdfOptions(job, 30_000));
+      await page.close();
+    };
+    for (const job of jobs.slice(0, 2)) await printOne(job); // warm-up, not counted
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await printOne(jobs[i % jobs.length] as PrintJob);
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    await browser.close();
+  }
+  return times;
+}
+
+await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
+  const chromiumPrinter = await launchPrinter();
+  const printer = new RecordingPrinter(chromiumPrinter);
+  const signer = await loadLocalSigner({ devDir: init.signerDir });
+  const districts = loadDistrictDirectory();
+  const locales = loadLocales();
+  const engine = new DocumentEngine({
+    printer,
+    signer,
+    districts,
+    locales,
+    clock: () => new Date(),
+  });
+  const clients = createAwsClients(emulatorClientConfig(init.endpoints));
+  const store = new S3DocumentStore(clients.s3, init.names.buckets.documents, {
+    checkBeforePut: false,
+  });
+  const records = new DynamoDocumentRecords(clients.documents, init.names.tables.documents);
+  const decisions = sampleDecisions();
+  let coldStartMs = Number.NaN;
+  // The worker's own pid is stable; the printer's browser may be relaunched after a crash.
+  const rss = () => process.memoryUsage.rss() + treeRss(chromiumPrinter.browserProcessId);
+
+  return {
+    async run(task) {
+      const samples: DocumentSample[] = [];
+      const memory: MemorySample[] = [];
+      const every = Math.max(1, Math.floor(task.documents / 50));
+      let chain: Promise<void> = Promise.resolve();
+      let produced = 0;
+      const started = performance.now();
+      for (let i = 0; produced < task.documents; i++) {
+        const raw = structuredClone(decisions[i % decisions.length]) as Record<string, unknown>;
+        raw.decisionId = `bench-${task.runId}-${process.pid}-${i}`;
+        const checked = checkDecision(raw);
+        if (checked.kind !== 'checked') throw new Error('a sample decision does not validate');
+        const decision: Decision = checked.decision;
+        const district = districts.get(decision.districtId);
+        for (const { type, language } of engine.plan(decision).documents) {
+          if (produced >= task.documents) break;
+          produced += 1;
+          const locale = locales.get(language);
+          if (!locale) throw new Error(`no locale ${language}`);
+          const doc = await engine.renderDocument({
+            decision,
+            district,
+            type,
+            locale,
+            documentId: documentId({ ...decision, type, language }),
+            draft: null,
+            decisionTextLanguage: 'en',
+          });
+          const storeAndRecord = async () => {
+            const t0 = performance.now();
+            const s3Key = documentS3Key({ ...decision, type, language });
+            await store.putOnce(s3Key, doc.pdf, {
+              contentType: 'application/pdf',
+              sha256Hex: doc.sha256,
+              metadata: { 'document-id': doc.documentId },
+            });
+            const t1 = performance.now();
+            await records.putOnce({
+              documentId: doc.documentId,
+              districtId: decision.districtId,
+              decisionId: decision.decisionId,
+              version: decision.version,
+              type,
+              language,
+              rendition: 1,
+              s3Key,
+              sha256: doc.sha256,
+              htmlSha256: doc.htmlSha256,
+              bytes: doc.bytes,
+              pages: doc.pages,
+              signed: doc.signed,
+              signer: 'bench',
+              createdAt: new Date().toISOString(),
+            });
+            const t2 = performance.now();
+            if (Number.isNaN(coldStartMs)) coldStartMs = performance.now();
+            samples.push({
+              stages: { ...doc.timings, store: t1 - t0, record: t2 - t1 },
+              pages: doc.pages,
+            });
+            if (samples.length % every === 0 || samples.length === task.documents)
+              memory.push({ documents: samples.length, rssBytes: rss() });
+          };
+          if (task.sequential) await storeAndRecord();
+          else {
+            chain = chain.then(storeAndRecord);
+            chain.catch(() => undefined);
+          }
+        }
+      }
+      await chain;
+      const loopMs = performance.now() - started;
+      const floorMs =
+        task.floorDocuments > 0 ? await measureFloor(printer.jobs, task.floorDocuments) : [];
+      return { samples, memory, coldStartMs, loopMs, floorMs };
+    },
+    async close() {
+      await chromiumPrinter.close();
+      clients.destroy();
+    },
+  };
+});
