@@ -422,7 +422,15 @@ describe('the daily sweep', () => {
       (j) => j.decisionId.endsWith('-4') && j.recipientIds?.[0] === 'student',
     );
     const documents = await Promise.all((majority?.documentIds ?? []).map((id) => records.get(id)));
-    expect(documents.map((d) => d?.type).sort()).toEqual(['majority-notice']);
+    expect(documents.map((d) => d?.type)).toContain('majority-notice');
+    const guardian = f.queue.jobs.find(
+      (j) => j.decisionId.endsWith('-4') && j.recipientIds?.[0] === 'G-1',
+    );
+    const guardianDocs = await Promise.all(
+      (guardian?.documentIds ?? []).map((id) => records.get(id)),
+    );
+    // The Arabic-speaking guardian: her language first, then English.
+    expect(guardianDocs.map((d) => d?.language)).toEqual(['ar', 'en']);
     expect(result.overdue.map((o) => `${o.entry}/${o.dueDate}`)).toEqual([
       'reevaluation/2027-02-06',
       'reevaluation/2027-04-17',
