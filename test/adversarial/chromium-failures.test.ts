@@ -31,10 +31,15 @@ const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
 /** The real printer, with a way to hurt its browser once a print has started. */
 class SabotagedPrinter implements PdfPrinter {
   sabotage: ((pid: number) => void) | undefined;
+  /** Documents whose HTML holds this text never print (a poison record). */
+  poison = 'POISON-NEVER-PRINTS';
   prints = 0;
   constructor(readonly inner: ChromiumPrinter) {}
   print(job: PrintJob): Promise<Uint8Array> {
     this.prints++;
+    if (job.html.includes(this.poison)) {
+      return Promise.reject(new Error('renderer crashed on this document'));
+    }
     const printing = this.inner.print(job);
     const hurt = this.sabotage;
     this.sabotage = undefined;
@@ -169,4 +174,32 @@ describe('Chromium failing under the pipeline', () => {
       expect(printer.inner.browserProcessId).not.toBe(before);
     },
   );
+
+  it('dead-letters a record that never prints, with its reason, and completes the rest of its batch', async () => {
+    // Prepare
+    const p = await pipeline();
+    const poison = rawSample();
+    poison.decisionId = 'chromium-poison';
+    poison.iep.presentLevels.academic = printer.poison;
+    const fine = rawSample('amendment-en');
+    fine.decisionId = 'chromium-fine';
+    await p.write(poison);
+    await p.write(fine);
+
+    // Act
+    await p.poller.drain();
+
+    // Assess
+    const poisoned = await p.outcomes.get('chromium-poison', 1);
+    const completed = await p.outcomes.get('chromium-fine', 1);
+    recordFigure({
+      name: 'records never printing not dead-lettered with their reason',
+      value: poisoned?.outcome === 'dead-lettered' && /renderer crashed/.test(poisoned.reason ?? '') ? 0 : 1,
+      equals: 0,
+      part: PART,
+    });
+    expect(poisoned).toMatchObject({ outcome: 'dead-lettered' });
+    expect(poisoned?.reason).toMatch(/renderer crashed/);
+    expect(completed?.outcome).toBe('documents-ready');
+  });
 });
