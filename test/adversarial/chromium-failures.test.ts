@@ -194,7 +194,10 @@ describe('Chromium failing under the pipeline', () => {
     const completed = await p.outcomes.get('chromium-fine', 1);
     recordFigure({
       name: 'records never printing not dead-lettered with their reason',
-      value: poisoned?.outcome === 'dead-lettered' && /renderer crashed/.test(poisoned.reason ?? '') ? 0 : 1,
+      value:
+        poisoned?.outcome === 'dead-lettered' && /renderer crashed/.test(poisoned.reason ?? '')
+          ? 0
+          : 1,
       equals: 0,
       part: PART,
     });
