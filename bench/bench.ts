@@ -37,7 +37,8 @@ export interface BenchIo {
 export const BENCH_USAGE = `usage: iep-docs bench [--docs N] [--workers N] [--sequential] [--json]
 
   --docs N       documents per run (default 60)
-  --workers N    the widest run (default: the number of cores); one worker is always run too
+  --workers N    the widest run (default: the number of cores); one worker is always run first
+                 (--workers 1: only that run, e.g. for memory over a long run)
   --sequential   store and record each document before rendering the next (to show the overlap's gain)
   --json         only the JSON on stdout (the table still goes to stderr)`;
 
@@ -61,8 +62,8 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     return 0;
   }
   const documents = Number(values.docs);
-  const widest = Math.max(2, Number(values.workers));
-  if (!Number.isInteger(documents) || documents < 1 || !Number.isInteger(widest)) {
+  const widest = Number(values.workers);
+  if (!Number.isInteger(documents) || documents < 1 || !Number.isInteger(widest) || widest < 1) {
     io.stderr(BENCH_USAGE);
     return 3;
   }
@@ -83,8 +84,9 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     await provision(clients, names);
     const runs: RunReport[] = [];
     let coldStartMs = Number.NaN;
+    let phases = { modulesLoadedMs: Number.NaN, printerReadyMs: Number.NaN };
     let floorMs: number[] = [];
-    for (const workers of [1, widest]) {
+    for (const workers of widest > 1 ? [1, widest] : [1]) {
       const pool = await WorkerPool.start<BenchTask, BenchResult>({
         entry: WORKER_ENTRY,
         count: workers,
@@ -109,6 +111,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         const seconds = Math.max(...results.map((r) => r.loopMs)) / 1000;
         if (workers === 1) {
           coldStartMs = results[0]?.coldStartMs ?? Number.NaN;
+          phases = results[0]?.coldStartPhases ?? phases;
           floorMs = results[0]?.floorMs ?? [];
         }
         const first = results[0] as BenchResult;
@@ -134,6 +137,8 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
       runs,
       coldStart: {
         ms: round(coldStartMs),
+        modulesLoadedMs: round(phases.modulesLoadedMs),
+        printerReadyMs: round(phases.printerReadyMs),
         chromiumUnpackMs,
         chromiumWasUnpacked: wasUnpacked,
       },

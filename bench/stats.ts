@@ -122,7 +122,15 @@ export interface BenchReport {
   /** Whether store and record overlapped the next render. */
   overlap: boolean;
   runs: RunReport[];
-  coldStart: { ms: number; chromiumUnpackMs: number; chromiumWasUnpacked: boolean };
+  coldStart: {
+    ms: number;
+    /** Process start → modules loaded. */
+    modulesLoadedMs: number;
+    /** Process start → Chromium launched, its page ready. */
+    printerReadyMs: number;
+    chromiumUnpackMs: number;
+    chromiumWasUnpacked: boolean;
+  };
   floor: { documents: number; perDocumentMs: Summary };
   /** Our wall-clock time per document with one worker over the floor's mean: target ≤ 0.85. */
   ratioToFloor: number;
@@ -158,6 +166,9 @@ export function formatReport(r: BenchReport): string {
   lines.push(`signing p95: ${r.runs[0]?.stagesMs.sign.p95 ?? '?'} ms   (target ≤ 5)`);
   lines.push(
     `cold start: ${r.coldStart.ms} ms (process start to first signed PDF stored; target ≤ 2500), Chromium unpack ${r.coldStart.chromiumUnpackMs} ms${r.coldStart.chromiumWasUnpacked ? ' (already unpacked)' : ''}`,
+  );
+  lines.push(
+    `  of which: modules loaded at ${r.coldStart.modulesLoadedMs} ms, Chromium ready at ${r.coldStart.printerReadyMs} ms`,
   );
   const widest = r.runs[r.runs.length - 1];
   lines.push(

@@ -50,10 +50,15 @@ export interface BenchResult {
   memory: MemorySample[];
   /** Milliseconds from the process's start to its first signed PDF stored with its record. */
   coldStartMs: number;
+  /** Where the cold start went: modules loaded, then Chromium launched with its page ready. */
+  coldStartPhases: { modulesLoadedMs: number; printerReadyMs: number };
   /** Milliseconds of the task's render loop, until its last record was written. */
   loopMs: number;
   floorMs: number[];
 }
+
+/** Milliseconds from the process's start until its modules were loaded (tsx transpiles on the fly here). */
+const modulesLoadedMs = performance.now();
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples/decisions/', import.meta.url));
 
@@ -123,6 +128,7 @@ async function measureFloor(jobs: PrintJob[], count: number): Promise<number[]> 
 
 await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
   const chromiumPrinter = await launchPrinter();
+  const printerReadyMs = performance.now();
   const printer = new RecordingPrinter(chromiumPrinter);
   const signer = await loadLocalSigner({ devDir: init.signerDir });
   const districts = loadDistrictDirectory();
@@ -219,7 +225,14 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
       const loopMs = performance.now() - started;
       const floorMs =
         task.floorDocuments > 0 ? await measureFloor(printer.jobs, task.floorDocuments) : [];
-      return { samples, memory, coldStartMs, loopMs, floorMs };
+      return {
+        samples,
+        memory,
+        coldStartMs,
+        coldStartPhases: { modulesLoadedMs, printerReadyMs },
+        loopMs,
+        floorMs,
+      };
     },
     async close() {
       await chromiumPrinter.close();

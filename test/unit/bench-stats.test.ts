@@ -86,7 +86,13 @@ describe('bench statistics', () => {
       machine: { cores: 2, node: 'v20', platform: 'linux' },
       overlap: true,
       runs: [run, { ...run, workers: 2, docsPerSecond: 1.5 }],
-      coldStart: { ms: 1800, chromiumUnpackMs: 900, chromiumWasUnpacked: false },
+      coldStart: {
+        ms: 1800,
+        modulesLoadedMs: 400,
+        printerReadyMs: 1200,
+        chromiumUnpackMs: 900,
+        chromiumWasUnpacked: false,
+      },
       floor: { documents: 1, perDocumentMs: { p50: 20, p95: 20, mean: 20 } },
       ratioToFloor: 0.8,
       speedup: 1.5,
@@ -99,6 +105,7 @@ describe('bench statistics', () => {
     expect(table).toContain('ours / floor (1 worker, wall per doc): 0.8');
     expect(table).toContain('cold start: 1800 ms');
     expect(table).toContain('Chromium unpack 900 ms');
+    expect(table).toContain('Chromium ready at 1200 ms');
     expect(table).toContain('speed-up workers 2 / workers 1: 1.5');
     expect(table.split('\n').filter((l) => /^[12] /.test(l))).toHaveLength(2);
   });
