@@ -153,7 +153,11 @@ export class DocumentEngine {
     );
     const fonts = fontFaceCss(`${bodyText} ${runningText}`);
     const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
-    const runningCss = trustedCss(`${fonts}\n${this.#templates.runningCss}`);
+    // The header and footer declare only the faces their own text needs: the same data URLs as
+    // the page's (which loads them through the warm-up text), so Chromium can paint them.
+    const runningCss = trustedCss(
+      `${fontFaceCss(runningText, [400])}\n${this.#templates.runningCss}`,
+    );
     const headerTemplate = this.#templates.header({ ...view, runningCss });
     const footerTemplate = this.#templates.footer({ ...view, runningCss });
     return {

@@ -151,9 +151,13 @@ export function facesFor(text: string): FontFace[] {
   return allFaces().filter((face) => needed.has(face));
 }
 
-/** `@font-face` rules, fonts inlined as data, for the faces `text` needs. */
-export function fontFaceCss(text: string): string {
+/**
+ * `@font-face` rules, fonts inlined as data, for the faces `text` needs; only those of
+ * `weights` when given (the running header and footer are all regular text).
+ */
+export function fontFaceCss(text: string, weights?: readonly number[]): string {
   return facesFor(text)
+    .filter((face) => weights === undefined || weights.includes(face.weight))
     .map(
       (f) =>
         `@font-face{font-family:'${f.family}';font-style:normal;font-weight:${f.weight};src:url(${dataUrl(f.file)}) format('woff2');unicode-range:${f.ranges
