@@ -184,6 +184,11 @@ describe('hostile text in every free-text field', () => {
         value: decisions.length,
         atLeast: 3,
       },
+      {
+        name: 'payload placements checked literally in the PDF text',
+        value: placements.filter((p) => p.printed).length,
+        atLeast: 200,
+      },
       { name: 'requests that reached a canary server on loopback', value: requests, equals: 0 },
       { name: 'PDFs containing local file content', value: leakedFiles, equals: 0 },
       { name: 'Handlebars expressions evaluated', value: evaluated.length, equals: 0 },
@@ -192,6 +197,7 @@ describe('hostile text in every free-text field', () => {
     for (const figure of figures) recordFigure({ ...figure, part: PART });
     expect(distinct).toBe(payloads.length);
     expect(printedHandlebars).toBeGreaterThan(0);
+    expect(placements.filter((p) => p.printed).length).toBeGreaterThanOrEqual(200);
     expect(requests).toBe(0);
     expect(leakedFiles).toBe(0);
     expect(missing.map((p) => p.payload.text)).toEqual([]);
