@@ -36,18 +36,15 @@ const MIRRORED: Record<string, string> = {
 
 /**
  * Whether a payload is in the squashed PDF text. A right-to-left override prints its text
- * reversed and mirrored, and pdf.js reads it in visual order. Fullwidth forms (U+FF00-FFEF) are
- * left out: the embedded faces have no glyph for some (a font-coverage gap, not an escape).
+ * reversed and mirrored, and pdf.js reads it in visual order.
  */
 function printedIn(text: string, payload: string): boolean {
-  const fullwidth = /[\uFF00-\uFFEF]/g;
-  const plain = squash(payload.replace(fullwidth, ''));
+  const plain = squash(payload);
   const visual = [...plain]
     .reverse()
     .map((c) => MIRRORED[c] ?? c)
     .join('');
-  const haystack = text.replace(fullwidth, '');
-  return haystack.includes(plain) || haystack.includes(visual);
+  return text.includes(plain) || text.includes(visual);
 }
 
 /** Own `__proto__`/`constructor` keys, or an object whose prototype is not a plain one. */
