@@ -114,6 +114,8 @@ export class LocalRuntime {
   static async start(options: RuntimeOptions): Promise<LocalRuntime> {
     const { log } = options;
     const emulators = await startEmulators({ stateDir: options.stateDir, fresh: options.fresh });
+    // Closed on a failed start too: a launched Chromium would keep the process alive.
+    let cli: CliContext | undefined;
     try {
       const { endpoints } = emulators;
       const clients = createAwsClients({
@@ -122,7 +124,7 @@ export class LocalRuntime {
       });
       const names = resourceNames('iep-local');
       await provision(clients, names);
-      const cli = createCliContext(options.env ?? process.env, (line) => log.warn(line));
+      cli = createCliContext(options.env ?? process.env, (line) => log.warn(line));
       const engine = await cli.engine();
       const signer = engine.signer;
       // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.
@@ -174,6 +176,7 @@ export class LocalRuntime {
         options,
       );
     } catch (error) {
+      await cli?.close();
       await emulators.stop();
       throw error;
     }
