@@ -25,7 +25,16 @@ export interface WorkerPoolOptions {
   /** Plain data every worker gets at start (in the IEP_WORKER_INIT variable, as JSON). */
   init: unknown;
   env?: NodeJS.ProcessEnv;
+  /** V8 flags of each worker; {@link WORKER_V8_FLAGS} by default. */
+  v8Flags?: readonly string[];
 }
+
+/**
+ * A worker's live heap is about 40 MB; V8's default young generation and heap growth let its
+ * resident memory climb by ~0.25 MB per document (large PDF strings wait for a major GC).
+ * These limits keep it flat (measured: 160 → 167 MB over 360 documents, against 158 → 250 MB).
+ */
+export const WORKER_V8_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=8'] as const;
 
 interface Worker {
   child: ChildProcess;
@@ -93,7 +102,7 @@ export class WorkerPool<T, R> {
 
   #fork(options: WorkerPoolOptions): Promise<void> {
     const child = fork(options.entry, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(options.v8Flags ?? WORKER_V8_FLAGS)],
       env: { ...(options.env ?? process.env), IEP_WORKER_INIT: JSON.stringify(options.init) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
