@@ -11,6 +11,7 @@ import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
 import { checkDecision, parseJson } from '../core/validate.ts';
 import { verifyPdf } from '../render/signing/index.ts';
+import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
 
 export const ExitCode = { ok: 0, notIntact: 1, invalidInput: 2, usageOrIo: 3 } as const;
@@ -30,6 +31,11 @@ commands:
   validate FILE...              check decisions against the schema and the completeness rules
   render FILE... --out DIR      write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed
   verify FILE.pdf               check a document's signature covers the whole, unchanged file
+  calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
+  overdue [--today DATE] [--json]
+                                overdue reviews and reevaluations, from the local runtime's state
+  certificate --key KEY --subject DN [--self-signed]
+                                a CSR (or test certificate) for the KMS signing key, through KMS
   bench [--docs N] [--workers N] [--json]
                                 the document path's speed on this machine (JSON on stdout)
   regenerate --district ID [--since DATE] [--workers N] [--job ID]
@@ -197,6 +203,16 @@ async function verify(files: string[], io: CliIo): Promise<number> {
   return code;
 }
 
+/** Runs a command with its own options: a bad option is a usage error (3), like everywhere. */
+async function guarded(run: () => Promise<number>, io: CliIo): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    io.stderr(`iep-docs: ${(error as Error).message}`);
+    return ExitCode.usageOrIo;
+  }
+}
+
 /** Runs one CLI command; returns its exit code. */
 export async function runCli(argv: string[], io: CliIo, context?: CliContext): Promise<number> {
   const [command, ...rest] = argv;
@@ -205,10 +221,24 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
   if (command === 'bench') return (await import('../../bench/bench.ts')).runBench(rest, io);
   if (command === 'regenerate')
     return (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
+  if (command === 'overdue')
+    return guarded(
+      () => import('../../infra/local/overdue.ts').then((m) => m.overdueLocal(rest, io)),
+      io,
+    );
+  if (command === 'certificate')
+    return guarded(
+      () => import('./certificate.ts').then((m) => m.certificateCommand(rest, io)),
+      io,
+    );
   try {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -227,6 +257,13 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
         return await render(positionals, values.out, io, ctx);
       case 'verify':
         return await verify(positionals, io);
+      case 'calendar':
+        ctx ??= createCliContext(io.env, io.stderr);
+        return await calendarCommand(
+          positionals,
+          { json: values.json ?? false, districts: ctx.districts },
+          io,
+        );
       default:
         throw new UsageError(`unknown command: ${command}`);
     }

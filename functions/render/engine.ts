@@ -81,6 +81,11 @@ export class DocumentEngine {
     this.#locales = deps.locales ?? loadLocales();
   }
 
+  /** The warm printer (shared with notices and cover letters). */
+  get printer(): PdfPrinter {
+    return this.#deps.printer;
+  }
+
   /** The signing identity. */
   get signer(): Signer {
     return this.#deps.signer;

@@ -42,6 +42,8 @@ import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts'
 
 /** One delivery as the runtime's summary lists it. */
 export interface SummaryDelivery {
+  /** The offer of a meeting's documents, or a calendar notice (annual review, majority). */
+  kind: DeliveryJob['kind'];
   /** The guardianId, or "student". */
   recipientId: string;
   channel: Channel;
@@ -248,6 +250,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
             (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1),
         )
         .map((r) => ({
+          kind: r.kind,
           recipientId: r.recipientId,
           channel: r.channel,
           language: r.language,

@@ -10,20 +10,27 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
+import { isCalendarDate } from '../../functions/core/dates.ts';
 import { describeProblem } from '../../functions/core/problems.ts';
 import { jsonLog, parseLogLevel } from './log.ts';
-import { type InputError, LocalRuntime, type SummaryDecision } from './runtime.ts';
+import {
+  type InputError,
+  LocalRuntime,
+  type SummaryDecision,
+  type SweepReport,
+} from './runtime.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_DECISIONS = 'samples/decisions/*.json';
 
-const USAGE = `usage: npm start -- [--decisions GLOB] [--once] [--fresh] [--json] [--out DIR]
+const USAGE = `usage: npm start -- [--decisions GLOB] [--once] [--fresh] [--json] [--out DIR] [--today YYYY-MM-DD]
 
   --decisions GLOB  decision files to write into the decisions table (default: ${DEFAULT_DECISIONS})
   --once            exit when every decision is processed (default: keep running until Ctrl-C)
   --fresh           start from empty tables and bucket (state lives in .local/)
   --json            print the summary as one JSON document on stdout (logs go to stderr)
   --out DIR         where local copies of the documents go (default: out/)
+  --today DATE      run the daily compliance sweep as of this date (default: today in each district)
   LOG_LEVEL=debug   more logs on stderr`;
 
 /** The summary's counts: written = documentsReady + rejected + skipped + deadLettered when nothing is lost. */
@@ -39,7 +46,26 @@ function countsOf(decisions: SummaryDecision[]) {
   };
 }
 
-function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[]) {
+function deliveryJson(v: SummaryDecision['deliveries'][number]) {
+  return {
+    recipientId: v.recipientId,
+    channel: v.channel,
+    language: v.language,
+    subject: v.subject,
+    link: v.link,
+    state: v.state,
+    ...(v.postalKey ? { postalKey: v.postalKey } : {}),
+    ...(v.notes?.length ? { notes: v.notes } : {}),
+  };
+}
+
+interface RunExtras {
+  mailbox: string;
+  downloadBaseUrl: string;
+  sweep: SweepReport;
+}
+
+function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], extras: RunExtras) {
   return {
     decisions: decisions.map((d) => ({
       file: d.file,
@@ -62,13 +88,33 @@ function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[]) {
         state: doc.state,
         localPath: doc.localPath,
       })),
+      deliveries: d.deliveries.map(deliveryJson),
+      notices: d.notices.map(deliveryJson),
     })),
     inputErrors,
     counts: countsOf(decisions),
+    mailbox: extras.mailbox,
+    reminders: extras.sweep.reminders.map((r) => ({
+      decisionId: r.decisionId,
+      entry: r.entry,
+      recipientId: r.recipientId,
+      dueDate: r.dueDate,
+      sendOn: r.sendOn,
+      state: r.state,
+    })),
+    overdue: extras.sweep.overdue.map((o) => ({
+      decisionId: o.decisionId,
+      entry: o.entry,
+      dueDate: o.dueDate,
+    })),
   };
 }
 
-function textSummary(decisions: SummaryDecision[], inputErrors: InputError[]): string {
+function textSummary(
+  decisions: SummaryDecision[],
+  inputErrors: InputError[],
+  extras: RunExtras,
+): string {
   const lines: string[] = [];
   const rel = (p: string) => relative(process.cwd(), p) || p;
   for (const d of decisions) {
@@ -83,7 +129,21 @@ function textSummary(decisions: SummaryDecision[], inputErrors: InputError[]): s
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  s3://${doc.s3Key}  →  ${rel(doc.localPath)}`,
       );
     }
+    for (const v of [...d.deliveries, ...d.notices]) {
+      const where =
+        v.channel === 'email' ? (v.link ?? 'link sent earlier') : `s3://${v.postalKey ?? ''}`;
+      lines.push(
+        `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
+      );
+      for (const note of v.notes ?? []) lines.push(`        ! ${note}`);
+    }
   }
+  for (const r of extras.sweep.reminders)
+    lines.push(
+      `reminder: ${r.decisionId} ${r.entry} due ${r.dueDate} → ${r.recipientId} (send on ${r.sendOn}): ${r.state}`,
+    );
+  for (const o of extras.sweep.overdue)
+    lines.push(`OVERDUE: ${o.decisionId} ${o.entry} was due ${o.dueDate}`);
   for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
   const c = countsOf(decisions);
   const created = decisions
@@ -97,6 +157,7 @@ function textSummary(decisions: SummaryDecision[], inputErrors: InputError[]): s
   lines.push(
     `${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`,
   );
+  lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
   return lines.join('\n');
 }
 
@@ -111,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
         fresh: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
+        today: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -126,7 +188,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { once, fresh, json } = args.values;
+  const { once, fresh, json, today } = args.values;
+  if (today !== undefined && !isCalendarDate(today)) {
+    process.stderr.write(
+      `iep-local: --today must be a calendar date YYYY-MM-DD, got ${today}\n${USAGE}\n`,
+    );
+    return 3;
+  }
   const log = jsonLog(parseLogLevel(process.env.LOG_LEVEL, 'warn'), (line) =>
     process.stderr.write(`${line}\n`),
   );
@@ -143,7 +211,7 @@ export async function main(argv: string[]): Promise<number> {
   let runtime: LocalRuntime;
   say('starting DynamoDB Local, the S3 and SES emulators, and Chromium…');
   try {
-    runtime = await LocalRuntime.start({ stateDir, outDir, fresh, log });
+    runtime = await LocalRuntime.start({ stateDir, outDir, fresh, log, today });
   } catch (error) {
     say(`iep-local: ${(error as Error).message}`);
     return 4;
@@ -158,15 +226,23 @@ export async function main(argv: string[]): Promise<number> {
       `wrote ${written.length} decision(s) into ${runtime.names.tables.decisions}; processing the stream…`,
     );
     await runtime.drain();
+    const sweep = await runtime.sweep();
     const decisions = await runtime.summarize(written, runStartedAt);
+    const extras = {
+      mailbox: runtime.delivery.mailboxUrl,
+      downloadBaseUrl: runtime.delivery.downloadBaseUrl,
+      sweep,
+    };
     if (json)
-      process.stdout.write(`${JSON.stringify(jsonSummary(decisions, inputErrors), null, 2)}\n`);
-    else process.stdout.write(`${textSummary(decisions, inputErrors)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(jsonSummary(decisions, inputErrors, extras), null, 2)}\n`,
+      );
+    else process.stdout.write(`${textSummary(decisions, inputErrors, extras)}\n`);
     if (once) return 0;
 
     runtime.poller.start();
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());

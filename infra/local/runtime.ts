@@ -10,15 +10,22 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { DynamoDecisionReader } from '../../functions/adapters/dynamo-decision-reader.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
+import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
 import { createCliContext } from '../../functions/cli/context.ts';
+import type { OverdueItem } from '../../functions/core/calendar.ts';
+import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
-import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import { calendarServices } from '../../functions/handlers/review-sweep.ts';
+import { renderDecisionService, signerSubject } from '../../functions/handlers/wiring.ts';
+import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
+import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -30,7 +37,9 @@ import {
   recordDeadLetter,
   versionInForce,
 } from '../../functions/pipeline/render-decision.ts';
+import { NoticeRenderer } from '../../functions/render/notice.ts';
 import { type ResourceNames, resourceNames } from '../tables.ts';
+import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
@@ -83,6 +92,10 @@ export interface SummaryDecision {
   inForce: boolean;
   withdrawnAt?: string;
   documents: SummaryDocument[];
+  /** The offer of the documents: one per recipient, email where consented, postal otherwise. */
+  deliveries: SummaryDelivery[];
+  /** Calendar notices delivered for this decision (annual review, majority). */
+  notices: SummaryDelivery[];
 }
 
 export interface RuntimeOptions {
@@ -93,6 +106,26 @@ export interface RuntimeOptions {
   fresh: boolean;
   log: Log;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run as of this calendar date (`--today`): the sweep, delivery and links see a clock that
+   * starts at noon UTC of that day (the same date in every US time zone) and runs on from there.
+   */
+  today?: string;
+}
+
+/** The clock of a run: the real one, or one that starts on `today` and advances in real time. */
+export function runClock(today?: string): () => Date {
+  if (!today) return () => new Date();
+  const base = Date.parse(`${today}T12:00:00Z`);
+  if (Number.isNaN(base)) throw new RangeError(`--today must be a date YYYY-MM-DD, got ${today}`);
+  const started = Date.now();
+  return () => new Date(base + (Date.now() - started));
+}
+
+/** What the daily sweep did in this run, for the summary. */
+export interface SweepReport {
+  reminders: ReminderReport[];
+  overdue: OverdueItem[];
 }
 
 /** The running one-machine pipeline. */
@@ -106,6 +139,11 @@ export class LocalRuntime {
     readonly records: DynamoDocumentRecords,
     readonly store: S3DocumentStore,
     readonly service: RenderDecision,
+    readonly delivery: LocalDelivery,
+    readonly calendar: ReturnType<typeof calendarServices>,
+    /** Reminders the calendar cancelled in this run (a newer decision, a withdrawal). */
+    readonly cancelledReminders: ReminderReport[],
+    readonly clock: () => Date,
     private readonly cli: CliContext,
     private readonly options: RuntimeOptions,
   ) {}
@@ -132,6 +170,39 @@ export class LocalRuntime {
       const mailLog = (options.env ?? process.env).IEP_MAIL_LOG || undefined;
       if (failpoint)
         installFailpoint(new Failpoint(failpoint), { clients, signer, names, mailLog });
+      const clock = runClock(options.today);
+      const districts = cli.districts;
+      const delivery = await startLocalDelivery({
+        clients,
+        tables: names.tables,
+        bucket: names.buckets.documents,
+        printer: engine.printer,
+        queueTable: 'iep-local-queue',
+        mailboxUrl: endpoints.sesViewerUrl,
+        log,
+        clock,
+        districts,
+      });
+      const signerName = await signerSubject(signer);
+      const calendar = calendarServices({
+        clients,
+        tables: {
+          calendar: names.tables.calendar,
+          runs: names.tables.runs,
+          documents: names.tables.documents,
+        },
+        bucket: names.buckets.documents,
+        decisions: new DynamoDecisionReader(clients.documents, names.tables.decisions),
+        districts,
+        notices: new NoticeRenderer({ printer: engine.printer, signer, clock }),
+        queue: delivery.queue,
+        staff: new MailerStaffNotifier(new SesMailer(clients.ses), districts),
+        signerName,
+        clock,
+        log,
+        checkBeforePut: true,
+      });
+      const cancelledReminders: ReminderReport[] = [];
       const { service, outcomes, records, store } = await renderDecisionService({
         clients,
         tables: { outcomes: names.tables.outcomes, documents: names.tables.documents },
@@ -141,6 +212,18 @@ export class LocalRuntime {
         log,
         clock: () => new Date(),
         checkBeforePut: true,
+        // Parents get the offer of the version in force only; the calendar decides by meeting date itself.
+        afterDocumentsReady: async (decision, documents, outcome) => {
+          if (!outcome.supersededBy)
+            await delivery.afterDocumentsReady(decision, documents, outcome);
+          const scheduled = await calendar.schedule.scheduleCalendar(decision);
+          cancelledReminders.push(...scheduled.cancelledReminders);
+        },
+        afterWithdrawn: async (decisionId, version) => {
+          await delivery.afterWithdrawn(decisionId, version);
+          const cancelled = await calendar.schedule.cancelForWithdrawal(decisionId, version);
+          cancelledReminders.push(...cancelled.cancelledReminders);
+        },
       });
       const handler = makeRenderDocumentsHandler({ service, outcomes, log });
       const poller = new StreamPoller({
@@ -172,6 +255,10 @@ export class LocalRuntime {
         records,
         store,
         service,
+        delivery,
+        calendar,
+        cancelledReminders,
+        clock,
         cli,
         options,
       );
@@ -245,9 +332,28 @@ export class LocalRuntime {
     return { written, inputErrors };
   }
 
-  /** Processes everything in the stream now. */
+  /** Processes everything in the stream, then every delivery job it queued. */
   async drain(): Promise<void> {
     await this.poller.drain();
+    await this.delivery.drain();
+  }
+
+  /**
+   * Runs the daily sweep of every district as of the run's today (each in its own time zone),
+   * then delivers the notices it queued.
+   */
+  async sweep(): Promise<SweepReport> {
+    const report: SweepReport = { reminders: [], overdue: [] };
+    for (const districtId of this.cli.districts.ids) {
+      const { timeZone } = this.cli.districts.get(districtId);
+      const today = this.options.today ?? calendarDateIn(this.clock(), timeZone);
+      const result = await this.calendar.sweep.runSweep({ districtId, today });
+      report.reminders.push(...result.reminders);
+      report.overdue.push(...result.overdue);
+    }
+    await this.delivery.drain();
+    report.reminders.push(...this.cancelledReminders);
+    return report;
   }
 
   /** What became of each written decision; documents are copied under out/. */
@@ -259,6 +365,10 @@ export class LocalRuntime {
     for (const w of written) {
       const outcome = await this.outcomes.get(w.decisionId, w.version);
       const inForce = versionInForce(await this.outcomes.listVersions(w.decisionId)) === w.version;
+      const deliveries =
+        outcome?.outcome === 'documents-ready'
+          ? await this.delivery.deliveriesFor(w.decisionId, w.version)
+          : [];
       decisions.push({
         file: w.file,
         decisionId: w.decisionId,
@@ -270,6 +380,8 @@ export class LocalRuntime {
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
+        deliveries: deliveries.filter((d) => d.kind === 'decision-documents'),
+        notices: deliveries.filter((d) => d.kind !== 'decision-documents'),
       });
     }
     return decisions;
@@ -310,6 +422,7 @@ export class LocalRuntime {
   /** Stops polling, the browser and the emulators. */
   async stop(): Promise<void> {
     await this.poller.stop();
+    await this.delivery.stop();
     await this.cli.close();
     this.clients.destroy();
     await this.emulators.stop();

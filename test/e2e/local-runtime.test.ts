@@ -76,6 +76,20 @@ describe('npm start (the one-machine runtime)', () => {
     const c = summary.counts;
     expect(c).toMatchObject({ written: 4, documentsReady: 2, rejected: 2 });
     expect(c.written).toBe(c.documentsReady + c.rejected + c.skipped + c.deadLettered);
+    // The offer goes to every guardian: email where consented, postal otherwise.
+    expect(
+      byId['sample-0002'].deliveries.map(
+        (d: { recipientId: string; channel: string; language: string }) => [
+          d.recipientId,
+          d.channel,
+          d.language,
+        ],
+      ),
+    ).toEqual([
+      ['G-1', 'email', 'es'],
+      ['G-2', 'postal', 'es'],
+    ]);
+    expect(summary.mailbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     for (const doc of byId['sample-0001'].documents) {
       expect(doc.state).toBe('created');
       expect(createHash('sha256').update(readFileSync(doc.localPath)).digest('hex')).toBe(
@@ -91,7 +105,8 @@ describe('npm start (the one-machine runtime)', () => {
     const documents = again.decisions.flatMap(
       (d: { documents: { state: string }[] }) => d.documents,
     );
-    expect(documents).toHaveLength(4);
+    // English for both, Spanish for the Spanish-speaking family.
+    expect(documents).toHaveLength(6);
     expect(documents.every((d: { state: string }) => d.state === 'unchanged')).toBe(true);
   });
 });
