@@ -82,6 +82,13 @@ async function fromEnvironment(): Promise<
   const { DocumentEngine } = await import('../render/engine.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
   const { powertoolsLog, renderDecisionService } = await import('./wiring.ts');
+  const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
+  const { DynamoCalendarStore } = await import('../adapters/dynamo-calendar.ts');
+  const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
+  const { DynamoAccessLog, DynamoLinkStore } = await import('../adapters/dynamo-links.ts');
+  const { CalendarSchedule } = await import('../pipeline/calendar-schedule.ts');
+  const { documentsJob } = await import('../pipeline/delivery-jobs.ts');
+  const { LinkService } = await import('../pipeline/links.ts');
 
   const config = requireEnv({
     region: 'AWS_REGION',
@@ -89,8 +96,16 @@ async function fromEnvironment(): Promise<
     signingKeyId: ENV.signingKeyId,
     certificateParameter: ENV.signingCertificateParameter,
     districtProfilesDir: ENV.districtProfilesDir,
+    deliveryQueueUrl: ENV.deliveryQueueUrl,
   });
-  const tables = tableNames(['outcomes', 'documents']);
+  const tables = tableNames([
+    'outcomes',
+    'documents',
+    'deliveries',
+    'links',
+    'accessLog',
+    'calendar',
+  ]);
   const log = powertoolsLog(new Logger());
   const clients = createAwsClients({ region: config.region });
   const signer = new KmsSigner({
@@ -104,6 +119,25 @@ async function fromEnvironment(): Promise<
   const districts = loadDistrictDirectory(config.districtProfilesDir);
   const printer = await launchPrinter();
   const engine = new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
+  const clock = () => new Date();
+  const db = clients.documents;
+  // Once documents are ready: the offer to the parents (if this version is in force) and the calendar.
+  const queue = new SqsDeliveryQueue(clients.sqs, config.deliveryQueueUrl);
+  const schedule = new CalendarSchedule({
+    store: new DynamoCalendarStore(db, tables.calendar),
+    clock,
+    log,
+    ...(process.env.STUDENT_KEY_SECRET
+      ? { options: { studentKeySecret: process.env.STUDENT_KEY_SECRET } }
+      : {}),
+  });
+  const links = new LinkService({
+    links: new DynamoLinkStore(db, tables.links),
+    accessLog: new DynamoAccessLog(db, tables.accessLog),
+    deliveries: new DynamoDeliveryStore(db, tables.deliveries),
+    clock,
+    log,
+  });
   const { service, outcomes } = await renderDecisionService({
     clients,
     tables,
@@ -111,7 +145,16 @@ async function fromEnvironment(): Promise<
     renderer: engine,
     signer,
     log,
-    clock: () => new Date(),
+    clock,
+    afterDocumentsReady: async (decision, documents, outcome) => {
+      if (!outcome.supersededBy)
+        await queue.enqueue(documentsJob(outcome, documents, decision.districtId));
+      await schedule.scheduleCalendar(decision);
+    },
+    afterWithdrawn: async (decisionId, version) => {
+      await links.revokeLinks(decisionId, version);
+      await schedule.cancelForWithdrawal(decisionId, version);
+    },
   });
   return makeRenderDocumentsHandler({ service, outcomes, log });
 }

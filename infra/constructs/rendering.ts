@@ -1,22 +1,18 @@
 /**
- * Rendering: the render-documents function fed by the decisions stream, filtered to finalized
- * decisions, with partial batch responses, bisection, bounded retries and an on-failure
+ * Rendering: the render-documents function fed by the decisions stream (new or changed items),
+ * with partial batch responses, bisection, bounded retries and an on-failure
  * dead-letter queue, so that one bad record neither blocks nor re-runs the others and none is
  * dropped silently.
  */
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  FilterCriteria,
-  FilterRule,
-  type ILayerVersion,
-  StartingPosition,
-} from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { ENV } from '../env.ts';
+import { DECISION_STREAM_FILTERS } from '../tables.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Delivery } from './delivery.ts';
@@ -60,7 +56,15 @@ export class Rendering extends Construct {
       externalModules: [CHROMIUM_PACKAGE],
       fonts: FONT_PACKAGES,
       environment: {
-        ...data.tableEnvironment(['decisions', 'outcomes', 'documents', 'deliveries', 'calendar']),
+        ...data.tableEnvironment([
+          'decisions',
+          'outcomes',
+          'documents',
+          'deliveries',
+          'links',
+          'accessLog',
+          'calendar',
+        ]),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
         ...signing.environment(),
@@ -72,6 +76,8 @@ export class Rendering extends Construct {
       data.tables.outcomes,
       data.tables.documents,
       data.tables.deliveries,
+      data.tables.links,
+      data.tables.accessLog,
       data.tables.calendar,
     ]) {
       table.grantReadWriteData(fn);
@@ -93,13 +99,9 @@ export class Rendering extends Construct {
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: 10,
       maxBatchingWindow: Duration.seconds(1),
-      // Only finalized versions produce documents; drafts and withdrawals never invoke the renderer.
-      filters: [
-        FilterCriteria.filter({
-          eventName: FilterRule.or('INSERT', 'MODIFY'),
-          dynamodb: { NewImage: { status: { S: FilterRule.isEqual('finalized') } } },
-        }),
-      ],
+      // Every new or changed item (see DECISION_STREAM_FILTERS): drafts and withdrawals are
+      // recorded as skipped, or withdraw their links and calendar, rather than dropped unseen.
+      filters: DECISION_STREAM_FILTERS.map((pattern) => FilterCriteria.filter(pattern)),
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
       retryAttempts: STREAM_RETRY_ATTEMPTS,

@@ -21,6 +21,7 @@ import {
   lazyPrinter,
 } from '../../functions/handlers/delivery-wiring.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
+import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
 import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
 import {
   DeliveryStatus,
@@ -113,21 +114,7 @@ export interface LocalDelivery {
   stop(): Promise<void>;
 }
 
-/** The delivery job of a decision version whose documents are ready. */
-export function documentsJob(
-  outcome: Pick<DecisionOutcome, 'decisionId' | 'version'>,
-  documents: readonly DocumentRecord[],
-  districtId: string,
-): DeliveryJob {
-  return {
-    jobId: `${outcome.decisionId}#v${outcome.version}#documents`,
-    kind: 'decision-documents',
-    districtId,
-    decisionId: outcome.decisionId,
-    version: outcome.version,
-    documentIds: documents.map((d) => d.documentId),
-  };
-}
+export { documentsJob };
 
 /** Starts delivery on one machine. */
 export async function startLocalDelivery(options: LocalDeliveryOptions): Promise<LocalDelivery> {

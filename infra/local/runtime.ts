@@ -38,19 +38,15 @@ import {
   versionInForce,
 } from '../../functions/pipeline/render-decision.ts';
 import { NoticeRenderer } from '../../functions/render/notice.ts';
-import { type ResourceNames, resourceNames } from '../tables.ts';
+import { DECISION_STREAM_FILTERS, type ResourceNames, resourceNames } from '../tables.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
 import { StreamPoller } from './stream-poller.ts';
 
-/**
- * The stream filter: every new or changed decision item. Drafts and withdrawn versions pass
- * too, so each is recorded (skipped, or its schedule cancelled) rather than vanishing; the
- * CDK stack uses the same pattern.
- */
-export const DECISION_STREAM_FILTERS = [{ eventName: ['INSERT', 'MODIFY'] }];
+/** The stream filter (defined with the tables, shared with the stack). */
+export { DECISION_STREAM_FILTERS };
 
 /** A decision the runtime wrote into the decisions table. */
 export interface WrittenDecision {

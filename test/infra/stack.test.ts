@@ -224,7 +224,7 @@ describe('signing', () => {
 });
 
 describe('rendering', () => {
-  it('feeds the renderer finalized decisions only, with partial failures, bisection, bounded retries and a DLQ', () => {
+  it('feeds the renderer every new or changed decision, with partial failures, bisection, bounded retries and a DLQ', () => {
     const rendering = built.stack.rendering;
     expect(rendering).toBeDefined();
     built.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -244,7 +244,6 @@ describe('rendering', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT', 'MODIFY'],
-              dynamodb: { NewImage: { status: { S: ['finalized'] } } },
             }),
           },
         ],

@@ -114,9 +114,9 @@ describe('templates', () => {
   it('fails loudly, in strict mode, when a template asks for a key the view lacks', () => {
     const view = iepView(context()) as Record<string, unknown>;
     delete view.lre;
-    expect(() =>
-      templates.documents.iep({ ...view, styles: '', runningText: '' }),
-    ).toThrow(/not defined/);
+    expect(() => templates.documents.iep({ ...view, styles: '', runningText: '' })).toThrow(
+      /not defined/,
+    );
   });
 
   it('puts student name, id, date of birth and school in the running header, and page numbers in the footer', () => {
