@@ -162,12 +162,17 @@ export function installFailpoint(failpoint: Failpoint, targets: FailpointTargets
 
 /** One line per email: when, and a hash of who it went to and its subject. */
 function logEmail(file: string, input: Record<string, unknown>): void {
-  const { Destination, Content } = input as {
+  const { Destination, Content, EmailTags } = input as {
     Destination?: { ToAddresses?: string[] };
     Content?: { Simple?: { Subject?: { Data?: string } } };
+    EmailTags?: { Name?: string; Value?: string }[];
   };
+  // An email is identified by what it delivers: its delivery or notice id when it carries one
+  // (two notices may share recipient and subject), else its recipients and subject.
+  const tag = (name: string) => EmailTags?.find((t) => t.Name === name)?.Value;
   const to = [...(Destination?.ToAddresses ?? [])].sort().join(',');
   const subject = Content?.Simple?.Subject?.Data ?? '';
-  const email = createHash('sha256').update(`${to}\n${subject}`).digest('hex').slice(0, 32);
+  const identity = tag('delivery-id') ?? tag('noticeId') ?? `${to}\n${subject}`;
+  const email = createHash('sha256').update(identity).digest('hex').slice(0, 32);
   appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), email })}\n`);
 }
