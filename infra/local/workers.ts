@@ -166,6 +166,9 @@ export async function serveTasks<I, T, R>(
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
+  // Ctrl-C reaches the whole process group: the parent decides (it lets the tasks in flight
+  // finish, then ends its workers), so a worker does not die half-way through a task.
+  process.on('SIGINT', () => undefined);
   process.on('message', async ({ id, task }: TaskMessage<T>) => {
     try {
       const result = await worker.run(task);
