@@ -98,7 +98,13 @@ export interface FailpointTargets {
 export function pointOfCall(
   names: ResourceNames,
   commandName: string,
-  input: { TableName?: unknown; Bucket?: unknown; TransactItems?: unknown },
+  input: {
+    TableName?: unknown;
+    Bucket?: unknown;
+    TransactItems?: unknown;
+    UpdateExpression?: unknown;
+    ConditionExpression?: unknown;
+  },
 ): FailpointName | undefined {
   if (commandName === 'PutObjectCommand' && input.Bucket === names.buckets.documents) {
     return 'after-s3-write';
@@ -113,9 +119,12 @@ export function pointOfCall(
     }
   }
   if (tables.has(names.tables.documents)) return 'after-document-record';
-  if (tables.has(names.tables.outcomes) && commandName === 'PutItemCommand') {
-    return 'after-outcome-record';
-  }
+  // The outcome itself (a conditional first write), not a counted failed attempt or a withdrawal.
+  const update = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
+  const outcomeWrite =
+    commandName === 'PutItemCommand' ||
+    (input.ConditionExpression !== undefined && !update.includes('failedAttempts'));
+  if (tables.has(names.tables.outcomes)) return outcomeWrite ? 'after-outcome-record' : undefined;
   if (tables.has(names.tables.deliveries)) return 'after-delivery-record';
   if (tables.has(names.tables.calendar) || tables.has(names.tables.runs)) return 'during-sweep';
   return undefined;

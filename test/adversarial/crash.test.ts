@@ -51,7 +51,7 @@ function campaign(): Crash[] {
   for (let round = 0; round < (FULL ? 3 : 1); round++) {
     for (const point of points) crashes.push({ point, hit: FULL ? randomInt(1, 6) : 2 });
   }
-  for (let i = 0; i < (FULL ? 5 : 1); i++) crashes.push({ killAfterMs: randomInt(3_000, 9_000) });
+  for (let i = 0; i < (FULL ? 5 : 1); i++) crashes.push({ killAfterMs: randomInt(1_500, 5_000) });
   return crashes;
 }
 
@@ -152,7 +152,9 @@ describe('a worker killed at every step', () => {
         (rs) => rs.length > 1,
       ).length;
       let objectsNotMatchingRecord = 0;
-      for (const key of objects) {
+      // Postal packets are print jobs built from the documents, not documents: they have no record.
+      const documentObjects = objects.filter((k) => !k.includes('/postal/'));
+      for (const key of documentObjects) {
         const [record] = recordsPerKey.get(key) ?? [];
         const body = await clients.s3.send(
           new GetObjectCommand({ Bucket: names.buckets.documents, Key: key }),
@@ -212,7 +214,7 @@ describe('a worker killed at every step', () => {
         recordsWithoutObject: 0,
       });
       expect(summaryMismatch).toBe(0);
-      expect(objects.length).toBe(summaryDocuments.length);
+      expect(documentObjects.length).toBe(summaryDocuments.length);
     } finally {
       clients.destroy();
       await emulators.stop();
