@@ -184,7 +184,20 @@ async function fromEnvironment() {
     clock,
     log,
   });
-  return makeReviewSweepHandler({ sweep, districts, clock, log });
+  const run = makeReviewSweepHandler({ sweep, districts, clock, log });
+  const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
+  const { METRICS_NAMESPACE, SERVICE_NAME } = await import('../../infra/env.ts');
+  return async (event: SweepEvent, context?: Context) => {
+    const summary = await run(event, context);
+    // Daily, with the sweep: days until the signing certificate expires (EMF line; the
+    // certificate-expiry alarm fires under 60 days, and when the metric stops arriving).
+    const [certificate] = await signer.certificates();
+    if (certificate)
+      process.stdout.write(
+        `${JSON.stringify(certificateExpiryMetric(certificate, clock(), METRICS_NAMESPACE, SERVICE_NAME))}\n`,
+      );
+    return summary;
+  };
 }
 
 let ready: ReturnType<typeof fromEnvironment> | undefined;
