@@ -5,7 +5,7 @@
  * message that fails is reported as a batch item failure and retried by SQS (then its
  * dead-letter queue); the others of the batch are not re-run.
  */
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
@@ -16,6 +16,7 @@ import type { Log } from '../pipeline/ports.ts';
 import { Regenerate, type RegenerateItem, type RunLedger } from '../pipeline/regenerate.ts';
 import type { DocumentEngine } from '../render/engine.ts';
 import { loadLocales } from '../render/locales.ts';
+import { lazyHandler } from './aws-parts.ts';
 import { signerSubject } from './wiring.ts';
 
 /** What the regenerate use case is built from (Lambda and local workers alike). */
@@ -96,39 +97,15 @@ export function makeRegenerateHandler(deps: { service: Regenerate; log: Log }) {
 
 /** Builds the AWS dependencies once per container, from validated configuration. */
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
-  const { KMSClient } = await import('@aws-sdk/client-kms');
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
-  const { launchPrinter } = await import('../render/chromium.ts');
+  const { renderingParts } = await import('./aws-parts.ts');
   const { DocumentEngine } = await import('../render/engine.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { tableNames } = await import('./config.ts');
 
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    signingKeyId: ENV.signingKeyId,
-    certificateParameter: ENV.signingCertificateParameter,
-    districtProfilesDir: ENV.districtProfilesDir,
-  });
+  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({});
   const tables = tableNames(['decisions', 'documents', 'runs']);
-  const log = powertoolsLog(new Logger());
-  const signer = new KmsSigner({
-    kms: new KMSClient({ region: config.region }),
-    keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(
-      new SSMClient({ region: config.region }),
-      config.certificateParameter,
-    ),
-  });
-  const districts = loadDistrictDirectory(config.districtProfilesDir);
-  const printer = await launchPrinter();
-  const engine = new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
+  const engine = new DocumentEngine({ printer, signer, districts, clock });
   const service = await regenerateService({
-    clients: createAwsClients({ region: config.region }),
+    clients,
     tables,
     bucket: config.bucket,
     engine,
@@ -139,13 +116,5 @@ async function fromEnvironment() {
   return makeRegenerateHandler({ service, log });
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export async function handler(event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> {
-  ready ??= fromEnvironment().catch((error) => {
-    ready = undefined;
-    throw error;
-  });
-  return (await ready)(event);
-}
+export const handler = lazyHandler(fromEnvironment);

@@ -15,6 +15,7 @@ import type {
 } from 'aws-lambda';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
+import { lazyHandler } from './aws-parts.ts';
 
 export interface RenderDocumentsDeps {
   service: RenderDecision;
@@ -69,19 +70,11 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
 }
 
 /** Builds the AWS dependencies once per container, from validated configuration. */
-async function fromEnvironment(): Promise<
-  (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse>
-> {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
-  const { KMSClient } = await import('@aws-sdk/client-kms');
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
-  const { launchPrinter } = await import('../render/chromium.ts');
+async function fromEnvironment() {
+  const { renderingParts } = await import('./aws-parts.ts');
   const { DocumentEngine } = await import('../render/engine.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog, renderDecisionService } = await import('./wiring.ts');
+  const { ENV, tableNames } = await import('./config.ts');
+  const { renderDecisionService } = await import('./wiring.ts');
   const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
   const { DynamoCalendarStore } = await import('../adapters/dynamo-calendar.ts');
   const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
@@ -90,12 +83,7 @@ async function fromEnvironment(): Promise<
   const { documentsJob } = await import('../pipeline/delivery-jobs.ts');
   const { LinkService } = await import('../pipeline/links.ts');
 
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    signingKeyId: ENV.signingKeyId,
-    certificateParameter: ENV.signingCertificateParameter,
-    districtProfilesDir: ENV.districtProfilesDir,
+  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({
     deliveryQueueUrl: ENV.deliveryQueueUrl,
   });
   const tables = tableNames([
@@ -106,20 +94,7 @@ async function fromEnvironment(): Promise<
     'accessLog',
     'calendar',
   ]);
-  const log = powertoolsLog(new Logger());
-  const clients = createAwsClients({ region: config.region });
-  const signer = new KmsSigner({
-    kms: new KMSClient({ region: config.region }),
-    keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(
-      new SSMClient({ region: config.region }),
-      config.certificateParameter,
-    ),
-  });
-  const districts = loadDistrictDirectory(config.districtProfilesDir);
-  const printer = await launchPrinter();
-  const engine = new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
-  const clock = () => new Date();
+  const engine = new DocumentEngine({ printer, signer, districts, clock });
   const db = clients.documents;
   // Once documents are ready: the offer to the parents (if this version is in force) and the calendar.
   const queue = new SqsDeliveryQueue(clients.sqs, config.deliveryQueueUrl);
@@ -159,16 +134,5 @@ async function fromEnvironment(): Promise<
   return makeRenderDocumentsHandler({ service, outcomes, log });
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export async function handler(
-  event: DynamoDBStreamEvent,
-  context: Context,
-): Promise<DynamoDBBatchResponse> {
-  ready ??= fromEnvironment().catch((error) => {
-    ready = undefined;
-    throw error;
-  });
-  return (await ready)(event, context);
-}
+export const handler = lazyHandler(fromEnvironment);

@@ -21,6 +21,7 @@ import type { DecisionSource, StaffNotifier } from '../pipeline/calendar-ports.t
 import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
 import { CalendarSweep, type NoticeMaker, type SweepResult } from '../pipeline/calendar-sweep.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
+import { lazyHandler } from './aws-parts.ts';
 
 /** The payload of each district's schedule. */
 export interface SweepEvent {
@@ -130,43 +131,19 @@ export function makeReviewSweepHandler(deps: ReviewSweepDeps) {
 }
 
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
-  const { KMSClient } = await import('@aws-sdk/client-kms');
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { renderingParts } = await import('./aws-parts.ts');
   const { DynamoDecisionReader } = await import('../adapters/dynamo-decision-reader.ts');
-  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
   const { SesMailer } = await import('../adapters/ses-mailer.ts');
   const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
   const { MailerStaffNotifier } = await import('../pipeline/calendar-staff-notifier.ts');
-  const { launchPrinter } = await import('../render/chromium.ts');
   const { NoticeRenderer } = await import('../render/notice.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog, signerSubject } = await import('./wiring.ts');
+  const { ENV, tableNames } = await import('./config.ts');
+  const { signerSubject } = await import('./wiring.ts');
 
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    signingKeyId: ENV.signingKeyId,
-    certificateParameter: ENV.signingCertificateParameter,
-    districtProfilesDir: ENV.districtProfilesDir,
+  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({
     queueUrl: ENV.deliveryQueueUrl,
   });
   const tables = tableNames(['decisions', 'documents', 'calendar', 'runs']);
-  const log = powertoolsLog(new Logger());
-  const clients = createAwsClients({ region: config.region });
-  const signer = new KmsSigner({
-    kms: new KMSClient({ region: config.region }),
-    keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(
-      new SSMClient({ region: config.region }),
-      config.certificateParameter,
-    ),
-  });
-  const districts = loadDistrictDirectory(config.districtProfilesDir);
-  const clock = () => new Date();
-  const printer = await launchPrinter();
   const configurationSetName = process.env[ENV.sesConfigurationSet];
   const { sweep } = calendarServices({
     clients,
@@ -200,13 +177,5 @@ async function fromEnvironment() {
   };
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export async function handler(event: SweepEvent, context: Context): Promise<SweepSummary> {
-  ready ??= fromEnvironment().catch((error) => {
-    ready = undefined;
-    throw error;
-  });
-  return (await ready)(event, context);
-}
+export const handler = lazyHandler(fromEnvironment);
