@@ -72,6 +72,8 @@ export interface RunOptions {
   /** SIGKILL the runtime from outside after this many ms (a crash at a random point). */
   killAfterMs?: number;
   timeoutMs?: number;
+  /** Run as of this date (`--today`): the compliance sweep sends what is due then. */
+  today?: string;
 }
 
 /** Runs the runtime once to completion (or to its death). */
@@ -86,6 +88,7 @@ export function runRuntime(options: RunOptions): Promise<RuntimeRun> {
     '--out',
     folder.out,
     ...(options.fresh ? ['--fresh'] : []),
+    ...(options.today ? ['--today', options.today] : []),
   ];
   const child = spawn(process.execPath, args, {
     env: {
