@@ -5,13 +5,12 @@
  * files get the same problem lines and exit codes as `validate`. `overdue` only formats: the
  * runtime reads its saved state and passes the report in.
  */
-import { readFile } from 'node:fs/promises';
 import type { CalendarEntry, CalendarOptions, OverdueItem } from '../core/calendar.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
 import { calendarFor, type Reminder, type ReminderOffsets } from '../core/reminders.ts';
-import { checkDecision, parseJson } from '../core/validate.ts';
+import { loadDecisionFile } from './load.ts';
 
 /** Where the commands write (the CLI's CliIo fits). */
 export interface CalendarIo {
@@ -73,31 +72,14 @@ type Loaded =
   | { file: string; kind: 'problems'; problems: Problem[] }
   | { file: string; kind: 'decision'; decision: Decision };
 
+/** A decision with any problem (schema, completeness, district) gets no calendar. */
 async function load(file: string, districts?: DistrictDirectory): Promise<Loaded> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return {
-      file,
-      kind: 'io-error',
-      message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    };
-  }
-  const json = parseJson(text);
-  if ('problems' in json) return { file, kind: 'problems', problems: json.problems };
-  const checked = checkDecision(json.value);
-  if (checked.kind === 'invalid') return { file, kind: 'problems', problems: checked.problems };
-  const problems = [...checked.problems];
-  if (districts && !districts.has(checked.decision.districtId)) {
-    problems.unshift({
-      path: 'districtId',
-      message: `no district profile for "${checked.decision.districtId}": this deployment serves ${districts.ids.join(', ')}`,
-      rule: 'district-profile',
-    });
-  }
-  if (problems.length > 0) return { file, kind: 'problems', problems };
-  return { file, kind: 'decision', decision: checked.decision };
+  const loaded = await loadDecisionFile(file, districts);
+  if (loaded.kind === 'io-error') return loaded;
+  if (loaded.problems.length > 0) return { file, kind: 'problems', problems: loaded.problems };
+  return loaded.kind === 'decision'
+    ? { file, kind: 'decision', decision: loaded.decision }
+    : { file, kind: 'problems', problems: loaded.problems };
 }
 
 /** A decision's calendar in the printed shape (pure). */

@@ -6,13 +6,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Decision } from '../core/decision.ts';
 import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
-import { checkDecision, parseJson } from '../core/validate.ts';
 import { verifyPdf } from '../render/signing/index.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
+import { type LoadedDecision, loadDecisionFile } from './load.ts';
 
 export const ExitCode = { ok: 0, notIntact: 1, invalidInput: 2, usageOrIo: 3 } as const;
 
@@ -43,36 +42,9 @@ commands:
 
 exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error`;
 
-type Loaded =
-  | { file: string; kind: 'io-error'; message: string }
-  | { file: string; kind: 'invalid'; problems: Problem[] }
-  | { file: string; kind: 'decision'; decision: Decision; problems: Problem[] };
+type Loaded = LoadedDecision;
 
-async function loadDecision(file: string, ctx: CliContext): Promise<Loaded> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return {
-      file,
-      kind: 'io-error',
-      message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    };
-  }
-  const json = parseJson(text);
-  if ('problems' in json) return { file, kind: 'invalid', problems: json.problems };
-  const checked = checkDecision(json.value);
-  if (checked.kind === 'invalid') return { file, kind: 'invalid', problems: checked.problems };
-  const problems = [...checked.problems];
-  if (!ctx.districts.has(checked.decision.districtId)) {
-    problems.unshift({
-      path: 'districtId',
-      message: `no district profile for "${checked.decision.districtId}": this deployment serves ${ctx.districts.ids.join(', ')}`,
-      rule: 'district-profile',
-    });
-  }
-  return { file, kind: 'decision', decision: checked.decision, problems };
-}
+const loadDecision = (file: string, ctx: CliContext) => loadDecisionFile(file, ctx.districts);
 
 function reportProblems(io: CliIo, file: string, problems: Problem[]): void {
   for (const p of problems) io.stderr(`${file}: ${describeProblem(p)}`);
