@@ -33,13 +33,12 @@ import { type OverdueItem, overdueReport } from '../core/calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import { documentS3Key, type NoticeDocumentType } from '../core/documents.ts';
+import type { NoticeDocumentType } from '../core/documents.ts';
 import { matchLocale } from '../core/languages.ts';
 import { type Reminder, selectDueReminders } from '../core/reminders.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { RenderedDocument } from '../render/engine.ts';
 import { noticeDocumentId } from '../render/notice.ts';
-import { pdfPageCount } from '../render/signing/index.ts';
 import {
   type CalendarStore,
   type DecisionSource,
@@ -56,6 +55,7 @@ import type {
   DocumentStore,
   Log,
 } from './ports.ts';
+import { storeDocumentOnce } from './store-document.ts';
 
 /** Renders a signed notice (`render/notice.ts` NoticeRenderer fits). */
 export interface NoticeMaker {
@@ -113,8 +113,6 @@ const NOTICE_TYPE: Partial<Record<Reminder['entry'], NoticeDocumentType>> = {
   'annual-review': 'annual-review-notice',
   majority: 'majority-notice',
 };
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 export class CalendarSweep {
   constructor(private readonly deps: CalendarSweepDeps) {}
@@ -337,40 +335,10 @@ export class CalendarSweep {
     const known = await records.get(documentId);
     if (known) return known;
     const doc = await this.deps.notices.render({ decision, district, type, dueDate, language });
-    const s3Key = documentS3Key({ ...decision, type, language });
-    const put = await documents.putOnce(s3Key, doc.pdf, {
-      contentType: 'application/pdf',
-      sha256Hex: doc.sha256,
-      metadata: {
-        'document-id': documentId,
-        'decision-id': decision.decisionId,
-        version: String(decision.version),
-      },
-    });
-    const bytes = put.created ? doc.pdf : await documents.get(s3Key);
-    const record: DocumentRecord = {
-      documentId,
-      districtId: decision.districtId,
-      decisionId: decision.decisionId,
-      version: decision.version,
-      type,
-      language: doc.language,
-      rendition: 1,
-      s3Key,
-      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
-      sha256: put.created ? doc.sha256 : sha256(bytes),
-      htmlSha256: doc.htmlSha256,
-      bytes: bytes.byteLength,
-      pages: put.created ? doc.pages : pdfPageCount(bytes),
-      signed: true,
-      signer: this.deps.signerName,
-      createdAt: this.now(),
-    };
-    if (await records.putOnce(record)) return record;
-    const winner = await records.get(documentId);
-    if (!winner)
-      throw new Error(`document record ${documentId} vanished after a conditional write`);
-    return winner;
+    const now = () => this.now();
+    const { signerName } = this.deps;
+    return (await storeDocumentOnce({ records, store: documents, signerName, now }, decision, doc))
+      .record;
   }
 
   private decision(r: Reminder, cache: Map<string, Promise<Decision>>): Promise<Decision> {

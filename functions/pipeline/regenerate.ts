@@ -9,16 +9,14 @@
  * and sees the same HTML), the PDF goes to a key derived from the rendition, and the record is
  * written with attribute_not_exists(documentId).
  */
-import { createHash } from 'node:crypto';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import { documentId, documentS3Key, type MeetingDocumentType } from '../core/documents.ts';
+import { documentId, type MeetingDocumentType } from '../core/documents.ts';
 import { checkDecision } from '../core/validate.ts';
-import type { DocumentEngine } from '../render/engine.ts';
+import { type DocumentEngine, printJobSha256 } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
-import type { PrintJob } from '../render/ports.ts';
-import { pdfPageCount } from '../render/signing/index.ts';
 import type { DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
+import { storeDocumentOnce } from './store-document.ts';
 
 /** One unit of a regeneration job: an SQS message body in AWS, an IPC message locally. */
 export interface RegenerateItem {
@@ -85,12 +83,8 @@ export interface RegenerateDeps {
   decisionTextLanguage?: string;
 }
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
 /** The hash the engine records as `htmlSha256` for a print job. */
-export function printJobSha256(job: PrintJob): string {
-  return sha256(job.html + job.headerTemplate + job.footerTemplate);
-}
+export { printJobSha256 };
 
 export class Regenerate {
   constructor(private readonly deps: RegenerateDeps) {}
@@ -192,38 +186,10 @@ export class Regenerate {
   ): Promise<boolean> {
     const { records, store } = this.deps;
     if (await records.get(doc.documentId)) return false;
-    const s3Key = documentS3Key({ ...decision, type: doc.type, language: doc.language, rendition });
-    const put = await store.putOnce(s3Key, doc.pdf, {
-      contentType: 'application/pdf',
-      sha256Hex: doc.sha256,
-      metadata: {
-        'document-id': doc.documentId,
-        'decision-id': decision.decisionId,
-        version: String(decision.version),
-        rendition: String(rendition),
-      },
-    });
-    // An object already under the key (a crashed attempt stored it): record what is stored.
-    const bytes = put.created ? doc.pdf : await store.get(s3Key);
-    const record: DocumentRecord = {
-      documentId: doc.documentId,
-      districtId: decision.districtId,
-      decisionId: decision.decisionId,
-      version: decision.version,
-      type: doc.type,
-      language: doc.language,
-      rendition,
-      s3Key,
-      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
-      sha256: put.created ? doc.sha256 : sha256(bytes),
-      htmlSha256: doc.htmlSha256,
-      bytes: bytes.byteLength,
-      pages: put.created ? doc.pages : pdfPageCount(bytes),
-      signed: doc.signed,
-      signer: this.deps.signerName,
-      createdAt: this.deps.clock().toISOString(),
-    };
-    return records.putOnce(record);
+    const { signerName, clock } = this.deps;
+    const now = () => clock().toISOString();
+    return (await storeDocumentOnce({ records, store, signerName, now }, decision, doc, rendition))
+      .created;
   }
 
   private async finish(item: RegenerateItem, created: string[], unchanged: number) {

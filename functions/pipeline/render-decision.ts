@@ -8,12 +8,9 @@
  * AWS), and its record is written with attribute_not_exists(documentId), so a retry after a
  * crash finds what was done and completes the rest, never making a second document.
  */
-import { createHash } from 'node:crypto';
 import type { Decision } from '../core/decision.ts';
-import { documentS3Key } from '../core/documents.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { EngineResult, RenderedDocument } from '../render/engine.ts';
-import { pdfPageCount } from '../render/signing/index.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -22,6 +19,7 @@ import type {
   Log,
   OutcomeStore,
 } from './ports.ts';
+import { storeDocumentOnce } from './store-document.ts';
 
 /** The engine as the pipeline sees it. */
 export interface DecisionRenderer {
@@ -63,8 +61,6 @@ export interface ProcessResult {
   alreadyProcessed: boolean;
   documents: ProcessedDocument[];
 }
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The key of a decision item, read even from a record that does not validate. */
 export interface DecisionItem {
@@ -172,56 +168,24 @@ export class RenderDecision {
 
   /** Stores one PDF once, and its record once; a retry finds and reuses what a crashed attempt stored. */
   private async store(decision: Decision, doc: RenderedDocument): Promise<ProcessedDocument> {
-    const { records, store, log } = this.deps;
+    const { records, store, signerName, clock, log } = this.deps;
     const known = await records.get(doc.documentId);
     if (known) return { record: known, state: 'unchanged' };
 
-    const key = { ...decision, type: doc.type, language: doc.language };
-    const s3Key = documentS3Key(key);
-    const put = await store.putOnce(s3Key, doc.pdf, {
-      contentType: 'application/pdf',
-      sha256Hex: doc.sha256,
-      metadata: {
-        'document-id': doc.documentId,
-        'decision-id': decision.decisionId,
-        version: String(decision.version),
-      },
-    });
-    // An object already under the key (a crashed attempt stored it): record what is stored, not what we rendered.
-    const bytes = put.created ? doc.pdf : await store.get(s3Key);
-    const record: DocumentRecord = {
-      documentId: doc.documentId,
-      districtId: decision.districtId,
-      decisionId: decision.decisionId,
-      version: decision.version,
-      type: doc.type,
-      language: doc.language,
-      rendition: 1,
-      s3Key,
-      ...(put.versionId ? { s3VersionId: put.versionId } : {}),
-      sha256: put.created ? doc.sha256 : sha256(bytes),
-      htmlSha256: doc.htmlSha256,
-      bytes: bytes.byteLength,
-      pages: put.created ? doc.pages : pdfPageCount(bytes),
-      signed: doc.signed,
-      signer: this.deps.signerName,
-      createdAt: this.deps.clock().toISOString(),
-    };
-    if (await records.putOnce(record)) {
+    const now = () => clock().toISOString();
+    const { record, created } = await storeDocumentOnce(
+      { records, store, signerName, now },
+      decision,
+      doc,
+    );
+    if (created)
       log.info('document stored', {
         decisionId: decision.decisionId,
         version: decision.version,
         documentId: doc.documentId,
-        s3Key,
+        s3Key: record.s3Key,
       });
-      return { record, state: 'created' };
-    }
-    const winner = await records.get(doc.documentId);
-    if (!winner)
-      throw new Error(
-        `document record ${doc.documentId} vanished after a conditional write failed`,
-      );
-    return { record: winner, state: 'unchanged' };
+    return { record, state: created ? 'created' : 'unchanged' };
   }
 
   private async finish(

@@ -22,6 +22,11 @@ import { addMetadata, pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { type DocumentContext, iepView, priorWrittenNoticeView } from './view-model.ts';
 
+/** What a document's `htmlSha256` is: equal print jobs make equal documents (signatures aside). */
+export function printJobSha256(job: PrintJob): string {
+  return sha256(job.html + job.headerTemplate + job.footerTemplate);
+}
+
 /** One rendered document. */
 export interface RenderedDocument {
   documentId: string;
@@ -196,7 +201,7 @@ export class DocumentEngine {
       language: ctx.locale.locale,
       pdf,
       sha256: sha256(pdf),
-      htmlSha256: sha256(job.html + job.headerTemplate + job.footerTemplate),
+      htmlSha256: printJobSha256(job),
       pages: pdfPageCount(pdf),
       bytes: pdf.byteLength,
       signed: !ctx.draft,
