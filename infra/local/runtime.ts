@@ -31,6 +31,7 @@ import type {
   DocumentRecord,
   Log,
   OutcomeKind,
+  OutcomeStore,
 } from '../../functions/pipeline/ports.ts';
 import {
   type RenderDecision,
@@ -122,6 +123,45 @@ export function runClock(today?: string): () => Date {
 export interface SweepReport {
   reminders: ReminderReport[];
   overdue: OverdueItem[];
+}
+
+/**
+ * The decisions stream wired to the render-documents handler as the stack's event source
+ * mapping is (filter, batches of 10, partial failures, 3 retries), its on-failure destination
+ * recording the version `dead-lettered` with the reason of its last attempt.
+ */
+export function decisionStreamMapping(options: {
+  clients: Pick<AwsClients, 'dynamodb' | 'dynamodbStreams'>;
+  decisionsTable: string;
+  service: RenderDecision;
+  outcomes: OutcomeStore;
+  log: Log;
+  checkpointFile?: string;
+  /** First pause before a retry (tests: 0). */
+  retryDelayMs?: number;
+}): StreamPoller {
+  const { outcomes, log } = options;
+  return new StreamPoller({
+    dynamodb: options.clients.dynamodb,
+    dynamodbStreams: options.clients.dynamodbStreams,
+    tableName: options.decisionsTable,
+    handler: makeRenderDocumentsHandler({ service: options.service, outcomes, log }),
+    filters: DECISION_STREAM_FILTERS,
+    batchSize: 10,
+    maxRetryAttempts: 3,
+    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    onFailure: async (record, failure) => {
+      const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
+      const ref = { decisionId: String(keys.decisionId), version: Number(keys.version) };
+      const outcome = await recordDeadLetter(outcomes, ref, failure.lastError, new Date());
+      log.error('decision dead-lettered', {
+        ...ref,
+        attempts: failure.attempts,
+        reason: outcome.reason,
+      });
+    },
+  });
 }
 
 /** The running one-machine pipeline. */
@@ -221,26 +261,13 @@ export class LocalRuntime {
           cancelledReminders.push(...cancelled.cancelledReminders);
         },
       });
-      const handler = makeRenderDocumentsHandler({ service, outcomes, log });
-      const poller = new StreamPoller({
-        dynamodb: clients.dynamodb,
-        dynamodbStreams: clients.dynamodbStreams,
-        tableName: names.tables.decisions,
-        handler,
-        filters: DECISION_STREAM_FILTERS,
-        batchSize: 10,
-        maxRetryAttempts: 3,
+      const poller = decisionStreamMapping({
+        clients,
+        decisionsTable: names.tables.decisions,
+        service,
+        outcomes,
+        log,
         checkpointFile: join(options.stateDir, 'stream-checkpoints.json'),
-        onFailure: async (record, failure) => {
-          const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
-          const ref = { decisionId: String(keys.decisionId), version: Number(keys.version) };
-          const outcome = await recordDeadLetter(outcomes, ref, failure.lastError, new Date());
-          log.error('decision dead-lettered', {
-            ...ref,
-            attempts: failure.attempts,
-            reason: outcome.reason,
-          });
-        },
       });
       return new LocalRuntime(
         emulators,

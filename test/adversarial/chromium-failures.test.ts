@@ -11,16 +11,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
-import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { renderDecisionService } from '../../functions/handlers/wiring.ts';
 import type { Log } from '../../functions/pipeline/ports.ts';
-import { recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
 import { type ChromiumPrinter, launchPrinter } from '../../functions/render/chromium.ts';
 import { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter, PrintJob } from '../../functions/render/ports.ts';
 import { loadLocalSigner } from '../../functions/render/signing/index.ts';
-import { DECISION_STREAM_FILTERS } from '../../infra/local/runtime.ts';
-import { StreamPoller } from '../../infra/local/stream-poller.ts';
+import { decisionStreamMapping } from '../../infra/local/runtime.ts';
 import { rawSample } from '../fixtures/decisions.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { recordFigure } from './support/figures.ts';
@@ -94,28 +91,13 @@ describe('Chromium failing under the pipeline', () => {
       clock: () => new Date(),
       checkBeforePut: true,
     });
-    const handler = makeRenderDocumentsHandler({
+    const poller = decisionStreamMapping({
+      clients: env.clients,
+      decisionsTable: env.names.tables.decisions,
       service: parts.service,
       outcomes: parts.outcomes,
       log: quiet,
-    });
-    const poller = new StreamPoller({
-      dynamodb: env.clients.dynamodb,
-      dynamodbStreams: env.clients.dynamodbStreams,
-      tableName: env.names.tables.decisions,
-      handler,
-      filters: DECISION_STREAM_FILTERS,
-      maxRetryAttempts: 3,
       retryDelayMs: 0,
-      onFailure: async (record, failure) => {
-        const keys = record.dynamodb?.Keys ?? {};
-        await recordDeadLetter(
-          parts.outcomes,
-          { decisionId: String(keys.decisionId?.S), version: Number(keys.version?.N) },
-          failure.lastError,
-          new Date(),
-        );
-      },
     });
     const write = (item: Record<string, unknown>) =>
       env.clients.dynamodb.send(

@@ -6,15 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { renderDecisionService } from '../../functions/handlers/wiring.ts';
 import type { DocumentStore, Log } from '../../functions/pipeline/ports.ts';
-import {
-  RenderDecision,
-  recordDeadLetter,
-  versionInForce,
-} from '../../functions/pipeline/render-decision.ts';
+import { RenderDecision, versionInForce } from '../../functions/pipeline/render-decision.ts';
 import type { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
-import { DECISION_STREAM_FILTERS } from '../../infra/local/runtime.ts';
+import { decisionStreamMapping } from '../../infra/local/runtime.ts';
 import { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { rawSample } from '../fixtures/decisions.ts';
 import { testEngine } from '../fixtures/engine.ts';
@@ -57,23 +53,14 @@ async function pipeline(options: { store?: (inner: DocumentStore) => DocumentSto
       })
     : parts.service;
   const handler = makeRenderDocumentsHandler({ service, outcomes: parts.outcomes, log: quiet });
-  const poller = new StreamPoller({
-    dynamodb: env.clients.dynamodb,
-    dynamodbStreams: env.clients.dynamodbStreams,
-    tableName: env.names.tables.decisions,
-    handler,
-    filters: DECISION_STREAM_FILTERS,
-    maxRetryAttempts: 3,
+  // The stream as the runtime and the stack map it; `handler` is the same handler, for replays.
+  const poller = decisionStreamMapping({
+    clients: env.clients,
+    decisionsTable: env.names.tables.decisions,
+    service,
+    outcomes: parts.outcomes,
+    log: quiet,
     retryDelayMs: 0,
-    onFailure: async (record, failure) => {
-      const keys = record.dynamodb?.Keys ?? {};
-      await recordDeadLetter(
-        parts.outcomes,
-        { decisionId: String(keys.decisionId?.S), version: Number(keys.version?.N) },
-        failure.lastError,
-        new Date(),
-      );
-    },
   });
   const write = (item: Record<string, unknown>) =>
     env.clients.dynamodb.send(
