@@ -1,36 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { deliverService } from '../../functions/handlers/delivery-wiring.ts';
 import { Deliver, DeliveryInProgress, deliveryIdFor } from '../../functions/pipeline/deliver.ts';
 import type { Mailer } from '../../functions/pipeline/delivery-ports.ts';
-import { launchPrinter } from '../../functions/render/chromium.ts';
-import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { sentEmails } from '../support/ses.ts';
-import {
-  type DeliveryFixture,
-  deliveryFixture,
-  quiet,
-  testLocales,
-  uniqueDecision,
-} from './deliver-support.ts';
+import { deliveryFixturesForFile, quiet, testLocales, uniqueDecision } from './deliver-support.ts';
 
-let printer: PdfPrinter;
-const fixtures: DeliveryFixture[] = [];
-beforeAll(async () => {
-  printer = await launchPrinter();
-});
-afterAll(async () => {
-  for (const f of fixtures) {
-    await f.delivery.stop();
-    f.env.clients.destroy();
-  }
-  await printer.close();
-});
+const files = deliveryFixturesForFile();
 
 /** The deliver use case on fresh tables, sending through `wrap(SES mailer)`. */
 async function deliverWith(wrap: (ses: Mailer) => Mailer) {
-  const f = await deliveryFixture(printer);
-  fixtures.push(f);
+  const f = await files.fixture();
   const parts = deliverService({
     clients: f.env.clients,
     tables: f.env.names.tables,
@@ -40,7 +20,7 @@ async function deliverWith(wrap: (ses: Mailer) => Mailer) {
     clock: f.clock.clock,
     downloadBaseUrl: f.delivery.downloadBaseUrl,
     checkBeforePut: true,
-    printer,
+    printer: files.printer(),
     locales: testLocales(['en']),
   });
   const deliver = new Deliver({
@@ -51,7 +31,7 @@ async function deliverWith(wrap: (ses: Mailer) => Mailer) {
     deliveries: parts.deliveries,
     links: parts.links,
     mailer: wrap(parts.mailer),
-    printer,
+    printer: files.printer(),
     templates: parts.templates,
     locales: parts.locales,
     downloadBaseUrl: f.delivery.downloadBaseUrl,

@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterAll, beforeAll } from 'vitest';
 import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import { type DocumentType, documentId, documentS3Key } from '../../functions/core/documents.ts';
 import type { DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
+import { launchPrinter } from '../../functions/render/chromium.ts';
 import { type Locale, loadLocales } from '../../functions/render/locales.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import {
@@ -154,6 +156,38 @@ export async function deliveryFixture(
         }
       }
       return { documents, job: documentsJob(raw as Decision, documents, raw.districtId) };
+    },
+  };
+}
+
+/**
+ * For one test file: a warm Chromium (it prints the postal cover letters) and the delivery
+ * fixtures the file makes, all stopped when the file ends.
+ */
+export function deliveryFixturesForFile() {
+  let printer: PdfPrinter | undefined;
+  const fixtures: DeliveryFixture[] = [];
+  beforeAll(async () => {
+    printer = await launchPrinter();
+  });
+  afterAll(async () => {
+    for (const f of fixtures) {
+      await f.delivery.stop();
+      f.env.clients.destroy();
+    }
+    await printer?.close();
+  });
+  const warmPrinter = (): PdfPrinter => {
+    if (!printer) throw new Error('the printer starts in beforeAll');
+    return printer;
+  };
+  return {
+    printer: warmPrinter,
+    /** A fixture on fresh tables, stopped after the file. */
+    async fixture(options?: Parameters<typeof deliveryFixture>[1], withPrinter?: PdfPrinter) {
+      const f = await deliveryFixture(withPrinter ?? warmPrinter(), options);
+      fixtures.push(f);
+      return f;
     },
   };
 }

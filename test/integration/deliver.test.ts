@@ -1,41 +1,16 @@
 import { PDFDocument } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
 import { DistrictDirectory } from '../../functions/core/district.ts';
 import { deliveryIdFor, deliveryKeyFor } from '../../functions/pipeline/deliver.ts';
-import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { sentEmails } from '../support/ses.ts';
-import {
-  type DeliveryFixture,
-  deliveryFixture,
-  sha256,
-  uniqueDecision,
-} from './deliver-support.ts';
+import { deliveryFixturesForFile, sha256, uniqueDecision } from './deliver-support.ts';
 
-// One warm Chromium for the file: it prints the postal cover letters.
-let printer: PdfPrinter;
-const fixtures: DeliveryFixture[] = [];
-beforeAll(async () => {
-  printer = await launchPrinter();
-});
-afterAll(async () => {
-  for (const f of fixtures) {
-    await f.delivery.stop();
-    f.env.clients.destroy();
-  }
-  await printer.close();
-});
+const files = deliveryFixturesForFile();
 
-async function fixture(
-  options?: Parameters<typeof deliveryFixture>[1],
-  withPrinter: PdfPrinter = printer,
-) {
-  const f = await deliveryFixture(withPrinter, options);
-  fixtures.push(f);
-  return f;
-}
+const fixture = files.fixture;
 
 /** Every way the sample's student could appear in a message. */
 function studentDetails(raw: Record<string, any>): string[] {
@@ -261,7 +236,7 @@ describe('deliver', () => {
     let failures = 1;
     const flaky: PdfPrinter = {
       print: (job) =>
-        failures-- > 0 ? Promise.reject(new Error('browser crashed')) : printer.print(job),
+        failures-- > 0 ? Promise.reject(new Error('browser crashed')) : files.printer().print(job),
       close: async () => {},
     };
     const f = await fixture({}, flaky);

@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
 import { DynamoAccessLog } from '../../functions/adapters/dynamo-links.ts';
-import { launchPrinter } from '../../functions/render/chromium.ts';
-import type { PdfPrinter } from '../../functions/render/ports.ts';
 import {
   type DeliveryFixture,
-  deliveryFixture,
+  deliveryFixturesForFile,
   sha256,
   uniqueDecision,
 } from './deliver-support.ts';
 
-let printer: PdfPrinter;
-const fixtures: DeliveryFixture[] = [];
-beforeAll(async () => {
-  printer = await launchPrinter();
-});
-afterAll(async () => {
-  for (const f of fixtures) {
-    await f.delivery.stop();
-    f.env.clients.destroy();
-  }
-  await printer.close();
-});
+const files = deliveryFixturesForFile();
 
 /** A decision delivered by email; its link as the summary shows it. */
 async function delivered() {
-  const f = await deliveryFixture(printer);
-  fixtures.push(f);
+  const f = await files.fixture();
   const raw = uniqueDecision(f.env, 'amendment-en');
   const { job, documents } = await f.ready(raw);
   await f.delivery.queue.enqueue(job);
