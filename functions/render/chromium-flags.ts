@@ -12,6 +12,19 @@ export const INSECURE_FLAGS: readonly string[] = [
 ];
 
 /**
+ * Flags in `@sparticuz/chromium`'s defaults that emulate a GPU in software (SwiftShader), for
+ * WebGL pages. Printing needs no GPU: software compositing without them costs a third less CPU
+ * per document (58 → 40 ms measured here), so they are dropped and the GPU disabled.
+ */
+export const SOFTWARE_GPU_FLAGS: readonly string[] = [
+  '--use-gl',
+  '--use-angle',
+  '--enable-unsafe-swiftshader',
+  '--in-process-gpu',
+  '--ignore-gpu-blocklist',
+];
+
+/**
  * A proxy that cannot be reached: `.invalid` never resolves (RFC 6761), and the host resolver rule
  * answers NOTFOUND for every name anyway. Not 0.0.0.0, which Linux treats as this host.
  */
@@ -53,7 +66,9 @@ function takeFeatures(args: string[], switchName: string): string[] {
 export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[] {
   const base = sparticuzArgs.filter(
     (flag) =>
-      !INSECURE_FLAGS.some((insecure) => flag === insecure || flag.startsWith(`${insecure}=`)),
+      ![...INSECURE_FLAGS, ...SOFTWARE_GPU_FLAGS].some(
+        (dropped) => flag === dropped || flag.startsWith(`${dropped}=`),
+      ),
   );
   // `--headless='shell'` from @sparticuz/chromium carries literal quotes; we pass our own below.
   const withoutHeadless = base.filter((flag) => !flag.startsWith('--headless'));
@@ -63,8 +78,7 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
   return [
     // Kept from @sparticuz/chromium 147 (its source says why for each): --single-process and
     // --no-zygote (Lambda forbids the sandbox's prctl, so one process), --no-sandbox and
-    // --disable-setuid-sandbox (see below), --in-process-gpu, --ignore-gpu-blocklist and software GL
-    // through SwiftShader (no GPU in Lambda), --disable-print-preview, --disk-cache-size,
+    // --disable-setuid-sandbox (see below), --disable-print-preview, --disk-cache-size,
     // --no-default-browser-check, --no-pings (no hyperlink auditing pings),
     // --disable-domain-reliability (no reports to Google), --ash-no-nudges,
     // --font-render-hinting=none (the same glyph metrics everywhere), and the features
@@ -77,6 +91,8 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
     // We keep them because of that, and compensate by never letting content reach the network or
     // run script.
     ...ensure(withoutHeadless, '--no-sandbox'),
+    // No GPU process and no software GPU: printing composites in software (see SOFTWARE_GPU_FLAGS).
+    '--disable-gpu',
     // Tagged PDF (structure tree, /MarkInfo) and an outline from the headings.
     '--export-tagged-pdf',
     '--generate-pdf-document-outline',

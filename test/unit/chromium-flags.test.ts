@@ -9,6 +9,7 @@ import {
   isInlinedAsset,
   printerChromiumFlags,
 } from '../../functions/render/chromium.ts';
+import { SOFTWARE_GPU_FLAGS } from '../../functions/render/chromium-flags.ts';
 
 describe('the printer’s Chromium flags', () => {
   it('drop the flags of @sparticuz/chromium that disable web security', () => {
@@ -21,6 +22,21 @@ describe('the printer’s Chromium flags', () => {
     // Assess
     for (const insecure of INSECURE_FLAGS) expect(sparticuz).toContain(insecure);
     for (const insecure of INSECURE_FLAGS) expect(flags).not.toContain(insecure);
+  });
+
+  it('print without a GPU, software or not', () => {
+    // Prepare
+    const sparticuz = chromium.args;
+
+    // Act
+    const flags = printerChromiumFlags(sparticuz);
+
+    // Assess
+    const isGpuFlag = (flag: string) =>
+      SOFTWARE_GPU_FLAGS.some((gpu) => flag === gpu || flag.startsWith(`${gpu}=`));
+    expect(sparticuz.filter(isGpuFlag).length).toBeGreaterThan(0);
+    expect(flags.filter(isGpuFlag)).toEqual([]);
+    expect(flags).toContain('--disable-gpu');
   });
 
   it('send every host and connection nowhere, loopback included', () => {
