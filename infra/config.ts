@@ -41,6 +41,11 @@ export interface DeploymentConfig {
   readonly downloadBurstLimit: number;
   /** Minutes a presigned document URL stays valid. */
   readonly presignedUrlMinutes: number;
+  /**
+   * Most regenerate containers at once (the SQS event source's maximum concurrency): 25 ends
+   * 100,000 decisions in about half an hour (docs/scale.md) without starving the renderer.
+   */
+  readonly regenerateMaxConcurrency: number;
 }
 
 /** Reads one context value; `undefined` when unset or empty. */
@@ -106,7 +111,8 @@ export function loadDistrictProfiles(dir: string): DistrictProfile[] {
 /**
  * The configuration from context, every default here: profiles `config/districts`,
  * 7 years of GOVERNANCE retention, logs kept 1 year, INFO logs, a 2048 MB renderer,
- * downloads throttled at 10 requests/s (burst 20), presigned URLs valid 5 minutes.
+ * downloads throttled at 10 requests/s (burst 20), presigned URLs valid 5 minutes, at most 25
+ * regenerate containers at once.
  */
 export function deploymentConfig(read: ContextReader, projectRoot: string): DeploymentConfig {
   const profilesSetting = text(read, 'districtProfilesDir') ?? 'config/districts';
@@ -142,6 +148,8 @@ export function deploymentConfig(read: ContextReader, projectRoot: string): Depl
     downloadRateLimit: integer(read, 'downloadRateLimit', 10, 1, 10000),
     downloadBurstLimit: integer(read, 'downloadBurstLimit', 20, 1, 5000),
     presignedUrlMinutes: integer(read, 'presignedUrlMinutes', 5, 1, 60),
+    // SQS event sources accept a maximum concurrency from 2 to 1,000.
+    regenerateMaxConcurrency: integer(read, 'regenerateMaxConcurrency', 25, 2, 1000),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(senderDomain === undefined ? {} : { senderDomain }),
     ...(downloadDomain === undefined ? {} : { downloadDomain }),

@@ -12,6 +12,8 @@ export const HANDLER_NAMES = [
   'delivery-status',
   'download',
   'review-sweep',
+  'regenerate',
+  'stream-dead-letter',
 ] as const;
 
 /** A handler's name. */

@@ -1,7 +1,8 @@
 /**
  * The iep-docs stack: data (tables, documents bucket, audit trail), signing (KMS key and its
- * certificate), delivery (queue, SES, download endpoint), rendering (the stream-fed renderer),
- * the calendar (the daily sweep) and operations (alarms). Each function is wired only when its
+ * certificate), delivery (queue, SES, download endpoint), rendering (the stream-fed renderer and
+ * its dead-letter consumer), regeneration (the queue-fed batch re-renderer), the calendar (the
+ * daily sweep) and operations (alarms). Each function is wired only when its
  * handler exists, so the stack covers what the tree holds.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -21,6 +22,7 @@ import { DataStore } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { Operations } from './constructs/operations.ts';
 import type { FunctionDefaults } from './constructs/pipeline-function.ts';
+import { Regeneration } from './constructs/regeneration.ts';
 import { Rendering } from './constructs/rendering.ts';
 import { Signing } from './constructs/signing.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './env.ts';
@@ -45,6 +47,7 @@ export class IepDocsStack extends Stack {
   readonly signing: Signing;
   readonly delivery: Delivery;
   readonly rendering?: Rendering;
+  readonly regeneration?: Regeneration;
   readonly calendar?: Calendar;
 
   constructor(scope: Construct, id: string, props: IepDocsStackProps) {
@@ -92,6 +95,21 @@ export class IepDocsStack extends Stack {
         operations: this.operations,
         memorySize: config.renderMemoryMb,
         chromium,
+        ...(handlers['stream-dead-letter']
+          ? { deadLetterEntry: handlers['stream-dead-letter'] }
+          : {}),
+      });
+    }
+    if (handlers.regenerate) {
+      this.regeneration = new Regeneration(this, 'Regeneration', {
+        defaults,
+        entry: handlers.regenerate,
+        data: this.data,
+        signing: this.signing,
+        operations: this.operations,
+        memorySize: config.renderMemoryMb,
+        chromium,
+        maxConcurrency: config.regenerateMaxConcurrency,
       });
     }
     if (handlers['review-sweep']) {
@@ -160,6 +178,12 @@ export class IepDocsStack extends Stack {
       value: this.signing.certificateParameter.parameterName,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
+    if (this.regeneration) {
+      // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
+      new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
+      new CfnOutput(this, 'OutcomesTableName', { value: this.data.tables.outcomes.tableName });
+      new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
+    }
     if (this.delivery.downloadBaseUrl) {
       new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
     }

@@ -66,9 +66,22 @@ export function applySuppressions(stack: IepDocsStack): void {
       'HIPAA.Security-LambdaDLQ':
         'Invoked synchronously by the stream event source mapping, whose on-failure destination is the StreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
     });
-    acknowledge(rendering.deadLetterQueue, {
-      'AwsSolutions-SQS3':
-        'This queue is itself the dead-letter (on-failure) destination of the decisions stream; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
+    if (rendering.deadLetterConsumer) {
+      acknowledge(rendering.deadLetterConsumer, {
+        'HIPAA.Security-LambdaDLQ':
+          "Invoked synchronously by the SQS event source on the StreamDeadLetters queue; a message it cannot record goes to that queue's redrive dead-letter queue (UnrecordedStreamDeadLetters, alarmed) after 5 receives",
+      });
+    } else {
+      acknowledge(rendering.deadLetterQueue, {
+        'AwsSolutions-SQS3':
+          'This queue is itself the dead-letter (on-failure) destination of the decisions stream; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
+      });
+    }
+  }
+  if (stack.regeneration) {
+    acknowledge(stack.regeneration.regenerate, {
+      'HIPAA.Security-LambdaDLQ':
+        "Invoked synchronously by the SQS event source; a message that fails 5 receives goes to the regeneration queue's redrive dead-letter queue (RegenerationDeadLetters, alarmed)",
     });
   }
   const { delivery } = stack;

@@ -19,7 +19,11 @@ import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Delivery } from './delivery.ts';
 import type { Operations } from './operations.ts';
-import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
+import {
+  type FunctionDefaults,
+  PipelineFunction,
+  RENDER_NODE_OPTIONS,
+} from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
 
 /** What {@link Calendar} needs. */
@@ -78,6 +82,8 @@ export class Calendar extends Construct {
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
         [ENV.sesConfigurationSet]: delivery.configurationSet.configurationSetName,
+        // Prints notices with Chromium, as the renderer does.
+        NODE_OPTIONS: RENDER_NODE_OPTIONS,
         ...signing.environment(),
       },
     });

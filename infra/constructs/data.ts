@@ -243,6 +243,21 @@ export class DataStore extends Construct {
     });
   }
 
+  /**
+   * Lets `grantee` use the data key as DynamoDB does when it reads or writes the tables for it
+   * (the key actions of CDK's table read/write grants), for grants narrower than those.
+   */
+  grantTableKey(grantee: IGrantable): void {
+    this.dataKey.grant(
+      grantee,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+    );
+  }
+
   /** The environment variable and physical name of each table. */
   tableEnvironment(names: readonly TableName[]): Record<string, string> {
     return Object.fromEntries(names.map((name) => [TABLE_ENV[name], this.tables[name].tableName]));

@@ -25,6 +25,21 @@ import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../env.ts';
 /** Where bundled files land inside the function's code (/var/task). */
 const TASK_ROOT = '/var/task';
 
+/**
+ * NODE_OPTIONS of the functions that print with Chromium (render-documents, regenerate, the
+ * sweep). Lambda's Node.js bootstrap sizes V8 from the whole function memory (about 10 % young
+ * generation, the rest old space: ~1.8 GB of a 2,048 MB function), but Chromium's browser and
+ * renderer processes live beside Node in the same memory and take most of it. Node's live heap
+ * is ~40 MB (infra/local/workers.ts measured it; there WORKER_V8_FLAGS cap a worker at 128 MB
+ * old space and 8 MB semi-spaces to keep resident memory flat). A Lambda container also holds
+ * the SDK clients, Powertools and a batch of records, so the caps here are looser: 384 MB old
+ * space (~8 × the live heap) and 16 MB semi-spaces, leaving the rest to Chromium. Node applies
+ * NODE_OPTIONS before command-line flags, so should a runtime's bootstrap pass its own limits as
+ * flags, those would win: `v8.getHeapStatistics().heap_size_limit` on a deployed function tells.
+ */
+export const RENDER_NODE_OPTIONS =
+  '--enable-source-maps --max-old-space-size=384 --max-semi-space-size=16';
+
 /** A font package and the weights a function prints with. */
 export interface FontPackage {
   readonly pkg: string;

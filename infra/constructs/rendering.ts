@@ -2,12 +2,14 @@
  * Rendering: the render-documents function fed by the decisions stream (new or changed items),
  * with partial batch responses, bisection, bounded retries and an on-failure
  * dead-letter queue, so that one bad record neither blocks nor re-runs the others and none is
- * dropped silently.
+ * dropped silently. The stream-dead-letter function consumes that queue: it reads the failed
+ * records back from the stream and records each version `dead-lettered`; a range it cannot
+ * read (aged out) ends in a second dead-letter queue, which alarms.
  */
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
@@ -17,7 +19,11 @@ import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Delivery } from './delivery.ts';
 import type { Operations } from './operations.ts';
-import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
+import {
+  type FunctionDefaults,
+  PipelineFunction,
+  RENDER_NODE_OPTIONS,
+} from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
 
 /** What {@link Rendering} needs. */
@@ -31,15 +37,27 @@ export interface RenderingProps {
   readonly memorySize: number;
   /** The `@sparticuz/chromium` layer. */
   readonly chromium: ILayerVersion;
+  /** The stream-dead-letter handler, when it exists: the dead-letter queue's consumer. */
+  readonly deadLetterEntry?: string;
 }
 
 /** Attempts per stream record before it goes to the dead-letter queue. */
 export const STREAM_RETRY_ATTEMPTS = 5;
 
+/** Receives of an on-failure message before it goes to the unrecorded dead-letter queue. */
+export const DEAD_LETTER_MAX_RECEIVES = 5;
+
+/** The dead-letter consumer's timeout (a few stream reads and outcome writes). */
+export const DEAD_LETTER_CONSUMER_TIMEOUT = Duration.seconds(30);
+
 /** The renderer, its Chromium layer and its stream wiring. */
 export class Rendering extends Construct {
   readonly renderer: PipelineFunction;
   readonly deadLetterQueue: Queue;
+  /** Reads the dead-letter queue and records each version `dead-lettered`. */
+  readonly deadLetterConsumer?: PipelineFunction;
+  /** On-failure messages the consumer could not record (their records aged out). */
+  readonly unrecordedDeadLetterQueue?: Queue;
 
   constructor(scope: Construct, id: string, props: RenderingProps) {
     super(scope, id);
@@ -68,6 +86,7 @@ export class Rendering extends Construct {
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
         ...signing.environment(),
+        NODE_OPTIONS: RENDER_NODE_OPTIONS,
       },
     });
     const fn = this.renderer.function;
@@ -89,11 +108,27 @@ export class Rendering extends Construct {
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
 
-    this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
+    const encrypted = {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: data.dataKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+    } as const;
+    if (props.deadLetterEntry) {
+      this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
+    }
+    this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
+      ...encrypted,
+      ...(this.unrecordedDeadLetterQueue
+        ? {
+            // Six times the consumer's timeout, as Lambda recommends for SQS sources.
+            visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
+            deadLetterQueue: {
+              queue: this.unrecordedDeadLetterQueue,
+              maxReceiveCount: DEAD_LETTER_MAX_RECEIVES,
+            },
+          }
+        : {}),
     });
     const source = new DynamoEventSource(data.tables.decisions, {
       startingPosition: StartingPosition.TRIM_HORIZON,
@@ -110,11 +145,21 @@ export class Rendering extends Construct {
     });
     fn.addEventSource(source);
 
-    operations.watchDeadLetterQueue(
-      'StreamDeadLettersAlarm',
-      this.deadLetterQueue,
-      'a finalized decision failed to render after every retry; its stream record (keys, not data) is in the queue: fix the cause and re-drive it',
-    );
+    if (props.deadLetterEntry && this.unrecordedDeadLetterQueue) {
+      this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
+    }
+    // Every batch given up alarms, whether or not the consumer has recorded it since (the
+    // queue then stays empty, so its depth would not tell).
+    operations.alarm('StreamDeadLettersAlarm', {
+      metric: this.deadLetterQueue.metricNumberOfMessagesSent({
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        'A message reached a dead-letter queue: a batch of the decisions stream failed to render after every retry; its versions are recorded dead-lettered in the outcomes table (the renderer logs say why): fix the cause and rewrite the decision items',
+    });
     operations.watchFunctionErrors(
       'RendererErrorsAlarm',
       fn,
@@ -128,5 +173,43 @@ export class Rendering extends Construct {
       description:
         'Finalized decisions wait more than 15 minutes in the stream: the renderer is failing or too slow; records older than a day go to the dead-letter queue',
     });
+  }
+
+  /** The dead-letter queue's consumer: streams read on the decisions stream, outcomes written. */
+  private consumeDeadLetters(props: RenderingProps, unrecorded: Queue): PipelineFunction {
+    const { data, operations } = props;
+    const consumer = new PipelineFunction(this, 'StreamDeadLetter', {
+      defaults: props.defaults,
+      entry: props.deadLetterEntry as string,
+      description: 'Decisions stream on-failure records → dead-lettered outcomes',
+      memorySize: 256,
+      timeout: DEAD_LETTER_CONSUMER_TIMEOUT,
+      environment: data.tableEnvironment(['outcomes']),
+    });
+    const fn = consumer.function;
+    // Only the two calls that read a known range back; no ListStreams, no DescribeStream.
+    data.tables.decisions.grantStream(fn, 'dynamodb:GetShardIterator', 'dynamodb:GetRecords');
+    // recordDeadLetter: GetItem (last failure, outcome) and a conditional UpdateItem.
+    data.tables.outcomes.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    data.grantTableKey(fn);
+    fn.addEventSource(
+      new SqsEventSource(this.deadLetterQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // The smallest setting: dead letters are rare and need no parallel readers.
+        maxConcurrency: 2,
+      }),
+    );
+    operations.watchDeadLetterQueue(
+      'UnrecordedStreamDeadLettersAlarm',
+      unrecorded,
+      'a failed batch of the decisions stream could not be recorded dead-lettered (its records aged out of the 24-hour stream, or the outcomes table refused the write); the message holds the shard and sequence range, and stream-dead-letter logged it: find the decisions written in that time without an outcome and rewrite them',
+    );
+    operations.watchFunctionErrors(
+      'StreamDeadLetterErrorsAlarm',
+      fn,
+      'stream-dead-letter threw; its messages return to the queue and are retried',
+    );
+    return consumer;
   }
 }

@@ -26,6 +26,7 @@ describe('deploymentConfig', () => {
       downloadRateLimit: 10,
       downloadBurstLimit: 20,
       presignedUrlMinutes: 5,
+      regenerateMaxConcurrency: 25,
     });
     expect(config.districts.map((d) => d.districtId)).toContain('example-usd');
     expect(config.alarmEmail).toBeUndefined();
@@ -62,6 +63,10 @@ describe('deploymentConfig', () => {
     expect(() =>
       deploymentConfig(context({ downloadDomain: 'docs.example.org' }), projectRoot),
     ).toThrow(/downloadCertificateArn/);
+    // SQS event sources refuse a maximum concurrency below 2.
+    expect(() => deploymentConfig(context({ regenerateMaxConcurrency: 1 }), projectRoot)).toThrow(
+      /regenerateMaxConcurrency: expected an integer from 2 to 1000/,
+    );
   });
 
   it('refuses a district profile that does not validate, naming the field', () => {

@@ -210,7 +210,11 @@ describe('signing', () => {
       JSON.stringify(policy.Properties.PolicyDocument).includes('"kms:Sign"'),
     );
     expect(signers.map(([id]) => id).sort()).toEqual(
-      [built.stack.rendering?.renderer, built.stack.calendar?.sweep]
+      [
+        built.stack.rendering?.renderer,
+        built.stack.regeneration?.regenerate,
+        built.stack.calendar?.sweep,
+      ]
         .map((pf) => logicalId(pf?.role.node.findChild('DefaultPolicy') as never))
         .sort(),
     );
