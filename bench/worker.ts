@@ -111,7 +111,7 @@ async function measureFloor(jobs: PrintJob[], count: number): Promise<number[]> 
     const printOne = async (job: PrintJob) => {
       const page = await browser.newPage();
       await page.setContent(job.html);
-      await page.pdf(pdfOptions(job, 30_000));
+      await page.pdf(pdfOptions(30_000));
       await page.close();
     };
     for (const job of jobs.slice(0, 2)) await printOne(job); // warm-up, not counted

@@ -185,8 +185,7 @@ export function composeCoverLetter(
   // The faces the letter's text needs, inlined (Lambda has no system fonts for most scripts).
   const styles = trustedCss(`${fontFaceCss(JSON.stringify(view))}\n${templates.coverLetterCss}`);
   const html = templates.coverLetter({ ...view, styles });
-  const empty = '<span></span>';
-  return { subject, job: { html, headerTemplate: empty, footerTemplate: empty } };
+  return { subject, job: { html } };
 }
 
 /** One entry of the download page. */

@@ -19,13 +19,6 @@ import { printerChromiumFlags } from './chromium-flags.ts';
 import type { PdfPrinter, PrintJob } from './ports.ts';
 
 export { INSECURE_FLAGS, printerChromiumFlags, UNREACHABLE_PROXY } from './chromium-flags.ts';
-export {
-  type EmbeddedFontFace,
-  fontFaceRules,
-  fontWarmUpHtml,
-  type HeaderFooterOptions,
-  headerFooterTemplate,
-} from './chromium-header-footer.ts';
 
 /** How long one print (load the HTML and render the PDF) may take before the page is replaced. */
 export const DEFAULT_PRINT_TIMEOUT_MS = 30_000;
@@ -40,7 +33,7 @@ const PAGE_CLOSE_GRACE_MS = 2_000;
  */
 export const MEMORY_RELIEF_EVERY = 25;
 
-/** Page margins of every document: room above and below for the header and footer templates. */
+/** Page margins of every document: room above and below for the running header and footer. */
 export const PAGE_MARGINS = { top: '0.9in', bottom: '0.9in', left: '0.75in', right: '0.75in' };
 
 /** Options of {@link launchPrinter}. */
@@ -69,14 +62,15 @@ export class PrinterClosed extends Error {
   }
 }
 
-/** The `page.pdf` options of every document: Letter, tagged, with outline, header and footer. */
-export function pdfOptions(job: PrintJob, timeoutMs: number): PDFOptions {
+/**
+ * The `page.pdf` options of every document: Letter, tagged, with outline. No Chromium header
+ * and footer templates: a document's running header and footer are its own `@page` margin boxes.
+ */
+export function pdfOptions(timeoutMs: number): PDFOptions {
   return {
     format: 'Letter',
     printBackground: true,
-    displayHeaderFooter: true,
-    headerTemplate: job.headerTemplate,
-    footerTemplate: job.footerTemplate,
+    displayHeaderFooter: false,
     margin: PAGE_MARGINS,
     tagged: true,
     outline: true,
@@ -200,7 +194,7 @@ export class ChromiumPrinter implements PdfPrinter {
 
   async #render(page: Page, job: PrintJob): Promise<Uint8Array> {
     await page.setContent(job.html, { waitUntil: 'load', timeout: this.printTimeoutMs });
-    const pdf = await page.pdf(pdfOptions(job, this.printTimeoutMs));
+    const pdf = await page.pdf(pdfOptions(this.printTimeoutMs));
     if (this.#crashedPages.has(page)) throw new Error('page crashed while printing');
     if (++this.#printsSinceRelief >= this.memoryReliefEvery) {
       this.#printsSinceRelief = 0;

@@ -18,13 +18,14 @@ import type { Problem } from '../core/problems.ts';
 import { fontFaceCss } from './fonts.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
+import { runningCss, runningText } from './running.ts';
 import { addMetadata, pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { type DocumentContext, iepView, priorWrittenNoticeView } from './view-model.ts';
 
 /** What a document's `htmlSha256` is: equal print jobs make equal documents (signatures aside). */
 export function printJobSha256(job: PrintJob): string {
-  return sha256(job.html + job.headerTemplate + job.footerTemplate);
+  return sha256(job.html);
 }
 
 /** One rendered document. */
@@ -49,6 +50,21 @@ export type EngineResult =
   | { kind: 'rejected'; problems: Problem[] }
   | { kind: 'withdrawn' };
 
+/**
+ * What the engine made of a decision, its documents handed over one at a time as each is
+ * signed (see `renderEach`).
+ */
+export type EngineStream =
+  | {
+      kind: 'documents';
+      draft: boolean;
+      plan: DocumentPlan;
+      /** The plan's documents in the plan's order; each is rendered when the previous one is taken. */
+      documents: AsyncIterable<RenderedDocument>;
+    }
+  | { kind: 'rejected'; problems: Problem[] }
+  | { kind: 'withdrawn' };
+
 /** What the engine needs; built once per process. */
 export interface EngineDeps {
   printer: PdfPrinter;
@@ -62,7 +78,7 @@ export interface EngineDeps {
   decisionTextLanguage?: string;
 }
 
-/** The text of a header or footer template (tags and styles removed, entities decoded enough for font choice). */
+/** The text of rendered HTML (tags and styles removed, entities decoded enough for font choice). */
 function textOf(template: string): string {
   return template
     .replace(/<style>[\s\S]*?<\/style>/g, ' ')
@@ -111,6 +127,22 @@ export class DocumentEngine {
    * unsigned, watermarked previews listing what is missing; a withdrawn one gets nothing.
    */
   async render(decision: Decision, options: { rendition?: number } = {}): Promise<EngineResult> {
+    const result = await this.renderEach(decision, options);
+    if (result.kind !== 'documents') return result;
+    const documents: RenderedDocument[] = [];
+    for await (const document of result.documents) documents.push(document);
+    return { ...result, documents };
+  }
+
+  /**
+   * As `render`, but hands the documents over one at a time, so a caller can store one while
+   * the next renders instead of holding every PDF until the last is signed. The next document
+   * is rendered only when the caller asks for it (one render at a time, no read-ahead).
+   */
+  async renderEach(
+    decision: Decision,
+    options: { rendition?: number } = {},
+  ): Promise<EngineStream> {
     let district: DistrictProfile;
     try {
       district = this.#deps.districts.get(decision.districtId);
@@ -133,48 +165,37 @@ export class DocumentEngine {
     if (!draft && problems.length > 0) return { kind: 'rejected', problems };
 
     const plan = this.plan(decision);
-    const documents: RenderedDocument[] = [];
-    for (const { type, language } of plan.documents) {
-      documents.push(
-        await this.renderDocument({
+    const engine = this;
+    async function* documents(): AsyncGenerator<RenderedDocument> {
+      for (const { type, language } of plan.documents) {
+        yield await engine.renderDocument({
           decision,
           district,
           type,
-          locale: this.#locale(language),
+          locale: engine.#locale(language),
           documentId: documentId({ ...decision, type, language, rendition: options.rendition }),
           draft: draft ? { problems } : null,
-          decisionTextLanguage: this.#deps.decisionTextLanguage ?? 'en',
-        }),
-      );
+          decisionTextLanguage: engine.#deps.decisionTextLanguage ?? 'en',
+        });
+      }
     }
-    return { kind: 'documents', draft, plan, documents };
+    return { kind: 'documents', draft, plan, documents: documents() };
   }
 
-  /** The HTML and running header/footer of one document. */
+  /** The HTML of one document, its running header and footer included. */
   compose(ctx: DocumentContext): PrintJob {
     const view = ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx);
     // Fonts are chosen from the text as printed (a first pass without styles), so a document
     // carries only the faces, and of a CJK font only the chunks, its own text uses.
-    const runningText = `${textOf(this.#templates.header({ ...view, runningCss: '' }))} ${textOf(
-      this.#templates.footer({ ...view, runningCss: '' }),
-    )} 0123456789`;
+    const running = runningText(view.running);
     const bodyText = textOf(
-      this.#templates.documents[ctx.type]({ ...view, styles: '', runningText }),
+      this.#templates.documents[ctx.type]({ ...view, styles: '', runningText: running }),
     );
-    const fonts = fontFaceCss(`${bodyText} ${runningText}`);
-    const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
-    // The header and footer declare only the faces their own text needs: the same data URLs as
-    // the page's (which loads them through the warm-up text), so Chromium can paint them.
-    const runningCss = trustedCss(
-      `${fontFaceCss(runningText, [400])}\n${this.#templates.runningCss}`,
+    const fonts = fontFaceCss(`${bodyText} ${running}`);
+    const styles = trustedCss(
+      `${fonts}\n${this.#templates.documentCss}\n${runningCss(view.running, view.direction === 'rtl' ? 'rtl' : 'ltr')}`,
     );
-    const headerTemplate = this.#templates.header({ ...view, runningCss });
-    const footerTemplate = this.#templates.footer({ ...view, runningCss });
-    return {
-      html: this.#templates.documents[ctx.type]({ ...view, styles, runningText }),
-      headerTemplate,
-      footerTemplate,
-    };
+    return { html: this.#templates.documents[ctx.type]({ ...view, styles, runningText: running }) };
   }
 
   async renderDocument(ctx: DocumentContext): Promise<RenderedDocument> {

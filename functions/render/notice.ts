@@ -89,7 +89,6 @@ export interface NoticeRendererDeps {
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-const EMPTY = '<span></span>';
 
 /** Renders and signs calendar notices. Built once per process. */
 export class NoticeRenderer {
@@ -120,8 +119,6 @@ export class NoticeRenderer {
     const styles = trustedCss(`${fonts}\n${this.#templates.documentCss}`);
     return {
       html: this.#templates.notice({ ...view, styles, runningText: '' }),
-      headerTemplate: EMPTY,
-      footerTemplate: EMPTY,
     };
   }
 

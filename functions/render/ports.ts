@@ -5,12 +5,8 @@
 
 /** A page of HTML to print, every asset inlined (fonts, styles and images as data). */
 export interface PrintJob {
-  /** The whole HTML document. */
+  /** The whole HTML document; a running header and footer are its `@page` margin boxes. */
   html: string;
-  /** Chromium header template (with `pageNumber` / `totalPages` spans where wanted). */
-  headerTemplate: string;
-  /** Chromium footer template. */
-  footerTemplate: string;
 }
 
 /** Prints HTML to PDF (tagged, with an outline). One warm browser serves many jobs. */

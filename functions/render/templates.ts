@@ -15,17 +15,13 @@ const PARTIALS = ['head', 'letterhead', 'font-warm-up', 'draft', 'language-notic
 
 type Compiled = (data: object) => string;
 
-/** Compiled document templates and the running header/footer. */
+/** Compiled document templates and the document stylesheet. */
 export interface TemplateSet {
   documents: Record<MeetingDocumentType, Compiled>;
   /** The compliance calendar's notices (annual review, majority): one layout, texts from the view. */
   notice: Compiled;
-  header: Compiled;
-  footer: Compiled;
   /** The document stylesheet (ours, trusted). */
   documentCss: string;
-  /** The running header/footer stylesheet (ours, trusted). */
-  runningCss: string;
 }
 
 /** Compiles every template of `dir` once. */
@@ -59,10 +55,7 @@ export function compileTemplates(dir: string = templatesDir()): TemplateSet {
       'prior-written-notice': compile('prior-written-notice.hbs'),
     },
     notice: compile('notice-annual-review.hbs'),
-    header: compile('header.hbs'),
-    footer: compile('footer.hbs'),
     documentCss: read('styles/document.css'),
-    runningCss: read('styles/running.css'),
   };
 }
 

@@ -24,6 +24,7 @@ import {
   languageName,
   localize,
 } from './locales.ts';
+import { isolate, type RunningHeaderFooter } from './running.ts';
 
 /** Everything one document is made from. */
 export interface DocumentContext {
@@ -80,13 +81,36 @@ function common(ctx: DocumentContext) {
             email: district.email,
           }),
     signedNotice: localize(t, t.common.signedNotice, { district: district.name }),
+    running: running(ctx),
+  };
+}
+
+/** The running header (who the document is about) and footer (page, issuer, document id). */
+function running(ctx: DocumentContext): RunningHeaderFooter {
+  const { decision: d, district, locale: t } = ctx;
+  // As `localize` does: values keep their own direction inside right-to-left text.
+  const value = (text: string) => (t.direction === 'rtl' ? isolate(text) : text);
+  return {
     header: {
-      studentName: `${d.student.firstName} ${d.student.lastName}`,
-      studentId: d.student.studentId,
-      dateOfBirth: date(d.student.dateOfBirth),
-      school: d.student.school,
+      start: [
+        value(`${d.student.firstName} ${d.student.lastName}`),
+        ` \u00b7 ${t.iep.student.studentId}: `,
+        value(d.student.studentId),
+      ],
+      center: [`${t.iep.student.dateOfBirth}: ${formatDate(d.student.dateOfBirth, t)}`],
+      end: [value(d.student.school)],
     },
-    footer: { documentId: ctx.documentId, version: d.version },
+    footer: {
+      start: [
+        `${t.common.page} `,
+        { counter: 'page' },
+        ` ${t.common.of} `,
+        { counter: 'pages' },
+        t.common.pageEnd,
+      ],
+      center: [value(district.name)],
+      end: [`${t.common.document} ${ctx.documentId} \u00b7 ${t.common.version} ${d.version}`],
+    },
   };
 }
 

@@ -134,7 +134,7 @@ describe('Chromium failing under the pipeline', () => {
       const decision = rawSample();
       decision.decisionId = `chromium-${what.split(' ')[0]}`;
       await p.write(decision);
-      await printer.print({ html: '<p>warm</p>', headerTemplate: '', footerTemplate: '' });
+      await printer.print({ html: '<p>warm</p>' });
       const before = printer.inner.browserProcessId;
       printer.sabotage = hurt;
 

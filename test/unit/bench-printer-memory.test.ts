@@ -4,8 +4,6 @@ import { pdfPageCount } from '../../functions/render/signing/index.ts';
 
 const job = (text: string) => ({
   html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body><p>${text}</p></body></html>`,
-  headerTemplate: '<span></span>',
-  footerTemplate: '<span></span>',
 });
 
 describe('the printer keeps its memory in check', () => {

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ChromiumPrinter,
-  type EmbeddedFontFace,
-  fontFaceRules,
-  fontWarmUpHtml,
-  headerFooterTemplate,
-  launchPrinter,
-} from '../../functions/render/chromium.ts';
+import { type ChromiumPrinter, launchPrinter } from '../../functions/render/chromium.ts';
+import { runningCss } from '../../functions/render/running.ts';
 import { readPdf } from './chromium-pdf-reader.ts';
 
 const require = createRequire(import.meta.url);
@@ -18,23 +12,23 @@ function notoSans(file: string): string {
   return `data:font/woff2;base64,${readFileSync(path).toString('base64')}`;
 }
 
-const latinFace: EmbeddedFontFace = {
-  family: 'Noto Sans',
-  dataUrl: notoSans('noto-sans-latin-400-normal.woff2'),
-};
+/** `@font-face` rules: a face of Noto Sans, optionally for a Unicode range only. */
+function face(file: string, weight = 400, unicodeRange?: string): string {
+  const range = unicodeRange === undefined ? '' : `unicode-range:${unicodeRange};`;
+  return `@font-face{font-family:'Noto Sans';font-weight:${weight};src:url(${notoSans(file)});${range}}`;
+}
 
-const fonts: EmbeddedFontFace[] = [
-  latinFace,
-  { family: 'Noto Sans', weight: 700, dataUrl: notoSans('noto-sans-latin-700-normal.woff2') },
-];
+const FACES = `${face('noto-sans-latin-400-normal.woff2')}${face('noto-sans-latin-700-normal.woff2', 700)}`;
 
-function documentHtml(body: string): string {
+function documentHtml(body: string, css = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>IEP</title>
-    <style>${fontFaceRules(fonts)} body { font-family: 'Noto Sans'; }</style></head>
+    <style>${FACES} html { font-family: 'Noto Sans'; } @page { font-family: 'Noto Sans'; } ${css}</style></head>
     <body>${body}</body></html>`;
 }
 
-const plainJob = { headerTemplate: '<span></span>', footerTemplate: '<span></span>' };
+/** Invisible text, as the templates' font warm-up. */
+const warmUp = (text: string) =>
+  `<div style="position:absolute;visibility:hidden;height:0;overflow:hidden">${text}</div>`;
 
 describe('the Chromium printer', () => {
   let printer: ChromiumPrinter;
@@ -57,7 +51,7 @@ describe('the Chromium printer', () => {
     );
 
     // Act
-    const reading = await readPdf(await printer.print({ html, ...plainJob }));
+    const reading = await readPdf(await printer.print({ html }));
 
     // Assess
     expect(reading.text).toContain('STATIC-TEXT');
@@ -74,7 +68,7 @@ describe('the Chromium printer', () => {
     );
 
     // Act
-    const reading = await readPdf(await printer.print({ html, ...plainJob }));
+    const reading = await readPdf(await printer.print({ html }));
 
     // Assess
     expect(reading.marked).toBe(true);
@@ -86,45 +80,50 @@ describe('the Chromium printer', () => {
     ]);
   });
 
-  it('prints header and footer in the embedded font, with page numbers', async () => {
-    // Prepare: the body uses only the regular face; the warm-up makes the page load the bold one.
+  it('prints the running header and footer in the embedded font, with page numbers', async () => {
+    // Prepare
     const paragraphs = '<p>Line of the goals section.</p>'.repeat(150);
-    const html = documentHtml(`${fontWarmUpHtml(fonts)}<h1>Goals</h1>${paragraphs}`);
-    const headerTemplate = headerFooterTemplate('<b>HEADER-DISTRICT</b> HEADER-TITLE', { fonts });
-    const footerTemplate = headerFooterTemplate(
-      'Page <span class="pageNumber"></span> of <span class="totalPages"></span>',
-      { fonts },
+    const running = runningCss(
+      {
+        header: { start: ['HEADER-STUDENT'], center: [], end: ['HEADER-SCHOOL'] },
+        footer: {
+          start: ['Page ', { counter: 'page' }, ' of ', { counter: 'pages' }],
+          center: [],
+          end: [],
+        },
+      },
+      'ltr',
+    );
+    const html = documentHtml(
+      `<h1>Goals</h1>${paragraphs}`,
+      `${running} @page { @top-right { font-weight: 700 } }`,
     );
 
     // Act
-    const reading = await readPdf(await printer.print({ html, headerTemplate, footerTemplate }));
+    const reading = await readPdf(await printer.print({ html }));
 
     // Assess
     const fontOf = (text: string) => reading.firstPageRuns.find((run) => run.text === text)?.font;
     expect(reading.pageCount).toBeGreaterThan(2);
-    expect(fontOf('HEADER-DISTRICT')).toBe('NotoSans-Bold');
-    expect(fontOf('HEADER-TITLE')).toBe('NotoSans-Regular');
+    expect(fontOf('HEADER-STUDENT')).toBe('NotoSans-Regular');
+    expect(fontOf('HEADER-SCHOOL')).toBe('NotoSans-Bold');
     expect(fontOf(`Page 1 of ${reading.pageCount}`)).toBe('NotoSans-Regular');
   });
 
   it('prints a footer in a script the body does not use, when the page warms its face up', async () => {
     // Prepare: Fontsource splits faces by unicode-range; the body is English, the footer Russian.
-    const splitFaces: EmbeddedFontFace[] = [
-      { ...latinFace, unicodeRange: 'U+0000-00FF,U+2000-206F' },
-      {
-        family: 'Noto Sans',
-        dataUrl: notoSans('noto-sans-cyrillic-400-normal.woff2'),
-        unicodeRange: 'U+0301,U+0400-045F,U+0490-0491,U+04B0-04B1,U+2116',
-      },
-    ];
     const footerText = 'Страница';
-    const html = `<!doctype html><html lang="en"><head><style>${fontFaceRules(splitFaces)}
-      body { font-family: 'Noto Sans'; }</style></head>
-      <body>${fontWarmUpHtml(splitFaces, footerText)}<p>English body.</p></body></html>`;
-    const footerTemplate = headerFooterTemplate(footerText, { fonts: splitFaces });
+    const css = `${face('noto-sans-cyrillic-400-normal.woff2', 400, 'U+0400-045F')} ${runningCss(
+      {
+        header: { start: [], center: [], end: [] },
+        footer: { start: [footerText], center: [], end: [] },
+      },
+      'ltr',
+    )}`;
+    const html = documentHtml(`${warmUp(footerText)}<p>English body.</p>`, css);
 
     // Act
-    const pdf = await printer.print({ html, headerTemplate: '<span></span>', footerTemplate });
+    const pdf = await printer.print({ html });
 
     // Assess
     const footer = (await readPdf(pdf)).firstPageRuns.find((run) => run.text === footerText);
@@ -137,9 +136,7 @@ describe('the Chromium printer', () => {
 
     // Act
     const pdfs = await Promise.all(
-      markers.map((marker) =>
-        printer.print({ html: documentHtml(`<h1>${marker}</h1>`), ...plainJob }),
-      ),
+      markers.map((marker) => printer.print({ html: documentHtml(`<h1>${marker}</h1>`) })),
     );
 
     // Assess
@@ -157,7 +154,7 @@ describe('the Chromium printer', () => {
     );
 
     // Act
-    const reading = await readPdf(await printer.print({ html, ...plainJob }));
+    const reading = await readPdf(await printer.print({ html }));
 
     // Assess
     expect(reading.text).toContain('STAYS-HERE');

@@ -10,8 +10,6 @@ import { readPdf } from './chromium-pdf-reader.ts';
 function job(marker: string) {
   return {
     html: `<!doctype html><html lang="en"><body><h1>${marker}</h1></body></html>`,
-    headerTemplate: '<span></span>',
-    footerTemplate: '<span></span>',
   };
 }
 

@@ -101,7 +101,7 @@ describe('font coverage', () => {
   it('lists the families in the stylesheets in the order the fonts are chosen', () => {
     const families = [...new Set(allFaces().map((face) => face.family))];
     expect(FONT_FAMILY_LIST).toBe(`${families.map((f) => `"${f}"`).join(', ')}, sans-serif`);
-    for (const css of ['styles/document.css', 'styles/running.css'])
+    for (const css of ['styles/document.css'])
       expect(readFileSync(join(templatesDir(), css), 'utf8')).toContain(
         `font-family: ${FONT_FAMILY_LIST};`,
       );
@@ -152,7 +152,7 @@ describe('contrast', () => {
   it('gives every text colour of the stylesheets at least 4.5:1 against its background (WCAG AA)', () => {
     const low: string[] = [];
     let checked = 0;
-    for (const file of ['styles/document.css', 'styles/running.css']) {
+    for (const file of ['styles/document.css']) {
       const css = readFileSync(join(templatesDir(), file), 'utf8');
       for (const [, selector, body] of css.matchAll(/([^{}]+)\{([^}]*)\}/g)) {
         // The draft watermark is decoration (the draft box says the same in full contrast).
