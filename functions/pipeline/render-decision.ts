@@ -10,7 +10,7 @@
  */
 import type { Decision } from '../core/decision.ts';
 import { checkDecision } from '../core/validate.ts';
-import type { EngineResult, RenderedDocument } from '../render/engine.ts';
+import type { EngineStream, RenderedDocument } from '../render/engine.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -21,9 +21,9 @@ import type {
 } from './ports.ts';
 import { storeDocumentOnce } from './store-document.ts';
 
-/** The engine as the pipeline sees it. */
+/** The engine as the pipeline sees it: documents handed over one at a time, in the plan's order. */
 export interface DecisionRenderer {
-  render(decision: Decision, options?: { rendition?: number }): Promise<EngineResult>;
+  renderEach(decision: Decision): Promise<EngineStream>;
 }
 
 /** What happens to a decision once its documents are ready (delivery, calendar): must be idempotent. */
@@ -126,7 +126,7 @@ export class RenderDecision {
       );
     }
 
-    const result = await this.deps.renderer.render(decision);
+    const result = await this.deps.renderer.renderEach(decision);
     if (result.kind === 'rejected') {
       return this.finish(
         {
@@ -143,8 +143,7 @@ export class RenderDecision {
     if (result.kind !== 'documents')
       throw new Error(`unexpected engine result ${result.kind} for a finalized decision`);
 
-    const documents: ProcessedDocument[] = [];
-    for (const rendered of result.documents) documents.push(await this.store(decision, rendered));
+    const documents = await this.storeEach(decision, result.documents);
     const newer = await this.versionInForceAbove(decisionId, version);
     const outcome: DecisionOutcome = {
       decisionId,
@@ -164,6 +163,37 @@ export class RenderDecision {
       outcome,
     );
     return this.finish(outcome, documents);
+  }
+
+  /**
+   * Stores each document as it is rendered: the S3 put and record of document k overlap the
+   * render of document k+1 (storage is I/O, rendering is CPU), one store in flight at most, so
+   * at most two PDFs are held at a time. Resolves once every document is stored and recorded,
+   * in the plan's order; rejects with the first failure, after any store in flight has settled,
+   * so the outcome (the commit marker) is written only when every document is on record.
+   */
+  private async storeEach(
+    decision: Decision,
+    rendered: AsyncIterable<RenderedDocument>,
+  ): Promise<ProcessedDocument[]> {
+    const documents: ProcessedDocument[] = [];
+    let storing: Promise<void> = Promise.resolve();
+    try {
+      for await (const doc of rendered) {
+        await storing;
+        storing = this.store(decision, doc).then((stored) => {
+          documents.push(stored);
+        });
+        // Observed here, awaited on the next turn: a failure during the next render is not unhandled.
+        storing.catch(() => undefined);
+      }
+      await storing;
+    } catch (error) {
+      // Whether the render or a store failed, let the store in flight finish before the retry.
+      await storing.catch(() => undefined);
+      throw error;
+    }
+    return documents;
   }
 
   /** Stores one PDF once, and its record once; a retry finds and reuses what a crashed attempt stored. */

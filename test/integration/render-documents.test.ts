@@ -3,16 +3,18 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import { documentId } from '../../functions/core/documents.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { renderDecisionService } from '../../functions/handlers/wiring.ts';
-import type { DocumentStore, Log } from '../../functions/pipeline/ports.ts';
+import type { DocumentRecords, DocumentStore, Log } from '../../functions/pipeline/ports.ts';
 import { RenderDecision, versionInForce } from '../../functions/pipeline/render-decision.ts';
-import type { DocumentEngine } from '../../functions/render/engine.ts';
+import { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { decisionStreamMapping } from '../../infra/local/runtime.ts';
 import { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { rawSample } from '../fixtures/decisions.ts';
+import { rawSample, sampleDecision } from '../fixtures/decisions.ts';
 import { testEngine } from '../fixtures/engine.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
 
@@ -29,7 +31,14 @@ afterAll(async () => {
 });
 
 /** A fresh pipeline on its own tables: the real handler fed by the real stream. */
-async function pipeline(options: { store?: (inner: DocumentStore) => DocumentStore } = {}) {
+async function pipeline(
+  options: {
+    store?: (inner: DocumentStore) => DocumentStore;
+    records?: (inner: DocumentRecords) => DocumentRecords;
+    /** The printer of the engine (default: the shared warm one). */
+    printer?: PdfPrinter;
+  } = {},
+) {
   const env: TestEnvironment = await testEnvironment();
   const parts = await renderDecisionService({
     clients: env.clients,
@@ -41,17 +50,25 @@ async function pipeline(options: { store?: (inner: DocumentStore) => DocumentSto
     clock: () => new Date(),
     checkBeforePut: true,
   });
-  const service = options.store
-    ? new RenderDecision({
-        renderer: engine,
-        outcomes: parts.outcomes,
-        records: parts.records,
-        store: options.store(parts.store),
-        signerName: 'test',
-        clock: () => new Date(),
-        log: quiet,
-      })
-    : parts.service;
+  const service =
+    options.store || options.records || options.printer
+      ? new RenderDecision({
+          renderer: options.printer
+            ? new DocumentEngine({
+                printer: options.printer,
+                signer: engine.signer,
+                districts: loadDistrictDirectory(),
+                clock: () => new Date(),
+              })
+            : engine,
+          outcomes: parts.outcomes,
+          records: options.records?.(parts.records) ?? parts.records,
+          store: options.store?.(parts.store) ?? parts.store,
+          signerName: 'test',
+          clock: () => new Date(),
+          log: quiet,
+        })
+      : parts.service;
   const handler = makeRenderDocumentsHandler({ service, outcomes: parts.outcomes, log: quiet });
   // The stream as the runtime and the stack map it; `handler` is the same handler, for replays.
   const poller = decisionStreamMapping({
@@ -73,7 +90,7 @@ async function pipeline(options: { store?: (inner: DocumentStore) => DocumentSto
     (
       await env.clients.s3.send(new ListObjectsV2Command({ Bucket: env.names.buckets.documents }))
     ).Contents?.map((o) => o.Key ?? '') ?? [];
-  return { env, ...parts, handler, poller, write, objects };
+  return { env, ...parts, service, handler, poller, write, objects };
 }
 
 describe('render-documents, fed by the decisions stream', () => {
@@ -282,5 +299,212 @@ describe('render-documents under failure', () => {
       reason: expect.stringContaining('injected: this key always fails'),
     });
     expect(await p.outcomes.get(good.decisionId, 1)).toMatchObject({ outcome: 'documents-ready' });
+  });
+});
+
+/** The ids of a sample's documents, in the order the engine plans them. */
+function plannedIds(name: string): string[] {
+  const decision = sampleDecision(name);
+  return engine.plan(decision).documents.map((d) => documentId({ ...decision, ...d }));
+}
+
+/**
+ * What the use case does, in order, as a test sees it: `print n begins/ends` (the n-th print),
+ * `store n begins/ends` (the record lookup that starts storing the plan's n-th document, and
+ * the record write that ends it). The printer prints with the shared warm Chromium.
+ */
+function timeline(ids: string[]) {
+  const events: string[] = [];
+  const waiters = new Map<string, () => void>();
+  const reachedSoFar = new Set<string>();
+  const log = (event: string) => {
+    events.push(event);
+    reachedSoFar.add(event);
+    waiters.get(event)?.();
+  };
+  let prints = 0;
+  const watchedPrinter: PdfPrinter = {
+    async print(job) {
+      const n = ++prints;
+      log(`print ${n} begins`);
+      const pdf = await printer.print(job);
+      log(`print ${n} ends`);
+      return pdf;
+    },
+    // The shared printer is closed after all tests.
+    close: async () => {},
+  };
+  const nth = (id: string) => ids.indexOf(id) + 1;
+  const records = (inner: DocumentRecords): DocumentRecords => ({
+    get: (id) => {
+      log(`store ${nth(id)} begins`);
+      return inner.get(id);
+    },
+    putOnce: async (record) => {
+      const written = await inner.putOnce(record);
+      log(`store ${nth(record.documentId)} ends`);
+      return written;
+    },
+    listForDecision: (decisionId) => inner.listForDecision(decisionId),
+  });
+  return {
+    printer: watchedPrinter,
+    records,
+    /** Where an event happened (it must have happened). */
+    at(event: string): number {
+      const index = events.indexOf(event);
+      if (index < 0) throw new Error(`"${event}" never happened: ${events.join(', ')}`);
+      return index;
+    },
+    /** Resolves once the event has happened. */
+    reached(event: string): Promise<void> {
+      if (reachedSoFar.has(event)) return Promise.resolve();
+      return new Promise((resolve) => waiters.set(event, resolve));
+    },
+  };
+}
+
+describe('render-documents, storing each document while the next one renders', () => {
+  it('stores document k while document k+1 renders, with one store in flight at most', async () => {
+    // Prepare: four documents (English and Spanish), prints and stores watched.
+    const decision = rawSample('transition-es');
+    const ids = plannedIds('transition-es');
+    const t = timeline(ids);
+    const p = await pipeline({ printer: t.printer, records: t.records });
+
+    // Act
+    const result = await p.service.process({
+      decisionId: decision.decisionId,
+      version: 1,
+      item: decision,
+    });
+
+    // Assess: each store begins before the next print and ends after it began (they overlap);
+    // the store before it has ended before the print after it begins (one in flight).
+    expect(result.outcome.outcome).toBe('documents-ready');
+    expect(ids).toHaveLength(4);
+    for (let k = 1; k < 4; k++) {
+      expect(t.at(`store ${k} begins`)).toBeLessThan(t.at(`print ${k + 1} begins`));
+      expect(t.at(`print ${k + 1} begins`)).toBeLessThan(t.at(`store ${k} ends`));
+    }
+    for (let k = 1; k < 3; k++)
+      expect(t.at(`store ${k} ends`)).toBeLessThan(t.at(`print ${k + 2} begins`));
+  });
+
+  it.each([
+    { failing: 1, when: 'while the next one renders' },
+    { failing: 2, when: 'after the last render' },
+  ])(
+    'fails the decision when storing document $failing fails $when, and a retry completes it once',
+    async ({ failing }) => {
+      // Prepare: the failing S3 put stores its object, then loses its reply (once).
+      const decision = rawSample();
+      const ids = plannedIds('annual-grade4-en');
+      const t = timeline(ids);
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      let puts = 0;
+      let firstAttemptSha256 = '';
+      const p = await pipeline({
+        printer: t.printer,
+        records: t.records,
+        store: (inner) => ({
+          get: (key) => inner.get(key),
+          putOnce: async (key, bytes, options) => {
+            puts += 1;
+            const result = await inner.putOnce(key, bytes, options);
+            if (puts !== failing) return result;
+            firstAttemptSha256 = sha256(bytes);
+            // Fail while the next document renders, when there is one.
+            if (failing < ids.length) await t.reached(`print ${failing + 1} begins`);
+            throw new Error('injected: reply lost after the write');
+          },
+        }),
+      });
+      const ref = { decisionId: decision.decisionId, version: 1, item: decision };
+
+      try {
+        // Act
+        const attempt = await p.service.process(ref).catch((error: unknown) => error);
+        const outcomeAfterFailure = await p.outcomes.get(decision.decisionId, 1);
+        const retried = await p.service.process(ref);
+
+        // Assess: the failure surfaced and wrote no outcome; the retry completed with one
+        // object and one record per document, recording the bytes the first attempt stored.
+        expect(attempt).toBeInstanceOf(Error);
+        expect((attempt as Error).message).toBe('injected: reply lost after the write');
+        expect(outcomeAfterFailure).toBeUndefined();
+        expect(retried).toMatchObject({
+          alreadyProcessed: false,
+          outcome: { outcome: 'documents-ready', documentIds: ids },
+        });
+        expect(await p.objects()).toHaveLength(2);
+        const records = await p.records.listForDecision(decision.decisionId);
+        expect(records.map((r) => r.documentId).sort()).toEqual([...ids].sort());
+        const failed = records.find((r) => r.documentId === ids[failing - 1]);
+        expect(failed?.sha256).toBe(firstAttemptSha256);
+        for (const record of records)
+          expect(sha256(await p.store.get(record.s3Key))).toBe(record.sha256);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    },
+  );
+
+  it('lets the store in flight finish before a failed render fails the decision', async () => {
+    // Prepare: the second print fails while the first document is being stored.
+    const decision = rawSample();
+    const ids = plannedIds('annual-grade4-en');
+    let prints = 0;
+    const failingPrinter: PdfPrinter = {
+      print: (job) =>
+        ++prints === 2 ? Promise.reject(new Error('injected: print failed')) : printer.print(job),
+      close: async () => {},
+    };
+    const p = await pipeline({ printer: failingPrinter });
+    const ref = { decisionId: decision.decisionId, version: 1, item: decision };
+
+    // Act
+    const attempt = await p.service.process(ref).catch((error: unknown) => error);
+    const firstRecord = await p.records.get(ids[0] ?? '');
+    const outcomeAfterFailure = await p.outcomes.get(decision.decisionId, 1);
+    const retried = await p.service.process(ref);
+
+    // Assess: the render's error surfaced once the first document was on record, and no outcome
+    // was written; the retry reused the first document and made the second.
+    expect((attempt as Error).message).toBe('injected: print failed');
+    expect(firstRecord?.documentId).toBe(ids[0]);
+    expect(outcomeAfterFailure).toBeUndefined();
+    expect(retried.documents.map((d) => [d.record.documentId, d.state])).toEqual([
+      [ids[0], 'unchanged'],
+      [ids[1], 'created'],
+    ]);
+  });
+
+  it("lists the documents in the outcome in the plan's order", async () => {
+    // Prepare
+    const decision = rawSample('transition-es');
+    const p = await pipeline();
+
+    // Act
+    const result = await p.service.process({
+      decisionId: decision.decisionId,
+      version: 1,
+      item: decision,
+    });
+
+    // Assess
+    expect(result.documents.map((d) => `${d.record.type}.${d.record.language}`)).toEqual([
+      'iep.en',
+      'prior-written-notice.en',
+      'iep.es',
+      'prior-written-notice.es',
+    ]);
+    expect(result.outcome.documentIds).toEqual(plannedIds('transition-es'));
+    expect((await p.outcomes.get(decision.decisionId, 1))?.documentIds).toEqual(
+      result.outcome.documentIds,
+    );
   });
 });
