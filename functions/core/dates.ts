@@ -91,12 +91,21 @@ export function calendarDateIn(instant: Date, timeZone: string): CalendarDate {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** Answers of {@link isTimeZone}: the check builds a formatter, which is slow. */
+const timeZones = new Map<string, boolean>();
+
 /** True when `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
+  let known = timeZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = zone.length > 0;
+    } catch {
+      known = false;
+    }
+    // Bounded: zone names come from input, and a long run must not grow this without end.
+    if (timeZones.size < 1_000) timeZones.set(zone, known);
   }
+  return known;
 }

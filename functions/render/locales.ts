@@ -78,11 +78,21 @@ export function intlSupports(tag: string): boolean {
 export function formatDate(date: string, locale: Locale): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   if (intlSupports(locale.locale)) {
-    return new Intl.DateTimeFormat(locale.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(Date.UTC(y, m - 1, d)),
-    );
+    return longDateFormat(locale.locale).format(new Date(Date.UTC(y, m - 1, d)));
   }
   return formatDateByPattern(date, locale);
+}
+
+/** One formatter per language: building an `Intl.DateTimeFormat` costs far more than using it. */
+const longDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function longDateFormat(tag: string): Intl.DateTimeFormat {
+  let format = longDateFormats.get(tag);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
+    longDateFormats.set(tag, format);
+  }
+  return format;
 }
 
 /** The locale's own long-date format (its `calendar` section), whatever `Intl` knows. */

@@ -32,8 +32,7 @@ export async function signPdf(pdf: Uint8Array, options: SignOptions): Promise<Ui
   const certificates = await options.signer.certificates();
   const [signerCertificate] = certificates;
   if (!signerCertificate) throw new Error('sign PDF: the signer has no certificate');
-  const modulusBits = new X509Certificate(signerCertificate).publicKey.asymmetricKeyDetails
-    ?.modulusLength;
+  const modulusBits = modulusBitsOf(signerCertificate);
   if (!modulusBits) throw new Error('sign PDF: the signer certificate does not hold an RSA key');
   const signatureLength = Math.ceil(modulusBits / 8);
   // The CMS has the same size whatever the digest and signature bytes are.
@@ -69,6 +68,19 @@ export async function signPdf(pdf: Uint8Array, options: SignOptions): Promise<Ui
   // Lowercase hex, zero padding already in place.
   file.write(cms.toString('hex'), place.contentsStart + 1, 'latin1');
   return new Uint8Array(file.buffer, file.byteOffset, file.length);
+}
+
+/** RSA modulus sizes by certificate: a signer hands out the same certificate objects each time. */
+const modulusBitsByCertificate = new WeakMap<Uint8Array, number | undefined>();
+
+function modulusBitsOf(certificate: Uint8Array): number | undefined {
+  if (!modulusBitsByCertificate.has(certificate)) {
+    modulusBitsByCertificate.set(
+      certificate,
+      new X509Certificate(certificate).publicKey.asymmetricKeyDetails?.modulusLength,
+    );
+  }
+  return modulusBitsByCertificate.get(certificate);
 }
 
 /** The same incremental update without a signature, for unsigned draft previews. */
