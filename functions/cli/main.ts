@@ -39,6 +39,8 @@ commands:
                                 the document path's speed on this machine (JSON on stdout)
   regenerate --district ID [--since DATE] [--workers N] [--job ID]
                                 re-render a district's decisions in the local runtime (resumable)
+  regenerate --district ID --queue-url URL [--since DATE] [--job ID] [--resend] [--detach]
+                                the same job in AWS: messages to the stack's regeneration queue
 
 exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error`;
 
@@ -192,7 +194,10 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
   // Commands with their own options, loaded only when used (they start emulators and workers).
   if (command === 'bench') return (await import('../../bench/bench.ts')).runBench(rest, io);
   if (command === 'regenerate')
-    return (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
+    // With --queue-url the job runs in AWS (SQS and Lambda); without, on this machine.
+    return rest.some((arg) => arg === '--queue-url' || arg.startsWith('--queue-url='))
+      ? (await import('./regenerate-aws.ts')).regenerateAwsCommand(rest, io)
+      : (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
   if (command === 'overdue')
     return guarded(
       () => import('../../infra/local/overdue.ts').then((m) => m.overdueLocal(rest, io)),

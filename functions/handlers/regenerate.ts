@@ -3,9 +3,10 @@
  * the regenerate use case. A fan-out queue lets many containers share one job; each message
  * is idempotent through the job's ledger, so a redelivered message does nothing twice. A
  * message that fails is reported as a batch item failure and retried by SQS (then its
- * dead-letter queue); the others of the batch are not re-run.
+ * dead-letter queue); the others of the batch are not re-run. The stack's event source reports
+ * batch item failures (infra/constructs/regeneration.ts).
  */
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
@@ -68,11 +69,25 @@ export function regenerateItemOf(record: Pick<SQSRecord, 'body'>): RegenerateIte
   return undefined;
 }
 
+/**
+ * Time a message needs at most (a few documents printed and signed, with a margin): a message
+ * is not started with less left, so the function returns it for a retry instead of timing out
+ * with Chromium half-way (which would also count as a function error).
+ */
+export const MESSAGE_TIME_MS = 20_000;
+
 /** The SQS handler over a built use case: one message at a time (one warm Chromium). */
-export function makeRegenerateHandler(deps: { service: Regenerate; log: Log }) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process'>; log: Log }) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
+    for (const [index, record] of event.Records.entries()) {
+      if (context && context.getRemainingTimeInMillis() < MESSAGE_TIME_MS) {
+        // Returned unprocessed: SQS delivers them again after the visibility timeout.
+        const left = event.Records.slice(index);
+        deps.log.warn('time is short: messages returned to the queue', { returned: left.length });
+        batchItemFailures.push(...left.map((r) => ({ itemIdentifier: r.messageId })));
+        break;
+      }
       const item = regenerateItemOf(record);
       if (!item) {
         // Retrying cannot fix a malformed body: logged (ids only) and dropped.
