@@ -168,7 +168,8 @@ const USAGE = `usage: iep-docs regenerate --district ID --queue-url URL [--since
   --since DATE          only versions processed on or after DATE (ISO, e.g. 2026-09-01)
   --job ID              the job to run or resume (default: one per district and --since)
   --resend              queue the job's unfinished decisions again (after failures were fixed)
-  --detach              return once the messages are sent (default: follow the progress)`;
+  --detach              return once the messages are sent (default: follow the progress)
+  --poll S              seconds between two readings of the progress (default 15)`;
 
 /** The CLI command in AWS: exit 0 when every item finished (or detached), 1 when not, 3 usage, 4 error. */
 export async function regenerateAwsCommand(
