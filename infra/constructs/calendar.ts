@@ -70,6 +70,8 @@ export class Calendar extends Construct {
       externalModules: [CHROMIUM_PACKAGE],
       fonts: FONT_PACKAGES,
       deadLetterQueue: this.deadLetterQueue,
+      // Prints notices with Chromium, as the renderer does.
+      nodeOptions: RENDER_NODE_OPTIONS,
       environment: {
         ...data.tableEnvironment([
           'decisions',
@@ -82,8 +84,6 @@ export class Calendar extends Construct {
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
         [ENV.sesConfigurationSet]: delivery.configurationSet.configurationSetName,
-        // Prints notices with Chromium, as the renderer does.
-        NODE_OPTIONS: RENDER_NODE_OPTIONS,
         ...signing.environment(),
       },
     });

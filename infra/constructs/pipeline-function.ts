@@ -5,6 +5,8 @@
  * its own role that may write only to that log group (permissions to data are granted by the
  * construct that wires it, one grant per resource it uses).
  */
+
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -27,18 +29,24 @@ const TASK_ROOT = '/var/task';
 
 /**
  * NODE_OPTIONS of the functions that print with Chromium (render-documents, regenerate, the
- * sweep). Lambda's Node.js bootstrap sizes V8 from the whole function memory (about 10 % young
- * generation, the rest old space: ~1.8 GB of a 2,048 MB function), but Chromium's browser and
- * renderer processes live beside Node in the same memory and take most of it. Node's live heap
- * is ~40 MB (infra/local/workers.ts measured it; there WORKER_V8_FLAGS cap a worker at 128 MB
- * old space and 8 MB semi-spaces to keep resident memory flat). A Lambda container also holds
- * the SDK clients, Powertools and a batch of records, so the caps here are looser: 384 MB old
- * space (~8 × the live heap) and 16 MB semi-spaces, leaving the rest to Chromium. Node applies
- * NODE_OPTIONS before command-line flags, so should a runtime's bootstrap pass its own limits as
- * flags, those would win: `v8.getHeapStatistics().heap_size_limit` on a deployed function tells.
+ * sweep). Chromium's browser and renderer processes live beside Node in the function's memory
+ * and take most of it; Node's own live heap is ~40 MB (measured for the local workers, whose
+ * WORKER_V8_FLAGS in infra/local/workers.ts cap them at 128 MB old space and 8 MB semi-spaces to
+ * keep resident memory flat). A Lambda container also holds the SDK clients, Powertools and a
+ * batch of records, so the caps here are looser: 384 MB old space (~8 × the live heap) and
+ * 16 MB semi-spaces, ~430 MB of a 2,048 MB function, the rest left to Chromium. Without them V8
+ * would size itself from the whole function (Lambda's bootstrap: ~1.8 GB old space, ~100 MB
+ * semi-spaces) and grow into Chromium's memory before collecting.
  */
 export const RENDER_NODE_OPTIONS =
   '--enable-source-maps --max-old-space-size=384 --max-semi-space-size=16';
+
+/**
+ * The exec wrapper that lets NODE_OPTIONS' V8 limits apply: Lambda's bootstrap passes its own
+ * limits as command-line flags, which override NODE_OPTIONS; the wrapper drops them.
+ */
+export const V8_LIMITS_WRAPPER = 'v8-limits.sh';
+const V8_LIMITS_SOURCE = fileURLToPath(new URL(`./assets/${V8_LIMITS_WRAPPER}`, import.meta.url));
 
 /** A font package and the weights a function prints with. */
 export interface FontPackage {
@@ -77,6 +85,11 @@ export interface PipelineFunctionProps {
   readonly fonts?: readonly FontPackage[];
   /** Dead-letter queue for failed asynchronous invocations (scheduler, EventBridge). */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * NODE_OPTIONS with V8 heap limits (e.g. {@link RENDER_NODE_OPTIONS}); the function then starts
+   * through the {@link V8_LIMITS_WRAPPER} so that they apply. Default: source maps only.
+   */
+  readonly nodeOptions?: string;
 }
 
 /** Shell-quotes a path for the bundling hook commands (they run locally, never in Docker). */
@@ -133,7 +146,10 @@ export class PipelineFunction extends Construct {
         [ENV.logLevel]: defaults.logLevel,
         [ENV.templatesDir]: `${TASK_ROOT}/templates/`,
         [ENV.districtProfilesDir]: `${TASK_ROOT}/districts/`,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: props.nodeOptions ?? '--enable-source-maps',
+        ...(props.nodeOptions
+          ? { AWS_LAMBDA_EXEC_WRAPPER: `${TASK_ROOT}/${V8_LIMITS_WRAPPER}` }
+          : {}),
         ...props.environment,
       },
       bundling: {
@@ -155,6 +171,13 @@ export class PipelineFunction extends Construct {
             `cp -R ${quote(`${inputDir}/templates`)} ${quote(`${outputDir}/templates`)}`,
             `mkdir -p ${quote(`${outputDir}/districts`)}`,
             `cp ${quote(defaults.districtProfilesDir)}/*.json ${quote(`${outputDir}/districts/`)}`,
+            // Lambda executes the wrapper: it must keep its mode in the asset (CDK zips modes).
+            ...(props.nodeOptions
+              ? [
+                  `cp ${quote(V8_LIMITS_SOURCE)} ${quote(`${outputDir}/${V8_LIMITS_WRAPPER}`)}`,
+                  `chmod 755 ${quote(`${outputDir}/${V8_LIMITS_WRAPPER}`)}`,
+                ]
+              : []),
             ...fonts.flatMap(({ pkg, weights }) => {
               const from = `${inputDir}/node_modules/${pkg}`;
               const to = `${outputDir}/node_modules/${pkg}`;

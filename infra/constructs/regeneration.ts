@@ -97,8 +97,8 @@ export class Regeneration extends Construct {
         ...data.tableEnvironment(['decisions', 'documents', 'runs']),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         ...signing.environment(),
-        NODE_OPTIONS: RENDER_NODE_OPTIONS,
       },
+      nodeOptions: RENDER_NODE_OPTIONS,
     });
     const fn = this.regenerate.function;
     // What the use case calls, table by table (functions/pipeline/regenerate.ts and its adapters).

@@ -86,8 +86,8 @@ export class Rendering extends Construct {
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
         ...signing.environment(),
-        NODE_OPTIONS: RENDER_NODE_OPTIONS,
       },
+      nodeOptions: RENDER_NODE_OPTIONS,
     });
     const fn = this.renderer.function;
     data.tables.decisions.grantReadData(fn);

@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RENDER_NODE_OPTIONS } from '../../infra/constructs/pipeline-function.ts';
+import {
+  RENDER_NODE_OPTIONS,
+  V8_LIMITS_WRAPPER,
+} from '../../infra/constructs/pipeline-function.ts';
 import {
   REGENERATE_TIMEOUT,
   REGENERATION_MAX_RECEIVES,
@@ -199,8 +204,54 @@ describe('V8 limits of the functions that print', () => {
     expect(RENDER_NODE_OPTIONS).toContain('--enable-source-maps');
     const { rendering, regeneration, calendar } = built.stack;
     for (const pf of [rendering?.renderer, regeneration?.regenerate, calendar?.sweep]) {
-      expect(environmentOf(functionOf(pf?.role as never)).NODE_OPTIONS).toBe(RENDER_NODE_OPTIONS);
+      expect(environmentOf(functionOf(pf?.role as never))).toMatchObject({
+        NODE_OPTIONS: RENDER_NODE_OPTIONS,
+        AWS_LAMBDA_EXEC_WRAPPER: `/var/task/${V8_LIMITS_WRAPPER}`,
+      });
     }
+  });
+
+  it("makes the limits win over the heap flags Lambda's bootstrap passes to node", () => {
+    // Prepare: node started as Lambda's bootstrap starts it for a 2048 MB function, through
+    // the wrapper, with the functions' NODE_OPTIONS.
+    const wrapper = fileURLToPath(
+      new URL(`../../infra/constructs/assets/${V8_LIMITS_WRAPPER}`, import.meta.url),
+    );
+    const bootstrapArgs = [
+      '--expose-gc',
+      '--max-http-header-size',
+      '81920',
+      '--max-semi-space-size=102',
+      '--max-old-space-size=1843',
+    ];
+    const probe = [
+      '-e',
+      "console.log(JSON.stringify({ limitMb: require('v8').getHeapStatistics().heap_size_limit / 2 ** 20, gc: typeof gc, args: process.argv.slice(1) }))",
+      'an argument with spaces',
+    ];
+    const run = (command: string, args: string[]) =>
+      spawnSync(command, args, {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
+      });
+
+    // Act
+    const wrapped = run(wrapper, [process.execPath, ...bootstrapArgs, ...probe]);
+    const direct = run(process.execPath, [...bootstrapArgs, ...probe]);
+
+    // Assess
+    expect(wrapped.status).toBe(0);
+    const withWrapper = JSON.parse(wrapped.stdout) as {
+      limitMb: number;
+      gc: string;
+      args: string[];
+    };
+    const without = JSON.parse(direct.stdout) as { limitMb: number };
+    expect(without.limitMb).toBeGreaterThan(1800);
+    expect(withWrapper.limitMb).toBeLessThan(512);
+    // Every other flag and argument passes unchanged.
+    expect(withWrapper.gc).toBe('function');
+    expect(withWrapper.args).toEqual(['an argument with spaces']);
   });
 
   it('leaves most of a 2048 MB function to Chromium', () => {
@@ -210,9 +261,10 @@ describe('V8 limits of the functions that print', () => {
     expect(oldSpace + 3 * semiSpace).toBeLessThan(2048 / 4);
   });
 
-  it('keeps source maps only on the functions that do not print', () => {
+  it('keeps source maps only, and no wrapper, on the functions that do not print', () => {
     const download = functionOf(built.stack.delivery.download?.role as never);
     expect(environmentOf(download).NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(environmentOf(download).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
   });
 });
 

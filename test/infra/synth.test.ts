@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,18 @@ describe('synth', () => {
         true,
       );
     }
+  });
+
+  it('ships the V8 limits wrapper, executable, beside the code of the functions that print', () => {
+    const dirs = Object.entries(assetDirs());
+    for (const name of ['RenderDocuments', 'Regenerate', 'ReviewSweep']) {
+      const dir = dirs.find(([asset]) => asset.includes(name))?.[1];
+      expect(dir, name).toBeDefined();
+      const mode = statSync(join(dir ?? '', 'v8-limits.sh')).mode;
+      expect(mode & 0o111, name).toBe(0o111);
+    }
+    const download = dirs.find(([asset]) => asset.includes('Download'))?.[1];
+    expect(existsSync(join(download ?? '', 'v8-limits.sh'))).toBe(false);
   });
 
   it('stages @sparticuz/chromium and its dependencies as a layer under nodejs/node_modules', () => {
