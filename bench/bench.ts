@@ -19,6 +19,7 @@ import { WorkerPool } from '../infra/local/workers.ts';
 import { resourceNames } from '../infra/tables.ts';
 import {
   type BenchReport,
+  cpuReport,
   formatReport,
   memoryOverRun,
   type RunReport,
@@ -86,6 +87,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     let coldStartMs = Number.NaN;
     let phases = { modulesLoadedMs: Number.NaN, printerReadyMs: Number.NaN };
     let floorMs: number[] = [];
+    let floorPrinterFlagsMs: number[] = [];
     for (const workers of widest > 1 ? [1, widest] : [1]) {
       const pool = await WorkerPool.start<BenchTask, BenchResult>({
         entry: WORKER_ENTRY,
@@ -109,10 +111,15 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         );
         // Wall time of the rendering (the slowest worker's loop): the floor, measured after, is excluded.
         const seconds = Math.max(...results.map((r) => r.loopMs)) / 1000;
+        // The machine's busy time from the first loop's start to the last loop's end.
+        const busyMs =
+          Math.max(...results.map((r) => r.machineBusyMs.end)) -
+          Math.min(...results.map((r) => r.machineBusyMs.start));
         if (workers === 1) {
           coldStartMs = results[0]?.coldStartMs ?? Number.NaN;
           phases = results[0]?.coldStartPhases ?? phases;
           floorMs = results[0]?.floorMs ?? [];
+          floorPrinterFlagsMs = results[0]?.floorPrinterFlagsMs ?? [];
         }
         const first = results[0] as BenchResult;
         runs.push(
@@ -121,6 +128,12 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
             seconds,
             results.flatMap((r) => r.samples),
             memoryOverRun(first.memory, first.samples.length),
+            cpuReport(
+              documents,
+              seconds,
+              busyMs,
+              results.map((r) => r.cpuMs),
+            ),
           ),
         );
       } finally {
@@ -128,6 +141,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
       }
     }
     const floor = summarize(floorMs);
+    const floorPrinterFlags = summarize(floorPrinterFlagsMs);
     const one = runs[0] as RunReport;
     const many = runs[runs.length - 1] as RunReport;
     const report: BenchReport = {
@@ -142,8 +156,13 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         chromiumUnpackMs,
         chromiumWasUnpacked: wasUnpacked,
       },
-      floor: { documents: floorMs.length, perDocumentMs: floor },
+      floor: {
+        documents: floorMs.length,
+        perDocumentMs: floor,
+        printerFlagsPerDocumentMs: floorPrinterFlags,
+      },
       ratioToFloor: round(one.wallMsPerDocument / floor.mean, 3),
+      ratioToFloorWithPrinterFlags: round(one.wallMsPerDocument / floorPrinterFlags.mean, 3),
       speedup: round(many.docsPerSecond / one.docsPerSecond, 3),
     };
     io.stderr(formatReport(report));

@@ -1,7 +1,8 @@
 /**
- * The benchmark's statistics and report: percentiles, the per-stage split, memory over the
- * run, and the table a person reads (stderr) beside the JSON (stdout).
+ * The benchmark's statistics and report: percentiles, the per-stage split, memory and CPU over
+ * the run, and the table a person reads (stderr) beside the JSON (stdout).
  */
+import { readFileSync } from 'node:fs';
 
 /** The stages of the document path, in order. */
 export const STAGES = ['template', 'pdf', 'sign', 'store', 'record'] as const;
@@ -76,6 +77,55 @@ export function memoryOverRun(samples: readonly MemorySample[], documents: numbe
   };
 }
 
+/** Milliseconds the machine's cores spent busy so far, all processes (Linux /proc/stat; NaN elsewhere). */
+export function machineBusyMs(procStat = '/proc/stat'): number {
+  try {
+    const [, ...ticks] = (readFileSync(procStat, 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    const busyTicks = [user, nice, system, irq, softirq, steal].reduce<number>(
+      (sum, t) => sum + (t ?? 0),
+      0,
+    );
+    return busyTicks * 10; // USER_HZ is 100 on Linux: a tick is 10 ms.
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time a run's workers measured for themselves and their browsers, in milliseconds. */
+export interface WorkerCpu {
+  node: number;
+  chromium: number;
+}
+
+/** Where a run's CPU went: what limits the speed-up of more workers on the same cores. */
+export interface CpuReport {
+  /** Cores busy on the whole machine during the run (every process: ours, the emulators', others'). */
+  coresBusy: number;
+  /** CPU milliseconds per document: workers' Node, their Chromium, and everything else. */
+  perDocumentMs: { workerNode: number; chromium: number; rest: number };
+}
+
+/** The CPU report of a run from the machine's busy time and the workers' own figures. */
+export function cpuReport(
+  documents: number,
+  seconds: number,
+  machineBusyMs: number,
+  workers: readonly WorkerCpu[],
+): CpuReport {
+  const node = workers.reduce((sum, w) => sum + w.node, 0);
+  const chromium = workers.reduce((sum, w) => sum + w.chromium, 0);
+  return {
+    coresBusy: round(machineBusyMs / (seconds * 1000), 2),
+    perDocumentMs: {
+      workerNode: round(node / documents),
+      chromium: round(chromium / documents),
+      rest: round(Math.max(0, machineBusyMs - node - chromium) / documents),
+    },
+  };
+}
+
 /** One run (a number of workers) as reported. */
 export interface RunReport {
   workers: number;
@@ -89,6 +139,7 @@ export interface RunReport {
   perDocumentMs: Summary;
   stagesMs: Record<Stage, Summary>;
   memory: ReturnType<typeof memoryOverRun>;
+  cpu: CpuReport;
 }
 
 /** Builds a run's report from what its workers measured. */
@@ -97,6 +148,7 @@ export function runReport(
   seconds: number,
   documents: readonly DocumentSample[],
   memory: ReturnType<typeof memoryOverRun>,
+  cpu: CpuReport,
 ): RunReport {
   const stagesMs = Object.fromEntries(
     STAGES.map((stage) => [stage, summarize(documents.map((d) => d.stages[stage]))]),
@@ -112,6 +164,7 @@ export function runReport(
     perDocumentMs: summarize(totals),
     stagesMs,
     memory,
+    cpu,
   };
 }
 
@@ -131,9 +184,12 @@ export interface BenchReport {
     chromiumUnpackMs: number;
     chromiumWasUnpacked: boolean;
   };
-  floor: { documents: number; perDocumentMs: Summary };
+  /** Bare Chromium with `@sparticuz/chromium`'s own flags, and with the printer's. */
+  floor: { documents: number; perDocumentMs: Summary; printerFlagsPerDocumentMs: Summary };
   /** Our wall-clock time per document with one worker over the floor's mean: target ≤ 0.85. */
   ratioToFloor: number;
+  /** The same over bare Chromium with the printer's flags (no software GPU). */
+  ratioToFloorWithPrinterFlags: number;
   /** Throughput of the largest worker count over one worker: target ≥ 1.3 for two. */
   speedup: number;
 }
@@ -159,10 +215,21 @@ export function formatReport(r: BenchReport): string {
     '(milliseconds; stage columns are p50; memory is the worker process plus its Chromium)',
   );
   lines.push('');
+  for (const run of r.runs) {
+    const cpu = run.cpu.perDocumentMs;
+    lines.push(
+      `cpu per document, ${run.workers} worker${run.workers > 1 ? 's' : ''}: worker Node ${cpu.workerNode} ms, Chromium ${cpu.chromium} ms, everything else ${cpu.rest} ms (emulators, this process, other jobs); cores busy ${run.cpu.coresBusy} of ${r.machine.cores}`,
+    );
+  }
+  lines.push('');
   lines.push(
     `floor (bare Chromium: newPage, setContent, pdf, close on a warm browser): ${r.floor.perDocumentMs.mean} ms/doc mean, ${r.floor.perDocumentMs.p50} p50 over ${r.floor.documents} docs`,
   );
+  lines.push(
+    `  the same HTML, bare Chromium with the printer's flags (no software GPU): ${r.floor.printerFlagsPerDocumentMs.mean} ms/doc mean`,
+  );
   lines.push(`ours / floor (1 worker, wall per doc): ${r.ratioToFloor}   (target ≤ 0.85)`);
+  lines.push(`ours / floor with the printer's flags: ${r.ratioToFloorWithPrinterFlags}`);
   lines.push(`signing p95: ${r.runs[0]?.stagesMs.sign.p95 ?? '?'} ms   (target ≤ 5)`);
   lines.push(
     `cold start: ${r.coldStart.ms} ms (process start to first signed PDF stored; target ≤ 2500), Chromium unpack ${r.coldStart.chromiumUnpackMs} ms${r.coldStart.chromiumWasUnpacked ? ' (already unpacked)' : ''}`,

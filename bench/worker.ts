@@ -17,7 +17,7 @@ import { S3DocumentStore } from '../functions/adapters/s3-document-store.ts';
 import type { Decision } from '../functions/core/decision.ts';
 import { documentId, documentS3Key } from '../functions/core/documents.ts';
 import { checkDecision } from '../functions/core/validate.ts';
-import { launchPrinter, pdfOptions } from '../functions/render/chromium.ts';
+import { launchPrinter, pdfOptions, printerChromiumFlags } from '../functions/render/chromium.ts';
 import { DocumentEngine } from '../functions/render/engine.ts';
 import { loadLocales } from '../functions/render/locales.ts';
 import type { PdfPrinter, PrintJob } from '../functions/render/ports.ts';
@@ -26,7 +26,7 @@ import type { EmulatorEndpoints } from '../infra/local/emulators.ts';
 import { emulatorClientConfig } from '../infra/local/emulators.ts';
 import { serveTasks } from '../infra/local/workers.ts';
 import type { ResourceNames } from '../infra/tables.ts';
-import type { DocumentSample, MemorySample } from './stats.ts';
+import { type DocumentSample, type MemorySample, machineBusyMs, type WorkerCpu } from './stats.ts';
 
 /** What every worker gets at start. */
 export interface BenchWorkerInit {
@@ -54,7 +54,13 @@ export interface BenchResult {
   coldStartPhases: { modulesLoadedMs: number; printerReadyMs: number };
   /** Milliseconds of the task's render loop, until its last record was written. */
   loopMs: number;
+  /** CPU milliseconds of this process and of its Chromium during the loop. */
+  cpuMs: WorkerCpu;
+  /** The machine's busy milliseconds (all cores, all processes) at the loop's start and end. */
+  machineBusyMs: { start: number; end: number };
+  /** The floor: bare Chromium with @sparticuz/chromium's flags, then with the printer's. */
   floorMs: number[];
+  floorPrinterFlagsMs: number[];
 }
 
 /** Milliseconds from the process's start until its modules were loaded (tsx transpiles on the fly here). */
@@ -86,6 +92,21 @@ function treeRss(pid: number | undefined): number {
   return total;
 }
 
+/** CPU milliseconds of a process (all its threads) so far (Linux /proc; 0 where unreadable). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc CPU times, on every architecture Lambda and CI use. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** The print jobs a printer was given (the first few distinct ones), for the floor. */
 class RecordingPrinter implements PdfPrinter {
   readonly jobs: PrintJob[] = [];
@@ -100,11 +121,18 @@ class RecordingPrinter implements PdfPrinter {
 }
 
 /** Bare Chromium, the naive way: a new page per document on a warm browser. */
-async function measureFloor(jobs: PrintJob[], count: number): Promise<number[]> {
+async function measureFloor(
+  jobs: PrintJob[],
+  count: number,
+  flags: 'sparticuz' | 'printer',
+): Promise<number[]> {
   const browser = await puppeteer.launch({
     executablePath: await chromium.executablePath(),
-    args: chromium.args,
+    ...(flags === 'sparticuz'
+      ? { args: chromium.args }
+      : { args: [...printerChromiumFlags(chromium.args), 'about:blank'], ignoreDefaultArgs: true }),
     headless: 'shell',
+    pipe: true,
   });
   const times: number[] = [];
   try {
@@ -158,6 +186,9 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
       let chain: Promise<void> = Promise.resolve();
       let produced = 0;
       const started = performance.now();
+      const nodeCpuAtStart = process.cpuUsage();
+      const machineBusyAtStart = machineBusyMs();
+      const chromiumCpuAtStart = processCpuMs(chromiumPrinter.browserProcessId);
       for (let i = 0; produced < task.documents; i++) {
         const raw = structuredClone(decisions[i % decisions.length]) as Record<string, unknown>;
         raw.decisionId = `bench-${task.runId}-${process.pid}-${i}`;
@@ -223,15 +254,26 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
       }
       await chain;
       const loopMs = performance.now() - started;
-      const floorMs =
-        task.floorDocuments > 0 ? await measureFloor(printer.jobs, task.floorDocuments) : [];
+      const machineBusyAtEnd = machineBusyMs();
+      const nodeCpu = process.cpuUsage(nodeCpuAtStart);
+      const cpuMs = {
+        node: (nodeCpu.user + nodeCpu.system) / 1000,
+        chromium: processCpuMs(chromiumPrinter.browserProcessId) - chromiumCpuAtStart,
+      };
+      const floor = (flags: 'sparticuz' | 'printer') =>
+        task.floorDocuments > 0 ? measureFloor(printer.jobs, task.floorDocuments, flags) : [];
+      const floorMs = await floor('sparticuz');
+      const floorPrinterFlagsMs = await floor('printer');
       return {
         samples,
         memory,
         coldStartMs,
         coldStartPhases: { modulesLoadedMs, printerReadyMs },
         loopMs,
+        cpuMs,
+        machineBusyMs: { start: machineBusyAtStart, end: machineBusyAtEnd },
         floorMs,
+        floorPrinterFlagsMs,
       };
     },
     async close() {

@@ -1,8 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BenchReport,
+  cpuReport,
   type DocumentSample,
   formatReport,
+  machineBusyMs,
   memoryOverRun,
   percentile,
   runReport,
@@ -11,6 +16,8 @@ import {
 import { type JobProgress, progressLine } from '../../functions/pipeline/regenerate-job.ts';
 
 const MB = 1024 * 1024;
+
+const NO_CPU = cpuReport(1, 1, 0, []);
 
 const sample = (ms: number, pages = 3): DocumentSample => ({
   stages: { template: ms, pdf: 10 * ms, sign: 1, store: 2, record: 3 },
@@ -58,12 +65,43 @@ describe('bench statistics', () => {
     });
   });
 
+  it('splits the CPU of a run between the workers, their Chromium and everything else', () => {
+    // Prepare: 2 s of wall time, 3 s of busy cores, two workers
+    const workers = [
+      { node: 200, chromium: 900 },
+      { node: 300, chromium: 1100 },
+    ];
+
+    // Act
+    const cpu = cpuReport(100, 2, 3000, workers);
+
+    // Assess
+    expect(cpu).toEqual({
+      coresBusy: 1.5,
+      perDocumentMs: { workerNode: 5, chromium: 20, rest: 5 },
+    });
+  });
+
+  it('reads the machine’s busy time from /proc/stat, idle and I/O wait excluded', () => {
+    // Prepare: user nice system idle iowait irq softirq steal guest guest_nice (ticks of 10 ms)
+    const dir = mkdtempSync(join(tmpdir(), 'iep-procstat-'));
+    const stat = join(dir, 'stat');
+    writeFileSync(stat, 'cpu  100 2 30 5000 70 1 2 3 0 0\ncpu0 50 1 15 2500 35 0 1 1 0 0\n');
+
+    // Act
+    const busy = machineBusyMs(stat);
+
+    // Assess
+    expect(busy).toBe((100 + 2 + 30 + 1 + 2 + 3) * 10);
+    expect(machineBusyMs(join(dir, 'missing'))).toBeNaN();
+  });
+
   it('splits a run by stage and counts documents, pages and throughput', () => {
     // Prepare
     const documents = [sample(1), sample(2), sample(3), sample(4)];
 
     // Act
-    const run = runReport(2, 2, documents, memoryOverRun([], 4));
+    const run = runReport(2, 2, documents, memoryOverRun([], 4), NO_CPU);
 
     // Assess
     expect(run).toMatchObject({
@@ -80,7 +118,13 @@ describe('bench statistics', () => {
 
   it('prints a table with every target beside its figure', () => {
     // Prepare
-    const run = runReport(1, 1, [sample(1)], memoryOverRun([{ documents: 1, rssBytes: MB }], 1));
+    const run = runReport(
+      1,
+      1,
+      [sample(1)],
+      memoryOverRun([{ documents: 1, rssBytes: MB }], 1),
+      cpuReport(10, 1, 1500, [{ node: 100, chromium: 300 }]),
+    );
     const report: BenchReport = {
       command: 'iep-docs bench --docs 1',
       machine: { cores: 2, node: 'v20', platform: 'linux' },
@@ -93,8 +137,13 @@ describe('bench statistics', () => {
         chromiumUnpackMs: 900,
         chromiumWasUnpacked: false,
       },
-      floor: { documents: 1, perDocumentMs: { p50: 20, p95: 20, mean: 20 } },
+      floor: {
+        documents: 1,
+        perDocumentMs: { p50: 20, p95: 20, mean: 20 },
+        printerFlagsPerDocumentMs: { p50: 16, p95: 16, mean: 16 },
+      },
       ratioToFloor: 0.8,
+      ratioToFloorWithPrinterFlags: 1,
       speedup: 1.5,
     };
 
@@ -103,6 +152,11 @@ describe('bench statistics', () => {
 
     // Assess
     expect(table).toContain('ours / floor (1 worker, wall per doc): 0.8');
+    expect(table).toContain("ours / floor with the printer's flags: 1");
+    expect(table).toContain(
+      'cpu per document, 1 worker: worker Node 10 ms, Chromium 30 ms, everything else 110 ms',
+    );
+    expect(table).toContain('cores busy 1.5 of 2');
     expect(table).toContain('cold start: 1800 ms');
     expect(table).toContain('Chromium unpack 900 ms');
     expect(table).toContain('Chromium ready at 1200 ms');
