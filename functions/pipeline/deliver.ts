@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
-import { documentTypes } from '../core/documents.ts';
+import { documentTypes, noticeDocumentTypes } from '../core/documents.ts';
 import {
   type Channel,
   type Recipient,
@@ -47,7 +47,9 @@ import { assemblePacket } from './delivery-postal.ts';
 import {
   composeCoverLetter,
   composeEmail,
+  type DeliveryContent,
   type DeliveryTemplates,
+  deliveryContent,
   deliverySubject,
   hasDeliveryTexts,
 } from './delivery-templates.ts';
@@ -140,13 +142,16 @@ export function postalKeyFor(
   return `districts/${job.districtId}/decisions/${job.decisionId}/v${job.version}/postal/${deliveryId}.pdf`;
 }
 
+/** Every kind of document a job can carry, in the order a recipient is offered them. */
+const offeredTypes = [...documentTypes, ...noticeDocumentTypes];
+
 /** What a recipient is offered: their language's documents first, then English's. */
 export function documentsOffered(
   recipient: Recipient,
   documents: readonly DocumentRecord[],
 ): DocumentRecord[] {
   return recipient.languages.flatMap((language) =>
-    documentTypes.flatMap((type) =>
+    offeredTypes.flatMap((type) =>
       documents.filter((d) => d.language === language && d.type === type),
     ),
   );
@@ -154,6 +159,8 @@ export function documentsOffered(
 
 interface Context {
   job: DeliveryJob;
+  /** What the job carries: the message says so. */
+  content: DeliveryContent;
   decision: Decision;
   district: DistrictProfile;
   documents: DocumentRecord[];
@@ -194,7 +201,11 @@ export class Deliver {
     const recipients = job.recipientIds
       ? all.filter((r) => job.recipientIds?.includes(r.recipientId))
       : all;
-    const ctx: Context = { job, decision, district, documents, now };
+    const content = deliveryContent(
+      job.kind,
+      documents.map((d) => d.type),
+    );
+    const ctx: Context = { job, content, decision, district, documents, now };
 
     const results: DeliveryResult[] = [];
     const failures: unknown[] = [];
@@ -355,6 +366,7 @@ export class Deliver {
     const message = composeEmail(this.deps.templates, {
       locale,
       district,
+      content: ctx.content,
       adultStudent: recipient.recipientId === STUDENT_RECIPIENT,
       link: url,
       linkValidUntil: calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone),
@@ -451,7 +463,7 @@ export class Deliver {
         recipient,
         deliveryId,
         'postal',
-        deliverySubject('postal', locale, district, adultStudent),
+        deliverySubject('postal', locale, district, adultStudent, ctx.content),
         offered,
       ),
       postalKey,
@@ -469,6 +481,7 @@ export class Deliver {
     const cover = composeCoverLetter(this.deps.templates, {
       locale,
       district,
+      content: ctx.content,
       adultStudent,
       recipientName: recipient.name,
       address,
@@ -508,6 +521,7 @@ export class Deliver {
       locale,
       ctx.district,
       recipient.recipientId === STUDENT_RECIPIENT,
+      ctx.content,
     );
     const record: DeliveryRecord = {
       ...this.base(

@@ -10,13 +10,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DistrictProfile } from '../core/district.ts';
-import type { DocumentType } from '../core/documents.ts';
+import type { DocumentType, NoticeDocumentType } from '../core/documents.ts';
 import type { PostalAddress } from '../core/recipients.ts';
 import { templatesDir } from '../render/assets.ts';
 import { fontFaceCss } from '../render/fonts.ts';
 import { formatDate, interpolate, type Locale, languageName } from '../render/locales.ts';
 import type { PrintJob } from '../render/ports.ts';
 import { trustedCss } from '../render/templates.ts';
+import type { DeliveryJob } from './ports.ts';
 
 const KNOWN_HELPERS = { if: true, unless: true, each: true, with: true } as const;
 
@@ -58,41 +59,145 @@ export function compileDeliveryTemplates(dir: string = templatesDir()): Delivery
   };
 }
 
-/** True when a locale carries every text of delivery (email, cover letter, download page). */
+/** The locale's text set of each notice (in both `email` and `postal`). */
+const NOTICE_TEXTS = {
+  'annual-review-notice': 'annualReviewNotice',
+  'majority-notice': 'majorityNotice',
+} as const satisfies Record<NoticeDocumentType, string>;
+
+/** Texts, or sections of texts (one level deep, as the per-kind sets are): strings only. */
+function allTexts(value: unknown, depth = 1): boolean {
+  if (typeof value === 'string') return true;
+  if (depth < 0 || value === null || typeof value !== 'object' || Array.isArray(value))
+    return false;
+  return Object.values(value).every((v) => allTexts(v, depth - 1));
+}
+
+/**
+ * True when a locale carries every text of delivery (email, cover letter, download page),
+ * the text sets of each notice included.
+ */
 export function hasDeliveryTexts(locale: Locale): boolean {
-  const english = ['email', 'postal', 'download'] as const;
-  return english.every((section) => {
+  const sections = ['email', 'postal', 'download'] as const;
+  const noticeSets = Object.values(NOTICE_TEXTS);
+  return sections.every((section) => {
     const texts = (locale as Partial<Locale>)[section] as Record<string, unknown> | undefined;
-    return (
-      texts !== undefined &&
-      typeof texts === 'object' &&
-      Object.values(texts).every((v) => typeof v === 'string')
-    );
+    if (typeof texts !== 'object' || !allTexts(texts)) return false;
+    return section === 'download' || noticeSets.every((set) => typeof texts[set] === 'object');
   });
 }
 
-/** A document's name in a locale ("Prior Written Notice"). */
+/** A document's name in a locale ("Prior Written Notice", "Notice: Annual IEP Review Due"). */
 export function documentName(type: DocumentType, locale: Locale): string {
-  return type === 'iep' ? locale.glossary.iep : locale.glossary.priorWrittenNotice;
+  switch (type) {
+    case 'iep':
+      return locale.glossary.iep;
+    case 'prior-written-notice':
+      return locale.glossary.priorWrittenNotice;
+    case 'annual-review-notice':
+      return locale.notice.annualReview.title;
+    case 'majority-notice':
+      return locale.notice.majority.title;
+  }
 }
 
-/** The subject of a delivery: never the student's name, birth date or ids. */
+/**
+ * What a delivery carries, which decides what its message says: a meeting's documents, or one
+ * of the compliance calendar's notices to parents (or to the student).
+ */
+export type DeliveryContent = 'meeting-documents' | NoticeDocumentType;
+
+/**
+ * What a job carries: a decision's documents, or the notice of a reminder job (the notice in
+ * each language it was rendered in). A reminder job always carries exactly one kind of notice.
+ */
+export function deliveryContent(
+  kind: DeliveryJob['kind'],
+  documentTypes: readonly DocumentType[],
+): DeliveryContent {
+  if (kind === 'decision-documents') return 'meeting-documents';
+  const types = new Set(documentTypes);
+  const [type] = types;
+  if (types.size !== 1 || (type !== 'annual-review-notice' && type !== 'majority-notice'))
+    throw new Error(`a reminder notice carries one kind of notice, not: ${[...types].join(', ')}`);
+  return type;
+}
+
+/** The texts of an email that depend on what it carries and to whom it goes. */
+export interface EmailTexts {
+  subject: string;
+  intro: string;
+  linkLabel: string;
+  languagesOffered: string;
+  translationNote: string;
+  attachmentsNote: string;
+}
+
+/** The texts of a cover letter that depend on what it encloses and to whom it goes. */
+export interface LetterTexts {
+  subject: string;
+  intro: string;
+  enclosed: string;
+  translationNote: string;
+}
+
+/**
+ * The one place that chooses the words of a message for what it carries: the meeting
+ * documents keep the texts they always had; each notice has its own set, with its own
+ * wording for an adult student. The texts are templates ({district}, {languages}).
+ */
+export function messageTexts(
+  locale: Locale,
+  content: DeliveryContent,
+  adultStudent: boolean,
+): { email: EmailTexts; postal: LetterTexts } {
+  const notice = content === 'meeting-documents' ? undefined : NOTICE_TEXTS[content];
+  // The meeting documents' intro speaks to parents and adult students alike.
+  const email = notice
+    ? locale.email[notice]
+    : { ...locale.email, introAdultStudent: locale.email.intro };
+  const postal = notice
+    ? locale.postal[notice]
+    : { ...locale.postal, introAdultStudent: locale.postal.intro };
+  return {
+    email: {
+      subject: adultStudent ? email.subjectAdultStudent : email.subject,
+      intro: adultStudent ? email.introAdultStudent : email.intro,
+      linkLabel: email.linkLabel,
+      languagesOffered: email.languagesOffered,
+      translationNote: email.translationNote,
+      attachmentsNote: email.attachmentsNote,
+    },
+    postal: {
+      subject: adultStudent ? postal.subjectAdultStudent : postal.subject,
+      intro: adultStudent ? postal.introAdultStudent : postal.intro,
+      enclosed: postal.enclosed,
+      translationNote: postal.translationNote,
+    },
+  };
+}
+
+/**
+ * The subject of a delivery. It names what is sent and the district, never the student:
+ * the only value it is given is the district's name, so no name, date or id can reach it.
+ */
 export function deliverySubject(
   channel: 'email' | 'postal',
   locale: Locale,
   district: DistrictProfile,
   adultStudent: boolean,
+  content: DeliveryContent,
 ): string {
-  const texts = channel === 'email' ? locale.email : locale.postal;
-  return interpolate(adultStudent ? texts.subjectAdultStudent : texts.subject, {
-    district: district.name,
-  });
+  const texts = messageTexts(locale, content, adultStudent)[channel];
+  return interpolate(texts.subject, { district: district.name });
 }
 
 /** What an email says. */
 export interface EmailInput {
   locale: Locale;
   district: DistrictProfile;
+  /** What the email announces: its subject, intro and link say so. */
+  content: DeliveryContent;
   adultStudent: boolean;
   link: string;
   /** The last day the link works (calendar date in the district's time zone). */
@@ -109,22 +214,24 @@ export function composeEmail(
   input: EmailInput,
 ): { subject: string; html: string; text: string } {
   const { locale, district } = input;
-  const subject = deliverySubject('email', locale, district, input.adultStudent);
+  const texts = messageTexts(locale, input.content, input.adultStudent).email;
+  const subject = deliverySubject('email', locale, district, input.adultStudent, input.content);
   const view = {
     lang: locale.locale,
     dir: locale.direction,
     subject,
-    text: locale.email,
-    intro: interpolate(locale.email.intro, { district: district.name }),
+    text: { greeting: locale.email.greeting, doNotForward: locale.email.doNotForward },
+    intro: interpolate(texts.intro, { district: district.name }),
+    linkLabel: texts.linkLabel,
     link: input.link,
     linkValidity: interpolate(locale.email.linkValidity, {
       date: formatDate(input.linkValidUntil, locale),
     }),
-    languagesOffered: interpolate(locale.email.languagesOffered, {
+    languagesOffered: interpolate(texts.languagesOffered, {
       languages: input.languages.map((tag) => languageName(tag, locale)).join(', '),
     }),
-    translationNote: input.translationNeeded ? locale.email.translationNote : '',
-    attachments: input.attachments,
+    translationNote: input.translationNeeded ? texts.translationNote : '',
+    attachmentsNote: input.attachments ? texts.attachmentsNote : '',
     contactHeading: interpolate(locale.email.contactHeading, { office: district.office }),
     signOff: interpolate(locale.email.signOff, { district: district.name }),
     district: { phone: district.phone, email: district.email, website: district.website },
@@ -140,6 +247,8 @@ export function composeEmail(
 export interface CoverLetterInput {
   locale: Locale;
   district: DistrictProfile;
+  /** What the letter encloses: its subject and intro say so. */
+  content: DeliveryContent;
   adultStudent: boolean;
   recipientName: string;
   address: PostalAddress;
@@ -155,7 +264,8 @@ export function composeCoverLetter(
   input: CoverLetterInput,
 ): { subject: string; job: PrintJob } {
   const { locale, district, address } = input;
-  const subject = deliverySubject('postal', locale, district, input.adultStudent);
+  const texts = messageTexts(locale, input.content, input.adultStudent).postal;
+  const subject = deliverySubject('postal', locale, district, input.adultStudent, input.content);
   const lines = (a: PostalAddress) => [
     a.line1,
     ...(a.line2 ? [a.line2] : []),
@@ -170,12 +280,13 @@ export function composeCoverLetter(
     recipientLines: [input.recipientName, ...lines(address)],
     date: formatDate(input.date, locale),
     greeting: interpolate(locale.postal.greeting, { name: input.recipientName }),
-    intro: interpolate(locale.postal.intro, { district: district.name }),
-    text: locale.postal,
+    intro: interpolate(texts.intro, { district: district.name }),
+    enclosed: texts.enclosed,
+    text: { closing: locale.postal.closing, confidential: locale.postal.confidential },
     documents: input.documents.map(
       (d) => `${documentName(d.type, locale)} (${languageName(d.language, locale)})`,
     ),
-    translationNote: input.translationNeeded ? locale.postal.translationNote : '',
+    translationNote: input.translationNeeded ? texts.translationNote : '',
     contact: interpolate(locale.postal.contact, {
       office: district.office,
       phone: district.phone,
