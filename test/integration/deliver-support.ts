@@ -10,8 +10,13 @@ import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
-import { type DocumentType, documentId, documentS3Key } from '../../functions/core/documents.ts';
-import type { DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
+import {
+  type DocumentType,
+  documentId,
+  documentS3Key,
+  type NoticeDocumentType,
+} from '../../functions/core/documents.ts';
+import type { DeliveryJob, DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import { type Locale, loadLocales } from '../../functions/render/locales.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
@@ -35,7 +40,8 @@ export async function standInPdf(label: string): Promise<Uint8Array> {
   return pdf.save();
 }
 
-const english = loadLocales().get('en') as Locale;
+const shipped = loadLocales();
+const english = shipped.get('en') as Locale;
 
 /**
  * Locales for a test, independent of which locale files exist in the tree: English, and
@@ -43,6 +49,11 @@ const english = loadLocales().get('en') as Locale;
  */
 export function testLocales(tags: string[]): Map<string, Locale> {
   return new Map(tags.map((tag) => [tag, tag === 'en' ? english : { ...english, locale: tag }]));
+}
+
+/** The shipped locale files of these tags, for tests about what a message says in a language. */
+export function shippedLocales(tags: string[]): Map<string, Locale> {
+  return new Map(tags.map((tag) => [tag, shipped.get(tag) as Locale]));
 }
 
 /** Real time, which a test can move forward (to expire links or claims). */
@@ -84,12 +95,28 @@ export interface DeliveryFixture {
     raw: Record<string, any>,
     languages?: string[],
   ): Promise<{ documents: DocumentRecord[]; job: ReturnType<typeof documentsJob> }>;
+  /**
+   * Writes the decision and a stand-in calendar notice in each language; returns the
+   * reminder job the calendar sweep would enqueue for these recipients.
+   */
+  readyNotice(
+    raw: Record<string, any>,
+    type: NoticeDocumentType,
+    languages: string[],
+    recipientIds: string[],
+  ): Promise<{ documents: DocumentRecord[]; job: DeliveryJob }>;
 }
 
 /** Fresh tables, the local delivery runtime on them. */
 export async function deliveryFixture(
   printer: PdfPrinter,
-  options: { visibilityTimeoutMs?: number; locales?: string[]; districts?: DistrictDirectory } = {},
+  options: {
+    visibilityTimeoutMs?: number;
+    locales?: string[];
+    /** Use the shipped locale files of `locales` instead of English stand-ins. */
+    shippedLocales?: boolean;
+    districts?: DistrictDirectory;
+  } = {},
 ): Promise<DeliveryFixture> {
   const env = await testEnvironment();
   const clock = testClock();
@@ -103,13 +130,58 @@ export async function deliveryFixture(
     log: quiet,
     clock: clock.clock,
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 50,
-    locales: testLocales(options.locales ?? ['en']),
+    locales: (options.shippedLocales ? shippedLocales : testLocales)(options.locales ?? ['en']),
     ...(options.districts ? { districts: options.districts } : {}),
   });
   const store = new S3DocumentStore(env.clients.s3, env.names.buckets.documents, {
     checkBeforePut: true,
   });
   const records = new DynamoDocumentRecords(env.clients.documents, env.names.tables.documents);
+  /** A stand-in PDF and its record for each language and type, stored as the pipeline would. */
+  const storeStandIns = async (
+    raw: Record<string, any>,
+    types: DocumentType[],
+    languages: string[],
+  ): Promise<DocumentRecord[]> => {
+    const documents: DocumentRecord[] = [];
+    for (const language of languages) {
+      for (const type of types) {
+        const key = {
+          districtId: raw.districtId,
+          decisionId: raw.decisionId,
+          version: raw.version,
+          type,
+          language,
+        };
+        const pdf = await standInPdf(`${type} ${language}`);
+        const s3Key = documentS3Key(key);
+        await store.putOnce(s3Key, pdf, {
+          contentType: 'application/pdf',
+          sha256Hex: sha256(pdf),
+        });
+        const record: DocumentRecord = {
+          documentId: documentId(key),
+          districtId: raw.districtId,
+          decisionId: raw.decisionId,
+          version: raw.version,
+          type,
+          language,
+          rendition: 1,
+          s3Key,
+          sha256: sha256(pdf),
+          htmlSha256: sha256(new TextEncoder().encode(`${type}${language}`)),
+          bytes: pdf.byteLength,
+          pages: 1,
+          signed: false,
+          signer: 'test',
+          createdAt: clock.clock().toISOString(),
+        };
+        await records.putOnce(record);
+        documents.push(record);
+      }
+    }
+    return documents;
+  };
   return {
     env,
     delivery,
@@ -118,44 +190,22 @@ export async function deliveryFixture(
     records,
     async ready(raw, languages = ['en']) {
       await env.clients.documents.put({ TableName: env.names.tables.decisions, Item: raw });
-      const documents: DocumentRecord[] = [];
-      for (const language of languages) {
-        for (const type of ['iep', 'prior-written-notice'] as DocumentType[]) {
-          const key = {
-            districtId: raw.districtId,
-            decisionId: raw.decisionId,
-            version: raw.version,
-            type,
-            language,
-          };
-          const pdf = await standInPdf(`${type} ${language}`);
-          const s3Key = documentS3Key(key);
-          await store.putOnce(s3Key, pdf, {
-            contentType: 'application/pdf',
-            sha256Hex: sha256(pdf),
-          });
-          const record: DocumentRecord = {
-            documentId: documentId(key),
-            districtId: raw.districtId,
-            decisionId: raw.decisionId,
-            version: raw.version,
-            type,
-            language,
-            rendition: 1,
-            s3Key,
-            sha256: sha256(pdf),
-            htmlSha256: sha256(new TextEncoder().encode(`${type}${language}`)),
-            bytes: pdf.byteLength,
-            pages: 1,
-            signed: false,
-            signer: 'test',
-            createdAt: clock.clock().toISOString(),
-          };
-          await records.putOnce(record);
-          documents.push(record);
-        }
-      }
+      const documents = await storeStandIns(raw, ['iep', 'prior-written-notice'], languages);
       return { documents, job: documentsJob(raw as Decision, documents, raw.districtId) };
+    },
+    async readyNotice(raw, type, languages, recipientIds) {
+      await env.clients.documents.put({ TableName: env.names.tables.decisions, Item: raw });
+      const documents = await storeStandIns(raw, [type], languages);
+      const job: DeliveryJob = {
+        jobId: `job_${type}_${raw.decisionId}`,
+        kind: 'reminder-notice',
+        districtId: raw.districtId,
+        decisionId: raw.decisionId,
+        version: raw.version,
+        documentIds: documents.map((d) => d.documentId),
+        recipientIds,
+      };
+      return { documents, job };
     },
   };
 }
