@@ -45,6 +45,19 @@ export const BENCH_USAGE = `usage: iep-docs bench [--docs N] [--workers N] [--se
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
+/** Prints of the floor per worker (after a warm-up of two). */
+const FLOOR_DOCUMENTS = 30;
+
+/** Throughput of the widest run over one worker's. */
+function speedupOf<K extends 'sparticuz' | 'printer'>(
+  rates: readonly ({ workers: number } & Record<K, number>)[],
+  key: K,
+): number {
+  const one = rates[0]?.[key] ?? Number.NaN;
+  const widest = rates[rates.length - 1]?.[key] ?? Number.NaN;
+  return round(widest / one, 3);
+}
+
 /** Runs the benchmark; returns the exit code. */
 export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   const { values } = parseArgs({
@@ -88,6 +101,8 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     let phases = { modulesLoadedMs: Number.NaN, printerReadyMs: Number.NaN };
     let floorMs: number[] = [];
     let floorPrinterFlagsMs: number[] = [];
+    /** Bare Chromium's throughput (docs/s) by worker count, with each set of flags. */
+    const floorRates: { workers: number; sparticuz: number; printer: number }[] = [];
     for (const workers of widest > 1 ? [1, widest] : [1]) {
       const pool = await WorkerPool.start<BenchTask, BenchResult>({
         entry: WORKER_ENTRY,
@@ -100,16 +115,38 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
           (_, i) => Math.floor(documents / workers) + (i < documents % workers ? 1 : 0),
         );
         const results = await Promise.all(
-          shares.map((share, i) =>
+          shares.map((share) =>
             pool.run({
               runId: `w${workers}`,
               documents: share,
               sequential: values.sequential,
-              floorDocuments: workers === 1 && i === 0 ? Math.min(documents, 40) : 0,
+              floorDocuments: 0,
             }),
           ),
         );
-        // Wall time of the rendering (the slowest worker's loop): the floor, measured after, is excluded.
+        // Then the floor, every worker at once: how bare Chromium scales here, in this run.
+        const floors = await Promise.all(
+          shares.map(() =>
+            pool.run({
+              runId: `w${workers}-floor`,
+              documents: 0,
+              sequential: values.sequential,
+              floorDocuments: FLOOR_DOCUMENTS,
+            }),
+          ),
+        );
+        const rate = (times: (r: BenchResult) => number[]) =>
+          round(
+            (workers * FLOOR_DOCUMENTS * 1000) /
+              Math.max(...floors.map((r) => times(r).reduce((a, b) => a + b, 0))),
+            2,
+          );
+        floorRates.push({
+          workers,
+          sparticuz: rate((r) => r.floorMs),
+          printer: rate((r) => r.floorPrinterFlagsMs),
+        });
+        // Wall time of the rendering (the slowest worker's loop): the floor is measured apart.
         const seconds = Math.max(...results.map((r) => r.loopMs)) / 1000;
         // The machine's busy time from the first loop's start to the last loop's end.
         const busyMs =
@@ -118,8 +155,8 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         if (workers === 1) {
           coldStartMs = results[0]?.coldStartMs ?? Number.NaN;
           phases = results[0]?.coldStartPhases ?? phases;
-          floorMs = results[0]?.floorMs ?? [];
-          floorPrinterFlagsMs = results[0]?.floorPrinterFlagsMs ?? [];
+          floorMs = floors[0]?.floorMs ?? [];
+          floorPrinterFlagsMs = floors[0]?.floorPrinterFlagsMs ?? [];
         }
         const first = results[0] as BenchResult;
         runs.push(
@@ -160,6 +197,10 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         documents: floorMs.length,
         perDocumentMs: floor,
         printerFlagsPerDocumentMs: floorPrinterFlags,
+        speedup: {
+          sparticuz: speedupOf(floorRates, 'sparticuz'),
+          printer: speedupOf(floorRates, 'printer'),
+        },
       },
       ratioToFloor: round(one.wallMsPerDocument / floor.mean, 3),
       ratioToFloorWithPrinterFlags: round(one.wallMsPerDocument / floorPrinterFlags.mean, 3),

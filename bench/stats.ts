@@ -185,7 +185,13 @@ export interface BenchReport {
     chromiumWasUnpacked: boolean;
   };
   /** Bare Chromium with `@sparticuz/chromium`'s own flags, and with the printer's. */
-  floor: { documents: number; perDocumentMs: Summary; printerFlagsPerDocumentMs: Summary };
+  floor: {
+    documents: number;
+    perDocumentMs: Summary;
+    printerFlagsPerDocumentMs: Summary;
+    /** Bare Chromium's own speed-up, widest worker count over one, measured in the same run. */
+    speedup: { sparticuz: number; printer: number };
+  };
   /** Our wall-clock time per document with one worker over the floor's mean: target ≤ 0.85. */
   ratioToFloor: number;
   /** The same over bare Chromium with the printer's flags (no software GPU). */
@@ -240,6 +246,9 @@ export function formatReport(r: BenchReport): string {
   const widest = r.runs[r.runs.length - 1];
   lines.push(
     `speed-up workers ${widest?.workers ?? '?'} / workers 1: ${r.speedup}   (target ≥ 1.3 for 2)`,
+  );
+  lines.push(
+    `  bare Chromium in this run, ${widest?.workers ?? '?'} browsers / 1: ${r.floor.speedup.sparticuz} (the naive floor), ${r.floor.speedup.printer} (the printer's flags)`,
   );
   return lines.join('\n');
 }

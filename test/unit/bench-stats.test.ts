@@ -141,6 +141,7 @@ describe('bench statistics', () => {
         documents: 1,
         perDocumentMs: { p50: 20, p95: 20, mean: 20 },
         printerFlagsPerDocumentMs: { p50: 16, p95: 16, mean: 16 },
+        speedup: { sparticuz: 1.38, printer: 1.6 },
       },
       ratioToFloor: 0.8,
       ratioToFloorWithPrinterFlags: 1,
@@ -161,6 +162,9 @@ describe('bench statistics', () => {
     expect(table).toContain('Chromium unpack 900 ms');
     expect(table).toContain('Chromium ready at 1200 ms');
     expect(table).toContain('speed-up workers 2 / workers 1: 1.5');
+    expect(table).toContain(
+      'bare Chromium in this run, 2 browsers / 1: 1.38 (the naive floor), 1.6',
+    );
     expect(table.split('\n').filter((l) => /^[12] /.test(l))).toHaveLength(2);
   });
 });
