@@ -4,6 +4,7 @@
  */
 import type { CalendarDate } from './dates.ts';
 import type { Decision } from './decision.ts';
+import type { NoticeDocumentType } from './documents.ts';
 import { matchLocale } from './languages.ts';
 import { rightsHaveTransferred } from './milestones.ts';
 
@@ -13,14 +14,14 @@ export type PostalAddress = Decision['guardians'][number]['postalAddress'];
 /** How a recipient is reached. */
 export type Channel = 'email' | 'postal';
 
-/** The recipient id of the adult student (rights transferred, 300.520). */
+/** The recipient id of the student (rights transferred, or the majority notice: 300.520). */
 export const STUDENT_RECIPIENT = 'student';
 
 /** One recipient of a decision's documents. */
 export interface Recipient {
   /** The guardianId, or {@link STUDENT_RECIPIENT}. */
   recipientId: string;
-  /** Printed on the postal packet's address block; absent for the student (the decision's name is used). */
+  /** Printed on the postal packet's address block (the student's: the name on the decision). */
   name: string;
   /** The language the recipient asked for (BCP 47), as written on the decision. */
   preferredLanguage: string;
@@ -40,8 +41,16 @@ export interface Recipient {
   problem?: string;
 }
 
+/** What is being delivered, where it changes who receives it. */
+export interface RecipientOptions {
+  /** The calendar notice delivered, if any (absent for a meeting's documents). */
+  notice?: NoticeDocumentType;
+}
+
 /**
- * Every guardian, plus the student once rights have transferred at the age of majority.
+ * Every guardian, plus the student once rights have transferred at the age of majority, and
+ * the student of a majority notice before that: the student and the parents are both told of
+ * the coming transfer (300.520(a)(1)(ii)).
  * Email only where the recipient has an address and consented to electronic notice
  * (300.505); postal otherwise; neither is recorded as a problem, never skipped.
  */
@@ -49,6 +58,7 @@ export function recipientsOf(
   decision: Decision,
   today: CalendarDate,
   locales: readonly string[],
+  options: RecipientOptions = {},
 ): Recipient[] {
   const recipients: Recipient[] = decision.guardians.map((g) =>
     recipient({
@@ -61,7 +71,7 @@ export function recipientsOf(
       locales,
     }),
   );
-  if (rightsHaveTransferred(decision, today)) {
+  if (rightsHaveTransferred(decision, today) || options.notice === 'majority-notice') {
     const contact = decision.student.contact;
     recipients.push(
       recipient({

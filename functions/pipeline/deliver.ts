@@ -197,14 +197,18 @@ export class Deliver {
     const documents = await this.documentsOf(job);
     const now = this.deps.clock();
     const today = calendarDateIn(now, district.timeZone);
-    const all = recipientsOf(decision, today, [...this.deps.locales.keys()]);
-    const recipients = job.recipientIds
-      ? all.filter((r) => job.recipientIds?.includes(r.recipientId))
-      : all;
     const content = deliveryContent(
       job.kind,
       documents.map((d) => d.type),
     );
+    const all = recipientsOf(decision, today, [...this.deps.locales.keys()], {
+      ...(content === 'meeting-documents' ? {} : { notice: content }),
+    });
+    const recipients = job.recipientIds
+      ? job.recipientIds.map(
+          (id) => all.find((r) => r.recipientId === id) ?? notARecipient(id, today),
+        )
+      : all;
     const ctx: Context = { job, content, decision, district, documents, now };
 
     const results: DeliveryResult[] = [];
@@ -548,6 +552,26 @@ export class Deliver {
       created,
     );
   }
+}
+
+/**
+ * A recipient a job names who is not among the decision's recipients today (a guardian no
+ * longer on it; the student before rights transfer, for anything but the majority notice):
+ * recorded as a delivery problem, so the notice shows up as undelivered instead of vanishing.
+ */
+function notARecipient(recipientId: string, today: string): Recipient {
+  const why =
+    recipientId === STUDENT_RECIPIENT
+      ? 'the student receives this only once rights have transferred (300.520)'
+      : 'no guardian with this id on the decision';
+  return {
+    recipientId,
+    name: '',
+    preferredLanguage: 'en',
+    languages: ['en'],
+    messageLanguage: 'en',
+    problem: `not a recipient of this decision on ${today}: ${why}`,
+  };
 }
 
 function result(record: DeliveryRecord, created: boolean): DeliveryResult {

@@ -168,6 +168,46 @@ describe('recipients of the project decisions', () => {
     );
   });
 
+  it('majority-ar: the majority notice goes to the student as well as the parent before rights transfer', () => {
+    // Act: 90 days before the 18th birthday (2027-06-15), when the notice is sent.
+    const recipients = recipientsOf(fixture('majority-ar'), '2027-03-17', ['en'], {
+      notice: 'majority-notice',
+    });
+
+    // Assess
+    expect(recipients.map((r) => [r.recipientId, r.channel, r.email])).toEqual([
+      ['G-1', 'email', 'layla.haddad@example.com'],
+      ['student', 'email', 'omar.haddad@example.com'],
+    ]);
+  });
+
+  it.each([
+    ['the meeting documents', {}],
+    ['the annual-review notice', { notice: 'annual-review-notice' }],
+  ] as const)('majority-ar: %s go to the parent only before rights transfer', (_name, options) => {
+    const recipients = recipientsOf(fixture('majority-ar'), '2027-03-17', ['en'], options);
+
+    expect(recipients.map((r) => r.recipientId)).toEqual(['G-1']);
+  });
+
+  it('majority-ar: a student with no contact on the decision is a majority-notice recipient with the problem said', () => {
+    // Prepare: no contact at all; the student's home language stands in for a preferred one.
+    const decision = fixture('majority-ar');
+    const { contact: _contact, ...student } = decision.student;
+
+    const recipients = recipientsOf({ ...decision, student }, '2027-03-17', ['en', 'ar'], {
+      notice: 'majority-notice',
+    });
+
+    expect(recipients[1]).toMatchObject({
+      recipientId: 'student',
+      preferredLanguage: 'ar',
+      languages: ['ar', 'en'],
+      problem: 'neither an email address with consent to electronic notice nor a postal address',
+    });
+    expect(recipients[1]?.channel).toBeUndefined();
+  });
+
   it('majority-ar: the student joins by email on their 18th birthday', () => {
     const recipients = recipientsOf(fixture('majority-ar'), '2027-06-15', ['en']);
 
