@@ -12,6 +12,7 @@ import type {
 import { calendarDateIn } from '../core/dates.ts';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
 import {
+  contentOfDocuments,
   type DeliveryTemplates,
   downloadPage,
   hasDeliveryTexts,
@@ -97,7 +98,11 @@ export function makeDownloadHandler(deps: DownloadDeps) {
           : [],
       );
       const validUntil = calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone);
-      return html(200, downloadPage(deps.templates, { locale, district, validUntil, documents }));
+      const content = contentOfDocuments(documents.map((d) => d.type));
+      return html(
+        200,
+        downloadPage(deps.templates, { locale, district, content, validUntil, documents }),
+      );
     }
 
     if (!link.documentIds.includes(path.documentId)) return invalid;

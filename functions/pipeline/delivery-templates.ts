@@ -59,7 +59,7 @@ export function compileDeliveryTemplates(dir: string = templatesDir()): Delivery
   };
 }
 
-/** The locale's text set of each notice (in both `email` and `postal`). */
+/** The locale's text set of each notice (in `email`, `postal` and `download`). */
 const NOTICE_TEXTS = {
   'annual-review-notice': 'annualReviewNotice',
   'majority-notice': 'majorityNotice',
@@ -83,7 +83,7 @@ export function hasDeliveryTexts(locale: Locale): boolean {
   return sections.every((section) => {
     const texts = (locale as Partial<Locale>)[section] as Record<string, unknown> | undefined;
     if (typeof texts !== 'object' || !allTexts(texts)) return false;
-    return section === 'download' || noticeSets.every((set) => typeof texts[set] === 'object');
+    return noticeSets.every((set) => typeof texts[set] === 'object');
   });
 }
 
@@ -121,6 +121,18 @@ export function deliveryContent(
   if (types.size !== 1 || (type !== 'annual-review-notice' && type !== 'majority-notice'))
     throw new Error(`a reminder notice carries one kind of notice, not: ${[...types].join(', ')}`);
   return type;
+}
+
+/**
+ * What a download link leads to, from its documents' types alone (a link does not record its
+ * job): one kind of notice only is that notice; anything else is a meeting's documents.
+ */
+export function contentOfDocuments(documentTypes: readonly DocumentType[]): DeliveryContent {
+  const types = new Set(documentTypes);
+  const [type] = types;
+  return types.size === 1 && (type === 'annual-review-notice' || type === 'majority-notice')
+    ? type
+    : 'meeting-documents';
 }
 
 /** The texts of an email that depend on what it carries and to whom it goes. */
@@ -307,22 +319,30 @@ export interface DownloadEntry {
   pages: number;
 }
 
-/** The page a valid link shows: the documents, each linking to its download. */
+/**
+ * The page a valid link shows: the documents, each linking to its download. Its title and
+ * intro say what the link carries (a meeting's documents, or a notice), in words that suit
+ * parents and adult students alike.
+ */
 export function downloadPage(
   templates: DeliveryTemplates,
   input: {
     locale: Locale;
     district: DistrictProfile;
+    /** What the link carries; see {@link contentOfDocuments}. */
+    content: DeliveryContent;
     validUntil: string;
     documents: DownloadEntry[];
   },
 ): string {
-  const { locale, district } = input;
+  const { locale, district, content } = input;
+  const texts =
+    content === 'meeting-documents' ? locale.download : locale.download[NOTICE_TEXTS[content]];
   return templates.downloadPage({
     lang: locale.locale,
     dir: locale.direction,
-    title: interpolate(locale.download.title, { district: district.name }),
-    text: locale.download,
+    title: interpolate(texts.title, { district: district.name }),
+    intro: interpolate(texts.intro, { district: district.name }),
     documents: input.documents.map((d) => ({
       href: d.href,
       lang: d.language,

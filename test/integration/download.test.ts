@@ -140,4 +140,22 @@ describe('download link', () => {
     // Assess
     expect(response.status).toBe(404);
   });
+
+  it("says a majority notice's link leads to a notice, in the reader's language", async () => {
+    // Prepare: the notice emailed to a Spanish-speaking parent.
+    const f = await files.fixture({ locales: ['en', 'es'], shippedLocales: true });
+    const raw = uniqueDecision(f.env, 'transition-es');
+    const { job } = await f.readyNotice(raw, 'majority-notice', ['es', 'en'], ['G-1']);
+    await f.delivery.queue.enqueue(job);
+    await f.delivery.drain();
+    const [delivery] = await f.delivery.deliveriesFor(raw.decisionId, raw.version);
+
+    // Act
+    const html = await (await fetch(delivery?.link as string)).text();
+
+    // Assess
+    expect(html).toContain('<title>Un aviso de Example Unified School District</title>');
+    expect(html).toContain('transferencia de los derechos educativos');
+    expect(html).not.toContain('Estos son los documentos de su reunión del IEP');
+  });
 });

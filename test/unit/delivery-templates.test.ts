@@ -4,9 +4,11 @@ import {
   compileDeliveryTemplates,
   composeCoverLetter,
   composeEmail,
+  contentOfDocuments,
   type DeliveryContent,
   deliveryContent,
   deliverySubject,
+  downloadPage,
   hasDeliveryTexts,
   messageTexts,
 } from '../../functions/pipeline/delivery-templates.ts';
@@ -274,7 +276,73 @@ describe('what a delivery carries', () => {
   });
 });
 
+function page(tag: string, content: DeliveryContent) {
+  const type = content === 'meeting-documents' ? 'iep' : content;
+  return readable(
+    downloadPage(templates, {
+      locale: locale(tag),
+      district,
+      content,
+      validUntil: '2027-11-19',
+      documents: [{ href: 'token/doc_1', type, language: tag, pages: 2 }],
+    }),
+  );
+}
+
+describe('the download page', () => {
+  const DISTRICT = 'Example Unified School District';
+
+  it('says a notice link holds a notice about what it is, not the documents of a meeting', () => {
+    const annual = page('en', 'annual-review-notice');
+    const majority = page('en', 'majority-notice');
+
+    expect(annual).toContain(`<title>A notice from ${DISTRICT}</title>`);
+    expect(annual).toContain('a notice about the annual review of the Individualized Education');
+    expect(majority).toContain(`<h1 style="font-size:22px;">A notice from ${DISTRICT}</h1>`);
+    expect(majority).toContain('the transfer of educational rights at the age of majority');
+    for (const html of [annual, majority]) {
+      expect(html).not.toContain('Documents from');
+      expect(html).not.toContain('documents from your IEP meeting');
+    }
+  });
+
+  it('keeps saying that a meeting link holds the documents of the IEP meeting', () => {
+    const html = page('en', 'meeting-documents');
+
+    expect(html).toContain(`<title>Documents from ${DISTRICT}</title>`);
+    expect(html).toContain('These are the documents from your IEP meeting.');
+  });
+
+  it.each(['es', 'ar', 'zh-Hans'])('is written in the locale for a notice (%s)', (tag) => {
+    const texts = locale(tag).download;
+
+    const annual = page(tag, 'annual-review-notice');
+    const majority = page(tag, 'majority-notice');
+
+    expect(annual).toContain(texts.annualReviewNotice.intro);
+    expect(majority).toContain(texts.majorityNotice.intro);
+    expect(majority).not.toContain(texts.intro);
+  });
+
+  it('knows a link of notices from a link of meeting documents by their types', () => {
+    expect(contentOfDocuments(['majority-notice', 'majority-notice'])).toBe('majority-notice');
+    expect(contentOfDocuments(['annual-review-notice'])).toBe('annual-review-notice');
+    expect(contentOfDocuments(['iep', 'prior-written-notice'])).toBe('meeting-documents');
+    expect(contentOfDocuments(['annual-review-notice', 'majority-notice'])).toBe(
+      'meeting-documents',
+    );
+    expect(contentOfDocuments([])).toBe('meeting-documents');
+  });
+});
+
 describe('locales for delivery', () => {
+  it('do not serve the download page from a locale without the texts of a notice', () => {
+    const english = locale('en');
+    const { annualReviewNotice: _dropped, ...download } = english.download;
+
+    expect(hasDeliveryTexts({ ...english, download } as unknown as Locale)).toBe(false);
+  });
+
   it('do not serve messages from a locale without the texts of a notice', () => {
     const english = locale('en');
     const { majorityNotice: _dropped, ...email } = english.email;
