@@ -91,14 +91,19 @@ function running(ctx: DocumentContext): RunningHeaderFooter {
   // As `localize` does: values keep their own direction inside right-to-left text.
   const value = (text: string) => (t.direction === 'rtl' ? isolate(text) : text);
   return {
+    // Two boxes per edge, no centre: a centred box takes its width from both sides, and long
+    // labels (Spanish, Vietnamese) then wrap; start and end boxes share the width they need.
     header: {
       start: [
         value(`${d.student.firstName} ${d.student.lastName}`),
         ` \u00b7 ${t.iep.student.studentId}: `,
         value(d.student.studentId),
       ],
-      center: [`${t.iep.student.dateOfBirth}: ${formatDate(d.student.dateOfBirth, t)}`],
-      end: [value(d.student.school)],
+      center: [],
+      end: [
+        `${t.iep.student.dateOfBirth}: ${formatDate(d.student.dateOfBirth, t)} \u00b7 `,
+        value(d.student.school),
+      ],
     },
     footer: {
       start: [
@@ -107,8 +112,10 @@ function running(ctx: DocumentContext): RunningHeaderFooter {
         ` ${t.common.of} `,
         { counter: 'pages' },
         t.common.pageEnd,
+        ' \u00b7 ',
+        value(district.name),
       ],
-      center: [value(district.name)],
+      center: [],
       end: [`${t.common.document} ${ctx.documentId} \u00b7 ${t.common.version} ${d.version}`],
     },
   };

@@ -135,7 +135,7 @@ describe('templates', () => {
     expect(headerText).toContain(ctx.decision.student.studentId);
     expect(headerText).toContain('September 14, 2016');
     expect(headerText).toContain(ctx.decision.student.school);
-    expect(text(footer.start)).toBe('Page [page] of [pages]');
+    expect(text(footer.start)).toBe(`Page [page] of [pages] · ${ctx.district.name}`);
     expect(text(footer.end)).toContain('doc_test');
   });
 });
