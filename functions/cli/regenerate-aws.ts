@@ -14,12 +14,7 @@ import { DynamoRegenerationJobs } from '../adapters/dynamo-regeneration-jobs.ts'
 import { DynamoRunLedger, findFinalizedDecisions } from '../adapters/dynamo-runs.ts';
 import { queueRegion, SqsRegenerationQueue } from '../adapters/sqs-regeneration-queue.ts';
 import { itemKey, type RunEntry } from '../pipeline/regenerate.ts';
-import { type JobProgress, progressLine } from '../pipeline/regenerate-job.ts';
-
-/** The default job id of a district and start date (the same as the local command's). */
-export function defaultJobId(districtId: string, since?: string): string {
-  return `regenerate-${districtId}-${since ?? 'all'}`;
-}
+import { defaultJobId, type JobProgress, progressLine } from '../pipeline/regenerate-job.ts';
 
 /** What a job in AWS is started with. */
 export interface AwsRegenerateOptions {

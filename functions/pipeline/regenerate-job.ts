@@ -6,6 +6,14 @@
 import type { RegenerateItem, RegenerateResult, RunLedger } from './regenerate.ts';
 import { itemKey } from './regenerate.ts';
 
+/**
+ * The default job id of a district and start date, the same locally and in AWS: running the
+ * same command again resumes the job instead of starting another.
+ */
+export function defaultJobId(districtId: string, since?: string): string {
+  return `regenerate-${districtId}-${since ?? 'all'}`;
+}
+
 /** Where a job stands. */
 export interface JobProgress {
   jobId: string;

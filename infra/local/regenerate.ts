@@ -13,6 +13,7 @@ import { DynamoRunLedger, findFinalizedDecisions } from '../../functions/adapter
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
 import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
 import {
+  defaultJobId,
   type JobProgress,
   progressLine,
   runRegenerationJob,
@@ -40,11 +41,6 @@ export interface RegenerateOptions {
   /** Whether stderr is a terminal (the progress line is then redrawn in place). */
   tty?: boolean;
   signal?: AbortSignal;
-}
-
-/** The default job id of a district and start date. */
-export function defaultJobId(districtId: string, since?: string): string {
-  return `regenerate-${districtId}-${since ?? 'all'}`;
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL('./regenerate-worker.ts', import.meta.url));

@@ -9,7 +9,7 @@ import { DynamoRegenerationJobs } from '../../functions/adapters/dynamo-regenera
 import { DynamoRunLedger } from '../../functions/adapters/dynamo-runs.ts';
 import { regenerateAwsCommand } from '../../functions/cli/regenerate-aws.ts';
 import { itemKey, type RegenerateItem } from '../../functions/pipeline/regenerate.ts';
-import { defaultJobId } from '../../infra/local/regenerate.ts';
+import { defaultJobId } from '../../functions/pipeline/regenerate-job.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
 
 const QUEUE_URL = 'https://sqs.us-west-2.amazonaws.com/123456789012/IepDocs-RegenerationQueue';
