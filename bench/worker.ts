@@ -19,6 +19,7 @@ import { documentId, documentS3Key } from '../functions/core/documents.ts';
 import { checkDecision } from '../functions/core/validate.ts';
 import { launchPrinter, pdfOptions, printerChromiumFlags } from '../functions/render/chromium.ts';
 import { DocumentEngine } from '../functions/render/engine.ts';
+import { inlineFonts } from '../functions/render/fonts.ts';
 import { loadLocales } from '../functions/render/locales.ts';
 import type { PdfPrinter, PrintJob } from '../functions/render/ports.ts';
 import { loadLocalSigner } from '../functions/render/signing/index.ts';
@@ -138,7 +139,8 @@ async function measureFloor(
   try {
     const printOne = async (job: PrintJob) => {
       const page = await browser.newPage();
-      await page.setContent(job.html);
+      // The naive way has no font server: the fonts go inline, as data, in every document.
+      await page.setContent(inlineFonts(job.html));
       await page.pdf(pdfOptions(30_000));
       await page.close();
     };

@@ -1,8 +1,8 @@
 /**
  * HTML → PDF with `@sparticuz/chromium` and `puppeteer-core`, the network locked out.
  *
- * One warm browser per printer and one reused page with JavaScript off; every request that is not
- * a `data:` URL is aborted. A page that fails or hangs is closed and replaced, a browser that
+ * One warm browser per printer and one reused page with JavaScript off; the product's fonts are
+ * answered from memory (`fonts.ts`), and every other request that is not a `data:` URL is aborted. A page that fails or hangs is closed and replaced, a browser that
  * crashed is relaunched on the next print. Prints on one printer run one at a time.
  */
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import puppeteer, {
   type PDFOptions,
 } from 'puppeteer-core';
 import { printerChromiumFlags } from './chromium-flags.ts';
+import { fontAt } from './fonts.ts';
 import type { PdfPrinter, PrintJob } from './ports.ts';
 
 export { INSECURE_FLAGS, printerChromiumFlags, UNREACHABLE_PROXY } from './chromium-flags.ts';
@@ -105,6 +106,7 @@ export class ChromiumPrinter implements PdfPrinter {
   #queue: Promise<unknown> = Promise.resolve();
   #printsSinceRelief = 0;
   #memoryReliefs = 0;
+  #fontsServed = 0;
 
   constructor(
     private readonly executablePath: string,
@@ -115,6 +117,11 @@ export class ChromiumPrinter implements PdfPrinter {
   /** How many memory-pressure signals this printer sent Chromium (for diagnostics and tests). */
   get memoryReliefs(): number {
     return this.#memoryReliefs;
+  }
+
+  /** How many font files this printer handed Chromium (once per face while its cache keeps it). */
+  get fontsServed(): number {
+    return this.#fontsServed;
   }
 
   /** The browser's process id while it runs (for diagnostics and crash tests). */
@@ -210,7 +217,13 @@ export class ChromiumPrinter implements PdfPrinter {
     }
     if (this.#page === undefined || this.#page.isClosed() || this.#crashedPages.has(this.#page)) {
       if (this.#page !== undefined) await this.#discardPage(this.#page);
-      this.#page = await lockedDownPage(this.#browser, (page) => this.#crashedPages.add(page));
+      this.#page = await lockedDownPage(
+        this.#browser,
+        (page) => this.#crashedPages.add(page),
+        () => {
+          this.#fontsServed += 1;
+        },
+      );
     }
     return this.#page;
   }
@@ -262,9 +275,14 @@ export class ChromiumPrinter implements PdfPrinter {
 
 /**
  * A new page that cannot reach anything: JavaScript off, service workers bypassed, network
- * emulated offline, and every request except `data:` URLs aborted before it leaves.
+ * emulated offline, the product's fonts answered from memory, and every other request except
+ * `data:` URLs aborted before it leaves.
  */
-async function lockedDownPage(browser: Browser, onCrash: (page: Page) => void): Promise<Page> {
+async function lockedDownPage(
+  browser: Browser,
+  onCrash: (page: Page) => void,
+  onFontServed: () => void,
+): Promise<Page> {
   const page = await browser.newPage();
   // 'error' is puppeteer's name for a crash of the page's renderer.
   page.on('error', () => onCrash(page));
@@ -272,7 +290,7 @@ async function lockedDownPage(browser: Browser, onCrash: (page: Page) => void): 
   await page.setBypassServiceWorker(true);
   await page.setOfflineMode(true);
   await page.setRequestInterception(true);
-  page.on('request', allowOnlyInlinedAssets);
+  page.on('request', (request) => answerFromMemoryOnly(request, onFontServed));
   return page;
 }
 
@@ -294,9 +312,25 @@ async function relieveMemory(page: Page): Promise<boolean> {
   }
 }
 
-function allowOnlyInlinedAssets(request: HTTPRequest): void {
+/** How long Chromium may keep a font: its URL names the file's hash, so it never changes. */
+const FONT_HEADERS = {
+  'cache-control': 'public, max-age=31536000, immutable',
+  // The document (about:blank's origin) loads a font from another origin: CORS applies to fonts.
+  'access-control-allow-origin': '*',
+};
+
+function answerFromMemoryOnly(request: HTTPRequest, onFontServed: () => void): void {
   if (request.isInterceptResolutionHandled()) return;
-  if (isInlinedAsset(request.url())) {
+  const font = fontAt(request.url());
+  if (font) {
+    onFontServed();
+    void request.respond({
+      status: 200,
+      contentType: 'font/woff2',
+      headers: FONT_HEADERS,
+      body: font,
+    });
+  } else if (isInlinedAsset(request.url())) {
     void request.continue();
   } else if (request.isNavigationRequest()) {
     // "204 No Content" cancels a navigation and keeps the current document, where an abort would

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumPrinter, launchPrinter } from '../../functions/render/chromium.ts';
+import { FONT_ORIGIN, fontAt, fontFaceCss, inlineFonts } from '../../functions/render/fonts.ts';
 import { runningCss } from '../../functions/render/running.ts';
 import { readPdf } from './chromium-pdf-reader.ts';
 
@@ -128,6 +129,50 @@ describe('the Chromium printer', () => {
     // Assess
     const footer = (await readPdf(pdf)).firstPageRuns.find((run) => run.text === footerText);
     expect(footer?.font).toBe('NotoSans-Regular');
+  });
+
+  it('serves each font from memory once, however many documents use it', async () => {
+    // Prepare: the product's own faces, by URL; a fresh printer, whose cache holds nothing yet.
+    const css = fontFaceCss('Goals and services');
+    const fresh = await launchPrinter({ memoryReliefEvery: 1_000 });
+    const html = (text: string) =>
+      `<!doctype html><html lang="en"><head><style>${css} html { font-family: 'Noto Sans'; }</style></head><body><p>${text}</p></body></html>`;
+
+    try {
+      // Act
+      const first = await fresh.print({ html: html('Goals one') });
+      const servedForOne = fresh.fontsServed;
+      await fresh.print({ html: html('Services two') });
+      const third = await fresh.print({ html: html('Goals and services three') });
+
+      // Assess: the regular face was fetched for the first document only.
+      expect(servedForOne).toBe(1);
+      expect(fresh.fontsServed).toBe(servedForOne);
+      for (const pdf of [first, third]) {
+        const runs = (await readPdf(pdf)).firstPageRuns;
+        expect(runs.find((run) => /one|three/.test(run.text))?.font).toBe('NotoSans-Regular');
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('answers only the URLs of the product’s fonts, and can inline them for another browser', () => {
+    // Prepare
+    const css = fontFaceCss('Goals');
+    const url = /url\((https:[^)]+)\)/.exec(css)?.[1] ?? '';
+
+    // Act
+    const known = fontAt(url);
+    const unknown = fontAt(`${FONT_ORIGIN}/0000000000000000/etc-passwd.woff2`);
+    const inlined = inlineFonts(`<style>${css}</style>`);
+
+    // Assess
+    expect(url.startsWith(`${FONT_ORIGIN}/`)).toBe(true);
+    expect(known?.subarray(0, 4).toString('latin1')).toBe('wOF2');
+    expect(unknown).toBeUndefined();
+    expect(inlined).not.toContain(FONT_ORIGIN);
+    expect(inlined).toContain('url(data:font/woff2;base64,d09GMg');
   });
 
   it('keeps concurrent prints apart', async () => {
