@@ -17,7 +17,12 @@ import { S3DocumentStore } from '../functions/adapters/s3-document-store.ts';
 import type { Decision } from '../functions/core/decision.ts';
 import { documentId, documentS3Key } from '../functions/core/documents.ts';
 import { checkDecision } from '../functions/core/validate.ts';
-import { launchPrinter, pdfOptions, printerChromiumFlags } from '../functions/render/chromium.ts';
+import {
+  launchPrinter,
+  MEMORY_RELIEF_EVERY,
+  pdfOptions,
+  printerChromiumFlags,
+} from '../functions/render/chromium.ts';
 import { DocumentEngine } from '../functions/render/engine.ts';
 import { inlineFonts } from '../functions/render/fonts.ts';
 import { loadLocales } from '../functions/render/locales.ts';
@@ -184,7 +189,10 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
     async run(task) {
       const samples: DocumentSample[] = [];
       const memory: MemorySample[] = [];
-      const every = Math.max(1, Math.floor(task.documents / 50));
+      // Memory is read every 25 documents, just after the printer's memory-relief signal
+      // (MEMORY_RELIEF_EVERY): Chromium's caches grow and drop in that cycle, and readings at the
+      // same point of it compare like with like.
+      const every = MEMORY_RELIEF_EVERY;
       let chain: Promise<void> = Promise.resolve();
       let produced = 0;
       const started = performance.now();
