@@ -37,6 +37,13 @@ export const ENV = {
   downloadBaseUrl: 'DOWNLOAD_BASE_URL',
   /** Minutes a presigned S3 URL handed out by the download endpoint stays valid. */
   presignedUrlMinutes: 'PRESIGNED_URL_MINUTES',
+  /**
+   * ARN of the Secrets Manager secret holding the studentKey HMAC key (the functions that
+   * compute studentKey read it once per cold start; the value is never in the environment).
+   */
+  studentKeySecretArn: 'STUDENT_KEY_SECRET_ARN',
+  /** The studentKey HMAC key itself: local/dev runs only (the ARN takes precedence). */
+  studentKeySecret: 'STUDENT_KEY_SECRET',
   /** Powertools: service name (also the `service` dimension of every metric). */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: metrics namespace. */

@@ -5,6 +5,7 @@
  * loads fast and tests that import `make…Handler` never start Chromium.
  */
 import type { Context } from 'aws-lambda';
+import type { CalendarOptions } from '../core/calendar.ts';
 
 export async function renderingParts<K extends string>(extra: Record<K, string>) {
   const { Logger } = await import('@aws-lambda-powertools/logger');
@@ -60,3 +61,68 @@ export function lazyHandler<E, R>(
     return (await ready)(event, context);
   };
 }
+
+/** Where {@link studentKeyOptions} looks for the studentKey secret. */
+export interface StudentKeyEnvironment {
+  /** `STUDENT_KEY_SECRET_ARN`: the Secrets Manager secret (what the stack sets). */
+  readonly arn?: string | undefined;
+  /** `STUDENT_KEY_SECRET`: the key itself, for local and dev runs. */
+  readonly plain?: string | undefined;
+  /** Whether this runs in Lambda (`AWS_LAMBDA_FUNCTION_NAME` set). */
+  readonly inLambda: boolean;
+}
+
+/**
+ * The calendar options of this deployment: the studentKey secret from Secrets Manager when an
+ * ARN is given (it wins), else the plain one. In Lambda without either it throws: the plain
+ * SHA-256 key can be reversed by trying student ids, so AWS must never fall back to it.
+ */
+export async function studentKeyOptions(
+  env: StudentKeyEnvironment,
+  load: (arn: string) => Promise<string>,
+): Promise<CalendarOptions> {
+  if (env.arn) return { studentKeySecret: await load(env.arn) };
+  if (env.plain) return { studentKeySecret: env.plain };
+  if (env.inLambda)
+    throw new Error(
+      'no studentKey secret: set STUDENT_KEY_SECRET_ARN (the stack does) rather than store calendar entries under a reversible key',
+    );
+  return {};
+}
+
+/** `build`'s promise, shared by every call; a failed build is forgotten, so the next call retries. */
+export function onceUntilFailure<T>(build: () => Promise<T>): () => Promise<T> {
+  let ready: Promise<T> | undefined;
+  return () => {
+    ready ??= build().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+}
+
+/**
+ * {@link studentKeyOptions} from the process environment, read once per container (memoized;
+ * a failed read fails this cold start and is retried by the next).
+ */
+export const deploymentCalendarOptions = onceUntilFailure(async (): Promise<CalendarOptions> => {
+  const { ENV } = await import('./config.ts');
+  return studentKeyOptions(
+    {
+      arn: process.env[ENV.studentKeySecretArn],
+      plain: process.env[ENV.studentKeySecret],
+      inLambda: process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    },
+    async (arn) => {
+      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+      const { loadStudentKeySecret } = await import('../adapters/secrets-manager-student-key.ts');
+      const client = new SecretsManagerClient({ region: process.env.AWS_REGION });
+      try {
+        return await loadStudentKeySecret(client, arn);
+      } finally {
+        client.destroy();
+      }
+    },
+  );
+});

@@ -71,7 +71,7 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
 
 /** Builds the AWS dependencies once per container, from validated configuration. */
 async function fromEnvironment() {
-  const { renderingParts } = await import('./aws-parts.ts');
+  const { deploymentCalendarOptions, renderingParts } = await import('./aws-parts.ts');
   const { DocumentEngine } = await import('../render/engine.ts');
   const { ENV, tableNames } = await import('./config.ts');
   const { renderDecisionService } = await import('./wiring.ts');
@@ -83,6 +83,8 @@ async function fromEnvironment() {
   const { documentsJob } = await import('../pipeline/delivery-jobs.ts');
   const { LinkService } = await import('../pipeline/links.ts');
 
+  // The studentKey HMAC key first: a cold start that cannot read it fails before Chromium starts.
+  const calendarOptions = await deploymentCalendarOptions();
   const { config, log, clients, signer, districts, printer, clock } = await renderingParts({
     deliveryQueueUrl: ENV.deliveryQueueUrl,
   });
@@ -102,9 +104,7 @@ async function fromEnvironment() {
     store: new DynamoCalendarStore(db, tables.calendar),
     clock,
     log,
-    ...(process.env.STUDENT_KEY_SECRET
-      ? { options: { studentKeySecret: process.env.STUDENT_KEY_SECRET } }
-      : {}),
+    options: calendarOptions,
   });
   const links = new LinkService({
     links: new DynamoLinkStore(db, tables.links),

@@ -107,6 +107,8 @@ export class Rendering extends Construct {
     data.grantDocumentList(fn);
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
+    // Schedules the calendar, so it computes studentKey: it reads the HMAC key at cold start.
+    data.grantStudentKeySecret(fn);
 
     const encrypted = {
       encryption: QueueEncryption.KMS,
