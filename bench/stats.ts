@@ -87,11 +87,26 @@ export function machineBusyMs(procStat = '/proc/stat'): number {
       (sum, t) => sum + (t ?? 0),
       0,
     );
-    return busyTicks * 10; // USER_HZ is 100 on Linux: a tick is 10 ms.
+    return busyTicks * TICK_MS;
   } catch {
     return Number.NaN;
   }
 }
+
+/** CPU milliseconds of a process (all its threads) so far (Linux /proc; 0 where unreadable). */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The unit of /proc CPU times: Linux's USER_HZ is 100 on every architecture Lambda and CI use. */
+const TICK_MS = 10;
 
 /** CPU time a run's workers measured for themselves and their browsers, in milliseconds. */
 export interface WorkerCpu {

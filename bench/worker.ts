@@ -32,7 +32,13 @@ import type { EmulatorEndpoints } from '../infra/local/emulators.ts';
 import { emulatorClientConfig } from '../infra/local/emulators.ts';
 import { serveTasks } from '../infra/local/workers.ts';
 import type { ResourceNames } from '../infra/tables.ts';
-import { type DocumentSample, type MemorySample, machineBusyMs, type WorkerCpu } from './stats.ts';
+import {
+  type DocumentSample,
+  type MemorySample,
+  machineBusyMs,
+  processCpuMs,
+  type WorkerCpu,
+} from './stats.ts';
 
 /** What every worker gets at start. */
 export interface BenchWorkerInit {
@@ -97,21 +103,6 @@ function treeRss(pid: number | undefined): number {
   }
   return total;
 }
-
-/** CPU milliseconds of a process (all its threads) so far (Linux /proc; 0 where unreadable). */
-function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** Linux's USER_HZ, the unit of /proc CPU times, on every architecture Lambda and CI use. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The print jobs a printer was given (the first few distinct ones), for the floor. */
 class RecordingPrinter implements PdfPrinter {

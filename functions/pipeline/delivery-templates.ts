@@ -10,7 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DistrictProfile } from '../core/district.ts';
-import type { DocumentType, NoticeDocumentType } from '../core/documents.ts';
+import {
+  type DocumentType,
+  type NoticeDocumentType,
+  noticeDocumentTypes,
+} from '../core/documents.ts';
 import type { PostalAddress } from '../core/recipients.ts';
 import { templatesDir } from '../render/assets.ts';
 import { fontFaceCss } from '../render/fonts.ts';
@@ -116,11 +120,12 @@ export function deliveryContent(
   documentTypes: readonly DocumentType[],
 ): DeliveryContent {
   if (kind === 'decision-documents') return 'meeting-documents';
-  const types = new Set(documentTypes);
-  const [type] = types;
-  if (types.size !== 1 || (type !== 'annual-review-notice' && type !== 'majority-notice'))
-    throw new Error(`a reminder notice carries one kind of notice, not: ${[...types].join(', ')}`);
-  return type;
+  const content = contentOfDocuments(documentTypes);
+  if (content === 'meeting-documents') {
+    const types = [...new Set(documentTypes)].join(', ');
+    throw new Error(`a reminder notice carries one kind of notice, not: ${types}`);
+  }
+  return content;
 }
 
 /**
@@ -130,9 +135,8 @@ export function deliveryContent(
 export function contentOfDocuments(documentTypes: readonly DocumentType[]): DeliveryContent {
   const types = new Set(documentTypes);
   const [type] = types;
-  return types.size === 1 && (type === 'annual-review-notice' || type === 'majority-notice')
-    ? type
-    : 'meeting-documents';
+  const notice = noticeDocumentTypes.find((n) => n === type);
+  return types.size === 1 && notice ? notice : 'meeting-documents';
 }
 
 /** The texts of an email that depend on what it carries and to whom it goes. */

@@ -132,18 +132,21 @@ export function fontAt(url: string): Buffer | undefined {
   return bytesByUrl.get(url);
 }
 
+/** A URL {@link fontUrl} makes: the origin, the file's hash, its name. */
+const FONT_URL = new RegExp(
+  `${FONT_ORIGIN.replace(/[.]/g, '\\.')}/[0-9a-f]{16}/[\\w.-]+\\.woff2`,
+  'g',
+);
+
 /**
  * `html` with every font URL replaced by the font as a `data:` URL: for a browser that is not
  * the printer (the benchmark's floor, a file opened by hand).
  */
 export function inlineFonts(html: string): string {
-  return html.replace(
-    /https:\/\/fonts\.iep-docs\.invalid\/[0-9a-f]{16}\/[\w.-]+\.woff2/g,
-    (url) => {
-      const bytes = bytesByUrl.get(url);
-      return bytes ? `data:font/woff2;base64,${bytes.toString('base64')}` : url;
-    },
-  );
+  return html.replace(FONT_URL, (url) => {
+    const bytes = bytesByUrl.get(url);
+    return bytes ? `data:font/woff2;base64,${bytes.toString('base64')}` : url;
+  });
 }
 
 /** The code points of a text, deduplicated. */

@@ -10,7 +10,7 @@ import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
 import { ageOfMajority } from '../core/milestones.ts';
-import type { RenderedDocument } from './engine.ts';
+import { printJobSha256, type RenderedDocument } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import { formatDate, interpolate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
@@ -159,7 +159,7 @@ export class NoticeRenderer {
       language: locale.locale,
       pdf,
       sha256: sha256(pdf),
-      htmlSha256: sha256(job.html),
+      htmlSha256: printJobSha256(job),
       pages: pdfPageCount(pdf),
       bytes: pdf.byteLength,
       signed: true,
