@@ -73,8 +73,7 @@ export class WorkerPool<T, R> {
 
   /** Runs a task on the next idle worker. */
   async run(task: T): Promise<R> {
-    const worker = await this.#idle();
-    worker.busy = true;
+    const worker = await this.#claim();
     const id = this.#nextId++;
     return new Promise<R>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, worker });
@@ -133,9 +132,16 @@ export class WorkerPool<T, R> {
     });
   }
 
-  #idle(): Promise<Worker> {
+  /**
+   * An idle worker, marked busy before this returns: tasks started together (`Promise.all`) must
+   * each get their own worker, so the claim cannot wait for a later microtask.
+   */
+  #claim(): Promise<Worker> {
     const idle = this.#workers.find((w) => !w.busy && !w.dead);
-    if (idle) return Promise.resolve(idle);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
     if (this.#workers.every((w) => w.dead)) return Promise.reject(new Error('no worker left'));
     return new Promise((resolve) => this.#waiting.push(resolve));
   }
@@ -145,6 +151,7 @@ export class WorkerPool<T, R> {
     if (worker.dead) return;
     const waiter = this.#waiting.shift();
     if (waiter) {
+      // Claimed for the waiter here, before another run() can find it idle.
       worker.busy = true;
       waiter(worker);
     }
