@@ -93,6 +93,10 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
     ...ensure(withoutHeadless, '--no-sandbox'),
     // No GPU process and no software GPU: printing composites in software (see SOFTWARE_GPU_FLAGS).
     '--disable-gpu',
+    // Frames are drawn only when asked for over DevTools, which we never do: printing needs none,
+    // and the compositor, raster and display threads otherwise paint every document for a screen
+    // nobody sees (a fifth of Chromium's CPU per document measured here, 27.5 → 22.6 ms).
+    '--enable-begin-frame-control',
     // Tagged PDF (structure tree, /MarkInfo) and an outline from the headings.
     '--export-tagged-pdf',
     '--generate-pdf-document-outline',
