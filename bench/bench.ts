@@ -21,6 +21,7 @@ import {
   type BenchReport,
   cpuReport,
   formatReport,
+  machineBusyMs,
   memoryOverRun,
   type RunReport,
   round,
@@ -37,7 +38,7 @@ export interface BenchIo {
 
 export const BENCH_USAGE = `usage: iep-docs bench [--docs N] [--workers N] [--sequential] [--json]
 
-  --docs N       documents per run (default 60)
+  --docs N       documents per run (default 200), after a warm-up of 8 per worker
   --workers N    the widest run (default: the number of cores); one worker is always run first
                  (--workers 1: only that run, e.g. for memory over a long run)
   --sequential   store and record each document before rendering the next (to show the overlap's gain)
@@ -47,6 +48,40 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 /** Prints of the floor per worker (after a warm-up of two). */
 const FLOOR_DOCUMENTS = 30;
+
+/**
+ * Documents each worker renders before a run is timed: the first ones pay for compiling the
+ * code paths (V8's JIT, Chromium's first layouts and font loads), which a long run spreads thin.
+ */
+export const WARM_UP_DOCUMENTS = 8;
+
+/** Documents per chunk dealt to a free worker. */
+const CHUNK_DOCUMENTS = 5;
+
+/**
+ * Renders `documents` on the pool, dealt in chunks to whichever worker is free, then drains
+ * every worker (one drain each: they are all idle by then, so each takes one) and returns what
+ * each measured.
+ */
+async function dealDocuments(
+  pool: WorkerPool<BenchTask, BenchResult>,
+  workers: number,
+  documents: number,
+  run: { runId: string; sequential: boolean },
+  chunkDocuments = CHUNK_DOCUMENTS,
+): Promise<BenchResult[]> {
+  let dealt = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (dealt < documents) {
+        const chunk = Math.min(chunkDocuments, documents - dealt);
+        dealt += chunk;
+        await pool.run({ kind: 'render', ...run, documents: chunk });
+      }
+    }),
+  );
+  return Promise.all(Array.from({ length: workers }, () => pool.run({ kind: 'drain' })));
+}
 
 /** Throughput of the widest run over one worker's. */
 function speedupOf<K extends 'sparticuz' | 'printer'>(
@@ -63,7 +98,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      docs: { type: 'string', default: '60' },
+      docs: { type: 'string', default: '200' },
       workers: { type: 'string', default: String(availableParallelism()) },
       sequential: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -110,30 +145,26 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
         init: { endpoints: emulators.endpoints, names, signerDir } satisfies BenchWorkerInit,
       });
       try {
-        const shares = Array.from(
-          { length: workers },
-          (_, i) => Math.floor(documents / workers) + (i < documents % workers ? 1 : 0),
+        // Untimed: each worker's first documents (the cold start is measured on them).
+        const warmUps = await dealDocuments(
+          pool,
+          workers,
+          workers * WARM_UP_DOCUMENTS,
+          { runId: `w${workers}-warm-up`, sequential: values.sequential },
+          WARM_UP_DOCUMENTS,
         );
-        const results = await Promise.all(
-          shares.map((share) =>
-            pool.run({
-              runId: `w${workers}`,
-              documents: share,
-              sequential: values.sequential,
-              floorDocuments: 0,
-            }),
-          ),
-        );
+        const started = performance.now();
+        const busyAtStart = machineBusyMs();
+        const results = await dealDocuments(pool, workers, documents, {
+          runId: `w${workers}`,
+          sequential: values.sequential,
+        });
+        // Wall time of the rendering, until the last record was written; the floor is apart.
+        const seconds = (performance.now() - started) / 1000;
+        const busyMs = machineBusyMs() - busyAtStart;
         // Then the floor, every worker at once: how bare Chromium scales here, in this run.
         const floors = await Promise.all(
-          shares.map(() =>
-            pool.run({
-              runId: `w${workers}-floor`,
-              documents: 0,
-              sequential: values.sequential,
-              floorDocuments: FLOOR_DOCUMENTS,
-            }),
-          ),
+          results.map(() => pool.run({ kind: 'floor', documents: FLOOR_DOCUMENTS })),
         );
         const rate = (times: (r: BenchResult) => number[]) =>
           round(
@@ -146,15 +177,9 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
           sparticuz: rate((r) => r.floorMs),
           printer: rate((r) => r.floorPrinterFlagsMs),
         });
-        // Wall time of the rendering (the slowest worker's loop): the floor is measured apart.
-        const seconds = Math.max(...results.map((r) => r.loopMs)) / 1000;
-        // The machine's busy time from the first loop's start to the last loop's end.
-        const busyMs =
-          Math.max(...results.map((r) => r.machineBusyMs.end)) -
-          Math.min(...results.map((r) => r.machineBusyMs.start));
         if (workers === 1) {
-          coldStartMs = results[0]?.coldStartMs ?? Number.NaN;
-          phases = results[0]?.coldStartPhases ?? phases;
+          coldStartMs = warmUps[0]?.coldStartMs ?? Number.NaN;
+          phases = warmUps[0]?.coldStartPhases ?? phases;
           floorMs = floors[0]?.floorMs ?? [];
           floorPrinterFlagsMs = floors[0]?.floorPrinterFlagsMs ?? [];
         }

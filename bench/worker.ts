@@ -32,13 +32,7 @@ import type { EmulatorEndpoints } from '../infra/local/emulators.ts';
 import { emulatorClientConfig } from '../infra/local/emulators.ts';
 import { serveTasks } from '../infra/local/workers.ts';
 import type { ResourceNames } from '../infra/tables.ts';
-import {
-  type DocumentSample,
-  type MemorySample,
-  machineBusyMs,
-  processCpuMs,
-  type WorkerCpu,
-} from './stats.ts';
+import { type DocumentSample, type MemorySample, processCpuMs, type WorkerCpu } from './stats.ts';
 
 /** What every worker gets at start. */
 export interface BenchWorkerInit {
@@ -47,16 +41,19 @@ export interface BenchWorkerInit {
   signerDir: string;
 }
 
-/** One worker's share of a run. */
-export interface BenchTask {
-  runId: string;
-  documents: number;
-  sequential: boolean;
-  /** Prints of the floor to measure after the run (0: none). */
-  floorDocuments: number;
-}
+/**
+ * What the parent asks of a worker. A run is dealt out in small `render` chunks to whichever
+ * worker is free (so no worker idles while another finishes a fixed share), then ended by one
+ * `drain` per worker, which waits for the last writes and hands back what was measured. The
+ * store and record of document k overlap the render of k+1 across chunks, unless `sequential`.
+ */
+export type BenchTask =
+  | { kind: 'render'; runId: string; documents: number; sequential: boolean }
+  | { kind: 'drain' }
+  /** Prints of the floor (bare Chromium, the naive way) with each set of flags. */
+  | { kind: 'floor'; documents: number };
 
-/** What a worker measured. */
+/** What a worker measured between two drains (render chunks), or in a floor task. */
 export interface BenchResult {
   samples: DocumentSample[];
   memory: MemorySample[];
@@ -64,16 +61,14 @@ export interface BenchResult {
   coldStartMs: number;
   /** Where the cold start went: modules loaded, then Chromium launched with its page ready. */
   coldStartPhases: { modulesLoadedMs: number; printerReadyMs: number };
-  /** Milliseconds of the task's render loop, until its last record was written. */
-  loopMs: number;
-  /** CPU milliseconds of this process and of its Chromium during the loop. */
+  /** CPU milliseconds of this process and of its Chromium from its first chunk to the drain. */
   cpuMs: WorkerCpu;
-  /** The machine's busy milliseconds (all cores, all processes) at the loop's start and end. */
-  machineBusyMs: { start: number; end: number };
   /** The floor: bare Chromium with @sparticuz/chromium's flags, then with the printer's. */
   floorMs: number[];
   floorPrinterFlagsMs: number[];
 }
+
+type PlannedDocument = ReturnType<DocumentEngine['plan']>['documents'][number];
 
 /** Milliseconds from the process's start until its modules were loaded (tsx transpiles on the fly here). */
 const modulesLoadedMs = performance.now();
@@ -176,106 +171,146 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
   // The worker's own pid is stable; the printer's browser may be relaunched after a crash.
   const rss = () => process.memoryUsage.rss() + treeRss(chromiumPrinter.browserProcessId);
 
+  // Measured since the last drain: the run's documents, memory readings and CPU.
+  let samples: DocumentSample[] = [];
+  let memory: MemorySample[] = [];
+  let cpuAtStart: { node: NodeJS.CpuUsage; chromium: number } | undefined;
+  /** Writes of rendered documents, in order; the next document renders meanwhile. */
+  let chain: Promise<void> = Promise.resolve();
+  let rendered = 0;
+
+  /** The sample decisions' documents, round and round, each decision under a fresh id. */
+  let pending: {
+    decision: Decision;
+    district: ReturnType<typeof districts.get>;
+    type: PlannedDocument['type'];
+    language: string;
+  }[] = [];
+  const nextDocument = (runId: string) => {
+    if (pending.length === 0) {
+      const raw = structuredClone(decisions[rendered % decisions.length]) as Record<
+        string,
+        unknown
+      >;
+      raw.decisionId = `bench-${runId}-${process.pid}-${rendered++}`;
+      const checked = checkDecision(raw);
+      if (checked.kind !== 'checked') throw new Error('a sample decision does not validate');
+      const decision: Decision = checked.decision;
+      const district = districts.get(decision.districtId);
+      pending = engine
+        .plan(decision)
+        .documents.map(({ type, language }) => ({ decision, district, type, language }));
+    }
+    return pending.shift() as (typeof pending)[number];
+  };
+
+  const render = async (task: Extract<BenchTask, { kind: 'render' }>) => {
+    cpuAtStart ??= {
+      node: process.cpuUsage(),
+      chromium: processCpuMs(chromiumPrinter.browserProcessId),
+    };
+    for (let produced = 0; produced < task.documents; produced++) {
+      const { decision, district, type, language } = nextDocument(task.runId);
+      const locale = locales.get(language);
+      if (!locale) throw new Error(`no locale ${language}`);
+      const doc = await engine.renderDocument({
+        decision,
+        district,
+        type,
+        locale,
+        documentId: documentId({ ...decision, type, language }),
+        draft: null,
+        decisionTextLanguage: 'en',
+      });
+      const storeAndRecord = async () => {
+        const t0 = performance.now();
+        const s3Key = documentS3Key({ ...decision, type, language });
+        await store.putOnce(s3Key, doc.pdf, {
+          contentType: 'application/pdf',
+          sha256Hex: doc.sha256,
+          metadata: { 'document-id': doc.documentId },
+        });
+        const t1 = performance.now();
+        await records.putOnce({
+          documentId: doc.documentId,
+          districtId: decision.districtId,
+          decisionId: decision.decisionId,
+          version: decision.version,
+          type,
+          language,
+          rendition: 1,
+          s3Key,
+          sha256: doc.sha256,
+          htmlSha256: doc.htmlSha256,
+          bytes: doc.bytes,
+          pages: doc.pages,
+          signed: doc.signed,
+          signer: 'bench',
+          createdAt: new Date().toISOString(),
+        });
+        const t2 = performance.now();
+        if (Number.isNaN(coldStartMs)) coldStartMs = performance.now();
+        samples.push({
+          stages: { ...doc.timings, store: t1 - t0, record: t2 - t1 },
+          pages: doc.pages,
+        });
+        // Read every 25 documents, just after the printer's memory-relief signal
+        // (MEMORY_RELIEF_EVERY): Chromium's caches grow and drop in that cycle, and readings
+        // at the same point of it compare like with like.
+        if (samples.length % MEMORY_RELIEF_EVERY === 0)
+          memory.push({ documents: samples.length, rssBytes: rss() });
+      };
+      if (task.sequential) await storeAndRecord();
+      else {
+        chain = chain.then(storeAndRecord);
+        chain.catch(() => undefined);
+      }
+    }
+  };
+
+  const drain = async (): Promise<BenchResult> => {
+    await chain;
+    if (samples.length % MEMORY_RELIEF_EVERY !== 0)
+      memory.push({ documents: samples.length, rssBytes: rss() });
+    const nodeCpu = process.cpuUsage(cpuAtStart?.node);
+    const cpuMs = {
+      node: cpuAtStart ? (nodeCpu.user + nodeCpu.system) / 1000 : 0,
+      chromium: cpuAtStart
+        ? processCpuMs(chromiumPrinter.browserProcessId) - cpuAtStart.chromium
+        : 0,
+    };
+    const result = { ...measured(), samples, memory, cpuMs };
+    samples = [];
+    memory = [];
+    cpuAtStart = undefined;
+    return result;
+  };
+
+  const measured = () => ({
+    samples: [],
+    memory: [],
+    coldStartMs,
+    coldStartPhases: { modulesLoadedMs, printerReadyMs },
+    cpuMs: { node: 0, chromium: 0 },
+    floorMs: [] as number[],
+    floorPrinterFlagsMs: [] as number[],
+  });
+
   return {
     async run(task) {
-      const samples: DocumentSample[] = [];
-      const memory: MemorySample[] = [];
-      // Memory is read every 25 documents, just after the printer's memory-relief signal
-      // (MEMORY_RELIEF_EVERY): Chromium's caches grow and drop in that cycle, and readings at the
-      // same point of it compare like with like.
-      const every = MEMORY_RELIEF_EVERY;
-      let chain: Promise<void> = Promise.resolve();
-      let produced = 0;
-      const started = performance.now();
-      const nodeCpuAtStart = process.cpuUsage();
-      const machineBusyAtStart = machineBusyMs();
-      const chromiumCpuAtStart = processCpuMs(chromiumPrinter.browserProcessId);
-      for (let i = 0; produced < task.documents; i++) {
-        const raw = structuredClone(decisions[i % decisions.length]) as Record<string, unknown>;
-        raw.decisionId = `bench-${task.runId}-${process.pid}-${i}`;
-        const checked = checkDecision(raw);
-        if (checked.kind !== 'checked') throw new Error('a sample decision does not validate');
-        const decision: Decision = checked.decision;
-        const district = districts.get(decision.districtId);
-        for (const { type, language } of engine.plan(decision).documents) {
-          if (produced >= task.documents) break;
-          produced += 1;
-          const locale = locales.get(language);
-          if (!locale) throw new Error(`no locale ${language}`);
-          const doc = await engine.renderDocument({
-            decision,
-            district,
-            type,
-            locale,
-            documentId: documentId({ ...decision, type, language }),
-            draft: null,
-            decisionTextLanguage: 'en',
-          });
-          const storeAndRecord = async () => {
-            const t0 = performance.now();
-            const s3Key = documentS3Key({ ...decision, type, language });
-            await store.putOnce(s3Key, doc.pdf, {
-              contentType: 'application/pdf',
-              sha256Hex: doc.sha256,
-              metadata: { 'document-id': doc.documentId },
-            });
-            const t1 = performance.now();
-            await records.putOnce({
-              documentId: doc.documentId,
-              districtId: decision.districtId,
-              decisionId: decision.decisionId,
-              version: decision.version,
-              type,
-              language,
-              rendition: 1,
-              s3Key,
-              sha256: doc.sha256,
-              htmlSha256: doc.htmlSha256,
-              bytes: doc.bytes,
-              pages: doc.pages,
-              signed: doc.signed,
-              signer: 'bench',
-              createdAt: new Date().toISOString(),
-            });
-            const t2 = performance.now();
-            if (Number.isNaN(coldStartMs)) coldStartMs = performance.now();
-            samples.push({
-              stages: { ...doc.timings, store: t1 - t0, record: t2 - t1 },
-              pages: doc.pages,
-            });
-            if (samples.length % every === 0 || samples.length === task.documents)
-              memory.push({ documents: samples.length, rssBytes: rss() });
+      switch (task.kind) {
+        case 'render':
+          await render(task);
+          return measured();
+        case 'drain':
+          return drain();
+        case 'floor':
+          return {
+            ...measured(),
+            floorMs: await measureFloor(printer.jobs, task.documents, 'sparticuz'),
+            floorPrinterFlagsMs: await measureFloor(printer.jobs, task.documents, 'printer'),
           };
-          if (task.sequential) await storeAndRecord();
-          else {
-            chain = chain.then(storeAndRecord);
-            chain.catch(() => undefined);
-          }
-        }
       }
-      await chain;
-      const loopMs = performance.now() - started;
-      const machineBusyAtEnd = machineBusyMs();
-      const nodeCpu = process.cpuUsage(nodeCpuAtStart);
-      const cpuMs = {
-        node: (nodeCpu.user + nodeCpu.system) / 1000,
-        chromium: processCpuMs(chromiumPrinter.browserProcessId) - chromiumCpuAtStart,
-      };
-      const floor = (flags: 'sparticuz' | 'printer') =>
-        task.floorDocuments > 0 ? measureFloor(printer.jobs, task.floorDocuments, flags) : [];
-      const floorMs = await floor('sparticuz');
-      const floorPrinterFlagsMs = await floor('printer');
-      return {
-        samples,
-        memory,
-        coldStartMs,
-        coldStartPhases: { modulesLoadedMs, printerReadyMs },
-        loopMs,
-        cpuMs,
-        machineBusyMs: { start: machineBusyAtStart, end: machineBusyAtEnd },
-        floorMs,
-        floorPrinterFlagsMs,
-      };
     },
     async close() {
       await chromiumPrinter.close();
