@@ -55,6 +55,38 @@ export function localize(
   return interpolate(template, values, { isolate: locale.direction === 'rtl' });
 }
 
+/** A piece of a filled locale text; `unbroken` pieces must not be split across lines. */
+export interface TextSegment {
+  text: string;
+  unbroken: boolean;
+}
+
+/**
+ * {@link localize}, in segments: each value named in `unbroken` (a phone number, an email
+ * address) is a segment of its own, for the template to keep on one line.
+ */
+export function localizeSegments(
+  locale: Locale,
+  template: string,
+  values: Readonly<Record<string, string | number>>,
+  unbroken: readonly string[],
+): TextSegment[] {
+  const segments: TextSegment[] = [];
+  let from = 0;
+  for (const match of template.matchAll(/\{(\w+)\}/g)) {
+    if (!unbroken.includes(match[1] as string)) continue;
+    // The text before the value (other placeholders filled), then the value alone.
+    segments.push({
+      text: localize(locale, template.slice(from, match.index), values),
+      unbroken: false,
+    });
+    segments.push({ text: localize(locale, match[0], values), unbroken: true });
+    from = match.index + match[0].length;
+  }
+  segments.push({ text: localize(locale, template.slice(from), values), unbroken: false });
+  return segments.filter((segment) => segment.text !== '');
+}
+
 const intlSupport = new Map<string, boolean>();
 
 /**

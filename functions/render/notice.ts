@@ -12,10 +12,11 @@ import { documentId as documentIdOf, type NoticeDocumentType } from '../core/doc
 import { ageOfMajority } from '../core/milestones.ts';
 import { printJobSha256, type RenderedDocument } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
-import { formatDate, interpolate, type Locale, loadLocales } from './locales.ts';
+import { formatDate, interpolate, type Locale, loadLocales, localizeSegments } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
+import { letterheadView } from './view-model.ts';
 
 /** Everything one notice is made from. */
 export interface NoticeContext {
@@ -34,10 +35,6 @@ export function noticeDocumentId(
   language: string,
 ): string {
   return documentIdOf({ ...decision, type, language });
-}
-
-function addressLine(a: DistrictProfile['letterheadAddress']): string {
-  return [a.line1, a.line2, `${a.city}, ${a.state} ${a.postalCode}`].filter(Boolean).join(', ');
 }
 
 /** What the notice template shows (every key present: the template runs in strict mode). */
@@ -61,21 +58,19 @@ export function noticeView(ctx: NoticeContext) {
       age: ageOfMajority(d.student.stateOfResidence),
     }),
     next: texts.next,
-    contact: interpolate(t.notice.contact, {
-      office: district.office,
-      district: district.name,
-      phone: district.phone,
-      email: district.email,
-    }),
+    contact: localizeSegments(
+      t,
+      t.notice.contact,
+      {
+        office: district.office,
+        district: district.name,
+        phone: district.phone,
+        email: district.email,
+      },
+      ['phone', 'email'],
+    ),
     signedNotice: interpolate(t.common.signedNotice, { district: district.name }),
-    district: {
-      name: district.name,
-      office: district.office,
-      addressLine: addressLine(district.letterheadAddress),
-      phone: district.phone,
-      email: district.email,
-      website: district.website,
-    },
+    district: letterheadView(district),
   };
 }
 

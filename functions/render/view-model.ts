@@ -23,6 +23,7 @@ import {
   type Locale,
   languageName,
   localize,
+  localizeSegments,
 } from './locales.ts';
 import { isolate, type RunningHeaderFooter } from './running.ts';
 
@@ -61,25 +62,23 @@ function common(ctx: DocumentContext) {
     direction: t.direction,
     title,
     subject: interpolate(subjectTemplate, { date: date(d.meeting.date) }),
-    district: {
-      name: district.name,
-      office: district.office,
-      addressLine: addressLine(district.letterheadAddress),
-      phone: district.phone,
-      email: district.email,
-      website: district.website,
-    },
+    district: letterheadView(district),
     draft: ctx.draft,
     languageNotice:
       // Same language, whatever the tag's spelling (`en-US` text in an `en` document).
       matchLocale(ctx.decisionTextLanguage, [t.locale]) === t.locale
         ? null
-        : localize(t, t.common.decisionTextNotice, {
-            language: languageName(ctx.decisionTextLanguage, t),
-            district: district.name,
-            phone: district.phone,
-            email: district.email,
-          }),
+        : localizeSegments(
+            t,
+            t.common.decisionTextNotice,
+            {
+              language: languageName(ctx.decisionTextLanguage, t),
+              district: district.name,
+              phone: district.phone,
+              email: district.email,
+            },
+            ['phone', 'email'],
+          ),
     signedNotice: localize(t, t.common.signedNotice, { district: district.name }),
     running: running(ctx),
   };
@@ -154,9 +153,11 @@ export function iepView(ctx: DocumentContext) {
       annualReviewDue: date(annualReviewDueDate(d)),
       reevaluationDue: date(reevaluationDueDate(d)),
     },
-    caseManager: [d.caseManager.name, d.caseManager.phone, d.caseManager.email]
-      .filter(Boolean)
-      .join(' · '),
+    caseManager: {
+      name: d.caseManager.name,
+      phone: d.caseManager.phone ?? null,
+      email: emailParts(d.caseManager.email),
+    },
     student: {
       name: `${d.student.firstName} ${d.student.lastName}`,
       studentId: d.student.studentId,
@@ -320,5 +321,27 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
       })),
       otherFactors: n.otherFactors ?? '',
     },
+  };
+}
+
+/**
+ * An email address in two unbreakable halves, `name@` and the domain: a line may break only
+ * between them, never at a hyphen inside either (a reader could not tell whether it belongs).
+ */
+function emailParts(email: string | undefined): { mailbox: string; domain: string } | null {
+  if (!email) return null;
+  const at = email.lastIndexOf('@') + 1;
+  return { mailbox: email.slice(0, at), domain: email.slice(at) };
+}
+
+/** The district as the letterhead shows it (documents and notices alike). */
+export function letterheadView(district: DistrictProfile) {
+  return {
+    name: district.name,
+    office: district.office,
+    addressLine: addressLine(district.letterheadAddress),
+    phone: district.phone,
+    email: emailParts(district.email),
+    website: district.website,
   };
 }

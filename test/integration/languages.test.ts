@@ -297,3 +297,30 @@ describe('mixed scripts', () => {
     expect(hangul.every((run) => run.font.startsWith('NotoSansKR'))).toBe(true);
   });
 });
+
+describe('contact details', () => {
+  it('keeps the case manager’s phone number whole, and breaks an email only after its @, in every language', () => {
+    // Prepare: the IEPs of every language; the narrow summary column wraps the contact line.
+    const ieps = [...rendered.entries()].filter(([, { doc }]) => doc.type === 'iep');
+    expect(ieps.length).toBeGreaterThan(10);
+
+    for (const [name, { reading }] of ieps) {
+      // Act: the lines (text runs) the contact details were printed on.
+      const runs = reading.runs.map((run) => squash(run.text));
+
+      // Assess
+      expect(
+        runs.some((run) => run.includes('+1-555-0142')),
+        name,
+      ).toBe(true);
+      expect(
+        runs.some((run) => run.includes('example-usd.org')),
+        name,
+      ).toBe(true);
+      expect(
+        runs.some((run) => run.endsWith('example-')),
+        name,
+      ).toBe(false);
+    }
+  });
+});

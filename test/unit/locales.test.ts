@@ -9,6 +9,7 @@ import {
   languageName,
   loadLocales,
   localize,
+  localizeSegments,
 } from '../../functions/render/locales.ts';
 
 const locales = loadLocales();
@@ -159,5 +160,40 @@ describe('interpolation', () => {
 
   it('refuses a text whose placeholder has no value', () => {
     expect(() => interpolate('{district} at {phone}', { district: 'X' })).toThrow(/\{phone\}/);
+  });
+});
+
+describe('locale texts in segments', () => {
+  it('gives each value that must stay on one line a segment of its own, in the text’s order', () => {
+    // Act
+    const segments = localizeSegments(
+      en,
+      'Call {district} at {phone} or {email}.',
+      { district: 'Example USD', phone: '+1-555-0100', email: 'sped@example-usd.org' },
+      ['phone', 'email'],
+    );
+
+    // Assess
+    expect(segments).toEqual([
+      { text: 'Call Example USD at ', unbroken: false },
+      { text: '+1-555-0100', unbroken: true },
+      { text: ' or ', unbroken: false },
+      { text: 'sped@example-usd.org', unbroken: true },
+      { text: '.', unbroken: false },
+    ]);
+  });
+
+  it('isolates the values of a right-to-left text, and fails on a missing value', () => {
+    // Prepare
+    const ar = locales.get('ar') as Locale;
+
+    // Act
+    const segments = localizeSegments(ar, '{phone} الرقم', { phone: '+1-555-0100' }, ['phone']);
+
+    // Assess
+    expect(segments[0]).toEqual({ text: '\u2068+1-555-0100\u2069', unbroken: true });
+    expect(() => localizeSegments(ar, '{phone} {email}', { phone: '1' }, ['phone'])).toThrow(
+      /\{email\}/,
+    );
   });
 });
