@@ -201,6 +201,10 @@ function readSection(bytes: Uint8Array, offset: number, xref: Map<number, XrefEn
   return value.dict;
 }
 
+/** A cross-reference table entry's type: `n` (in use) or `f` (free). */
+const IN_USE = 0x6e;
+const FREE = 0x66;
+
 function readTable(reader: PdfReader, xref: Map<number, XrefEntry>): PdfDict {
   while (true) {
     const save = reader.pos;
@@ -212,10 +216,10 @@ function readTable(reader: PdfReader, xref: Map<number, XrefEntry>): PdfDict {
     for (let i = 0; i < count; i++) {
       const offset = reader.integer();
       const gen = reader.integer();
-      const kind = reader.token();
-      if (kind !== 'n' && kind !== 'f') throw new PdfSyntaxError('bad cross-reference entry');
+      const kind = reader.letter();
+      if (kind !== IN_USE && kind !== FREE) throw new PdfSyntaxError('bad cross-reference entry');
       if (!xref.has(first + i)) {
-        xref.set(first + i, kind === 'n' ? { kind: 'offset', offset, gen } : { kind: 'free' });
+        xref.set(first + i, kind === IN_USE ? { kind: 'offset', offset, gen } : { kind: 'free' });
       }
     }
   }

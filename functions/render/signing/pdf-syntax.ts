@@ -101,11 +101,30 @@ export class PdfReader {
     }
   }
 
-  /** Reads a non-negative integer token. */
+  /** Reads a non-negative integer token (digits read in place: cross-reference tables hold thousands). */
   integer(): number {
-    const text = this.token();
-    if (!/^\d+$/.test(text)) throw new PdfSyntaxError(`expected an integer at ${this.pos}`);
-    return Number(text);
+    this.skipSpace();
+    const start = this.pos;
+    let value = 0;
+    for (let byte = this.bytes[this.pos]; byte !== undefined && byte >= 0x30 && byte <= 0x39; ) {
+      value = value * 10 + (byte - 0x30);
+      byte = this.bytes[++this.pos];
+    }
+    if (this.pos === start || isRegular(this.bytes[this.pos])) {
+      throw new PdfSyntaxError(`expected an integer at ${start}`);
+    }
+    return value;
+  }
+
+  /** Reads a one-letter keyword (a cross-reference entry's `n` or `f`) without making a string. */
+  letter(): number | undefined {
+    this.skipSpace();
+    const byte = this.bytes[this.pos];
+    if (byte === undefined || !isRegular(byte) || isRegular(this.bytes[this.pos + 1])) {
+      return undefined;
+    }
+    this.pos++;
+    return byte;
   }
 
   /** Reads the next object (a reference `n g R` included). */
