@@ -11,7 +11,15 @@ import type { MeetingDocumentType } from '../core/documents.ts';
 import { templatesDir } from './assets.ts';
 
 const KNOWN_HELPERS = { if: true, unless: true, each: true, with: true } as const;
-const PARTIALS = ['head', 'letterhead', 'font-warm-up', 'draft', 'language-notice'] as const;
+const PARTIALS = [
+  'head',
+  'letterhead',
+  'font-warm-up',
+  'draft',
+  'language-notice',
+  'email',
+  'segments',
+] as const;
 
 type Compiled = (data: object) => string;
 
