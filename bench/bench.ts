@@ -36,9 +36,15 @@ export interface BenchIo {
   stderr(line: string): void;
 }
 
+/**
+ * Documents each worker renders before a run is timed: the first ones pay for compiling the
+ * code paths (V8's JIT, Chromium's first layouts and font loads), which a long run spreads thin.
+ */
+const WARM_UP_DOCUMENTS = 8;
+
 export const BENCH_USAGE = `usage: iep-docs bench [--docs N] [--workers N] [--sequential] [--json]
 
-  --docs N       documents per run (default 200), after a warm-up of 8 per worker
+  --docs N       documents per run (default 200), after a warm-up of ${WARM_UP_DOCUMENTS} per worker
   --workers N    the widest run (default: the number of cores); one worker is always run first
                  (--workers 1: only that run, e.g. for memory over a long run)
   --sequential   store and record each document before rendering the next (to show the overlap's gain)
@@ -48,12 +54,6 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 /** Prints of the floor per worker (after a warm-up of two). */
 const FLOOR_DOCUMENTS = 30;
-
-/**
- * Documents each worker renders before a run is timed: the first ones pay for compiling the
- * code paths (V8's JIT, Chromium's first layouts and font loads), which a long run spreads thin.
- */
-export const WARM_UP_DOCUMENTS = 8;
 
 /** Documents per chunk dealt to a free worker. */
 const CHUNK_DOCUMENTS = 5;

@@ -2,7 +2,7 @@
  * The benchmark's statistics and report: percentiles, the per-stage split, memory and CPU over
  * the run, and the table a person reads (stderr) beside the JSON (stdout).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The stages of the document path, in order. */
 export const STAGES = ['template', 'pdf', 'sign', 'store', 'record'] as const;
@@ -97,12 +97,26 @@ export function machineBusyMs(procStat = '/proc/stat'): number {
 export function processCpuMs(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return 0;
   }
+}
+
+/** CPU milliseconds so far of a process's threads called `name` (Linux /proc). */
+export function threadCpuMs(pid: number, name: string): number {
+  let ms = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) ms += statCpuMs(stat);
+  }
+  return ms;
+}
+
+/** User plus system time of a /proc `stat` line (the fields after the command name). */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
 /** The unit of /proc CPU times: Linux's USER_HZ is 100 on every architecture Lambda and CI use. */

@@ -177,29 +177,21 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
   let cpuAtStart: { node: NodeJS.CpuUsage; chromium: number } | undefined;
   /** Writes of rendered documents, in order; the next document renders meanwhile. */
   let chain: Promise<void> = Promise.resolve();
-  let rendered = 0;
+  let decisionsMade = 0;
 
   /** The sample decisions' documents, round and round, each decision under a fresh id. */
-  let pending: {
-    decision: Decision;
-    district: ReturnType<typeof districts.get>;
-    type: PlannedDocument['type'];
-    language: string;
-  }[] = [];
+  let pending: (PlannedDocument & { decision: Decision })[] = [];
   const nextDocument = (runId: string) => {
     if (pending.length === 0) {
-      const raw = structuredClone(decisions[rendered % decisions.length]) as Record<
+      const raw = structuredClone(decisions[decisionsMade % decisions.length]) as Record<
         string,
         unknown
       >;
-      raw.decisionId = `bench-${runId}-${process.pid}-${rendered++}`;
+      raw.decisionId = `bench-${runId}-${process.pid}-${decisionsMade++}`;
       const checked = checkDecision(raw);
       if (checked.kind !== 'checked') throw new Error('a sample decision does not validate');
       const decision: Decision = checked.decision;
-      const district = districts.get(decision.districtId);
-      pending = engine
-        .plan(decision)
-        .documents.map(({ type, language }) => ({ decision, district, type, language }));
+      pending = engine.plan(decision).documents.map((planned) => ({ ...planned, decision }));
     }
     return pending.shift() as (typeof pending)[number];
   };
@@ -210,12 +202,12 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
       chromium: processCpuMs(chromiumPrinter.browserProcessId),
     };
     for (let produced = 0; produced < task.documents; produced++) {
-      const { decision, district, type, language } = nextDocument(task.runId);
+      const { decision, type, language } = nextDocument(task.runId);
       const locale = locales.get(language);
       if (!locale) throw new Error(`no locale ${language}`);
       const doc = await engine.renderDocument({
         decision,
-        district,
+        district: districts.get(decision.districtId),
         type,
         locale,
         documentId: documentId({ ...decision, type, language }),
@@ -279,14 +271,15 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
         ? processCpuMs(chromiumPrinter.browserProcessId) - cpuAtStart.chromium
         : 0,
     };
-    const result = { ...measured(), samples, memory, cpuMs };
+    const result = { ...emptyResult(), samples, memory, cpuMs };
     samples = [];
     memory = [];
     cpuAtStart = undefined;
     return result;
   };
 
-  const measured = () => ({
+  /** Nothing measured but the cold start: what render chunks return, and floor tasks start from. */
+  const emptyResult = () => ({
     samples: [],
     memory: [],
     coldStartMs,
@@ -301,12 +294,12 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
       switch (task.kind) {
         case 'render':
           await render(task);
-          return measured();
+          return emptyResult();
         case 'drain':
           return drain();
         case 'floor':
           return {
-            ...measured(),
+            ...emptyResult(),
             floorMs: await measureFloor(printer.jobs, task.documents, 'sparticuz'),
             floorPrinterFlagsMs: await measureFloor(printer.jobs, task.documents, 'printer'),
           };
