@@ -37,7 +37,13 @@ export interface EntryLine {
   dueDate: string;
   noticeDate?: string;
   ageOfMajority?: number;
+  /** annual-review: the day rights transfer, when the next IEP must state it (300.320(c)). */
+  majorityDate?: string;
+  transitionAge?: number;
   transitionPlanInIep?: boolean;
+  /** reevaluation: waived by agreement on that day (300.303(b)(2)); the entry is cancelled. */
+  waivedOn?: string;
+  status: CalendarEntry['status'];
   cfr: string;
   reminders: ReminderLine[];
 }
@@ -105,6 +111,10 @@ export function decisionCalendarLine(
       dueDate: e.dueDate,
       ...(e.noticeDate ? { noticeDate: e.noticeDate } : {}),
       ...(e.ageOfMajority !== undefined ? { ageOfMajority: e.ageOfMajority } : {}),
+      ...(e.majorityDate ? { majorityDate: e.majorityDate } : {}),
+      ...(e.transitionAge !== undefined ? { transitionAge: e.transitionAge } : {}),
+      ...(e.waivedOn ? { waivedOn: e.waivedOn } : {}),
+      status: e.status,
       ...(e.transitionPlanInIep !== undefined
         ? { transitionPlanInIep: e.transitionPlanInIep }
         : {}),
@@ -138,8 +148,15 @@ export function formatDecisionCalendar(c: DecisionCalendarLine): string[] {
   }
   for (const e of c.entries) {
     const extra = [
-      e.noticeDate ? `notice from ${e.noticeDate}` : '',
-      e.ageOfMajority !== undefined ? `age ${e.ageOfMajority}` : '',
+      e.majorityDate
+        ? `the next IEP must state the transfer of rights at ${e.ageOfMajority} on ${e.majorityDate} (in effect from ${e.noticeDate})`
+        : '',
+      !e.majorityDate && e.noticeDate ? `notice from ${e.noticeDate}` : '',
+      !e.majorityDate && e.ageOfMajority !== undefined ? `age ${e.ageOfMajority}` : '',
+      e.transitionAge !== undefined ? `age ${e.transitionAge}` : '',
+      e.waivedOn
+        ? `cancelled: the parent and the district agreed on ${e.waivedOn} that it is unnecessary (300.303(b)(2))`
+        : '',
       e.transitionPlanInIep === false ? 'no transition plan in this IEP' : '',
     ]
       .filter(Boolean)
@@ -153,6 +170,11 @@ export function formatDecisionCalendar(c: DecisionCalendarLine): string[] {
       );
   }
   return lines;
+}
+
+/** The state whose rules apply: the district profile's (none without profiles: the federal rule). */
+function stateOf(decision: Decision, districts?: DistrictDirectory): string | undefined {
+  return districts?.has(decision.districtId) ? districts.get(decision.districtId).state : undefined;
 }
 
 /** `iep-docs calendar FILE… [--json]`; returns the exit code. */
@@ -176,7 +198,7 @@ export async function calendarCommand(
       calendars.push(
         decisionCalendarLine(l.file, l.decision, {
           ...(options.offsets ? { offsets: options.offsets } : {}),
-          ...(options.calendar ? { calendar: options.calendar } : {}),
+          calendar: { ...options.calendar, state: stateOf(l.decision, options.districts) },
         }),
       );
     }

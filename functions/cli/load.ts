@@ -30,7 +30,13 @@ export async function loadDecisionFile(
   }
   const json = parseJson(text);
   if ('problems' in json) return { file, kind: 'invalid', problems: json.problems };
-  const checked = checkDecision(json.value);
+  // The district's state rules apply (its profile's `state`); without a profile, the federal rule.
+  const districtId = (json.value as { districtId?: unknown } | null)?.districtId;
+  const state =
+    districts && typeof districtId === 'string' && districts.has(districtId)
+      ? districts.get(districtId).state
+      : undefined;
+  const checked = checkDecision(json.value, { state });
   if (checked.kind === 'invalid') return { file, kind: 'invalid', problems: checked.problems };
   const problems = [...checked.problems];
   if (districts && !districts.has(checked.decision.districtId)) {

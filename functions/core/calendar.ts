@@ -16,12 +16,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { addYears, type CalendarDate, isCalendarDate } from './dates.ts';
 import type { Decision, MeetingType } from './decision.ts';
 import {
-  ageOfMajority,
   annualReviewDueDate,
-  majorityDate,
   reevaluationDueDate,
+  rightsTransferDate,
   transitionAgeDate,
 } from './milestones.ts';
+import { stateLaw } from './state-law.ts';
 
 /** What an entry is about, in the order entries are listed. */
 export const calendarEntryKinds = [
@@ -48,7 +48,7 @@ export const entryCfr: Readonly<Record<CalendarEntryKind, string>> = {
 };
 
 /** Why an entry stopped being pending. */
-export type CancelReason = 'superseded' | 'withdrawn';
+export type CancelReason = 'superseded' | 'withdrawn' | 'waived';
 
 /** The decision version that cancelled an entry, and why. */
 export interface Cancellation {
@@ -74,13 +74,23 @@ export interface CalendarEntry {
   meetingDate: CalendarDate;
   /**
    * annual-review and reevaluation: the last day by which it must be held;
-   * transition: the 16th birthday; majority: the day rights transfer.
+   * transition: the birthday at the state's transition age; majority: the day rights transfer.
    */
   dueDate: CalendarDate;
-  /** majority only: one year before `dueDate`, from when the IEP must state the student was informed (300.320(c)). */
+  /**
+   * majority: one year before `dueDate`, from when the IEP must state the student was informed
+   * (300.320(c)); annual-review: set when that day falls in the next IEP's year, so the next
+   * IEP must carry the statement.
+   */
   noticeDate?: CalendarDate;
-  /** majority only: the age used (state table, default 18). */
+  /** majority, and annual-review with `noticeDate`: the age used (the state table's). */
   ageOfMajority?: number;
+  /** annual-review with `noticeDate`: the day rights transfer. */
+  majorityDate?: CalendarDate;
+  /** transition only: the state's transition age (16 unless the state sets younger). */
+  transitionAge?: number;
+  /** reevaluation only: the parent and district agreed it is unnecessary (300.303(b)(2)), on that day. */
+  waivedOn?: CalendarDate;
   /** transition only: whether this IEP already carries a transition plan. */
   transitionPlanInIep?: boolean;
   /** 34 CFR reference of the obligation. */
@@ -98,6 +108,8 @@ export interface CalendarOptions {
    * plausible student id: set it in deployments, and never change it (keys would change).
    */
   studentKeySecret?: string;
+  /** The district profile's state: its transition age and age of majority (`state-law.ts`). */
+  state?: string;
 }
 
 /**
@@ -130,11 +142,14 @@ export function entryIdOf(decisionId: string, version: number, kind: CalendarEnt
  * - annual-review: the day before the first anniversary of the meeting (of
  *   `amendsMeetingDate` for an amendment, which keeps the clock);
  * - reevaluation: the day before the third anniversary of `lastEvaluationDate`;
- * - transition: the 16th birthday, when it falls after the meeting and on or before the
+ * - transition: the birthday at the state's transition age (16 unless the state sets
+ *   younger), when it falls after the meeting and on or before the
  *   annual review is due (then the IEP in effect on that day must carry a transition
  *   plan); earlier birthdays are this IEP's own content (the completeness gate), later
  *   ones belong to the next IEP;
- * - majority: the day rights transfer (state table, default 18) with `noticeDate` one
+ * - reevaluation: cancelled (reason `waived`) when `student.reevaluationWaiver` is recorded;
+ * - majority: the day rights transfer (state table, default 18; none under guardianship or
+ *   where the state does not transfer them) with `noticeDate` one
  *   year before, when it falls after the meeting and `noticeDate` is on or before the
  *   annual review is due (this IEP is the one that must say so). A majority date further
  *   off is left to a later IEP, which derives it again: no reminders for years ahead.
@@ -164,30 +179,50 @@ export function deriveCalendarEntries(
     cfr: entryCfr[kind],
   });
 
+  const law = stateLaw(options.state);
   const reviewDue = annualReviewDueDate(decision);
+  const review = entry('annual-review', reviewDue);
   const entries = [
-    entry('annual-review', reviewDue),
-    entry('reevaluation', reevaluationDueDate(decision)),
+    review,
+    reevaluationEntry(decision, entry('reevaluation', reevaluationDueDate(decision))),
   ];
 
-  const turns16 = transitionAgeDate(decision);
-  if (turns16 > decision.meeting.date && turns16 <= reviewDue) {
+  const reaches = transitionAgeDate(decision, law);
+  if (reaches > decision.meeting.date && reaches <= reviewDue) {
     entries.push({
-      ...entry('transition', turns16),
+      ...entry('transition', reaches),
+      transitionAge: law.transitionAge,
       transitionPlanInIep: decision.iep.transition !== undefined,
     });
   }
 
-  const majority = majorityDate(decision);
+  const majority = rightsTransferDate(decision, law);
+  if (!majority) return entries;
   const noticeDate = addYears(majority, -1);
   if (majority > decision.meeting.date && noticeDate <= reviewDue) {
-    entries.push({
-      ...entry('majority', majority),
-      noticeDate,
-      ageOfMajority: ageOfMajority(decision.student.stateOfResidence),
-    });
+    entries.push({ ...entry('majority', majority), noticeDate, ageOfMajority: law.ageOfMajority });
+  }
+  // 300.320(c): the next IEP (in effect from the review) must state the coming transfer.
+  if (noticeDate > decision.iep.endDate && noticeDate <= addYears(reviewDue, 1)) {
+    Object.assign(review, { noticeDate, majorityDate: majority, ageOfMajority: law.ageOfMajority });
   }
   return entries;
+}
+
+/**
+ * The reevaluation entry, cancelled when the parent and the district agreed in writing that
+ * it is unnecessary (300.303(b)(2)): recorded with the reason, and no reminder nor overdue
+ * alert follows. The waiver covers this cycle: a later decision without it schedules the next.
+ */
+function reevaluationEntry(decision: Decision, pending: CalendarEntry): CalendarEntry {
+  const waiver = decision.student.reevaluationWaiver;
+  if (!waiver) return pending;
+  return {
+    ...pending,
+    status: 'cancelled',
+    waivedOn: waiver.agreedOn,
+    cancelledBy: { decisionId: decision.decisionId, version: decision.version, reason: 'waived' },
+  };
 }
 
 /** Identifies a decision version and where it stands in the student's history. */

@@ -3,33 +3,17 @@
  * written notice. Each rule is named, carries its 34 CFR reference, and reports every
  * place it fails; a decision that fails any rule gets no official document.
  */
+import { meetingRules } from './completeness-meeting.ts';
+import type { CompletenessRule } from './completeness-support.ts';
 import { addYears } from './dates.ts';
 import type { Decision } from './decision.ts';
-import { annualReviewDueDate, majorityDate, transitionAgeDate } from './milestones.ts';
+import { annualReviewDueDate, rightsTransferDate, transitionAgeDate } from './milestones.ts';
 import type { Problem } from './problems.ts';
+import { type StateLaw, stateLaw } from './state-law.ts';
 
-/** A completeness rule. */
-export interface CompletenessRule {
-  /** Stable name, reported with each problem (`goal-measurable`). */
-  name: string;
-  /** The rule's regulation; a problem may name a more precise paragraph. */
-  cfr: string;
-  /** What the rule requires, in a sentence. */
-  requires: string;
-  check(decision: Decision): Omit<Problem, 'rule'>[];
-}
+export type { CompletenessRule } from './completeness-support.ts';
 
-const blank = (value: string | undefined): boolean => !value || value.trim() === '';
-
-const missing = (path: string, what: string, cfr: string) => ({
-  path,
-  message: `${what} is required`,
-  cfr,
-});
-
-/** Meetings held as meetings: the team rules do not apply to a written amendment (300.324(a)(4)). */
-const heldAsMeeting = (d: Decision) =>
-  !(d.meeting.type === 'amendment' && d.meeting.amendmentWithoutMeeting);
+import { blank, missing } from './completeness-support.ts';
 
 export const completenessRules: readonly CompletenessRule[] = [
   {
@@ -212,11 +196,12 @@ export const completenessRules: readonly CompletenessRule[] = [
   {
     name: 'transition-plan',
     cfr: '300.320(b)',
-    requires: 'a transition plan when the student turns 16 on or before the IEP end date',
-    check: (d) => {
-      const turns16 = transitionAgeDate(d);
-      if (turns16 > d.iep.endDate) return [];
-      const why = `the student turns 16 on ${turns16}, within this IEP`;
+    requires:
+      "a transition plan when the student reaches the state's transition age (16 unless the state sets younger) on or before the IEP end date",
+    check: (d, law) => {
+      const reaches = transitionAgeDate(d, law);
+      if (reaches > d.iep.endDate) return [];
+      const why = `the student turns ${law.transitionAge} on ${reaches}, within this IEP${stateRule(law, law.transitionSource)}`;
       const t = d.iep.transition;
       if (!t)
         return [
@@ -263,13 +248,13 @@ export const completenessRules: readonly CompletenessRule[] = [
     cfr: '300.320(c)',
     requires:
       'a statement that the student was informed of the transfer of rights, from one year before the age of majority',
-    check: (d) => {
-      const majority = majorityDate(d);
-      if (majority > addYears(d.iep.endDate, 1) || d.iep.transferOfRights) return [];
+    check: (d, law) => {
+      const majority = rightsTransferDate(d, law);
+      if (!majority || majority > addYears(d.iep.endDate, 1) || d.iep.transferOfRights) return [];
       return [
         {
           path: 'iep.transferOfRights',
-          message: `required: rights transfer on ${majority}, within a year of the IEP's end (${d.iep.endDate})`,
+          message: `required: rights transfer at ${law.ageOfMajority} on ${majority}, within a year of the IEP's end (${d.iep.endDate})${stateRule(law, law.majoritySource)}`,
           cfr: '300.320(c)',
         },
       ];
@@ -295,32 +280,6 @@ export const completenessRules: readonly CompletenessRule[] = [
           cfr: '300.324(b)(1)(i)',
         });
       return problems;
-    },
-  },
-  {
-    name: 'amendment-names-meeting',
-    cfr: '300.324(a)(4)',
-    requires: 'an amendment names the date of the meeting whose IEP it amends',
-    check: (d) => {
-      if (d.meeting.type !== 'amendment') return [];
-      const amends = d.meeting.amendsMeetingDate;
-      if (!amends)
-        return [
-          missing(
-            'meeting.amendsMeetingDate',
-            'the date of the meeting whose IEP is amended',
-            '300.324(a)(4)',
-          ),
-        ];
-      return amends >= d.meeting.date
-        ? [
-            {
-              path: 'meeting.amendsMeetingDate',
-              message: `the amended meeting (${amends}) must come before the amendment (${d.meeting.date})`,
-              cfr: '300.324(a)(4)',
-            },
-          ]
-        : [];
     },
   },
   {
@@ -386,53 +345,25 @@ export const completenessRules: readonly CompletenessRule[] = [
       return problems;
     },
   },
-  {
-    name: 'team-parent',
-    cfr: '300.321(a)(1)',
-    requires: 'at least one parent attended the meeting (not for an amendment without a meeting)',
-    check: (d) =>
-      heldAsMeeting(d) && !d.meeting.attendees.some((a) => a.role === 'parent' && a.attended)
-        ? [
-            {
-              path: 'meeting.attendees',
-              message: 'no parent attended the meeting',
-              cfr: '300.321(a)(1)',
-            },
-          ]
-        : [],
-  },
-  {
-    name: 'team-members',
-    cfr: '300.321(a)',
-    requires:
-      'the general and special education teachers and the LEA representative attended or were excused',
-    check: (d) => {
-      if (!heldAsMeeting(d)) return [];
-      const members = [
-        ['general-education-teacher', 'a general education teacher', '300.321(a)(2)'],
-        ['special-education-teacher', 'a special education teacher or provider', '300.321(a)(3)'],
-        ['lea-representative', 'a representative of the public agency (LEA)', '300.321(a)(4)'],
-      ] as const;
-      return members
-        .filter(
-          ([role]) =>
-            !d.meeting.attendees.some((a) => a.role === role && (a.attended || a.excused === true)),
-        )
-        .map(([role, who, cfr]) => ({
-          path: 'meeting.attendees',
-          message: `${who} (${role}) must attend or be excused in writing (300.321(e))`,
-          cfr,
-        }));
-    },
-  },
+  ...meetingRules,
 ];
 
-/** Every completeness problem of a decision, each tagged with its rule's name. */
+/** The state rule behind an age, when it is the state's own (`; New York: 8 NYCRR ...`). */
+function stateRule(law: StateLaw, source: string): string {
+  return source.startsWith('34 CFR') || law.state === 'US' ? '' : ` (${law.state}: ${source})`;
+}
+
+/**
+ * Every completeness problem of a decision, each tagged with its rule's name. `state` is the
+ * district profile's: its transition age and age of majority apply (`state-law.ts`); without
+ * one, the federal rule and the common age of majority (18).
+ */
 export function checkCompleteness(
   decision: Decision,
-  rules: readonly CompletenessRule[] = completenessRules,
+  options: { state?: string; rules?: readonly CompletenessRule[] } = {},
 ): Problem[] {
-  return rules.flatMap((rule) =>
-    rule.check(decision).map((p) => ({ ...p, cfr: p.cfr ?? rule.cfr, rule: rule.name })),
+  const law = stateLaw(options.state);
+  return (options.rules ?? completenessRules).flatMap((rule) =>
+    rule.check(decision, law).map((p) => ({ ...p, cfr: p.cfr ?? rule.cfr, rule: rule.name })),
   );
 }

@@ -1,7 +1,9 @@
 /**
- * The meeting-decision record (schemaVersion 1) that a district's IEP system writes.
- * The contract is `docs/meeting-decision.md`; the JSON Schema published to districts
- * (`schema/meeting-decision.v1.schema.json`) is generated from this file.
+ * The meeting-decision record that a district's IEP system writes: schemaVersion 1 here,
+ * and the parts version 2 shares with it (`decision-v2.ts` adds what changed and reads a
+ * version-1 item as the version-2 record it means). The contract is
+ * `docs/meeting-decision.md`; the JSON Schemas published to districts
+ * (`schema/meeting-decision.v<N>.schema.json`) are generated from these files.
  *
  * The schema checks shape and types. It is deliberately tolerant of missing *content*
  * (a draft is allowed to be incomplete): what makes a finalized decision an official
@@ -20,7 +22,10 @@ export const calendarDate = z
   .meta({ format: 'date', examples: ['2026-11-20'] });
 
 /** ISO 8601 instant with an offset, e.g. `2026-11-20T16:45:00-08:00`. */
-const instant = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 instant with offset' });
+export const instant = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO 8601 instant with offset',
+});
 
 /** A BCP 47 language tag (`en`, `es-MX`, `zh-Hans`). */
 export const languageTag = z
@@ -37,22 +42,30 @@ export const languageTag = z
   )
   .meta({ examples: ['en', 'es', 'zh-Hans'] });
 
-const timeZone = z
+export const timeZone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone such as America/Los_Angeles' });
 
-/** Free text entered by the district (bounded so one record cannot exhaust the renderer). */
-const text = z.string().max(20_000, 'text longer than 20,000 characters');
+/**
+ * The longest free text: what a DynamoDB item can hold (400 KB, at least one byte a
+ * character). The item as a whole is checked against the same limit (`itemSizeProblem`), so
+ * a long evaluation summary or a 40-goal IEP is accepted as long as the item fits.
+ */
+export const MAX_ITEM_BYTES = 400 * 1024;
+export const text = z
+  .string()
+  .max(MAX_ITEM_BYTES, 'text longer than a DynamoDB item can hold (400 KB)');
 /** Text a completeness rule requires: may be blank or absent in a draft. */
-const content = text.optional();
-const id = z
+export const content = text.optional();
+export const id = z
   .string()
   .min(1, 'must not be empty')
   .max(128, 'longer than 128 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, dash or underscore');
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(200, 'more than 200 entries');
+export const list = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(200, 'more than 200 entries');
 
-const postalAddress = z.strictObject({
+export const postalAddress = z.strictObject({
   line1: z.string().min(1).max(200),
   line2: z.string().max(200).optional(),
   city: z.string().min(1).max(100),
@@ -60,7 +73,7 @@ const postalAddress = z.strictObject({
   postalCode: z.string().regex(/^\d{5}(-\d{4})?$/, 'expected a ZIP code 12345 or 12345-6789'),
 });
 
-const consent = z.strictObject({ given: z.boolean(), date: calendarDate });
+export const consent = z.strictObject({ given: z.boolean(), date: calendarDate });
 
 const studentContact = z.strictObject({
   email: z.email().optional(),
@@ -69,7 +82,7 @@ const studentContact = z.strictObject({
   electronicNoticeConsent: consent.optional(),
 });
 
-const student = z.strictObject({
+export const studentV1 = z.strictObject({
   studentId: id,
   firstName: z.string().min(1).max(100),
   lastName: z.string().min(1).max(100),
@@ -85,7 +98,7 @@ const student = z.strictObject({
   contact: studentContact.optional(),
 });
 
-const guardian = z.strictObject({
+export const guardian = z.strictObject({
   guardianId: id,
   name: z.string().min(1).max(200),
   relationship: z.string().min(1).max(100),
@@ -96,7 +109,7 @@ const guardian = z.strictObject({
   postalAddress,
 });
 
-const person = z.strictObject({
+export const person = z.strictObject({
   name: z.string().min(1).max(200),
   email: z.email(),
   phone: z.string().max(40).optional(),
@@ -116,7 +129,7 @@ export const attendeeRoles = [
 
 export const meetingTypes = ['initial', 'annual', 'amendment', 'reevaluation', 'transfer'] as const;
 
-const meeting = z.strictObject({
+export const meetingV1 = z.strictObject({
   type: z.enum(meetingTypes),
   date: calendarDate,
   location: z.string().max(300),
@@ -133,7 +146,7 @@ const meeting = z.strictObject({
   amendsMeetingDate: calendarDate.optional(),
 });
 
-const specialFactor = z.strictObject({ considered: z.boolean(), notes: text.default('') });
+const specialFactorV1 = z.strictObject({ considered: z.boolean(), notes: text.default('') });
 
 export const serviceCategories = [
   'special-education',
@@ -143,7 +156,7 @@ export const serviceCategories = [
   'staff-support',
 ] as const;
 
-const goal = z.strictObject({
+export const goal = z.strictObject({
   goalId: id,
   area: content,
   baseline: content,
@@ -154,7 +167,7 @@ const goal = z.strictObject({
   shortTermObjectives: list(text).default([]),
 });
 
-const service = z.strictObject({
+export const service = z.strictObject({
   serviceId: id,
   category: z.enum(serviceCategories),
   name: z.string().min(1).max(300),
@@ -171,7 +184,7 @@ const service = z.strictObject({
   setting: z.enum(['general-education', 'outside-general-education']).optional(),
 });
 
-const iep = z.strictObject({
+export const iepV1 = z.strictObject({
   startDate: calendarDate,
   endDate: calendarDate,
   presentLevels: z.strictObject({
@@ -182,12 +195,12 @@ const iep = z.strictObject({
     parentConcerns: content,
   }),
   specialFactors: z.strictObject({
-    behavior: specialFactor,
-    limitedEnglishProficiency: specialFactor,
-    braille: specialFactor,
-    communication: specialFactor,
-    assistiveTechnology: specialFactor,
-    deafOrHardOfHearing: specialFactor,
+    behavior: specialFactorV1,
+    limitedEnglishProficiency: specialFactorV1,
+    braille: specialFactorV1,
+    communication: specialFactorV1,
+    assistiveTechnology: specialFactorV1,
+    deafOrHardOfHearing: specialFactorV1,
   }),
   goals: list(goal),
   services: list(service),
@@ -222,7 +235,7 @@ const iep = z.strictObject({
   progressReporting: content,
 });
 
-const priorWrittenNotice = z.strictObject({
+export const priorWrittenNotice = z.strictObject({
   actionProposed: content,
   explanation: content,
   evaluationsUsed: list(text).default([]),
@@ -243,8 +256,8 @@ const priorWrittenNotice = z.strictObject({
 
 export const decisionStatuses = ['draft', 'finalized', 'withdrawn'] as const;
 
-/** The meeting decision, schemaVersion 1. */
-export const decisionSchema = z
+/** The meeting decision, schemaVersion 1 (read as version 2 by `decision-v2.ts`). */
+export const decisionSchemaV1 = z
   .strictObject({
     schemaVersion: z.literal(1, {
       error: 'unsupported schemaVersion: this deployment reads schemaVersion 1',
@@ -255,14 +268,30 @@ export const decisionSchema = z
     status: z.enum(decisionStatuses),
     finalizedAt: instant.optional(),
     timeZone,
-    student,
+    student: studentV1,
     guardians: list(guardian).min(1, 'at least one guardian (300.30)'),
     caseManager: person,
-    meeting,
-    iep,
+    meeting: meetingV1,
+    iep: iepV1,
     priorWrittenNotice,
   })
-  .superRefine((d, ctx) => {
+  .superRefine((d, ctx) => checkIdentity(d, ctx))
+  .meta({
+    title: 'IEP meeting decision (schemaVersion 1)',
+    description:
+      'One finalized, draft or withdrawn IEP meeting decision, as a district system writes it to the decisions table. See docs/meeting-decision.md.',
+  });
+
+interface IdentityView {
+  status: string;
+  finalizedAt?: string | undefined;
+  guardians: { guardianId: string }[];
+  iep: { goals: { goalId: string }[]; services: { serviceId: string }[] };
+}
+
+/** Rules of every version: finalizedAt when finalized, ids unique within their list. */
+export function checkIdentity(d: IdentityView, ctx: z.RefinementCtx): void {
+  {
     if (d.status === 'finalized' && !d.finalizedAt) {
       ctx.addIssue({
         code: 'custom',
@@ -296,15 +325,13 @@ export const decisionSchema = z
         ids.add(value);
       });
     }
-  })
-  .meta({
-    title: 'IEP meeting decision (schemaVersion 1)',
-    description:
-      'One finalized, draft or withdrawn IEP meeting decision, as a district system writes it to the decisions table. See docs/meeting-decision.md.',
-  });
+  }
+}
 
-/** A decision as validated (defaults applied). */
-export type Decision = z.output<typeof decisionSchema>;
+/** A decision as the pipeline reads it: version 2, or version 1 read as version 2. */
+export type { Decision } from './decision-v2.ts';
+
+import type { Decision } from './decision-v2.ts';
 export type Guardian = Decision['guardians'][number];
 export type Student = Decision['student'];
 export type PostalAddress = Guardian['postalAddress'];

@@ -1,19 +1,23 @@
 /**
- * The JSON Schema published to districts, generated from the zod schema so the two
- * cannot drift (a test compares it with the committed `schema/meeting-decision.v1.schema.json`).
+ * The JSON Schemas published to districts, generated from the zod schemas so the two
+ * cannot drift (a test compares them with the committed `schema/meeting-decision.v<N>.schema.json`).
  */
 import { z } from 'zod';
-import { decisionSchema } from './decision.ts';
+import { decisionSchemaV1 } from './decision.ts';
+import { decisionSchemaV2 } from './decision-v2.ts';
 
-/** The JSON Schema (draft 2020-12) of what districts write: the input side of the schema. */
-export function decisionJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(decisionSchema, {
+/** The schemaVersions with a published JSON Schema. */
+export const publishedSchemaVersions = [1, 2] as const;
+
+/** The JSON Schema (draft 2020-12) of what districts write in `version`: the input side of the schema. */
+export function decisionJsonSchema(version: 1 | 2 = 2): Record<string, unknown> {
+  const schema = z.toJSONSchema(version === 1 ? decisionSchemaV1 : decisionSchemaV2, {
     io: 'input',
     unrepresentable: 'any',
     target: 'draft-2020-12',
   });
   return {
-    $id: 'urn:iep-docs:schema:meeting-decision:v1',
+    $id: `urn:iep-docs:schema:meeting-decision:v${version}`,
     ...schema,
   };
 }

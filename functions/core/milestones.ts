@@ -1,22 +1,11 @@
 /**
  * Dates the law attaches to a decision, derived (never supplied by districts).
- * Shared by the completeness gate and the compliance calendar.
+ * Shared by the completeness gate, the compliance calendar and the documents; the ages are
+ * the district's state's (`state-law.ts`).
  */
 import { birthdayAtAge, type CalendarDate, dayBeforeAnniversary } from './dates.ts';
 import type { Decision } from './decision.ts';
-
-/**
- * Age at which IDEA rights transfer to the student, by state (300.520). Most states: 18.
- * States that differ are listed; a district can still record another age on the IEP.
- */
-const AGE_OF_MAJORITY: Readonly<Record<string, number>> = { AL: 19, NE: 19, MS: 21 };
-export const DEFAULT_AGE_OF_MAJORITY = 18;
-/** Age by which the IEP in effect must carry a transition plan (300.320(b)). */
-export const TRANSITION_AGE = 16;
-
-export function ageOfMajority(state: string): number {
-  return AGE_OF_MAJORITY[state] ?? DEFAULT_AGE_OF_MAJORITY;
-}
+import type { StateLaw } from './state-law.ts';
 
 /**
  * The meeting that starts the annual-review clock: the meeting itself, except for an
@@ -39,20 +28,32 @@ export function reevaluationDueDate(decision: Decision): CalendarDate {
   return dayBeforeAnniversary(decision.student.lastEvaluationDate, 3);
 }
 
-/** The date the student turns 16. */
-export function transitionAgeDate(decision: Decision): CalendarDate {
-  return birthdayAtAge(decision.student.dateOfBirth, TRANSITION_AGE);
+/** The date the student reaches the state's transition age (300.320(b); 16 by default). */
+export function transitionAgeDate(decision: Decision, law: StateLaw): CalendarDate {
+  return birthdayAtAge(decision.student.dateOfBirth, law.transitionAge);
 }
 
-/** The date rights transfer at the age of majority of the student's state. */
-export function majorityDate(decision: Decision): CalendarDate {
-  return birthdayAtAge(
-    decision.student.dateOfBirth,
-    ageOfMajority(decision.student.stateOfResidence),
-  );
+/** The date the student reaches the state's age of majority. */
+export function majorityDate(decision: Decision, law: StateLaw): CalendarDate {
+  return birthdayAtAge(decision.student.dateOfBirth, law.ageOfMajority);
+}
+
+/**
+ * The day IDEA rights transfer to the student (300.520(a)), or null when they do not: the
+ * state does not transfer them, or a court appointed a guardian of the adult student (a
+ * student "determined to be incompetent under State law").
+ */
+export function rightsTransferDate(decision: Decision, law: StateLaw): CalendarDate | null {
+  if (!law.rightsTransfer || decision.student.guardianship) return null;
+  return majorityDate(decision, law);
 }
 
 /** True once rights have transferred to the student on `today` (300.520). */
-export function rightsHaveTransferred(decision: Decision, today: CalendarDate): boolean {
-  return majorityDate(decision) <= today;
+export function rightsHaveTransferred(
+  decision: Decision,
+  law: StateLaw,
+  today: CalendarDate,
+): boolean {
+  const on = rightsTransferDate(decision, law);
+  return on !== null && on <= today;
 }

@@ -7,6 +7,7 @@ import type { Decision } from './decision.ts';
 import type { NoticeDocumentType } from './documents.ts';
 import { matchLocale } from './languages.ts';
 import { rightsHaveTransferred } from './milestones.ts';
+import { stateLaw } from './state-law.ts';
 
 /** A US postal address, as on the decision. */
 export type PostalAddress = Decision['guardians'][number]['postalAddress'];
@@ -45,6 +46,8 @@ export interface Recipient {
 export interface RecipientOptions {
   /** The calendar notice delivered, if any (absent for a meeting's documents). */
   notice?: NoticeDocumentType;
+  /** The district profile's state: its age of majority applies (`state-law.ts`). */
+  state?: string;
 }
 
 /**
@@ -71,7 +74,10 @@ export function recipientsOf(
       locales,
     }),
   );
-  if (rightsHaveTransferred(decision, today) || options.notice === 'majority-notice') {
+  if (
+    rightsHaveTransferred(decision, stateLaw(options.state), today) ||
+    options.notice === 'majority-notice'
+  ) {
     const contact = decision.student.contact;
     recipients.push(
       recipient({

@@ -14,7 +14,8 @@ import {
 } from './calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from './dates.ts';
 import type { Decision } from './decision.ts';
-import { majorityDate } from './milestones.ts';
+import { rightsTransferDate } from './milestones.ts';
+import { stateLaw } from './state-law.ts';
 
 /** Who a reminder is for. */
 export type Audience = 'case-manager' | 'parent' | 'student';
@@ -144,9 +145,10 @@ export function planReminders(
   decision: Decision,
   entries: readonly CalendarEntry[],
   offsets: ReminderOffsets = DEFAULT_REMINDER_OFFSETS,
+  state?: string,
 ): Reminder[] {
   const checked = resolveReminderOffsets({}, offsets);
-  const rightsTransferOn = majorityDate(decision);
+  const rightsTransferOn = rightsTransferDate(decision, stateLaw(state));
   const planned = new Map<string, Reminder>();
 
   for (const entry of entries) {
@@ -200,7 +202,7 @@ export function planReminders(
     for (const days of o.parents) {
       for (const g of decision.guardians) add(g.guardianId, 'parent', 'reminder', days);
       // 300.520: once rights have transferred, notices to the parents go to the student too.
-      if (rightsTransferOn <= addDays(entry.dueDate, -days))
+      if (rightsTransferOn !== null && rightsTransferOn <= addDays(entry.dueDate, -days))
         add(STUDENT, 'student', 'reminder', days);
     }
     for (const days of o.student) add(STUDENT, 'student', 'reminder', days);
@@ -225,7 +227,7 @@ export function calendarFor(
   options: CalendarOptions & { offsets?: ReminderOffsets } = {},
 ): DecisionCalendar {
   const entries = deriveCalendarEntries(decision, options);
-  return { entries, reminders: planReminders(decision, entries, options.offsets) };
+  return { entries, reminders: planReminders(decision, entries, options.offsets, options.state) };
 }
 
 function bySendDate(a: Reminder, b: Reminder): number {

@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { checkCompleteness } from './completeness.ts';
-import { type Decision, decisionSchema } from './decision.ts';
+import type { Decision } from './decision.ts';
+import { readDecision } from './decision-v2.ts';
 import { formatPath, type Problem } from './problems.ts';
 
 /** The outcome of reading one decision. */
@@ -12,18 +13,18 @@ export type DecisionCheck =
   | { kind: 'invalid'; problems: Problem[] }
   | { kind: 'checked'; decision: Decision; problems: Problem[] };
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, version: unknown): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   if (issue.code === 'unrecognized_keys')
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in schemaVersion 1)`;
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in schemaVersion ${version})`;
   return issue.message;
 }
 
 /** Schema problems of a parsed value, with dotted paths (`iep.goals[0].criteria`). */
-export function schemaProblems(error: z.ZodError): Problem[] {
+export function schemaProblems(error: z.ZodError, schemaVersion: unknown = 1): Problem[] {
   return error.issues.map((issue) => ({
     path: formatPath(issue.path),
-    message: describeIssue(issue),
+    message: describeIssue(issue, schemaVersion),
   }));
 }
 
@@ -31,18 +32,28 @@ export function schemaProblems(error: z.ZodError): Problem[] {
 export function parseDecision(input: unknown): { decision: Decision } | { problems: Problem[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return { problems: [{ path: '(decision)', message: 'expected a JSON object' }] };
-  const result = decisionSchema.safeParse(input);
-  return result.success ? { decision: result.data } : { problems: schemaProblems(result.error) };
+  const result = readDecision(input as Record<string, unknown>);
+  return result.success
+    ? { decision: result.data }
+    : {
+        problems: schemaProblems(
+          result.error,
+          (input as { schemaVersion?: unknown }).schemaVersion,
+        ),
+      };
 }
 
-/** Schema, then completeness: `problems` empty means an official IEP can be issued. */
-export function checkDecision(input: unknown): DecisionCheck {
+/**
+ * Schema, then completeness: `problems` empty means an official IEP can be issued. `state`
+ * is the district profile's (its ages apply); without it, the federal rule.
+ */
+export function checkDecision(input: unknown, options: { state?: string } = {}): DecisionCheck {
   const parsed = parseDecision(input);
   if ('problems' in parsed) return { kind: 'invalid', problems: parsed.problems };
   return {
     kind: 'checked',
     decision: parsed.decision,
-    problems: checkCompleteness(parsed.decision),
+    problems: checkCompleteness(parsed.decision, options),
   };
 }
 

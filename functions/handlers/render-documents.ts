@@ -102,6 +102,7 @@ async function fromEnvironment() {
   const queue = new SqsDeliveryQueue(clients.sqs, config.deliveryQueueUrl);
   const schedule = new CalendarSchedule({
     store: new DynamoCalendarStore(db, tables.calendar),
+    districts,
     clock,
     log,
     options: calendarOptions,

@@ -55,6 +55,7 @@ export function calendarServices(parts: CalendarParts) {
   const store = new DynamoCalendarStore(db, parts.tables.calendar);
   const schedule = new CalendarSchedule({
     store,
+    districts: parts.districts,
     clock: parts.clock,
     log: parts.log,
     ...(parts.options ? { options: parts.options } : {}),

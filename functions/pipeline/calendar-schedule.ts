@@ -20,6 +20,7 @@ import {
   supersede,
 } from '../core/calendar.ts';
 import type { Decision } from '../core/decision.ts';
+import type { DistrictDirectory } from '../core/district.ts';
 import {
   DEFAULT_REMINDER_OFFSETS,
   planReminders,
@@ -37,6 +38,8 @@ export interface CalendarScheduleDeps {
   log: Log;
   /** The deployment's studentKey secret (see `core/calendar.ts`). */
   options?: CalendarOptions;
+  /** The district profiles: each decision's calendar follows its district's state rules. */
+  districts: Pick<DistrictDirectory, 'get'>;
   offsets?: ReminderOffsets;
 }
 
@@ -60,7 +63,8 @@ export class CalendarSchedule {
    * A draft or withdrawn decision passed here changes nothing but is reported as such.
    */
   async scheduleCalendar(decision: Decision): Promise<ScheduleResult> {
-    const options = this.deps.options ?? {};
+    const { state } = this.deps.districts.get(decision.districtId);
+    const options = { ...this.deps.options, state };
     const key = studentKey(decision.districtId, decision.student.studentId, options);
     const stored = await this.deps.store.forStudent(key);
     const entries = await this.withEarlierVersions(stored.entries, decision);
@@ -74,6 +78,7 @@ export class CalendarSchedule {
             decision,
             own.filter((e) => e.status === 'pending'),
             this.deps.offsets ?? DEFAULT_REMINDER_OFFSETS,
+            state,
           )
         : [];
     return this.apply(result, stored.reminders, planned, {

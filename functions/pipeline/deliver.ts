@@ -202,6 +202,7 @@ export class Deliver {
       documents.map((d) => d.type),
     );
     const all = recipientsOf(decision, today, [...this.deps.locales.keys()], {
+      state: district.state,
       ...(content === 'meeting-documents' ? {} : { notice: content }),
     });
     const recipients = job.recipientIds

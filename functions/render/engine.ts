@@ -16,12 +16,13 @@ import {
 import { UnknownDistrict } from '../core/errors.ts';
 import type { Problem } from '../core/problems.ts';
 import { fontFaceCss } from './fonts.ts';
+import { iepView } from './iep-view.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { runningCss, runningText } from './running.ts';
 import { addMetadata, pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
-import { type DocumentContext, iepView, priorWrittenNoticeView } from './view-model.ts';
+import { type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
 
 /** What a document's `htmlSha256` is: equal print jobs make equal documents (signatures aside). */
 export function printJobSha256(job: PrintJob): string {
@@ -160,7 +161,7 @@ export class DocumentEngine {
       };
     }
     if (decision.status === 'withdrawn') return { kind: 'withdrawn' };
-    const problems = checkCompleteness(decision);
+    const problems = checkCompleteness(decision, { state: district.state });
     const draft = decision.status === 'draft';
     if (!draft && problems.length > 0) return { kind: 'rejected', problems };
 

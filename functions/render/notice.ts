@@ -9,7 +9,7 @@ import type { CalendarDate } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
-import { ageOfMajority } from '../core/milestones.ts';
+import { stateLaw } from '../core/state-law.ts';
 import { printJobSha256, type RenderedDocument } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import { formatDate, interpolate, type Locale, loadLocales, localizeSegments } from './locales.ts';
@@ -55,7 +55,7 @@ export function noticeView(ctx: NoticeContext) {
     body: interpolate(texts.body, {
       student,
       date,
-      age: ageOfMajority(d.student.stateOfResidence),
+      age: stateLaw(district.state).ageOfMajority,
     }),
     next: texts.next,
     contact: localizeSegments(

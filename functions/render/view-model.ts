@@ -4,21 +4,15 @@
  * templates run in Handlebars' strict mode, so a missing key is an error, not a blank).
  * Decision text is passed through as entered; Handlebars escapes it.
  */
-import { addYears } from '../core/dates.ts';
+import { withoutMeeting } from '../core/completeness-meeting.ts';
+import { addYears, calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import type { MeetingDocumentType } from '../core/documents.ts';
 import { matchLocale } from '../core/languages.ts';
-import {
-  annualReviewDueDate,
-  majorityDate,
-  reevaluationDueDate,
-  transitionAgeDate,
-} from '../core/milestones.ts';
 import type { Problem } from '../core/problems.ts';
 import {
   formatDate,
-  formatNumber,
   interpolate,
   type Locale,
   languageName,
@@ -40,7 +34,7 @@ export interface DocumentContext {
   decisionTextLanguage: string;
 }
 
-function ageOn(dateOfBirth: string, on: string): number {
+export function ageOn(dateOfBirth: string, on: string): number {
   let age = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
   if (addYears(dateOfBirth, age) > on) age -= 1;
   return age;
@@ -50,18 +44,52 @@ function addressLine(a: DistrictProfile['letterheadAddress']): string {
   return [a.line1, a.line2, `${a.city}, ${a.state} ${a.postalCode}`].filter(Boolean).join(', ');
 }
 
-/** Fields every document shares: letterhead, running header and footer, notices. */
-function common(ctx: DocumentContext) {
-  const { decision: d, district, locale: t } = ctx;
+/**
+ * The day a finalized document is issued: its finalization, as a date of the district's time
+ * zone (300.503(a): the notice must come a reasonable time before the change). A draft has none.
+ */
+export function issuedOn(d: Decision, district: DistrictProfile): string | null {
+  return d.status === 'finalized' && d.finalizedAt
+    ? calendarDateIn(new Date(d.finalizedAt), district.timeZone)
+    : null;
+}
+
+/**
+ * What the documents are about, in words: "the IEP meeting of <date>", or for an amendment
+ * made without a meeting (300.324(a)(4)), "the amendment to the IEP of <amended meeting>,
+ * agreed in writing on <date>" (never a meeting that was not held).
+ */
+export function occasion(
+  d: Decision,
+  t: Locale,
+): { amendment: boolean; values: Record<string, string> } {
   const date = (value: string) => formatDate(value, t);
+  if (withoutMeeting(d) && d.meeting.amendsMeetingDate)
+    return {
+      amendment: true,
+      values: {
+        amended: date(d.meeting.amendsMeetingDate),
+        date: date(d.meeting.parentAgreement?.date ?? d.meeting.date),
+      },
+    };
+  return { amendment: false, values: { date: date(d.meeting.date) } };
+}
+
+/** Fields every document shares: letterhead, running header and footer, notices. */
+export function common(ctx: DocumentContext) {
+  const { decision: d, district, locale: t } = ctx;
   const title = ctx.type === 'iep' ? t.iep.title : t.pwn.title;
-  const subjectTemplate = ctx.type === 'iep' ? t.iep.subject : t.pwn.subject;
+  const about = occasion(d, t);
+  const texts = ctx.type === 'iep' ? t.iep : t.pwn;
+  const subjectTemplate = about.amendment ? texts.subjectAmendment : texts.subject;
+  const issued = issuedOn(d, district);
   return {
     t,
     locale: t.locale,
     direction: t.direction,
     title,
-    subject: interpolate(subjectTemplate, { date: date(d.meeting.date) }),
+    subject: interpolate(subjectTemplate, about.values),
+    issued: issued ? formatDate(issued, t) : null,
     district: letterheadView(district),
     draft: ctx.draft,
     languageNotice:
@@ -120,184 +148,6 @@ function running(ctx: DocumentContext): RunningHeaderFooter {
   };
 }
 
-/** The view of the IEP document (300.320). */
-export function iepView(ctx: DocumentContext) {
-  const { decision: d, locale: t } = ctx;
-  const date = (value: string | undefined) => (value ? formatDate(value, t) : '');
-  const yesNo = (value: boolean) => (value ? t.common.yes : t.common.no);
-  const turns16 = transitionAgeDate(d);
-  const majority = majorityDate(d);
-  const transitionApplies = turns16 <= d.iep.endDate || d.iep.transition !== undefined;
-  const transferApplies =
-    majority <= addYears(d.iep.endDate, 1) || d.iep.transferOfRights !== undefined;
-  const tr = d.iep.transition;
-  const rights = d.iep.transferOfRights;
-  const withoutMeeting = d.meeting.type === 'amendment' && d.meeting.amendmentWithoutMeeting;
-
-  return {
-    ...common(ctx),
-    meeting: {
-      typeLabel: t.iep.meetingTypes[d.meeting.type],
-      dateLabel: withoutMeeting ? t.iep.summary.agreementDate : t.iep.summary.meetingDate,
-      date: date(d.meeting.date),
-      amends: d.meeting.type === 'amendment' ? date(d.meeting.amendsMeetingDate) || null : null,
-      withoutMeeting,
-      location: d.meeting.location,
-      interpreter: d.meeting.interpreterLanguage
-        ? languageName(d.meeting.interpreterLanguage, t)
-        : null,
-    },
-    iep: {
-      startDate: date(d.iep.startDate),
-      endDate: date(d.iep.endDate),
-      annualReviewDue: date(annualReviewDueDate(d)),
-      reevaluationDue: date(reevaluationDueDate(d)),
-    },
-    caseManager: {
-      name: d.caseManager.name,
-      phone: d.caseManager.phone ?? null,
-      email: emailParts(d.caseManager.email),
-    },
-    student: {
-      name: `${d.student.firstName} ${d.student.lastName}`,
-      studentId: d.student.studentId,
-      dateOfBirth: date(d.student.dateOfBirth),
-      age: ageOn(d.student.dateOfBirth, d.meeting.date),
-      grade: d.student.grade,
-      school: d.student.school,
-      primaryDisability: d.student.primaryDisability,
-      secondaryDisabilities: d.student.secondaryDisabilities.join(', ') || t.common.none,
-      englishLearner: yesNo(d.student.englishLearner),
-      homeLanguage: languageName(d.student.homeLanguage, t),
-    },
-    guardians: d.guardians.map((g) => ({
-      name: g.name,
-      relationship: g.relationship,
-      rightsHolder: yesNo(g.educationalRightsHolder),
-      language: languageName(g.preferredLanguage, t),
-    })),
-    presentLevels: (
-      [
-        'academic',
-        'functional',
-        'impactOnGeneralCurriculum',
-        'strengths',
-        'parentConcerns',
-      ] as const
-    )
-      .filter((key) => (d.iep.presentLevels[key] ?? '').trim() !== '')
-      .map((key) => ({ label: t.iep.presentLevels[key], text: d.iep.presentLevels[key] ?? '' })),
-    specialFactors: (
-      [
-        'behavior',
-        'limitedEnglishProficiency',
-        'braille',
-        'communication',
-        'assistiveTechnology',
-        'deafOrHardOfHearing',
-      ] as const
-    ).map((key) => ({
-      label: t.iep.specialFactors[key],
-      considered: yesNo(d.iep.specialFactors[key].considered),
-      notes: d.iep.specialFactors[key].notes,
-    })),
-    goals: d.iep.goals.map((g, i) => ({
-      number: i + 1,
-      area: g.area ?? '',
-      baseline: g.baseline ?? '',
-      annualGoal: g.annualGoal ?? '',
-      criteria: g.criteria ?? '',
-      measurementMethod: g.measurementMethod ?? '',
-      progressReportSchedule: g.progressReportSchedule ?? '',
-      shortTermObjectives: g.shortTermObjectives,
-    })),
-    progressReporting: d.iep.progressReporting ?? '',
-    serviceGroups: (
-      [
-        'special-education',
-        'related-service',
-        'supplementary-aid',
-        'program-modification',
-        'staff-support',
-      ] as const
-    ).map((category) => ({
-      label: t.iep.services.categories[category],
-      services: d.iep.services
-        .filter((s) => s.category === category)
-        .map((s) => ({
-          name: s.name,
-          provider: s.provider ?? '',
-          frequency: s.frequency
-            ? localize(t, t.iep.services.minutesPer[s.frequency.per], {
-                minutes: s.frequency.minutes,
-              })
-            : '',
-          location: s.location ?? '',
-          setting: s.setting ? t.iep.services.settings[s.setting] : null,
-          startDate: date(s.startDate),
-          endDate: date(s.endDate),
-        })),
-    })),
-    lre: {
-      percent: localize(t, t.iep.lre.percentValue, {
-        percent: formatNumber(
-          d.iep.leastRestrictiveEnvironment.percentInGeneralEducation / 100,
-          t,
-          {
-            style: 'percent',
-            maximumFractionDigits: 1,
-          },
-        ),
-      }),
-      explanation:
-        d.iep.leastRestrictiveEnvironment.nonParticipationExplanation || t.common.notApplicable,
-    },
-    assessments: {
-      participation: t.iep.assessments.participations[d.iep.assessments.participation],
-      accommodations: d.iep.assessments.accommodations,
-      alternateJustification: d.iep.assessments.alternateJustification || null,
-    },
-    esy: {
-      eligible: yesNo(d.iep.extendedSchoolYear.eligible),
-      justification: d.iep.extendedSchoolYear.justification,
-    },
-    transition:
-      transitionApplies && tr
-        ? {
-            turns16:
-              turns16 >= d.meeting.date
-                ? localize(t, t.iep.transition.turns16, { date: date(turns16) })
-                : null,
-            education: tr.postsecondaryGoals.education ?? '',
-            employment: tr.postsecondaryGoals.employment ?? '',
-            independentLiving: tr.postsecondaryGoals.independentLiving ?? null,
-            services: tr.transitionServices,
-            courses: tr.coursesOfStudy,
-            studentInvited: yesNo(tr.studentInvited),
-          }
-        : null,
-    transferOfRights:
-      transferApplies && rights
-        ? {
-            statement: localize(t, t.iep.transferOfRights.statement, {
-              age: rights.ageOfMajority,
-              date: date(addYears(d.student.dateOfBirth, rights.ageOfMajority)),
-              informedOn: date(rights.informedOn),
-            }),
-          }
-        : null,
-    team: d.meeting.attendees.map((a) => ({
-      name: a.name,
-      role: t.iep.team.roles[a.role],
-      attendance: a.attended
-        ? t.iep.team.attended
-        : a.excused
-          ? t.iep.team.excused
-          : t.iep.team.absent,
-    })),
-  };
-}
-
 /** The view of the prior written notice: the seven elements of 300.503(b), in order. */
 export function priorWrittenNoticeView(ctx: DocumentContext) {
   const { decision: d, locale: t } = ctx;
@@ -305,7 +155,10 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
   return {
     ...common(ctx),
     recipients: d.guardians.map((g) => g.name).join(', '),
-    intro: localize(t, t.pwn.intro, { date: formatDate(d.meeting.date, t) }),
+    intro: (() => {
+      const about = occasion(d, t);
+      return localize(t, about.amendment ? t.pwn.introAmendment : t.pwn.intro, about.values);
+    })(),
     pwn: {
       actionProposed: n.actionProposed ?? '',
       explanation: n.explanation ?? '',
@@ -328,7 +181,7 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
  * An email address in two unbreakable halves, `name@` and the domain: a line may break only
  * between them, never at a hyphen inside either (a reader could not tell whether it belongs).
  */
-function emailParts(email: string | undefined): { mailbox: string; domain: string } | null {
+export function emailParts(email: string | undefined): { mailbox: string; domain: string } | null {
   if (!email) return null;
   const at = email.lastIndexOf('@') + 1;
   return { mailbox: email.slice(0, at), domain: email.slice(at) };

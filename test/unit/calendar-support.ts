@@ -1,6 +1,7 @@
 /** Decisions for the calendar tests: the shared fixtures, and variants of them. */
 import { readFileSync } from 'node:fs';
-import { type Decision, decisionSchema } from '../../functions/core/decision.ts';
+import type { Decision } from '../../functions/core/decision.ts';
+import { readDecision } from '../../functions/core/decision-v2.ts';
 
 export const fixtureNames = [
   'annual-elementary-en',
@@ -13,7 +14,9 @@ export const fixtureNames = [
 /** A fixture decision, parsed (defaults applied). */
 export function fixture(name: (typeof fixtureNames)[number]): Decision {
   const url = new URL(`../fixtures/decisions/${name}.json`, import.meta.url);
-  return decisionSchema.parse(JSON.parse(readFileSync(url, 'utf8')));
+  const read = readDecision(JSON.parse(readFileSync(url, 'utf8')));
+  if (!read.success) throw read.error;
+  return read.data;
 }
 
 /** Changes a decision may get in a test. */

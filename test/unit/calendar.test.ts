@@ -167,8 +167,10 @@ describe('the majority entry', () => {
   });
 
   it('uses the state table: 19 in Alabama', () => {
+    // The district's state decides (its profile), not the student's recorded residence.
     const entries = deriveCalendarEntries(
-      variant(base, { dateOfBirth: '2008-03-01', stateOfResidence: 'AL' }),
+      variant(base, { dateOfBirth: '2008-03-01', stateOfResidence: 'CA' }),
+      { state: 'AL' },
     );
     expect(entries.find((e) => e.entry === 'majority')).toMatchObject({
       dueDate: '2027-03-01',

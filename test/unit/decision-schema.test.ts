@@ -9,6 +9,13 @@ import { rawSample } from '../fixtures/decisions.ts';
 const SAMPLES = ['annual-grade4-en', 'transition-es', 'amendment-en'];
 
 describe('the decision schema (schemaVersion 1)', () => {
+  it('accepts the version-2 sample as it is', () => {
+    expect(checkDecision(rawSample('amendment-written-v2-en'))).toMatchObject({
+      kind: 'checked',
+      problems: [],
+    });
+  });
+
   it.each(SAMPLES)('accepts the sample decision %s as it is', (name) => {
     expect(checkDecision(rawSample(name))).toMatchObject({ kind: 'checked', problems: [] });
   });
@@ -43,11 +50,11 @@ describe('the decision schema (schemaVersion 1)', () => {
 
   it('rejects an unknown schemaVersion, saying which one it reads', () => {
     const raw = rawSample();
-    raw.schemaVersion = 2;
+    raw.schemaVersion = 3;
     expect(checkDecision(raw).problems).toEqual([
       {
         path: 'schemaVersion',
-        message: 'unsupported schemaVersion: this deployment reads schemaVersion 1',
+        message: 'unsupported schemaVersion: this deployment reads schemaVersion 1 and 2',
       },
     ]);
   });
@@ -94,11 +101,13 @@ describe('the decision schema (schemaVersion 1)', () => {
     ).toEqual(['guardians[1].guardianId', 'iep.goals[1].goalId']);
   });
 
-  it('bounds oversized text', () => {
+  it('bounds text by what a DynamoDB item can hold, no lower', () => {
     const raw = rawSample();
-    raw.iep.presentLevels.academic = 'x'.repeat(20_001);
+    raw.iep.presentLevels.academic = 'x'.repeat(22_000);
+    expect(checkDecision(raw).problems).toEqual([]);
+    raw.iep.presentLevels.academic = 'x'.repeat(420_000);
     expect(checkDecision(raw).problems).toEqual([
-      { path: 'iep.presentLevels.academic', message: 'text longer than 20,000 characters' },
+      { path: '(decision)', message: expect.stringContaining('at most 400 KB') },
     ]);
   });
 
@@ -116,27 +125,45 @@ describe('the decision schema (schemaVersion 1)', () => {
   });
 });
 
-describe('the published JSON Schema', () => {
-  const committed = JSON.parse(
-    readFileSync(new URL('../../schema/meeting-decision.v1.schema.json', import.meta.url), 'utf8'),
+/** The committed JSON Schema of a version. */
+const committed = (version: 1 | 2) =>
+  JSON.parse(
+    readFileSync(
+      new URL(`../../schema/meeting-decision.v${version}.schema.json`, import.meta.url),
+      'utf8',
+    ),
   );
 
-  it('is the one generated from the schema (run `npm run schema` after changing it)', () => {
-    expect(committed).toEqual(decisionJsonSchema());
-  });
+/** The sample files of each version (the v2 sample is an amendment without a meeting). */
+const BY_VERSION = { 1: SAMPLES, 2: ['amendment-written-v2-en'] } as const;
 
-  it.each(SAMPLES)('accepts the sample decision %s with an independent validator', (name) => {
+describe.each([1, 2] as const)('the published JSON Schema of version %i', (version) => {
+  const compile = () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats.default(ajv);
-    const validate = ajv.compile(committed);
-    expect(validate(rawSample(name)), JSON.stringify(validate.errors)).toBe(true);
+    return ajv.compile(committed(version));
+  };
+
+  it('is the one generated from the schema (run `npm run schema` after changing it)', () => {
+    expect(committed(version)).toEqual(decisionJsonSchema(version));
   });
+
+  it.each(BY_VERSION[version])(
+    'accepts the sample decision %s with an independent validator',
+    (name) => {
+      const validate = compile();
+      expect(validate(rawSample(name)), JSON.stringify(validate.errors)).toBe(true);
+    },
+  );
 
   it('rejects a decision with a wrong type with an independent validator', () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const raw = rawSample();
+    const raw = rawSample(BY_VERSION[version][0]);
     raw.iep.goals[0].criteria = 42;
-    expect(ajv.compile(committed)(raw)).toBe(false);
+    expect(compile()(raw)).toBe(false);
+  });
+
+  it('rejects the other version with an independent validator', () => {
+    const raw = rawSample(BY_VERSION[version === 1 ? 2 : 1][0]);
+    expect(compile()(raw)).toBe(false);
   });
 });

@@ -3,14 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { templatesDir } from '../../functions/render/assets.ts';
+import { iepView } from '../../functions/render/iep-view.ts';
 import { loadLocales } from '../../functions/render/locales.ts';
 import type { RunningPart } from '../../functions/render/running.ts';
 import { compileTemplates } from '../../functions/render/templates.ts';
-import {
-  type DocumentContext,
-  iepView,
-  priorWrittenNoticeView,
-} from '../../functions/render/view-model.ts';
+import { type DocumentContext, priorWrittenNoticeView } from '../../functions/render/view-model.ts';
 import { sampleDecision } from '../fixtures/decisions.ts';
 
 const templates = compileTemplates();
