@@ -13,7 +13,7 @@
  * ones only). Nothing here holds a student id, a name or a birth date.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { addYears, type CalendarDate, isCalendarDate } from './dates.ts';
+import { addYears, type CalendarDate } from './dates.ts';
 import type { Decision, MeetingType } from './decision.ts';
 import {
   annualReviewDueDate,
@@ -392,61 +392,4 @@ export function supersede(
   return result('applied', add, cancel, []);
 }
 
-/** One line of the overdue report. */
-export interface OverdueItem {
-  decisionId: string;
-  entry: CalendarEntryKind;
-  dueDate: CalendarDate;
-}
-
-function assertToday(today: CalendarDate): void {
-  if (!isCalendarDate(today))
-    throw new RangeError(`today is not a calendar date (YYYY-MM-DD): ${today}`);
-}
-
-/**
- * True when a deadline (annual review, reevaluation) has passed on `today` (the day after
- * the due date is the first overdue day) and no newer finalized decision for the student
- * has taken it over. Cancelled entries, transition and majority are never overdue.
- */
-export function isOverdue(
-  entry: CalendarEntry,
-  today: CalendarDate,
-  newerDecisionExists: boolean,
-): boolean {
-  assertToday(today);
-  return (
-    entry.status === 'pending' &&
-    deadlineEntryKinds.includes(entry.entry) &&
-    today > entry.dueDate &&
-    !newerDecisionExists
-  );
-}
-
-/**
- * The overdue report over any set of entries (several students): each overdue entry,
- * oldest due date first. "A newer decision exists" is read from the entries themselves:
- * another entry of the same student, not cancelled by withdrawal, from a newer decision.
- */
-export function overdueReport(
-  entries: readonly CalendarEntry[],
-  today: CalendarDate,
-): OverdueItem[] {
-  assertToday(today);
-  const live = entries.filter((e) => e.cancelledBy?.reason !== 'withdrawn');
-  return entries
-    .filter((e) =>
-      isOverdue(
-        e,
-        today,
-        live.some((o) => o.studentKey === e.studentKey && compareDecisions(refOf(o), refOf(e)) > 0),
-      ),
-    )
-    .map((e) => ({ decisionId: e.decisionId, entry: e.entry, dueDate: e.dueDate }))
-    .sort(
-      (a, b) =>
-        a.dueDate.localeCompare(b.dueDate) ||
-        a.decisionId.localeCompare(b.decisionId) ||
-        calendarEntryKinds.indexOf(a.entry) - calendarEntryKinds.indexOf(b.entry),
-    );
-}
+export { isOverdue, type OverdueItem, overdueReport } from './calendar-overdue.ts';

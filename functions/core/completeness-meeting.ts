@@ -44,7 +44,10 @@ export const meetingRules: readonly CompletenessRule[] = [
       'what the team decided on each special factor that applies, and always on communication and assistive technology',
     // Version 1 recorded only "considered": its items keep the meaning they had.
     check: (d) =>
-      (d.schemaVersion === 1 ? [] : (Object.keys(FACTOR_CFR) as (keyof typeof FACTOR_CFR)[])).flatMap((k) => {
+      (d.schemaVersion === 1
+        ? []
+        : (Object.keys(FACTOR_CFR) as (keyof typeof FACTOR_CFR)[])
+      ).flatMap((k) => {
         const f = d.iep.specialFactors[k];
         if (!blank(f.notes) || !(f.applies || ALWAYS_DECIDED.has(k))) return [];
         return [
