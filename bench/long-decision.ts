@@ -27,7 +27,7 @@ function prose(chars: number, topic: string): string {
 export function longDecision(
   options: { goals: number; textChars: number; objectives?: number },
   decisionId = 'long-0001',
-): Record<string, any> {
+): Record<string, unknown> {
   const raw = JSON.parse(readFileSync(SAMPLE, 'utf8'));
   raw.decisionId = decisionId;
   raw.iep.presentLevels.academic = prose(options.textChars, 'reading');

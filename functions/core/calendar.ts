@@ -21,7 +21,7 @@ import {
   rightsTransferDate,
   transitionAgeDate,
 } from './milestones.ts';
-import { stateLaw } from './state-law.ts';
+import { type StateLaw, stateLaw } from './state-law.ts';
 
 /** What an entry is about, in the order entries are listed. */
 export const calendarEntryKinds = [
@@ -202,11 +202,27 @@ export function deriveCalendarEntries(
   if (majority > decision.meeting.date && noticeDate <= reviewDue) {
     entries.push({ ...entry('majority', majority), noticeDate, ageOfMajority: law.ageOfMajority });
   }
-  // 300.320(c): the next IEP (in effect from the review) must state the coming transfer.
-  if (noticeDate > decision.iep.endDate && noticeDate <= addYears(reviewDue, 1)) {
-    Object.assign(review, { noticeDate, majorityDate: majority, ageOfMajority: law.ageOfMajority });
-  }
+  const next = nextIepTransfer(decision, law);
+  if (next) Object.assign(review, { ...next, ageOfMajority: law.ageOfMajority });
   return entries;
+}
+
+/**
+ * When the transfer of rights falls in the next IEP's year: its statement is due (one year
+ * before majority, 300.320(c)) after this IEP ends and before the next one, in effect from
+ * the annual review, ends. Null otherwise (this IEP already states it, or a later one will).
+ */
+export function nextIepTransfer(
+  decision: Decision,
+  law: StateLaw,
+): { noticeDate: CalendarDate; majorityDate: CalendarDate } | null {
+  const majority = rightsTransferDate(decision, law);
+  if (!majority) return null;
+  const noticeDate = addYears(majority, -1);
+  return noticeDate > decision.iep.endDate &&
+    noticeDate <= addYears(annualReviewDueDate(decision), 1)
+    ? { noticeDate, majorityDate: majority }
+    : null;
 }
 
 /**

@@ -111,6 +111,8 @@ export interface CaseManagerNotice {
   offsetDays: number;
   /** The case manager, from the decision. */
   to: { name: string; email: string };
+  /** Annual review: the next IEP must state the coming transfer of rights (300.320(c)). */
+  transferOfRightsInNextIep?: boolean;
 }
 
 /** Tells case managers about due and overdue deadlines (email through SES). */

@@ -27,7 +27,7 @@ export interface StaffMailer {
 const ENTRY_NAME: Record<CalendarEntryKind, string> = {
   'annual-review': 'Annual IEP review',
   reevaluation: 'Reevaluation',
-  transition: 'Transition plan (student turns 16)',
+  transition: 'Transition plan (student reaches the transition age)',
   majority: 'Transfer of rights at the age of majority',
 };
 
@@ -56,6 +56,11 @@ export function composeStaffEmail(
     subject: `[${districtName}] Reminder: ${what} ${when} ${notice.dueDate} (${ref})`,
     text: [
       `${what} for ${ref} is ${when} ${notice.dueDate}.`,
+      ...(notice.transferOfRightsInNextIep
+        ? [
+            'The next IEP must include the statement that the student has been informed of the rights that transfer at the age of majority (34 CFR 300.320(c)): the student reaches it within that IEP’s year.',
+          ]
+        : []),
       'Open the IEP system for the student and the details.',
     ].join('\n\n'),
   };

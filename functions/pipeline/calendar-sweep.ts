@@ -29,13 +29,14 @@
  * since SES has no idempotency key and a missed deadline costs more than a repeated reminder.
  */
 import { createHash } from 'node:crypto';
-import { type OverdueItem, overdueReport } from '../core/calendar.ts';
+import { nextIepTransfer, type OverdueItem, overdueReport } from '../core/calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { NoticeDocumentType } from '../core/documents.ts';
 import { matchLocale } from '../core/languages.ts';
 import { type Reminder, selectDueReminders } from '../core/reminders.ts';
+import { stateLaw } from '../core/state-law.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { RenderedDocument } from '../render/engine.ts';
 import { noticeDocumentId } from '../render/notice.ts';
@@ -272,7 +273,11 @@ export class CalendarSweep {
     decisions: Map<string, Promise<Decision>>,
   ): Promise<void> {
     const decision = await this.decision(r, decisions);
+    const law = stateLaw(this.deps.districts.get(r.districtId).state);
     await this.deps.staff.notifyCaseManager({
+      ...(r.entry === 'annual-review' && nextIepTransfer(decision, law)
+        ? { transferOfRightsInNextIep: true }
+        : {}),
       noticeId: r.dedupeKey,
       districtId: r.districtId,
       decisionId: r.decisionId,

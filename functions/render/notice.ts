@@ -5,7 +5,7 @@
  * environment, fonts, printer and signer as the meeting documents; no AWS here.
  */
 import { createHash } from 'node:crypto';
-import type { CalendarDate } from '../core/dates.ts';
+import { type CalendarDate, calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
@@ -26,6 +26,8 @@ export interface NoticeContext {
   type: NoticeDocumentType;
   /** The entry's date: the review's due date, or the day rights transfer. */
   dueDate: CalendarDate;
+  /** The day the notice is issued, in the district's time zone (set by the renderer when signing). */
+  issuedOn?: CalendarDate;
 }
 
 /** The id of a decision version's notice in one language (deterministic: a retry finds it). */
@@ -49,6 +51,7 @@ export function noticeView(ctx: NoticeContext) {
     direction: t.direction,
     title: texts.title,
     subject: interpolate(texts.subject, { date }),
+    issued: ctx.issuedOn ? formatDate(ctx.issuedOn, t) : null,
     studentName: student,
     dateLabel: texts.dateLabel,
     date,
@@ -124,7 +127,11 @@ export class NoticeRenderer {
     const locale = this.#locales.get(input.language);
     if (!locale || !this.languages.includes(input.language))
       throw new Error(`no notice texts in locale ${input.language}`);
-    const ctx: NoticeContext = { ...input, locale };
+    const ctx: NoticeContext = {
+      ...input,
+      locale,
+      issuedOn: calendarDateIn(this.#deps.clock(), input.district.timeZone),
+    };
     const id = noticeDocumentId(ctx.decision, ctx.type, locale.locale);
     const t0 = performance.now();
     const job = this.compose(ctx);

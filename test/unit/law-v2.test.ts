@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveCalendarEntries, overdueReport } from '../../functions/core/calendar.ts';
 import { planReminders } from '../../functions/core/reminders.ts';
 import { stateLaw } from '../../functions/core/state-law.ts';
+import { composeStaffEmail } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import { loadLocales } from '../../functions/render/locales.ts';
 import { noticeView } from '../../functions/render/notice.ts';
 import { rawSample } from '../fixtures/decisions.ts';
@@ -217,8 +218,10 @@ describe('one state table: transition age and age of majority (300.320(b), (c), 
       locale: loadLocales().get('en')!,
       type: 'majority-notice',
       dueDate: '2027-03-01',
+      issuedOn: '2026-12-01',
     });
     expect(notice.body).toContain('(19)');
+    expect(notice.issued).toBe('December 1, 2026');
     const majority = deriveCalendarEntries(decision, { state: 'AL' }).find(
       (e) => e.entry === 'majority',
     );
@@ -322,5 +325,27 @@ describe('long records: the 400 KB item, not 20,000 characters', () => {
     expect(check(raw).problems).toEqual([
       { path: '(decision)', message: expect.stringMatching(/item is 4\d\d KB.*at most 400 KB/) },
     ]);
+  });
+});
+
+describe("the case manager's annual-review reminder", () => {
+  it("says the next IEP must state the transfer of rights, without the student's dates", () => {
+    const notice = {
+      noticeId: 'ntc_1',
+      districtId: 'example-usd',
+      decisionId: 'd-1',
+      version: 1,
+      entry: 'annual-review' as const,
+      dueDate: '2027-11-18',
+      kind: 'reminder' as const,
+      offsetDays: 30,
+      to: { name: 'Case Manager', email: 'cm@example-usd.org' },
+    };
+    const plain = composeStaffEmail(notice, 'Example USD').text;
+    const told = composeStaffEmail({ ...notice, transferOfRightsInNextIep: true }, 'Example USD');
+    expect(plain).not.toContain('300.320(c)');
+    expect(told.text).toContain('The next IEP must include the statement');
+    expect(told.text).toContain('300.320(c)');
+    expect(told.text).not.toMatch(/\d{4}-\d{2}-\d{2}.*\d{4}-\d{2}-\d{2}/s);
   });
 });
