@@ -291,40 +291,38 @@ interface IdentityView {
 
 /** Rules of every version: finalizedAt when finalized, ids unique within their list. */
 export function checkIdentity(d: IdentityView, ctx: z.RefinementCtx): void {
-  {
-    if (d.status === 'finalized' && !d.finalizedAt) {
+  if (d.status === 'finalized' && !d.finalizedAt) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['finalizedAt'],
+      message: 'required when status is finalized',
+    });
+  }
+  const seen = new Set<string>();
+  d.guardians.forEach((g, i) => {
+    if (seen.has(g.guardianId))
       ctx.addIssue({
         code: 'custom',
-        path: ['finalizedAt'],
-        message: 'required when status is finalized',
+        path: ['guardians', i, 'guardianId'],
+        message: `duplicate guardianId ${g.guardianId}`,
       });
-    }
-    const seen = new Set<string>();
-    d.guardians.forEach((g, i) => {
-      if (seen.has(g.guardianId))
+    seen.add(g.guardianId);
+  });
+  for (const [field, key] of [
+    ['goals', 'goalId'],
+    ['services', 'serviceId'],
+  ] as const) {
+    const ids = new Set<string>();
+    (d.iep[field] as { [k: string]: unknown }[]).forEach((item, i) => {
+      const value = String(item[key]);
+      if (ids.has(value))
         ctx.addIssue({
           code: 'custom',
-          path: ['guardians', i, 'guardianId'],
-          message: `duplicate guardianId ${g.guardianId}`,
+          path: ['iep', field, i, key],
+          message: `duplicate ${key} ${value}`,
         });
-      seen.add(g.guardianId);
+      ids.add(value);
     });
-    for (const [field, key] of [
-      ['goals', 'goalId'],
-      ['services', 'serviceId'],
-    ] as const) {
-      const ids = new Set<string>();
-      (d.iep[field] as { [k: string]: unknown }[]).forEach((item, i) => {
-        const value = String(item[key]);
-        if (ids.has(value))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['iep', field, i, key],
-            message: `duplicate ${key} ${value}`,
-          });
-        ids.add(value);
-      });
-    }
   }
 }
 

@@ -34,9 +34,10 @@ const EXPECTED: Record<string, { end: 'rejected' | 'input error'; reason: RegExp
   'version-as-text.json': { end: 'input error', reason: /version/ },
   'too-big-for-the-table.json': { end: 'input error', reason: /refused/ },
   'wrong-types.json': { end: 'rejected', reason: /englishLearner|meeting\.date/ },
-  'schema-version-2.json': { end: 'rejected', reason: /schemaVersion/ },
+  'schema-version-3.json': { end: 'rejected', reason: /schemaVersion/ },
+  // A version-1 item labelled 2: its version-1 fields are named, not silently read.
+  'version-1-as-2.json': { end: 'rejected', reason: /not in schemaVersion 2/ },
   'missing-fields.json': { end: 'rejected', reason: /required/ },
-  'oversized-text.json': { end: 'rejected', reason: /20,000/ },
   'duplicate-guardian-ids.json': { end: 'rejected', reason: /duplicate guardianId/ },
   'duplicate-goal-ids.json': { end: 'rejected', reason: /duplicate goalId/ },
   'unknown-district.json': { end: 'rejected', reason: /no district profile/ },
@@ -56,7 +57,6 @@ describe('bad records in the same batch as good ones', () => {
       raw.decisionId = `good-${name}`;
       return raw;
     });
-    const bigText = 'x'.repeat(25_000);
     writeDecisionFiles(folder.decisions, {
       'good-1.json': good[0],
       'good-2.json': good[1],
@@ -77,15 +77,15 @@ describe('bad records in the same batch as good ones', () => {
         r.student.englishLearner = 'yes';
         r.meeting.date = 20261120;
       }),
-      'schema-version-2.json': variant('schema-2', (r) => {
+      'schema-version-3.json': variant('schema-3', (r) => {
+        r.schemaVersion = 3;
+      }),
+      'version-1-as-2.json': variant('v1-as-2', (r) => {
         r.schemaVersion = 2;
       }),
       'missing-fields.json': variant('missing', (r) => {
         delete r.student.dateOfBirth;
         delete r.iep.goals;
-      }),
-      'oversized-text.json': variant('oversized', (r) => {
-        r.iep.presentLevels.functional = bigText;
       }),
       'duplicate-guardian-ids.json': variant('dup-guardians', (r) => {
         r.guardians[1].guardianId = r.guardians[0].guardianId;

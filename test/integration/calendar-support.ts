@@ -122,7 +122,10 @@ export async function calendarFixture(
       return d;
     },
     async finalize(decision: Decision) {
-      await env.clients.documents.put({ TableName: env.names.tables.decisions, Item: decision });
+      await env.clients.documents.put({
+        TableName: env.names.tables.decisions,
+        Item: asWritten(decision),
+      });
       return services.schedule.scheduleCalendar(decision);
     },
     emails: () => sentEmails({ to: caseManagerEmail }),
@@ -143,5 +146,38 @@ export async function calendarFixture(
         clock: clock.now,
         log: quiet,
       }),
+  };
+}
+
+/**
+ * A decision read from a version-1 fixture, as a district writes it in version 1 (the table
+ * holds what districts write, and the sweep reads it back through the schema). The version-1
+ * age of majority is no longer read (the state table decides): 18 stands in for it.
+ */
+function asWritten(d: Decision): Record<string, unknown> {
+  if (d.schemaVersion === 2) return d;
+  const { parentAttempts: _a, changes: _c, parentAgreement: _p, ...meeting } = d.meeting;
+  const { stateOfResidence, ...student } = d.student;
+  return {
+    ...d,
+    student: { ...student, stateOfResidence: stateOfResidence ?? 'CA' },
+    meeting: {
+      ...meeting,
+      attendees: meeting.attendees.map(({ excused, informedOn: _i, ...a }) =>
+        excused ? { ...a, excused: true } : a,
+      ),
+    },
+    iep: {
+      ...d.iep,
+      specialFactors: Object.fromEntries(
+        Object.entries(d.iep.specialFactors).map(([k, f]) => [
+          k,
+          { considered: f.applies, notes: f.notes },
+        ]),
+      ),
+      ...(d.iep.transferOfRights
+        ? { transferOfRights: { ageOfMajority: 18, ...d.iep.transferOfRights } }
+        : {}),
+    },
   };
 }
