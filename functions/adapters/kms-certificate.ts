@@ -4,35 +4,18 @@
  * KMS GetPublicKey and the signature from KMS Sign: the private key never leaves KMS.
  * Also the days-to-expiry metric that the certificate-expiry alarm watches.
  */
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  BasicConstraints,
-  Certificate,
-  Extension,
-  Extensions,
-  id_ce_basicConstraints,
-  id_ce_keyUsage,
-  id_ce_subjectKeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from '@peculiar/asn1-x509';
+  issueCertificateWith,
+  RSA_ENCRYPTION,
+  sha256WithRsa,
+  subjectName,
+  toPem,
+} from '../render/signing/certificates.ts';
 import { type KmsApi, KmsKey } from './kms-signer.ts';
-
-/** sha256WithRSAEncryption (RFC 4055): what KMS RSASSA_PKCS1_V1_5_SHA_256 produces. */
-const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 
 /** A key that signs SHA-256 with RSA PKCS#1 v1.5 and tells its public key (e.g. `KmsKey`). */
 export interface CertificateKey {
@@ -47,57 +30,7 @@ export interface PemObject {
   pem: string;
 }
 
-function pem(label: string, der: Uint8Array): string {
-  const lines =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-function sha256WithRsa(): AlgorithmIdentifier {
-  // RFC 4055 §5: the parameters of sha256WithRSAEncryption are an explicit NULL.
-  return new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
-}
-
-/** The attribute types a subject may use (RFC 4519 / RFC 5280 names). */
-const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
-  CN: '2.5.4.3',
-  C: '2.5.4.6',
-  L: '2.5.4.7',
-  ST: '2.5.4.8',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-};
-
-/**
- * Parses "CN=…, O=…, C=US" (one value per RDN, "\\," for a literal comma) into an ASN.1 Name,
- * in the order written. Country is a PrintableString, everything else UTF8String.
- */
-export function subjectName(subject: string): Name {
-  const parts = subject
-    .split(/(?<!\\),/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-  if (parts.length === 0) throw new Error('certificate subject is empty');
-  return new Name(
-    parts.map((part) => {
-      const match = /^([A-Za-z]+)\s*=\s*(.+)$/s.exec(part);
-      const type = NAME_ATTRIBUTES[match?.[1]?.toUpperCase() ?? ''];
-      if (!match || !type) {
-        throw new Error(`certificate subject: cannot read "${part}" (use CN, O, OU, L, ST, C)`);
-      }
-      const text = (match[2] ?? '').replace(/\\,/g, ',');
-      if (type === NAME_ATTRIBUTES.C && !/^[A-Z]{2}$/.test(text)) {
-        throw new Error(`certificate subject: C must be a two-letter country code, got "${text}"`);
-      }
-      const value = new AttributeValue(
-        type === NAME_ATTRIBUTES.C ? { printableString: text } : { utf8String: text },
-      );
-      return new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]);
-    }),
-  );
-}
+export { subjectName };
 
 async function rsaPublicKey(key: CertificateKey): Promise<SubjectPublicKeyInfo> {
   const spki = AsnConvert.parse(await key.publicKey(), SubjectPublicKeyInfo);
@@ -130,7 +63,7 @@ export async function createCertificateRequest(
     signature: new Uint8Array(signature).buffer as ArrayBuffer,
   });
   const der = new Uint8Array(AsnConvert.serialize(request));
-  return { der, pem: pem('CERTIFICATE REQUEST', der) };
+  return { der, pem: toPem('CERTIFICATE REQUEST', der) };
 }
 
 /** What {@link createSelfSignedCertificate} needs. */
@@ -139,14 +72,6 @@ export interface SelfSignedOptions extends CertificateRequestOptions {
   now: Date;
   /** Validity in days; default 365. */
   validityDays?: number;
-}
-
-function extension(extnID: string, critical: boolean, value: unknown): Extension {
-  return new Extension({
-    extnID,
-    critical,
-    extnValue: new OctetString(AsnConvert.serialize(value)),
-  });
 }
 
 /**
@@ -158,38 +83,18 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
   if (!Number.isInteger(validityDays) || validityDays < 1) {
     throw new Error(`validity must be a positive number of days, got ${validityDays}`);
   }
-  const name = subjectName(options.subject);
   const spki = await rsaPublicKey(options.key);
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
-  const keyId = createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest();
-  const notAfter = new Date(options.now.getTime() + validityDays * 86_400_000);
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: new Uint8Array(serial).buffer,
-    signature: sha256WithRsa(),
-    issuer: name,
-    validity: new Validity({ notBefore: options.now, notAfter }),
-    subject: name,
-    subjectPublicKeyInfo: spki,
-    extensions: new Extensions([
-      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-      extension(
-        id_ce_keyUsage,
-        true,
-        new KeyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation),
-      ),
-      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId)),
-    ]),
-  });
-  const signature = await options.key.sign(new Uint8Array(AsnConvert.serialize(tbs)));
-  const certificate = new Certificate({
-    tbsCertificate: tbs,
-    signatureAlgorithm: sha256WithRsa(),
-    signatureValue: new Uint8Array(signature).buffer as ArrayBuffer,
-  });
-  const der = new Uint8Array(AsnConvert.serialize(certificate));
-  return { der, pem: pem('CERTIFICATE', der) };
+  const der = await issueCertificateWith(
+    {
+      subject: options.subject,
+      publicKey: new Uint8Array(AsnConvert.serialize(spki)),
+      notBefore: options.now,
+      notAfter: new Date(options.now.getTime() + validityDays * 86_400_000),
+      profile: 'document-signing',
+    },
+    (tbs) => options.key.sign(tbs),
+  );
+  return { der, pem: toPem('CERTIFICATE', der) };
 }
 
 /** Whole days from `now` until the certificate's notAfter (negative once it has expired). */

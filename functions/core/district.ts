@@ -34,6 +34,18 @@ export const districtProfileSchema = z.strictObject({
     reason: z.string().min(1),
     /** The PDF signature's location, e.g. "Springfield, CA". */
     location: z.string().min(1),
+    /**
+     * The certificates trusted as issuers of the district's document-signing certificates:
+     * PEM files, relative to the profile's folder, or `"development-ca"` for the local
+     * development CA (never in a production profile). See docs/deploying.md.
+     */
+    trustAnchors: z.array(z.string().min(1)).default([]),
+    /** Require the document-signing extended key usage (RFC 9336) on the signer. */
+    requireDocumentSigningEku: z.boolean().default(false),
+    /** RFC 3161 time-stamping authority for PAdES B-T/B-LT signatures. */
+    timestampAuthorityUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Sign without a time-stamp (B-B) when the authority does not answer; off: signing fails. */
+    allowBaselineB: z.boolean().default(false),
   }),
   sender: z.strictObject({
     /** SES-verified address the emails come from. */

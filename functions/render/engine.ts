@@ -20,7 +20,14 @@ import { iepView } from './iep-view.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { runningCss, runningText } from './running.ts';
-import { addMetadata, pdfPageCount, signPdf } from './signing/index.ts';
+import {
+  addMetadata,
+  pdfPageCount,
+  type SignatureLevel,
+  signPdfAtLevel,
+  type TimestampAuthority,
+  type ValidationData,
+} from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
 
@@ -41,6 +48,8 @@ export interface RenderedDocument {
   pages: number;
   bytes: number;
   signed: boolean;
+  /** The PAdES baseline level of the signature (absent for an unsigned draft). */
+  level?: SignatureLevel;
   /** Milliseconds per stage. */
   timings: { template: number; pdf: number; sign: number };
 }
@@ -77,6 +86,16 @@ export interface EngineDeps {
   locales?: Map<string, Locale>;
   /** The language districts write decision text in (default English). */
   decisionTextLanguage?: string;
+  /** Time-stamps and validation data (PAdES B-T/B-LT); without them signatures are B-B. */
+  trust?: SigningTrust;
+}
+
+/** Where a district's signatures get their time-stamp and their validation data. */
+export interface SigningTrust {
+  /** The district's time-stamping authority, or undefined for none. */
+  timestampAuthority(district: DistrictProfile): TimestampAuthority | undefined;
+  /** The chain and CRLs for the DSS (B-LT), or undefined when there are none. */
+  validationData(): Promise<ValidationData | undefined>;
 }
 
 /** The text of rendered HTML (tags and styles removed, entities decoded enough for font choice). */
@@ -206,16 +225,23 @@ export class DocumentEngine {
     const printed = await this.#deps.printer.print(job);
     const t2 = performance.now();
     const metadata = this.#metadata(ctx);
-    const pdf = ctx.draft
-      ? addMetadata(printed, metadata)
-      : await signPdf(printed, {
+    const trust = this.#deps.trust;
+    const timestampAuthority = trust?.timestampAuthority(ctx.district);
+    const validationData = timestampAuthority ? await trust?.validationData() : undefined;
+    const signed = ctx.draft
+      ? { pdf: addMetadata(printed, metadata), level: undefined }
+      : await signPdfAtLevel(printed, {
           signer: this.#deps.signer,
           reason: ctx.district.signing.reason,
           location: ctx.district.signing.location,
           signerName: ctx.district.name,
           signingTime: this.#deps.clock(),
           metadata,
+          ...(timestampAuthority ? { timestampAuthority } : {}),
+          ...(validationData ? { validationData } : {}),
+          allowBaselineB: ctx.district.signing.allowBaselineB,
         });
+    const { pdf } = signed;
     const t3 = performance.now();
     return {
       documentId: ctx.documentId,
@@ -227,6 +253,7 @@ export class DocumentEngine {
       pages: pdfPageCount(pdf),
       bytes: pdf.byteLength,
       signed: !ctx.draft,
+      ...(signed.level ? { level: signed.level } : {}),
       timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
     };
   }

@@ -29,6 +29,8 @@ export const Oid = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  /** id-aa-signatureTimeStampToken (RFC 3161 appendix A). */
+  timestampToken: '1.2.840.113549.1.9.16.2.14',
   sha256: '2.16.840.1.101.3.4.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRsa: '1.2.840.113549.1.1.11',
@@ -66,8 +68,8 @@ const algorithm = (dotted: string, withNull: boolean): Buffer =>
 
 const attribute = (type: string, value: Uint8Array): Buffer => sequence(oid(type), setOf(value));
 
-/** ESSCertIDv2 for each certificate (hash algorithm: the SHA-256 default, so omitted). */
-function signingCertificateV2(certificates: readonly Uint8Array[]): Buffer {
+/** SigningCertificateV2 with an ESSCertIDv2 for each certificate (SHA-256, the default, so omitted). */
+export function essSigningCertificateV2(certificates: readonly Uint8Array[]): Buffer {
   const ids = certificates.map((certificate) =>
     sequence(octetString(sha256(certificate)), issuerSerial(certificate)),
   );
@@ -83,15 +85,19 @@ export function signedAttributes(digest: Uint8Array, certificates: readonly Uint
   return setOf(
     attribute(Oid.contentType, oid(Oid.data)),
     attribute(Oid.messageDigest, octetString(digest)),
-    attribute(Oid.signingCertificateV2, signingCertificateV2(certificates)),
+    attribute(Oid.signingCertificateV2, essSigningCertificateV2(certificates)),
   );
 }
 
-/** Assembles the ContentInfo(SignedData) DER from the signed attributes and the signature. */
+/**
+ * Assembles the ContentInfo(SignedData) DER from the signed attributes and the signature,
+ * with the RFC 3161 token of the signature value as unsigned attribute when given (B-T).
+ */
 export function signedData(
   attributes: Buffer,
   certificates: readonly Uint8Array[],
   signature: Uint8Array,
+  timestampToken?: Uint8Array,
 ): Buffer {
   const [signer] = certificates;
   if (!signer) throw new Error('signed data: the signer has no certificate');
@@ -103,6 +109,7 @@ export function signedData(
     tlv(Tag.context0, expectTlv(attributes, 0, Tag.set, 'signed attributes').content),
     algorithm(Oid.rsaEncryption, true),
     octetString(signature),
+    ...(timestampToken ? [tlv(Tag.context1, attribute(Oid.timestampToken, timestampToken))] : []),
   );
   const content = sequence(
     smallInteger(1),
@@ -126,6 +133,8 @@ export interface ParsedSignedData {
   certificates: Buffer[];
   signer: CertificateIdentity;
   signature: Buffer;
+  /** The signature-time-stamp-token unsigned attribute's token, when present. */
+  timestampToken?: Buffer;
 }
 
 /** A CMS structure this verifier does not accept. */
@@ -182,11 +191,22 @@ function parseStrict(der: Buffer): { parsed: ParsedSignedData; length: number } 
     (certificate) => Buffer.from(certificate.encoded),
   );
   const [signerInfo] = childrenWithTags(signerInfos, [Tag.sequence], 'signerInfos (one signer)');
-  const [siVersion, sid, siDigest, attributes, signatureAlgorithm, signature] = childrenWithTags(
-    signerInfo as Tlv,
-    [Tag.integer, Tag.sequence, Tag.sequence, Tag.context0, Tag.sequence, Tag.octetString],
-    'SignerInfo (signed attributes required, no unsigned attributes)',
-  ) as [Tlv, Tlv, Tlv, Tlv, Tlv, Tlv];
+  const shape: number[] = [
+    Tag.integer,
+    Tag.sequence,
+    Tag.sequence,
+    Tag.context0,
+    Tag.sequence,
+    Tag.octetString,
+  ];
+  // The only unsigned attribute accepted: one signature-time-stamp-token.
+  if (children(signerInfo as Tlv).length === 7) shape.push(Tag.context1);
+  const [siVersion, sid, siDigest, attributes, signatureAlgorithm, signature, unsigned] =
+    childrenWithTags(
+      signerInfo as Tlv,
+      shape,
+      'SignerInfo (signed attributes required, a time-stamp the only unsigned attribute)',
+    ) as [Tlv, Tlv, Tlv, Tlv, Tlv, Tlv, Tlv | undefined];
   expectInteger(siVersion, 1, 'SignerInfo version');
   const [issuer, serial] = childrenWithTags(sid, [Tag.sequence, Tag.integer], 'sid') as [Tlv, Tlv];
   expectAlgorithm(siDigest, sha256Algorithms, 'digest algorithm');
@@ -206,9 +226,21 @@ function parseStrict(der: Buffer): { parsed: ParsedSignedData; length: number } 
       certificates,
       signer: { issuer: Buffer.from(issuer.encoded), serial: Buffer.from(serial.encoded) },
       signature: Buffer.from(signature.content),
+      ...(unsigned ? { timestampToken: readTimestampAttribute(unsigned) } : {}),
     },
     length: contentInfo.end,
   };
+}
+
+function readTimestampAttribute(unsigned: Tlv): Buffer {
+  const [entry] = childrenWithTags(unsigned, [Tag.sequence], 'unsigned attributes (one)');
+  const [type, values] = childrenWithTags(entry as Tlv, [Tag.oid, Tag.set], 'attribute') as [
+    Tlv,
+    Tlv,
+  ];
+  expectOid(type, Oid.timestampToken, 'unsigned attribute');
+  const [token] = childrenWithTags(values, [Tag.sequence], 'time-stamp token (one value)');
+  return Buffer.from((token as Tlv).encoded);
 }
 
 function readAttributes(attributes: Tlv): {

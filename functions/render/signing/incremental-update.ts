@@ -29,6 +29,14 @@ export interface SignatureFields {
   contentsSize: number;
 }
 
+/** What a PAdES B-LT validator needs offline (ETSI EN 319 142-1 §5.4): the DSS's content. */
+export interface ValidationData {
+  /** Certificates of the signer's and the time-stamping authority's chains, DER. */
+  certificates: readonly Uint8Array[];
+  /** CRLs covering them, DER. */
+  crls: readonly Uint8Array[];
+}
+
 /** An update's bytes and, when signing, where /ByteRange and /Contents sit in them. */
 export interface WrittenUpdate {
   /** The original PDF followed by the update. */
@@ -52,6 +60,7 @@ export function writeUpdate(
   pdf: Uint8Array,
   metadata: PdfMetadata,
   signature?: SignatureFields,
+  dss?: ValidationData,
 ): WrittenUpdate {
   const doc = PdfDocument.load(pdf);
   if (doc.trailer.has('Encrypt')) throw new PdfSyntaxError('encrypted PDFs are not supported');
@@ -126,6 +135,7 @@ export function writeUpdate(
     catalog.set('AcroForm', acroForm);
     sigText = signatureDictionary(signature);
   }
+  if (dss) addDss(catalog, dss, allocate, objects);
   put(catalogRef, catalog);
 
   return assemble(
@@ -133,6 +143,46 @@ export function writeUpdate(
     doc,
     { objects, sigRef, sigText, size: nextNum, catalogRef, infoRef: newInfoRef },
     signature,
+  );
+}
+
+/**
+ * The Document Security Store (ISO 32000-2 §12.8.4.3): the chain and CRLs as unfiltered
+ * streams, written in the signed update so the signature covers them too.
+ */
+function addDss(
+  catalog: PdfDict,
+  dss: ValidationData,
+  allocate: () => PdfRef,
+  objects: { ref: PdfRef; body: string }[],
+): void {
+  const streams = (items: readonly Uint8Array[]): PdfRef[] =>
+    items.map((bytes) => {
+      const ref = allocate();
+      // Binary bytes as latin1 characters: the update is written back as latin1.
+      const data = Buffer.from(bytes).toString('latin1');
+      objects.push({ ref, body: `<</Length ${bytes.length}>>\nstream\n${data}\nendstream` });
+      return ref;
+    });
+  catalog.set(
+    'DSS',
+    new Map<string, PdfObject>([
+      ['Certs', streams(dss.certificates)],
+      ['CRLs', streams(dss.crls)],
+    ]),
+  );
+  // ETSI EN 319 142-1 §5.4.1: declare the extension for ISO 32000-1 readers.
+  catalog.set(
+    'Extensions',
+    new Map<string, PdfObject>([
+      [
+        'ESIC',
+        new Map<string, PdfObject>([
+          ['BaseVersion', name('1.7')],
+          ['ExtensionLevel', 5],
+        ]),
+      ],
+    ]),
   );
 }
 

@@ -1,6 +1,8 @@
 /**
  * A local signing identity: a PEM key and certificate (chain) from given paths, or a
- * development identity generated once into a git-ignored folder and reused after.
+ * development CA (root + document-signing leaf) generated once into a git-ignored folder
+ * and reused after. The development root is trusted only by the profiles that name
+ * `"development-ca"` among their trust anchors (see docs/deploying.md).
  */
 import {
   createPrivateKey,
@@ -14,7 +16,7 @@ import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Signer } from '../ports.ts';
-import { type CertificateSubject, selfSignedCertificate } from './dev-certificate.ts';
+import { type CertificateSubject, fromPem, issueCertificate, toPem } from './certificates.ts';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
@@ -38,6 +40,14 @@ export interface LocalSigner extends Signer {
   readonly subject: string;
   /** True for the generated development identity. */
   readonly development: boolean;
+  /** The development CA's root certificate and key (development identity only). */
+  readonly developmentCa?: DevelopmentCa;
+}
+
+/** The development root: it issues the local TSA's certificate and signs the local CRL. */
+export interface DevelopmentCa {
+  certificate: Buffer;
+  key: KeyObject;
 }
 
 /** The development identity's subject: plainly not an official signature. */
@@ -46,7 +56,17 @@ export const DEVELOPMENT_SUBJECT: CertificateSubject = {
   organization: 'iep-docs development',
 };
 
-const IDENTITY_FILE = 'dev-identity.pem';
+/** The development root's subject. */
+export const DEVELOPMENT_ROOT_SUBJECT: CertificateSubject = {
+  commonName: 'iep-docs DEVELOPMENT root CA - trusted only by local development profiles',
+  organization: 'iep-docs development',
+};
+
+/** Leaf key, leaf certificate, root certificate, then the root's key (the older self-signed file is ignored). */
+const IDENTITY_FILE = 'dev-ca-identity.pem';
+
+/** The development root certificate of a state folder, PEM (for `--trust` and the profiles). */
+export const DEVELOPMENT_ROOT_FILE = 'dev-root.pem';
 
 /** Loads the identity from `keyPath`/`certPath`, or the (once generated) development one. */
 export async function loadLocalSigner(options: LocalSignerOptions): Promise<LocalSigner> {
@@ -60,18 +80,26 @@ export async function loadLocalSigner(options: LocalSignerOptions): Promise<Loca
       readFile(options.keyPath, 'utf8'),
       readFile(options.certPath, 'utf8'),
     ]);
-    return fromPem(keyPem, certPem, false);
+    return signerFromPem(keyPem, certPem, false);
   }
   const { pem, created } = await developmentIdentity(options.devDir, options.now ?? new Date());
   if (created) options.onCreate?.(join(options.devDir, IDENTITY_FILE));
-  return fromPem(pem, pem, true);
+  const [leafKey, rootKey] = fromPem(pem, 'PRIVATE KEY');
+  const [, root] = fromPem(pem);
+  if (!leafKey || !rootKey || !root)
+    throw new Error(`local signer: ${IDENTITY_FILE} is incomplete`);
+  const signer = signerFromPem(toPem('PRIVATE KEY', leafKey), pem, true);
+  const developmentCa = {
+    certificate: root,
+    key: createPrivateKey({ key: rootKey, format: 'der', type: 'pkcs8' }),
+  };
+  await writeFile(join(options.devDir, DEVELOPMENT_ROOT_FILE), toPem('CERTIFICATE', root));
+  return { ...signer, developmentCa };
 }
 
-function fromPem(keyPem: string, certPem: string, development: boolean): LocalSigner {
+function signerFromPem(keyPem: string, certPem: string, development: boolean): LocalSigner {
   const key: KeyObject = createPrivateKey(keyPem);
-  const chain = (
-    certPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  ).map((block) => new X509Certificate(block));
+  const chain = fromPem(certPem).map((der) => new X509Certificate(der));
   const [own] = chain;
   if (!own) throw new Error('local signer: no certificate in the PEM');
   if (key.asymmetricKeyType !== 'rsa') throw new Error('local signer: the key is not an RSA key');
@@ -139,18 +167,42 @@ async function readOrCreate(devDir: string, path: string, now: Date): Promise<Id
   return { pem: await readFile(path, 'utf8'), created: true };
 }
 
-/** An RSA-3072 key and a self-signed development certificate valid for two years, as PEM. */
+/**
+ * A development CA as PEM: an RSA-3072 root valid ten years and an RSA-3072
+ * document-signing leaf it issues, valid two years.
+ */
 async function generateIdentity(now: Date): Promise<string> {
-  const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 3072 });
-  const notAfter = new Date(now);
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 2);
-  const certificate = selfSignedCertificate(
-    DEVELOPMENT_SUBJECT,
-    publicKey,
-    privateKey,
-    now,
-    notAfter,
+  const [root, leaf] = await Promise.all([
+    generateRsaKeyPair('rsa', { modulusLength: 3072 }),
+    generateRsaKeyPair('rsa', { modulusLength: 3072 }),
+  ]);
+  const years = (n: number): Date => {
+    const date = new Date(now);
+    date.setUTCFullYear(date.getUTCFullYear() + n);
+    return date;
+  };
+  const rootCertificate = issueCertificate(
+    {
+      subject: DEVELOPMENT_ROOT_SUBJECT,
+      publicKey: root.publicKey,
+      notBefore: now,
+      notAfter: years(10),
+      profile: 'ca',
+    },
+    root.privateKey,
   );
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  return `${keyPem}${new X509Certificate(certificate).toString()}`;
+  const leafCertificate = issueCertificate(
+    {
+      subject: DEVELOPMENT_SUBJECT,
+      publicKey: leaf.publicKey,
+      issuerCertificate: rootCertificate,
+      notBefore: now,
+      notAfter: years(2),
+      profile: 'document-signing',
+    },
+    root.privateKey,
+  );
+  const key = (pair: { privateKey: KeyObject }): string =>
+    pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return `${key(leaf)}${toPem('CERTIFICATE', leafCertificate)}${toPem('CERTIFICATE', rootCertificate)}${key(root)}`;
 }

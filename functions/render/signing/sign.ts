@@ -1,10 +1,15 @@
 /**
- * PAdES baseline B-B signing of a printed PDF, and the unsigned metadata-only variant.
+ * PAdES baseline signing of a printed PDF (B-B; B-T with an RFC 3161 time-stamp; B-LT with
+ * a DSS dictionary of the chain and its CRLs), and the unsigned metadata-only variant.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { PdfMetadata, Signer } from '../ports.ts';
 import { signedAttributes, signedData } from './cms.ts';
-import { writeUpdate } from './incremental-update.ts';
+import { type ValidationData, writeUpdate } from './incremental-update.ts';
+import type { TimestampAuthority } from './timestamp.ts';
+
+/** The PAdES baseline level a signature reaches (ETSI EN 319 142-1 §6). */
+export type SignatureLevel = 'B-B' | 'B-T' | 'B-LT';
 
 /** What to sign and how the signature describes itself. */
 export interface SignOptions {
@@ -18,10 +23,18 @@ export interface SignOptions {
   /** Written as /M (PAdES B-B carries no signing time inside the CMS). */
   signingTime: Date;
   metadata: PdfMetadata;
+  /** The time-stamping authority for B-T; without one the signature is B-B. */
+  timestampAuthority?: TimestampAuthority;
+  /** Sign B-B when the authority fails (only when the district profile allows it). */
+  allowBaselineB?: boolean;
+  /** Chain certificates and CRLs for the DSS (B-LT, together with a time-stamp). */
+  validationData?: ValidationData;
 }
 
 /** Spare room in /Contents beyond the CMS's exact size (it is zero-padded). */
 const CONTENTS_SLACK = 64;
+/** Room for a time-stamp token: TSTInfo, its signature and the TSA's certificate chain. */
+const TIMESTAMP_ROOM = 12_288;
 
 /**
  * Signs `pdf` with one incremental update: metadata, catalog /Lang and
@@ -29,6 +42,14 @@ const CONTENTS_SLACK = 64;
  * ETSI.CAdES.detached signature covering the whole file except the /Contents string.
  */
 export async function signPdf(pdf: Uint8Array, options: SignOptions): Promise<Uint8Array> {
+  return (await signPdfAtLevel(pdf, options)).pdf;
+}
+
+/** {@link signPdf}, also saying which baseline level the signature reached. */
+export async function signPdfAtLevel(
+  pdf: Uint8Array,
+  options: SignOptions,
+): Promise<{ pdf: Uint8Array; level: SignatureLevel }> {
   const certificates = await options.signer.certificates();
   const [signerCertificate] = certificates;
   if (!signerCertificate) throw new Error('sign PDF: the signer has no certificate');
@@ -41,13 +62,19 @@ export async function signPdf(pdf: Uint8Array, options: SignOptions): Promise<Ui
     certificates,
     new Uint8Array(signatureLength),
   );
-  const { file, signature: place } = writeUpdate(pdf, options.metadata, {
-    reason: options.reason,
-    location: options.location,
-    signerName: options.signerName,
-    signingTime: options.signingTime,
-    contentsSize: sizing.length + CONTENTS_SLACK,
-  });
+  const { file, signature: place } = writeUpdate(
+    pdf,
+    options.metadata,
+    {
+      reason: options.reason,
+      location: options.location,
+      signerName: options.signerName,
+      signingTime: options.signingTime,
+      contentsSize:
+        sizing.length + CONTENTS_SLACK + (options.timestampAuthority ? TIMESTAMP_ROOM : 0),
+    },
+    options.timestampAuthority ? options.validationData : undefined,
+  );
   if (!place) throw new Error('sign PDF: no signature placeholder');
   const byteRange = [0, place.contentsStart, place.contentsEnd, file.length - place.contentsEnd];
   const rangeText = `[${byteRange.join(' ')}]`;
@@ -64,10 +91,32 @@ export async function signPdf(pdf: Uint8Array, options: SignOptions): Promise<Ui
   if (signatureValue.length !== signatureLength) {
     throw new Error('sign PDF: the signature does not match the certificate key size');
   }
-  const cms = signedData(attributes, certificates, signatureValue);
+  const token = await timestampOf(signatureValue, options);
+  const cms = signedData(attributes, certificates, signatureValue, token);
+  if (2 * cms.length > place.contentsEnd - place.contentsStart - 2)
+    throw new Error('sign PDF: the signature and its time-stamp do not fit in /Contents');
   // Lowercase hex, zero padding already in place.
   file.write(cms.toString('hex'), place.contentsStart + 1, 'latin1');
-  return new Uint8Array(file.buffer, file.byteOffset, file.length);
+  const level: SignatureLevel = !token ? 'B-B' : options.validationData ? 'B-LT' : 'B-T';
+  return { pdf: new Uint8Array(file.buffer, file.byteOffset, file.length), level };
+}
+
+/**
+ * The authority's token for the signature value (ETSI EN 319 142-1 §5.3). A failure fails
+ * the signing, like any infrastructure failure, unless the profile accepts B-B.
+ */
+async function timestampOf(
+  signatureValue: Uint8Array,
+  options: SignOptions,
+): Promise<Uint8Array | undefined> {
+  const authority = options.timestampAuthority;
+  if (!authority) return undefined;
+  try {
+    return await authority.timestamp(signatureValue);
+  } catch (cause) {
+    if (options.allowBaselineB) return undefined;
+    throw new Error(`sign PDF: time-stamp from ${authority.name} failed`, { cause });
+  }
 }
 
 /** RSA modulus sizes by certificate: a signer hands out the same certificate objects each time. */

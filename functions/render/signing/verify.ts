@@ -17,6 +17,7 @@ import {
   type PdfDict,
   PdfName,
   type PdfObject,
+  PdfStream,
   PdfString,
   parsePdfDate,
 } from './pdf-syntax.ts';
@@ -34,6 +35,21 @@ export interface VerifyResult {
   /** SHA-256 of the whole file, hex. */
   sha256: string;
   subFilter?: string;
+  /** What trust validation needs from an intact signature (see `validate.ts`). */
+  evidence?: SignatureEvidence;
+}
+
+/** The signature's certificates, time-stamp and the document's validation data. */
+export interface SignatureEvidence {
+  signerCertificate: Buffer;
+  certificates: Buffer[];
+  signatureValue: Buffer;
+  timestampToken?: Buffer;
+  /** The DSS's certificates and CRLs (PAdES B-LT). */
+  dssCertificates: Buffer[];
+  dssCrls: Buffer[];
+  /** The Info dictionary's /Keywords: document id, decision id, "vN". */
+  keywords?: string;
 }
 
 /** Checks the PDF's signature; never throws for a malformed file (it reports it). */
@@ -119,6 +135,35 @@ function checkSignature(file: Buffer, result: VerifyResult): void {
     problems.push('the document digest does not match the signed messageDigest');
   }
   checkCertificates(cms, result);
+  collectEvidence(doc, cms, result);
+}
+
+function collectEvidence(doc: PdfDocument, cms: ParsedSignedData, result: VerifyResult): void {
+  const signerCertificate = cms.certificates.find((der) => {
+    const { issuer, serial } = certificateIdentity(der);
+    return sameBytes(issuer, cms.signer.issuer) && sameBytes(serial, cms.signer.serial);
+  });
+  if (!signerCertificate) return;
+  const dss = doc.resolve(doc.catalog().dict.get('DSS'));
+  const streams = (key: string): Buffer[] => {
+    const list = dss instanceof Map ? doc.resolve(dss.get(key)) : undefined;
+    if (!Array.isArray(list)) return [];
+    return list
+      .map((item) => doc.resolve(item))
+      .filter((item): item is PdfStream => item instanceof PdfStream && !item.dict.has('Filter'))
+      .map((item) => Buffer.from(item.data));
+  };
+  const info = doc.resolve(doc.trailer.get('Info'));
+  const keywords = info instanceof Map ? info.get('Keywords') : undefined;
+  result.evidence = {
+    signerCertificate,
+    certificates: cms.certificates,
+    signatureValue: cms.signature,
+    ...(cms.timestampToken ? { timestampToken: cms.timestampToken } : {}),
+    dssCertificates: streams('Certs'),
+    dssCrls: streams('CRLs'),
+    ...(keywords instanceof PdfString ? { keywords: decodeText(keywords) } : {}),
+  };
 }
 
 function checkCertificates(cms: ParsedSignedData, result: VerifyResult): void {

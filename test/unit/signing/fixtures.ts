@@ -4,7 +4,7 @@
 import { generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { PdfMetadata, Signer } from '../../../functions/render/ports.ts';
-import { issueCertificate } from '../../../functions/render/signing/dev-certificate.ts';
+import { issueCertificate } from '../../../functions/render/signing/certificates.ts';
 
 /** Metadata as the engine passes it. */
 export const metadata: PdfMetadata = {
@@ -133,34 +133,40 @@ export function testIdentity(
   if (options.withCa) {
     const ca = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const caSubject = { commonName: 'Example USD test CA', organization: 'Example USD' };
-    const caCertificate = issueCertificate({
-      subject: caSubject,
-      publicKey: ca.publicKey,
-      issuer: caSubject,
-      issuerKey: ca.privateKey,
-      notBefore,
-      notAfter: years(notBefore, 5),
-      ca: true,
-    });
-    const leaf = issueCertificate({
-      subject,
-      publicKey,
-      issuer: caSubject,
-      issuerKey: ca.privateKey,
-      notBefore,
-      notAfter: years(notBefore, 2),
-    });
+    const caCertificate = issueCertificate(
+      {
+        subject: caSubject,
+        publicKey: ca.publicKey,
+        notBefore,
+        notAfter: years(notBefore, 5),
+        profile: 'ca',
+      },
+      ca.privateKey,
+    );
+    const leaf = issueCertificate(
+      {
+        subject,
+        publicKey,
+        issuerCertificate: caCertificate,
+        notBefore,
+        notAfter: years(notBefore, 2),
+        profile: 'document-signing',
+      },
+      ca.privateKey,
+    );
     certificates = [leaf, caCertificate];
   } else {
     certificates = [
-      issueCertificate({
-        subject,
-        publicKey,
-        issuer: subject,
-        issuerKey: privateKey,
-        notBefore,
-        notAfter: years(notBefore, 2),
-      }),
+      issueCertificate(
+        {
+          subject,
+          publicKey,
+          notBefore,
+          notAfter: years(notBefore, 2),
+          profile: 'document-signing',
+        },
+        privateKey,
+      ),
     ];
   }
   return {

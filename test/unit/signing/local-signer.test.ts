@@ -38,9 +38,9 @@ describe('loadLocalSigner without a configured key', () => {
     const [c] = await later.certificates();
     expect(Buffer.from(a as Uint8Array).equals(Buffer.from(b as Uint8Array))).toBe(true);
     expect(Buffer.from(a as Uint8Array).equals(Buffer.from(c as Uint8Array))).toBe(true);
-    expect(created).toEqual([join(devDir, 'dev-identity.pem')]);
-    expect(await readdir(devDir)).toEqual(['dev-identity.pem']);
-    expect((await stat(join(devDir, 'dev-identity.pem'))).mode & 0o777).toBe(0o600);
+    expect(created).toEqual([join(devDir, 'dev-ca-identity.pem')]);
+    expect((await readdir(devDir)).sort()).toEqual(['dev-ca-identity.pem', 'dev-root.pem']);
+    expect((await stat(join(devDir, 'dev-ca-identity.pem'))).mode & 0o777).toBe(0o600);
   });
 
   it('generates one identity when separate processes start at the same time', async () => {
@@ -55,14 +55,15 @@ describe('loadLocalSigner without a configured key', () => {
 
     expect(new Set(hashes).size).toBe(1);
     expect(hashes[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(await readdir(devDir)).toEqual(['dev-identity.pem']);
+    expect((await readdir(devDir)).sort()).toEqual(['dev-ca-identity.pem', 'dev-root.pem']);
   });
 
-  it('says plainly that the identity is for development, valid for two years, RSA-3072', async () => {
+  it('says plainly that the identity is for development, valid for two years, RSA-3072, issued by a development root', async () => {
     const signer = await loadLocalSigner({ devDir: dir, now: new Date('2026-11-01T00:00:00Z') });
 
-    const [der] = await signer.certificates();
+    const [der, rootDer] = await signer.certificates();
     const certificate = new X509Certificate(der as Uint8Array);
+    const root = new X509Certificate(rootDer as Uint8Array);
     expect(signer.development).toBe(true);
     expect(certificate.subject).toBe(
       'O=iep-docs development\nCN=iep-docs DEVELOPMENT signing identity - not an official signature',
@@ -70,7 +71,11 @@ describe('loadLocalSigner without a configured key', () => {
     expect(new Date(certificate.validFrom).toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(new Date(certificate.validTo).toISOString()).toBe('2028-11-01T00:00:00.000Z');
     expect(certificate.publicKey.asymmetricKeyDetails?.modulusLength).toBe(3072);
-    expect(certificate.verify(certificate.publicKey)).toBe(true);
+    expect(certificate.verify(root.publicKey)).toBe(true);
+    expect(root.subject).toContain('DEVELOPMENT root CA');
+    expect(root.ca).toBe(true);
+    expect(root.verify(root.publicKey)).toBe(true);
+    expect(signer.developmentCa?.certificate.equals(root.raw)).toBe(true);
   });
 
   it('signs SHA-256 with RSA PKCS#1 v1.5 under the certificate key', async () => {

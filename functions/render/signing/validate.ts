@@ -1,0 +1,118 @@
+/**
+ * Whether a signed document can be relied on: intact (`verify.ts`), and signed by a
+ * certificate that chains to a trust anchor, valid at the signing time proven by an
+ * RFC 3161 time-stamp (or now, without one), allowed to sign documents, not revoked.
+ */
+import type { SignatureLevel } from './sign.ts';
+import { checkTimestampToken, parseTimestampToken } from './timestamp.ts';
+import { hasDocumentSigningEku, validatePath } from './trust.ts';
+import { type VerifyResult, verifyPdf } from './verify.ts';
+
+/** A trusted issuer certificate and what its district demands of signers. */
+export interface TrustAnchor {
+  certificate: Uint8Array;
+  /** Where it came from (a profile, a --trust file), for messages. */
+  source: string;
+  requireDocumentSigningEku?: boolean;
+}
+
+/** What to trust and when it is. */
+export interface TrustOptions {
+  anchors: readonly TrustAnchor[];
+  /** CRLs the verifier brings, besides the document's own. */
+  crls?: readonly Uint8Array[];
+  /** The verification time, used when the signature carries no time-stamp. */
+  now: Date;
+}
+
+/** The full answer about one signed document. */
+export interface DocumentValidation extends VerifyResult {
+  trusted: boolean;
+  /** Why it is not intact or not trusted; null when it is both. */
+  reason: string | null;
+  issuer: string | null;
+  timestamp: { time: string; authority: string } | null;
+  level: SignatureLevel | null;
+  documentId: string | null;
+  decisionId: string | null;
+  version: number | null;
+}
+
+/** Validates integrity and trust; never throws for a malformed file. */
+export function validateDocument(bytes: Uint8Array, options: TrustOptions): DocumentValidation {
+  const result = verifyPdf(bytes);
+  const evidence = result.evidence;
+  const [documentId, decisionId, versionText] = (evidence?.keywords ?? '')
+    .split(',')
+    .map((part) => part.trim());
+  const version = /^v\d+$/.test(versionText ?? '') ? Number(versionText?.slice(1)) : null;
+  const out: DocumentValidation = {
+    ...result,
+    trusted: false,
+    reason: result.intact ? null : result.problems.join('; '),
+    issuer: null,
+    timestamp: null,
+    level: null,
+    documentId: documentId || null,
+    decisionId: decisionId || null,
+    version,
+  };
+  if (!result.intact || !evidence) {
+    out.reason ??= 'no signature evidence';
+    return out;
+  }
+  out.level = evidence.timestampToken
+    ? evidence.dssCertificates.length > 0 && evidence.dssCrls.length > 0
+      ? 'B-LT'
+      : 'B-T'
+    : 'B-B';
+  const anchors = options.anchors.map((anchor) => anchor.certificate);
+  const pool = [...evidence.certificates, ...evidence.dssCertificates];
+  const crls = [...evidence.dssCrls, ...(options.crls ?? [])];
+  let at = options.now;
+  if (evidence.timestampToken) {
+    try {
+      const token = parseTimestampToken(evidence.timestampToken);
+      const tsa = checkTimestampToken(token, evidence.signatureValue);
+      const path = validatePath({
+        leaf: tsa,
+        intermediates: [...token.certificates, ...pool],
+        anchors,
+        crls,
+        at: token.genTime,
+        purpose: 'time-stamping',
+      });
+      if (!path.trusted) {
+        out.reason = `time-stamp: ${path.reason}`;
+        return out;
+      }
+      at = token.genTime;
+      out.timestamp = { time: token.genTime.toISOString(), authority: path.subject };
+    } catch (error) {
+      out.reason = `time-stamp: ${(error as Error).message}`;
+      return out;
+    }
+  }
+  const path = validatePath({
+    leaf: evidence.signerCertificate,
+    intermediates: pool,
+    anchors,
+    crls,
+    at,
+    purpose: 'document-signing',
+  });
+  if (!path.trusted) {
+    out.reason = path.reason;
+    return out;
+  }
+  const anchor = options.anchors.find((candidate) =>
+    Buffer.from(candidate.certificate).equals(path.anchor),
+  );
+  if (anchor?.requireDocumentSigningEku && !hasDocumentSigningEku(evidence.signerCertificate)) {
+    out.reason = `the signer lacks the document-signing extended key usage ${anchor.source} requires`;
+    return out;
+  }
+  out.trusted = true;
+  out.issuer = path.issuer;
+  return out;
+}
