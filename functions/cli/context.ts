@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { loadDistrictDirectory } from '../adapters/district-files.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { launchPrinter } from '../render/chromium.ts';
-import { DocumentEngine } from '../render/engine.ts';
+import { DocumentEngine, type SigningTrust } from '../render/engine.ts';
 import type { PdfPrinter } from '../render/ports.ts';
-import { loadLocalSigner } from '../render/signing/index.ts';
+import { type LocalSigner, loadLocalSigner } from '../render/signing/index.ts';
+import { configuredTrust } from './signing-trust.ts';
 
 /** The project's git-ignored state folder (`IEP_STATE_DIR` to move it). */
 export function stateDir(env: NodeJS.ProcessEnv): string {
@@ -23,9 +24,19 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function createCliContext(env: NodeJS.ProcessEnv, log: (line: string) => void): CliContext {
+/** Trust services started for the loaded signer (the local runtime's TSA and CRL). */
+export type TrustServicesHook = (
+  signer: LocalSigner,
+) => Promise<{ trust: SigningTrust; close(): Promise<void> }>;
+
+export function createCliContext(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  options: { trustServices?: TrustServicesHook } = {},
+): CliContext {
   const districts = loadDistrictDirectory(env.IEP_DISTRICTS_DIR || undefined);
   let printer: PdfPrinter | undefined;
+  let services: { close(): Promise<void> } | undefined;
   let engine: Promise<DocumentEngine> | undefined;
   return {
     districts,
@@ -40,12 +51,19 @@ export function createCliContext(env: NodeJS.ProcessEnv, log: (line: string) => 
               `created a DEVELOPMENT signing identity in ${path} (set IEP_SIGNING_KEY and IEP_SIGNING_CERT for a real one)`,
             ),
         });
+        let trust = configuredTrust(signer, env);
+        if (options.trustServices) {
+          const started = await options.trustServices(signer);
+          services = started;
+          trust = started.trust;
+        }
         printer = await launchPrinter();
-        return new DocumentEngine({ printer, signer, districts, clock: () => new Date() });
+        return new DocumentEngine({ printer, signer, districts, clock: () => new Date(), trust });
       })();
       return engine;
     },
     async close() {
+      await services?.close();
       await printer?.close();
     },
   };

@@ -1,19 +1,25 @@
 /**
  * `iep-docs`: the document engine on one machine, no AWS.
  * Results go to stdout, problems and progress to stderr. Exit codes: 0 success;
- * 1 `verify` found the file not intact; 2 invalid input; 3 usage or I/O error.
+ * 1 `verify` found the file not intact; 2 invalid input; 3 usage or I/O error;
+ * 4 `verify` found it intact but not signed by a trusted certificate.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
-import { verifyPdf } from '../render/signing/index.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { type LoadedDecision, loadDecisionFile } from './load.ts';
 
-export const ExitCode = { ok: 0, notIntact: 1, invalidInput: 2, usageOrIo: 3 } as const;
+export const ExitCode = {
+  ok: 0,
+  notIntact: 1,
+  invalidInput: 2,
+  usageOrIo: 3,
+  notTrusted: 4,
+} as const;
 
 /** Where the CLI writes, and what it reads from its environment. */
 export interface CliIo {
@@ -29,7 +35,9 @@ const USAGE = `usage: iep-docs <command> [options]
 commands:
   validate FILE...              check decisions against the schema and the completeness rules
   render FILE... --out DIR      write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed
-  verify FILE.pdf               check a document's signature covers the whole, unchanged file
+  verify FILE.pdf... [--trust PEM]... [--json]
+                                check a document is unchanged and signed by a trusted certificate
+                                (the profiles' trust anchors and --trust), at its time-stamp's time
   calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
   overdue [--today DATE] [--json]
                                 overdue reviews and reevaluations, from the local runtime's state
@@ -42,7 +50,8 @@ commands:
   regenerate --district ID --queue-url URL [--since DATE] [--job ID] [--resend] [--detach]
                                 the same job in AWS: messages to the stack's regeneration queue
 
-exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error`;
+exit codes: 0 success, 1 not intact (verify), 2 invalid input, 3 usage or I/O error,
+            4 intact but not trusted (verify: unknown issuer, expired, revoked, wrong key usage)`;
 
 type Loaded = LoadedDecision;
 
@@ -139,42 +148,12 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
           bytes: doc.bytes,
           ms: Math.round(doc.timings.template + doc.timings.pdf + doc.timings.sign),
           signed: doc.signed,
+          ...(doc.level ? { level: doc.level } : {}),
         }),
       );
     }
   }
   return exitFor(results, bad);
-}
-
-async function verify(files: string[], io: CliIo): Promise<number> {
-  let code: number = ExitCode.ok;
-  for (const file of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      io.stderr(
-        `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-      code = ExitCode.usageOrIo;
-      continue;
-    }
-    const result = verifyPdf(bytes);
-    io.stdout(
-      JSON.stringify({
-        file,
-        intact: result.intact,
-        signer: result.signer ?? null,
-        signingTime: result.signingTime ?? null,
-        sha256: result.sha256,
-      }),
-    );
-    if (!result.intact) {
-      for (const problem of result.problems) io.stderr(`${file}: ${problem}`);
-      if (code === ExitCode.ok) code = ExitCode.notIntact;
-    }
-  }
-  return code;
 }
 
 /** Runs a command with its own options: a bad option is a usage error (3), like everywhere. */
@@ -203,6 +182,8 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
       () => import('../../infra/local/overdue.ts').then((m) => m.overdueLocal(rest, io)),
       io,
     );
+  if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
+    return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
   if (command === 'certificate')
     return guarded(
       () => import('./certificate.ts').then((m) => m.certificateCommand(rest, io)),
@@ -232,8 +213,6 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
         if (!values.out) throw new UsageError('render: --out DIR is required');
         ctx ??= createCliContext(io.env, io.stderr);
         return await render(positionals, values.out, io, ctx);
-      case 'verify':
-        return await verify(positionals, io);
       case 'calendar':
         ctx ??= createCliContext(io.env, io.stderr);
         return await calendarCommand(

@@ -9,6 +9,7 @@ import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/
 import type { ResourceNames } from '../tables.ts';
 import { type EmulatorEndpoints, emulatorClientConfig } from './emulators.ts';
 import { jsonLog } from './log.ts';
+import { localTrustServices } from './time-stamping-authority.ts';
 import { serveTasks } from './workers.ts';
 
 /** What the parent hands each worker. */
@@ -20,7 +21,9 @@ export interface RegenerateWorkerInit {
 await serveTasks<RegenerateWorkerInit, RegenerateItem, RegenerateResult>(
   async ({ endpoints, names }) => {
     const log = jsonLog('warn', (line) => process.stderr.write(`${line}\n`));
-    const cli = createCliContext(process.env, (line) => log.warn(line));
+    const cli = createCliContext(process.env, (line) => log.warn(line), {
+      trustServices: localTrustServices,
+    });
     const engine = await cli.engine();
     const clients = createAwsClients(emulatorClientConfig(endpoints));
     const service = await regenerateService({

@@ -45,6 +45,7 @@ import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { localTrustServices } from './time-stamping-authority.ts';
 
 /** The stream filter (defined with the tables, shared with the stack). */
 export { DECISION_STREAM_FILTERS };
@@ -198,7 +199,9 @@ export class LocalRuntime {
       });
       const names = resourceNames('iep-local');
       await provision(clients, names);
-      cli = createCliContext(options.env ?? process.env, (line) => log.warn(line));
+      cli = createCliContext(options.env ?? process.env, (line) => log.warn(line), {
+        trustServices: localTrustServices,
+      });
       const engine = await cli.engine();
       const signer = engine.signer;
       // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.

@@ -7,6 +7,9 @@ import { generateKeyPair } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { httpTimestampAuthority } from '../../functions/adapters/http-timestamp-authority.ts';
+import type { TrustServicesHook } from '../../functions/cli/context.ts';
+import { configuredTrust } from '../../functions/cli/signing-trust.ts';
 import { issueCertificate, issueCrl } from '../../functions/render/signing/certificates.ts';
 import type { DevelopmentCa } from '../../functions/render/signing/index.ts';
 import { issueTimestampResponse } from '../../functions/render/signing/timestamp.ts';
@@ -109,3 +112,26 @@ export async function startLocalTrustServices(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * The runtime's hook for `createCliContext`: with the development identity, the local TSA
+ * and CRL for every district, so documents are B-LT. A configured (non-development)
+ * identity keeps the profiles' own authorities.
+ */
+export const localTrustServices: TrustServicesHook = async (signer) => {
+  if (!signer.developmentCa) {
+    return { trust: configuredTrust(signer, process.env), close: async () => undefined };
+  }
+  const services = await startLocalTrustServices(signer.developmentCa);
+  const authority = httpTimestampAuthority({ url: services.tsaUrl });
+  return {
+    trust: {
+      timestampAuthority: () => authority,
+      validationData: async () => ({
+        certificates: await signer.certificates(),
+        crls: [services.crl()],
+      }),
+    },
+    close: services.close,
+  };
+};

@@ -16,7 +16,7 @@ import type { RenderedDocument } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { sampleDecision } from '../fixtures/decisions.ts';
-import { testEngine } from '../fixtures/engine.ts';
+import { testDevelopmentRoot, testEngine } from '../fixtures/engine.ts';
 import { recordFigure } from './support/figures.ts';
 
 const PART = 'tampering';
@@ -224,7 +224,11 @@ describe('signed documents of the pipeline, tampered with', () => {
 
     // Act
     const verify = (name: string) =>
-      spawnSync(process.execPath, [CLI, 'verify', join(dir, `${name}.pdf`)], { encoding: 'utf8' });
+      spawnSync(
+        process.execPath,
+        [CLI, 'verify', join(dir, `${name}.pdf`), '--trust', testDevelopmentRoot],
+        { encoding: 'utf8' },
+      );
     const codes = Object.fromEntries(Object.keys(files).map((name) => [name, verify(name)]));
 
     // Assess

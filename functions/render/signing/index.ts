@@ -1,17 +1,16 @@
 /**
  * PDF signing (PAdES baseline B-B/B-T/B-LT, one incremental update), verification and trust.
  */
+
+export type { ValidationData } from './incremental-update.ts';
 export {
+  DEVELOPMENT_ROOT_FILE,
   DEVELOPMENT_SUBJECT,
+  type DevelopmentCa,
   type LocalSigner,
   type LocalSignerOptions,
-  DEVELOPMENT_ROOT_FILE,
-  type DevelopmentCa,
   loadLocalSigner,
 } from './local-signer.ts';
-export type { ValidationData } from './incremental-update.ts';
-export type { TimestampAuthority } from './timestamp.ts';
-export { type DocumentValidation, type TrustAnchor, validateDocument } from './validate.ts';
 export { pdfPageCount } from './page-count.ts';
 export {
   addMetadata,
@@ -20,4 +19,6 @@ export {
   signPdf,
   signPdfAtLevel,
 } from './sign.ts';
+export type { TimestampAuthority } from './timestamp.ts';
+export { type DocumentValidation, type TrustAnchor, validateDocument } from './validate.ts';
 export { type VerifyResult, verifyPdf } from './verify.ts';

@@ -89,7 +89,10 @@ describe('the development CA with the local time-stamping authority', () => {
     );
 
     // Act
-    const result = validateDocument(pdf, { anchors: [{ certificate: stranger, source: 'x' }], now });
+    const result = validateDocument(pdf, {
+      anchors: [{ certificate: stranger, source: 'x' }],
+      now,
+    });
 
     // Assess
     expect(result).toMatchObject({ intact: true, trusted: false, level: 'B-B', timestamp: null });
@@ -101,7 +104,8 @@ describe('the development CA with the local time-stamping authority', () => {
     const { pdf } = await signPdfAtLevel(classicPdf(), options());
     const [leaf] = await signer.certificates();
     const ca = signer.developmentCa as NonNullable<LocalSigner['developmentCa']>;
-    const serial = new (await import('node:crypto')).X509Certificate(leaf as Uint8Array).serialNumber;
+    const serial = new (await import('node:crypto')).X509Certificate(leaf as Uint8Array)
+      .serialNumber;
     const crl = issueCrl(
       {
         issuerCertificate: ca.certificate,
