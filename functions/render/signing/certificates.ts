@@ -75,8 +75,10 @@ const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
  */
 export function subjectName(subject: string | CertificateSubject): Name {
   if (typeof subject !== 'string') {
-    const escape = (text: string): string => text.replace(/,/g, '\\,');
-    return subjectName(`O=${escape(subject.organization)}, CN=${escape(subject.commonName)}`);
+    const escapeCommas = (text: string): string => text.replace(/,/g, '\\,');
+    return subjectName(
+      `O=${escapeCommas(subject.organization)}, CN=${escapeCommas(subject.commonName)}`,
+    );
   }
   const parts = subject
     .split(/(?<!\\),/)
