@@ -211,9 +211,13 @@ export function validatePath(input: PathInput): PathResult {
         current.node.verify(candidate.node.publicKey),
     );
     if (!issuer) {
+      const name = displayName(current.node.subject);
+      const selfSigned = current.node.checkIssued(current.node);
       return {
         trusted: false,
-        reason: `unknown issuer "${displayName(current.node.issuer)}": no trust anchor issued "${displayName(current.node.subject)}"`,
+        reason: selfSigned
+          ? `unknown issuer "${name}": a self-signed certificate that is not a trust anchor`
+          : `unknown issuer "${displayName(current.node.issuer)}": no trust anchor issued "${name}"`,
       };
     }
     const ca = caProblem(issuer);
