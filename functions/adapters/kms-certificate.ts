@@ -72,6 +72,11 @@ export interface SelfSignedOptions extends CertificateRequestOptions {
   now: Date;
   /** Validity in days; default 365. */
   validityDays?: number;
+  /**
+   * An issuing CA certificate (for the short-lived-leaf signing mode) instead of a
+   * document-signing certificate.
+   */
+  ca?: boolean;
 }
 
 /**
@@ -90,7 +95,7 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
       publicKey: new Uint8Array(AsnConvert.serialize(spki)),
       notBefore: options.now,
       notAfter: new Date(options.now.getTime() + validityDays * 86_400_000),
-      profile: 'document-signing',
+      profile: options.ca ? 'ca' : 'document-signing',
     },
     (tbs) => options.key.sign(tbs),
   );
@@ -141,6 +146,8 @@ export interface KmsCertificateOptions {
   subject: string;
   /** `csr`: a request for the district's certificate authority; `self-signed`: a test certificate. */
   kind: 'csr' | 'self-signed';
+  /** With `self-signed`: an issuing CA certificate (short-lived-leaf mode) for a test deployment. */
+  ca?: boolean;
   /** The clock, for a self-signed certificate's validity. */
   now: Date;
   /** Validity of a self-signed certificate in days; default 365. */
@@ -160,6 +167,7 @@ export async function kmsCertificate(options: KmsCertificateOptions): Promise<Pe
         key,
         subject: options.subject,
         now: options.now,
+        ca: options.ca ?? false,
         ...(options.validityDays === undefined ? {} : { validityDays: options.validityDays }),
       });
 }

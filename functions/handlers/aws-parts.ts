@@ -13,7 +13,8 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
   const { SSMClient } = await import('@aws-sdk/client-ssm');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
+  const { ssmCertificateChain } = await import('../adapters/kms-signer.ts');
+  const { awsSigner } = await import('../adapters/short-lived-signer.ts');
   const { launchPrinter } = await import('../render/chromium.ts');
   const { ENV, requireEnv } = await import('./config.ts');
   const { powertoolsLog } = await import('./wiring.ts');
@@ -29,17 +30,22 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
     K | 'region' | 'bucket' | 'signingKeyId' | 'certificateParameter' | 'districtProfilesDir',
     string
   >);
-  const signer = new KmsSigner({
+  const log = powertoolsLog(new Logger());
+  // Short-lived leaf when the KMS key's certificate is an issuing CA (one KMS call per
+  // container), KMS per document otherwise or when IEP_SIGNING_MODE=kms-per-document.
+  const signer = await awsSigner({
     kms: new KMSClient({ region: config.region }),
     keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(
+    chain: ssmCertificateChain(
       new SSMClient({ region: config.region }),
       config.certificateParameter,
     ),
+    mode: process.env.IEP_SIGNING_MODE,
+    onIssued: (leaf) => log.info('short-lived signing certificate issued', { ...leaf }),
   });
   return {
     config,
-    log: powertoolsLog(new Logger()),
+    log,
     clients: createAwsClients({ region: config.region }),
     signer,
     districts: loadDistrictDirectory(config.districtProfilesDir),

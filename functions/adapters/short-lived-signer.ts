@@ -1,0 +1,164 @@
+/**
+ * Signing in AWS without a KMS call per document: at cold start the container makes an RSA
+ * key pair in memory and has the district's issuing key in KMS certify it for at most 24
+ * hours (one KMS Sign); documents are then signed locally. The private key never leaves
+ * the container's memory, and the issuing key never leaves KMS.
+ */
+import { generateKeyPair, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Signer } from '../render/ports.ts';
+import { issueCertificateWith } from '../render/signing/certificates.ts';
+import { type CertificateChainSource, type KmsApi, KmsKey, pemCertificates } from './kms-signer.ts';
+
+/** The longest a short-lived leaf is valid (the issue's bound). */
+export const MAX_LEAF_HOURS = 24;
+/** A leaf is replaced once less than this much of its validity is left. */
+const RENEW_BEFORE_MS = 60 * 60 * 1000;
+
+/** What a leaf was issued as: recorded with the run and named by each document. */
+export interface IssuedLeaf {
+  serial: string;
+  issuer: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** What a {@link ShortLivedLeafSigner} needs. */
+export interface ShortLivedLeafOptions {
+  kms: KmsApi;
+  /** The district's issuing key (RSA SIGN_VERIFY) in KMS. */
+  keyId: string;
+  /** The issuing CA's certificate (a CA certificate for the KMS key) and its chain, PEM. */
+  issuerChain: CertificateChainSource;
+  /** The leaf's subject, e.g. "CN=Example USD IEP Documents, O=Example Unified School District, C=US". */
+  subject: string;
+  clock?: () => Date;
+  /** Leaf validity in hours, at most 24 (default 24). */
+  validityHours?: number;
+  /** Called with each issued leaf (record it in the runs table or the log). */
+  onIssued?: (leaf: IssuedLeaf) => void;
+}
+
+interface Leaf {
+  key: KeyObject;
+  chain: Uint8Array[];
+  notAfter: number;
+}
+
+/** A {@link Signer} with a short-lived leaf certified by KMS: KMS calls per container, not per document. */
+export class ShortLivedLeafSigner implements Signer {
+  readonly #options: ShortLivedLeafOptions;
+  readonly #issuer: KmsKey;
+  #leaf: Promise<Leaf> | undefined;
+
+  constructor(options: ShortLivedLeafOptions) {
+    const hours = options.validityHours ?? MAX_LEAF_HOURS;
+    if (!(hours > 0 && hours <= MAX_LEAF_HOURS))
+      throw new Error(`short-lived leaf: validity must be 0–${MAX_LEAF_HOURS} hours, got ${hours}`);
+    this.#options = options;
+    this.#issuer = new KmsKey(options.kms, options.keyId);
+  }
+
+  async certificates(): Promise<Uint8Array[]> {
+    return (await this.#current()).chain;
+  }
+
+  async sign(data: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(sign('sha256', data, (await this.#current()).key));
+  }
+
+  /** The leaf in use, issuing a new one at first use and when the current one nears expiry. */
+  #current(): Promise<Leaf> {
+    const now = (this.#options.clock ?? (() => new Date()))().getTime();
+    const leaf = this.#leaf;
+    if (leaf) {
+      return leaf.then((current) =>
+        current.notAfter - now > RENEW_BEFORE_MS ? current : this.#renew(now),
+      );
+    }
+    return this.#renew(now);
+  }
+
+  #renew(now: number): Promise<Leaf> {
+    const issuing = this.#issue(new Date(now)).catch((cause: unknown) => {
+      if (this.#leaf === issuing) this.#leaf = undefined;
+      throw new Error('issue the short-lived signing certificate', { cause });
+    });
+    this.#leaf = issuing;
+    return issuing;
+  }
+
+  async #issue(now: Date): Promise<Leaf> {
+    const issuerChain = pemCertificates(await this.#options.issuerChain());
+    const [issuerCertificate] = issuerChain;
+    if (!issuerCertificate) throw new Error('no issuing certificate');
+    if (!new X509Certificate(issuerCertificate).ca)
+      throw new Error('the issuing certificate is not a CA certificate (basicConstraints cA)');
+    const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', {
+      modulusLength: 2048,
+    });
+    const hours = this.#options.validityHours ?? MAX_LEAF_HOURS;
+    // Backdated a minute: clocks of relying parties drift.
+    const notBefore = new Date(now.getTime() - 60_000);
+    const notAfter = new Date(now.getTime() + hours * 3_600_000 - 60_000);
+    const leaf = await issueCertificateWith(
+      {
+        subject: this.#options.subject,
+        publicKey,
+        issuerCertificate,
+        notBefore,
+        notAfter,
+        profile: 'document-signing',
+      },
+      (tbs) => this.#issuer.sign(tbs),
+    );
+    const parsed = new X509Certificate(leaf);
+    if (!parsed.verify(new X509Certificate(issuerCertificate).publicKey))
+      throw new Error('KMS did not sign with the issuing certificate key');
+    this.#options.onIssued?.({
+      serial: parsed.serialNumber,
+      issuer: parsed.issuer,
+      subject: parsed.subject,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+    });
+    return { key: privateKey, chain: [leaf, ...issuerChain], notAfter: notAfter.getTime() };
+  }
+}
+
+/** The signing mode a deployment chooses (`IEP_SIGNING_MODE`); see docs/deploying.md. */
+export type AwsSigningMode = 'short-lived-leaf' | 'kms-per-document';
+
+/**
+ * The signer for a KMS key whose certificate chain is in `chain`: a short-lived leaf when
+ * the key's certificate is an issuing CA (and the mode allows it), else KMS per document.
+ */
+export async function awsSigner(options: {
+  kms: KmsApi;
+  keyId: string;
+  chain: CertificateChainSource;
+  mode?: string;
+  onIssued?: (leaf: IssuedLeaf) => void;
+}): Promise<Signer> {
+  const { KmsSigner } = await import('./kms-signer.ts');
+  const perDocument = (): Signer =>
+    new KmsSigner({ kms: options.kms, keyId: options.keyId, certificateChain: options.chain });
+  if (options.mode === 'kms-per-document') return perDocument();
+  const pem = await options.chain();
+  const [first] = pemCertificates(pem);
+  const issuer = new X509Certificate(first as Uint8Array);
+  if (!issuer.ca) return perDocument();
+  // The leaf names the issuing CA's organisation; its CN says what it signs.
+  const parts = issuer.subject.split('\n').filter((part) => !part.startsWith('CN='));
+  const subject = [...parts, 'CN=IEP documents (short-lived signing key)']
+    .map((part) => part.replace(/,/g, '\\,'))
+    .join(', ');
+  return new ShortLivedLeafSigner({
+    kms: options.kms,
+    keyId: options.keyId,
+    issuerChain: async () => pem,
+    subject,
+    ...(options.onIssued ? { onIssued: options.onIssued } : {}),
+  });
+}
