@@ -41,8 +41,9 @@ commands:
   calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
   overdue [--today DATE] [--json]
                                 overdue reviews and reevaluations, from the local runtime's state
-  certificate --key KEY --subject DN [--self-signed]
-                                a CSR (or test certificate) for the KMS signing key, through KMS
+  certificate --key KEY --subject DN [--self-signed [--ca]]
+                                a CSR for the district's issuing CA (or a test certificate, --ca:
+                                a test issuing CA) for the KMS key, through KMS (docs/deploying.md)
   bench [--docs N] [--workers N] [--json]
                                 the document path's speed on this machine (JSON on stdout)
   regenerate --district ID [--since DATE] [--workers N] [--job ID]
