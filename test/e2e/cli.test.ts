@@ -136,7 +136,13 @@ describe('iep-docs render and verify', () => {
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({
       intact: true,
+      trusted: true,
+      reason: null,
+      level: 'B-B',
+      decisionId: 'sample-0001',
+      version: 1,
       signer: expect.stringContaining('DEVELOPMENT'),
+      issuer: expect.stringContaining('DEVELOPMENT root CA'),
     });
 
     const tampered = Buffer.from(readFileSync(iep));
