@@ -3,13 +3,12 @@
  * the same regenerate use case the SQS handler runs, against the emulators.
  */
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
-import { createCliContext } from '../../functions/cli/context.ts';
 import { regenerateService } from '../../functions/handlers/regenerate.ts';
 import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
 import type { ResourceNames } from '../tables.ts';
 import { type EmulatorEndpoints, emulatorClientConfig } from './emulators.ts';
 import { jsonLog } from './log.ts';
-import { localTrustServices } from './time-stamping-authority.ts';
+import { localCliContext } from './time-stamping-authority.ts';
 import { serveTasks } from './workers.ts';
 
 /** What the parent hands each worker. */
@@ -21,9 +20,7 @@ export interface RegenerateWorkerInit {
 await serveTasks<RegenerateWorkerInit, RegenerateItem, RegenerateResult>(
   async ({ endpoints, names }) => {
     const log = jsonLog('warn', (line) => process.stderr.write(`${line}\n`));
-    const cli = createCliContext(process.env, (line) => log.warn(line), {
-      trustServices: localTrustServices,
-    });
+    const cli = localCliContext(process.env, (line) => log.warn(line));
     const engine = await cli.engine();
     const clients = createAwsClients(emulatorClientConfig(endpoints));
     const service = await regenerateService({

@@ -16,7 +16,6 @@ import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcome
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
-import { createCliContext } from '../../functions/cli/context.ts';
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
@@ -45,7 +44,7 @@ import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
 import { StreamPoller } from './stream-poller.ts';
-import { localTrustServices } from './time-stamping-authority.ts';
+import { localCliContext } from './time-stamping-authority.ts';
 
 /** The stream filter (defined with the tables, shared with the stack). */
 export { DECISION_STREAM_FILTERS };
@@ -199,9 +198,7 @@ export class LocalRuntime {
       });
       const names = resourceNames('iep-local');
       await provision(clients, names);
-      cli = createCliContext(options.env ?? process.env, (line) => log.warn(line), {
-        trustServices: localTrustServices,
-      });
+      cli = localCliContext(options.env ?? process.env, (line) => log.warn(line));
       const engine = await cli.engine();
       const signer = engine.signer;
       // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.

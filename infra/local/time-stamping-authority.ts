@@ -8,7 +8,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { httpTimestampAuthority } from '../../functions/adapters/http-timestamp-authority.ts';
-import type { TrustServicesHook } from '../../functions/cli/context.ts';
+import {
+  type CliContext,
+  createCliContext,
+  type TrustServicesHook,
+} from '../../functions/cli/context.ts';
 import { configuredTrust } from '../../functions/cli/signing-trust.ts';
 import { issueCertificate, issueCrl } from '../../functions/render/signing/certificates.ts';
 import type { DevelopmentCa } from '../../functions/render/signing/index.ts';
@@ -135,3 +139,8 @@ export const localTrustServices: TrustServicesHook = async (signer) => {
     close: services.close,
   };
 };
+
+/** The CLI context of the one-machine runtime and its workers: with the local trust services. */
+export function localCliContext(env: NodeJS.ProcessEnv, log: (line: string) => void): CliContext {
+  return createCliContext(env, log, { trustServices: localTrustServices });
+}
