@@ -46,6 +46,8 @@ export interface DeploymentConfig {
    * 100,000 decisions in about half an hour (docs/scale.md) without starving the renderer.
    */
   readonly regenerateMaxConcurrency: number;
+  /** An SQS queue told of each postal packet stored, for the mailroom or a print vendor. */
+  readonly postalQueue: boolean;
 }
 
 /** Reads one context value; `undefined` when unset or empty. */
@@ -150,6 +152,7 @@ export function deploymentConfig(read: ContextReader, projectRoot: string): Depl
     presignedUrlMinutes: integer(read, 'presignedUrlMinutes', 5, 1, 60),
     // SQS event sources accept a maximum concurrency from 2 to 1,000.
     regenerateMaxConcurrency: integer(read, 'regenerateMaxConcurrency', 25, 2, 1000),
+    postalQueue: oneOf(read, 'postalQueue', ['true', 'false'], 'false') === 'true',
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(senderDomain === undefined ? {} : { senderDomain }),
     ...(downloadDomain === undefined ? {} : { downloadDomain }),

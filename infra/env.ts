@@ -31,6 +31,8 @@ export const ENV = {
   templatesDir: 'IEP_TEMPLATES_DIR',
   /** URL of the delivery queue (render-documents and review-sweep send delivery jobs). */
   deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
+  /** URL of the optional postal queue: one message per postal packet stored, for the mailroom. */
+  postalQueueUrl: 'POSTAL_QUEUE_URL',
   /** SES configuration set every email is sent with (TLS required, events routed). */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Public base URL of the download endpoint, without a trailing slash (links are `${it}/d/<token>`). */

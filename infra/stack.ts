@@ -83,6 +83,7 @@ export class IepDocsStack extends Stack {
       data: this.data,
       operations: this.operations,
       chromium,
+      signing: this.signing,
     });
 
     if (handlers['render-documents']) {
@@ -177,11 +178,17 @@ export class IepDocsStack extends Stack {
     new CfnOutput(this, 'CertificateParameterName', {
       value: this.signing.certificateParameter.parameterName,
     });
+    // What a district's system needs to write decisions and read outcomes (docs/district-guide.md).
+    new CfnOutput(this, 'DataKeyArn', { value: this.data.dataKey.keyArn });
+    new CfnOutput(this, 'OutcomesTableName', { value: this.data.tables.outcomes.tableName });
+    new CfnOutput(this, 'DeliveriesTableName', { value: this.data.tables.deliveries.tableName });
+    if (this.delivery.postalQueue) {
+      new CfnOutput(this, 'PostalQueueUrl', { value: this.delivery.postalQueue.queueUrl });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
     if (this.regeneration) {
       // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
       new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
-      new CfnOutput(this, 'OutcomesTableName', { value: this.data.tables.outcomes.tableName });
       new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
     }
     if (this.delivery.downloadBaseUrl) {

@@ -58,6 +58,9 @@ async function fromEnvironment() {
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
   const { launchPrinter } = await import('../render/chromium.ts');
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
   const { powertoolsLog } = await import('./wiring.ts');
   const { deliverService, lazyPrinter } = await import('./delivery-wiring.ts');
@@ -67,12 +70,34 @@ async function fromEnvironment() {
     bucket: ENV.documentsBucket,
     districtProfilesDir: ENV.districtProfilesDir,
     downloadBaseUrl: ENV.downloadBaseUrl,
+    signingKeyId: ENV.signingKeyId,
+    certificateParameter: ENV.signingCertificateParameter,
   });
   const configurationSetName = process.env[ENV.sesConfigurationSet];
   const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
   const log = powertoolsLog(new Logger());
+  const clients = createAwsClients({ region: config.region });
+  // Postal packets are signed by the district's identity, as its documents are.
+  const signer = new KmsSigner({
+    kms: new KMSClient({ region: config.region }),
+    keyId: config.signingKeyId,
+    certificateChain: ssmCertificateChain(
+      new SSMClient({ region: config.region }),
+      config.certificateParameter,
+    ),
+  });
+  const postalQueueUrl = process.env[ENV.postalQueueUrl];
+  const postalNotifier = postalQueueUrl
+    ? new (await import('../adapters/sqs-postal-notifier.ts')).SqsPostalNotifier(
+        clients.sqs,
+        postalQueueUrl,
+        config.bucket,
+      )
+    : undefined;
   const { deliver } = deliverService({
-    clients: createAwsClients({ region: config.region }),
+    clients,
+    signer,
+    ...(postalNotifier ? { postalNotifier } : {}),
     tables,
     bucket: config.bucket,
     districts: loadDistrictDirectory(config.districtProfilesDir),

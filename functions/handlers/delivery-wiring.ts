@@ -12,6 +12,7 @@ import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { Deliver } from '../pipeline/deliver.ts';
+import type { PostalNotifier } from '../pipeline/delivery-ports.ts';
 import {
   compileDeliveryTemplates,
   type DeliveryTemplates,
@@ -19,7 +20,7 @@ import {
 import { LinkService } from '../pipeline/links.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { type Locale, loadLocales } from '../render/locales.ts';
-import type { PdfPrinter } from '../render/ports.ts';
+import type { PdfPrinter, Signer } from '../render/ports.ts';
 
 /** The physical tables delivery uses. */
 export interface DeliveryTables {
@@ -70,9 +71,14 @@ export function deliveryStores(parts: DeliveryParts) {
   return { deliveries, linkStore, accessLog, records, decisions, store, links, templates, locales };
 }
 
-/** The deliver use case with its stores, SES mailer and cover-letter printer. */
+/** The deliver use case with its stores, SES mailer, cover-letter printer and packet signer. */
 export function deliverService(
-  parts: DeliveryParts & { printer: PdfPrinter; sendLeaseMs?: number },
+  parts: DeliveryParts & {
+    printer: PdfPrinter;
+    signer: Signer;
+    postalNotifier?: PostalNotifier;
+    sendLeaseMs?: number;
+  },
 ) {
   const stores = deliveryStores(parts);
   const mailer = new SesMailer(
@@ -88,6 +94,8 @@ export function deliverService(
     links: stores.links,
     mailer,
     printer: parts.printer,
+    signer: parts.signer,
+    ...(parts.postalNotifier ? { postalNotifier: parts.postalNotifier } : {}),
     templates: stores.templates,
     locales: stores.locales,
     downloadBaseUrl: parts.downloadBaseUrl,

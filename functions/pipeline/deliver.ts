@@ -22,39 +22,48 @@
  * A bounced email (see delivery-status) re-enters here: the recipient then gets a postal
  * packet, under its own deliveryId, once.
  */
-import { createHash } from 'node:crypto';
 import { calendarDateIn } from '../core/dates.ts';
-import type { Decision } from '../core/decision.ts';
-import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
-import { documentTypes, noticeDocumentTypes } from '../core/documents.ts';
-import {
-  type Channel,
-  type Recipient,
-  recipientsOf,
-  STUDENT_RECIPIENT,
-} from '../core/recipients.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import { type Recipient, recipientsOf, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { Locale } from '../render/locales.ts';
-import type { PdfPrinter } from '../render/ports.ts';
+import type { PdfPrinter, Signer } from '../render/ports.ts';
+import { sendEmail } from './deliver-email.ts';
+import { deliverPostal } from './deliver-postal.ts';
+import {
+  baseRecord,
+  type DeliveryContext,
+  type DeliveryResult,
+  deliveryIdFor,
+  documentsOffered,
+  localeFor,
+  result,
+} from './deliver-records.ts';
 import type {
   DecisionReader,
   DeliveryRecord,
-  DeliveryState,
   DeliveryStore,
   Mailer,
+  PostalNotifier,
 } from './delivery-ports.ts';
-import { assemblePacket } from './delivery-postal.ts';
 import {
-  composeCoverLetter,
-  composeEmail,
-  type DeliveryContent,
   type DeliveryTemplates,
   deliveryContent,
   deliverySubject,
   hasDeliveryTexts,
 } from './delivery-templates.ts';
-import { DEFAULT_LINK_VALIDITY_DAYS, type LinkService, linkUrl } from './links.ts';
+import type { LinkService } from './links.ts';
 import type { DeliveryJob, DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
+
+export {
+  type DeliveryContext,
+  type DeliveryResult,
+  deliveryIdFor,
+  deliveryKeyFor,
+  documentSetKey,
+  documentsOffered,
+  postalKeyFor,
+} from './deliver-records.ts';
 
 /** How long a claimed email may stay `sending` before a retry judges its sender crashed. */
 export const DEFAULT_SEND_LEASE_MS = 5 * 60_000;
@@ -69,6 +78,10 @@ export interface DeliverDeps {
   mailer: Mailer;
   /** Prints the postal cover letters (the engine's Chromium printer). */
   printer: PdfPrinter;
+  /** Signs postal packets: the district's signing identity, as for its documents. */
+  signer: Signer;
+  /** Told of each postal packet stored (optional: a deployment without a mailroom queue). */
+  postalNotifier?: PostalNotifier;
   templates: DeliveryTemplates;
   locales: ReadonlyMap<string, Locale>;
   /** Public base URL of the download endpoint, no trailing slash. */
@@ -76,23 +89,6 @@ export interface DeliverDeps {
   clock: () => Date;
   log: Log;
   sendLeaseMs?: number;
-}
-
-/** What happened to one recipient's delivery in this call. */
-export interface DeliveryResult {
-  deliveryId: string;
-  recipientId: string;
-  channel: Channel;
-  language: string;
-  subject: string;
-  state: DeliveryState;
-  /** True when this call sent the email or stored the packet; false when it had been done. */
-  created: boolean;
-  /**
-   * The link's URL with its raw token, only when this call sent it: the token is stored
-   * nowhere (only its hash), so this is the one moment it exists outside the email.
-   */
-  link?: string;
 }
 
 /** A claimed email is still being sent by someone else: retry later. */
@@ -103,68 +99,6 @@ export class DeliveryInProgress extends Error {
 /** The decision or its documents cannot be read (yet): retry, then dead-letter. */
 export class DeliveryInputMissing extends Error {
   override readonly name = 'DeliveryInputMissing';
-}
-
-/** The document set's key: the same job always names the same set. */
-export function documentSetKey(
-  job: Pick<DeliveryJob, 'decisionId' | 'version' | 'kind' | 'documentIds'>,
-): string {
-  return [job.decisionId, `v${job.version}`, job.kind, [...job.documentIds].sort().join(',')].join(
-    '#',
-  );
-}
-
-/** The deterministic id of one recipient's delivery of a document set by one channel. */
-export function deliveryIdFor(
-  job: Pick<DeliveryJob, 'decisionId' | 'version' | 'kind' | 'documentIds'>,
-  recipientId: string,
-  channel: Channel,
-): string {
-  const material = [documentSetKey(job), recipientId, channel].join('\u0000');
-  return `dlv_${createHash('sha256').update(material).digest('hex').slice(0, 24)}`;
-}
-
-/** The deliveryKey sort key: `v<version>#<kind>#<recipientId>#<channel>`. */
-export function deliveryKeyFor(
-  version: number,
-  kind: DeliveryJob['kind'],
-  recipientId: string,
-  channel: Channel,
-): string {
-  return `v${String(version).padStart(7, '0')}#${kind}#${recipientId}#${channel}`;
-}
-
-/** The S3 key of a postal packet (ids only). */
-export function postalKeyFor(
-  job: Pick<DeliveryJob, 'districtId' | 'decisionId' | 'version'>,
-  deliveryId: string,
-): string {
-  return `districts/${job.districtId}/decisions/${job.decisionId}/v${job.version}/postal/${deliveryId}.pdf`;
-}
-
-/** Every kind of document a job can carry, in the order a recipient is offered them. */
-const offeredTypes = [...documentTypes, ...noticeDocumentTypes];
-
-/** What a recipient is offered: their language's documents first, then English's. */
-export function documentsOffered(
-  recipient: Recipient,
-  documents: readonly DocumentRecord[],
-): DocumentRecord[] {
-  return recipient.languages.flatMap((language) =>
-    offeredTypes.flatMap((type) =>
-      documents.filter((d) => d.language === language && d.type === type),
-    ),
-  );
-}
-
-interface Context {
-  job: DeliveryJob;
-  /** What the job carries: the message says so. */
-  content: DeliveryContent;
-  decision: Decision;
-  district: DistrictProfile;
-  documents: DocumentRecord[];
-  now: Date;
 }
 
 export class Deliver {
@@ -210,7 +144,7 @@ export class Deliver {
           (id) => all.find((r) => r.recipientId === id) ?? notARecipient(id, today),
         )
       : all;
-    const ctx: Context = { job, content, decision, district, documents, now };
+    const ctx: DeliveryContext = { job, content, decision, district, documents, now };
 
     const results: DeliveryResult[] = [];
     const failures: unknown[] = [];
@@ -243,30 +177,33 @@ export class Deliver {
     return records as DocumentRecord[];
   }
 
-  private async deliverTo(ctx: Context, found: Recipient): Promise<DeliveryResult> {
+  private async deliverTo(ctx: DeliveryContext, found: Recipient): Promise<DeliveryResult> {
     const recipient = this.withMessageTexts(found);
     if (!recipient.channel) return this.recordProblem(ctx, recipient);
-    if (recipient.channel === 'postal') return this.postal(ctx, recipient);
+    if (recipient.channel === 'postal') return deliverPostal(this.deps, ctx, recipient);
 
     const emailId = deliveryIdFor(ctx.job, recipient.recipientId, 'email');
     const existing = await this.deps.deliveries.get(emailId);
     if (existing?.state === 'bounced') {
       // The email bounced: the recipient gets paper instead (their postal address is on the decision).
       if (!recipient.postalAddress) return result(existing, false);
-      return this.postal(ctx, recipient, emailId);
+      return deliverPostal(this.deps, ctx, recipient, emailId);
     }
     if (existing) return this.resume(ctx, recipient, existing);
-    return this.email(ctx, recipient, emailId);
+    return sendEmail(this.deps, ctx, recipient, emailId, (winner) =>
+      this.resume(ctx, recipient, winner),
+    );
   }
 
   /** A delivery found already claimed: report it, finish a postal one, flag a stale email claim. */
   private async resume(
-    ctx: Context,
+    ctx: DeliveryContext,
     recipient: Recipient,
     existing: DeliveryRecord,
   ): Promise<DeliveryResult> {
     if (existing.state !== 'sending') return result(existing, false);
-    if (existing.channel === 'postal') return this.postal(ctx, recipient, existing.replaces);
+    if (existing.channel === 'postal')
+      return deliverPostal(this.deps, ctx, recipient, existing.replaces);
     const age = ctx.now.getTime() - Date.parse(existing.claimedAt);
     if (age < (this.deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS)) {
       throw new DeliveryInProgress(
@@ -290,40 +227,6 @@ export class Deliver {
     return result(reviewed, false);
   }
 
-  private base(
-    ctx: Context,
-    recipient: Recipient,
-    deliveryId: string,
-    channel: Channel,
-    subject: string,
-    offered: DocumentRecord[],
-  ): DeliveryRecord {
-    const { job, now } = ctx;
-    return {
-      deliveryId,
-      deliveryKey: deliveryKeyFor(job.version, job.kind, recipient.recipientId, channel),
-      districtId: job.districtId,
-      decisionId: job.decisionId,
-      version: job.version,
-      kind: job.kind,
-      recipientId: recipient.recipientId,
-      channel,
-      language: recipient.messageLanguage,
-      ...(recipient.translationNeeded
-        ? {
-            translationNeeded: recipient.translationNeeded,
-            notes: [`translation needed: ${recipient.translationNeeded}`],
-          }
-        : {}),
-      documentSetIds: [...job.documentIds],
-      documentIds: offered.map((d) => d.documentId),
-      subject,
-      state: 'sending',
-      claimedAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-  }
-
   /**
    * A locale whose file does not (yet) carry the delivery texts cannot write the message:
    * it is written in English then, and says so in the record's language, never half-translated.
@@ -337,190 +240,9 @@ export class Deliver {
     return { ...recipient, messageLanguage: 'en' };
   }
 
-  private locale(language: string): Locale {
-    const locale = this.deps.locales.get(language) ?? this.deps.locales.get('en');
-    if (!locale) throw new Error('no English locale');
-    return locale;
-  }
-
-  private async email(
-    ctx: Context,
-    recipient: Recipient,
-    deliveryId: string,
-  ): Promise<DeliveryResult> {
-    const { deliveries, links, mailer, log } = this.deps;
-    const { district } = ctx;
-    const locale = this.locale(recipient.messageLanguage);
-    const offered = documentsOffered(recipient, ctx.documents);
-    const validityDays = district.delivery.linkValidityDays ?? DEFAULT_LINK_VALIDITY_DAYS;
-    const { token, record: link } = links.newLink(
-      {
-        linkId: `lnk_${deliveryId.slice(4)}`,
-        deliveryId,
-        districtId: district.districtId,
-        decisionId: ctx.job.decisionId,
-        version: ctx.job.version,
-        recipientId: recipient.recipientId,
-        language: recipient.messageLanguage,
-        documentIds: offered.map((d) => d.documentId),
-      },
-      validityDays,
-    );
-    const url = linkUrl(this.deps.downloadBaseUrl, token);
-    const attach = district.delivery.attachDocuments;
-    const message = composeEmail(this.deps.templates, {
-      locale,
-      district,
-      content: ctx.content,
-      adultStudent: recipient.recipientId === STUDENT_RECIPIENT,
-      link: url,
-      linkValidUntil: calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone),
-      languages: recipient.languages,
-      translationNeeded: recipient.translationNeeded !== undefined,
-      attachments: attach,
-    });
-    const claim: DeliveryRecord = {
-      ...this.base(ctx, recipient, deliveryId, 'email', message.subject, offered),
-      linkId: link.linkId,
-      tokenHash: link.tokenHash,
-      linkExpiresAt: new Date(link.expiresAt * 1000).toISOString(),
-    };
-    // 1. Claim: recorded before anything leaves; a concurrent or repeated job loses here.
-    if (!(await deliveries.claim(claim))) {
-      const winner = await deliveries.get(deliveryId);
-      if (!winner) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
-      return this.resume(ctx, recipient, winner);
-    }
-    let attachments: { fileName: string; contentType: string; content: Uint8Array }[] | undefined;
-    try {
-      await links.save(link);
-      attachments = attach
-        ? await Promise.all(
-            offered.map(async (d) => ({
-              fileName: `${d.type}.${d.language}.pdf`,
-              contentType: 'application/pdf',
-              content: await this.deps.store.get(d.s3Key),
-            })),
-          )
-        : undefined;
-    } catch (error) {
-      // Nothing has left yet: release the claim, so the retry starts afresh instead of asking for review.
-      await links.revoke(link.tokenHash).catch(() => undefined);
-      await deliveries.release(deliveryId, claim.claimedAt);
-      throw error;
-    }
-    // 2. Send once.
-    let messageId: string;
-    try {
-      ({ messageId } = await mailer.send({
-        from: district.sender,
-        replyTo: district.email,
-        to: recipient.email as string,
-        subject: message.subject,
-        html: message.html,
-        text: message.text,
-        ...(attachments ? { attachments } : {}),
-        tags: { 'delivery-id': deliveryId, 'district-id': district.districtId },
-      }));
-    } catch (error) {
-      if (sesAnswered(error)) {
-        // SES refused it: nothing went out, so the claim is released and the retry sends afresh.
-        await links.revoke(link.tokenHash);
-        await deliveries.release(deliveryId, claim.claimedAt);
-      }
-      // Otherwise the answer was lost: the claim stays, and a retry flags it for review.
-      throw error;
-    }
-    // 3. Mark sent.
-    const sentAt = this.deps.clock().toISOString();
-    const marked = await deliveries.transition(deliveryId, ['sending', 'needs-review'], {
-      state: 'sent',
-      messageId,
-      sentAt,
-      updatedAt: sentAt,
-    });
-    if (!marked) log.warn('delivery sent but its record moved on', { deliveryId });
-    log.info('delivery emailed', {
-      deliveryId,
-      decisionId: ctx.job.decisionId,
-      version: ctx.job.version,
-      recipientId: recipient.recipientId,
-      messageId,
-    });
-    return { ...result({ ...claim, state: 'sent' }, true), link: url };
-  }
-
-  private async postal(
-    ctx: Context,
-    recipient: Recipient,
-    replaces?: string,
-  ): Promise<DeliveryResult> {
-    const { deliveries, log } = this.deps;
-    const { job, district } = ctx;
-    const deliveryId = deliveryIdFor(job, recipient.recipientId, 'postal');
-    const locale = this.locale(recipient.messageLanguage);
-    const offered = documentsOffered(recipient, ctx.documents);
-    const adultStudent = recipient.recipientId === STUDENT_RECIPIENT;
-    const postalKey = postalKeyFor(job, deliveryId);
-    const claim: DeliveryRecord = {
-      ...this.base(
-        ctx,
-        recipient,
-        deliveryId,
-        'postal',
-        deliverySubject('postal', locale, district, adultStudent, ctx.content),
-        offered,
-      ),
-      postalKey,
-      ...(replaces ? { replaces } : {}),
-    };
-    let record = claim;
-    if (!(await deliveries.claim(claim))) {
-      const existing = await deliveries.get(deliveryId);
-      if (!existing) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
-      if (existing.state !== 'sending') return result(existing, false);
-      record = existing; // a crashed packet: building it again is harmless
-    }
-    const address = recipient.postalAddress;
-    if (!address) throw new Error(`recipient ${recipient.recipientId} has no postal address`);
-    const cover = composeCoverLetter(this.deps.templates, {
-      locale,
-      district,
-      content: ctx.content,
-      adultStudent,
-      recipientName: recipient.name,
-      address,
-      date: calendarDateIn(new Date(record.claimedAt), district.timeZone),
-      documents: offered.map((d) => ({ type: d.type, language: d.language })),
-      translationNeeded: recipient.translationNeeded !== undefined,
-    });
-    const coverPdf = await this.deps.printer.print(cover.job);
-    const documents = await Promise.all(offered.map((d) => this.deps.store.get(d.s3Key)));
-    const packet = await assemblePacket([coverPdf, ...documents], cover.subject);
-    await this.deps.store.putOnce(postalKey, packet.pdf, {
-      contentType: 'application/pdf',
-      sha256Hex: packet.sha256,
-      metadata: {
-        'delivery-id': deliveryId,
-        'decision-id': job.decisionId,
-        version: String(job.version),
-      },
-    });
-    const at = this.deps.clock().toISOString();
-    await deliveries.transition(deliveryId, ['sending'], { state: 'pending-mail', updatedAt: at });
-    log.info('postal packet pending mail', {
-      deliveryId,
-      decisionId: job.decisionId,
-      version: job.version,
-      recipientId: recipient.recipientId,
-      pages: packet.pages,
-    });
-    return result({ ...record, state: 'pending-mail' }, record === claim);
-  }
-
-  private async recordProblem(ctx: Context, recipient: Recipient): Promise<DeliveryResult> {
+  private async recordProblem(ctx: DeliveryContext, recipient: Recipient): Promise<DeliveryResult> {
     const deliveryId = deliveryIdFor(ctx.job, recipient.recipientId, 'postal');
-    const locale = this.locale(recipient.messageLanguage);
+    const locale = localeFor(this.deps.locales, recipient.messageLanguage);
     const subject = deliverySubject(
       'postal',
       locale,
@@ -529,7 +251,7 @@ export class Deliver {
       ctx.content,
     );
     const record: DeliveryRecord = {
-      ...this.base(
+      ...baseRecord(
         ctx,
         recipient,
         deliveryId,
@@ -573,23 +295,4 @@ function notARecipient(recipientId: string, today: string): Recipient {
     messageLanguage: 'en',
     problem: `not a recipient of this decision on ${today}: ${why}`,
   };
-}
-
-function result(record: DeliveryRecord, created: boolean): DeliveryResult {
-  return {
-    deliveryId: record.deliveryId,
-    recipientId: record.recipientId,
-    channel: record.channel,
-    language: record.language,
-    subject: record.subject,
-    state: record.state,
-    created,
-  };
-}
-
-/** True when SES answered with an error (the email was not accepted), false when the answer was lost. */
-function sesAnswered(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata
-    ?.httpStatusCode;
-  return typeof status === 'number' && status >= 400 && status < 500;
 }

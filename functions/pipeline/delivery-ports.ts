@@ -20,6 +20,7 @@ export type DeliveryState =
   | 'bounced'
   | 'complained'
   | 'pending-mail'
+  | 'mailed'
   | 'needs-review'
   | 'problem';
 
@@ -150,4 +151,20 @@ export interface Mailer {
 /** Reads a district's decision item (plain values), as written. */
 export interface DecisionReader {
   get(decisionId: string, version: number): Promise<unknown | undefined>;
+}
+
+/** What the mailroom (or a print vendor) is told of a packet waiting to be printed: ids only. */
+export interface PostalPacketReady {
+  deliveryId: string;
+  districtId: string;
+  decisionId: string;
+  version: number;
+  /** The packet's S3 key in the documents bucket. */
+  key: string;
+  pages: number;
+}
+
+/** Tells the mailroom a packet is ready (an SQS queue in AWS); optional per deployment. */
+export interface PostalNotifier {
+  packetReady(packet: PostalPacketReady): Promise<void>;
 }

@@ -1,36 +1,39 @@
 /**
- * A postal packet: the cover letter, then each document, in one print-ready PDF. Each part
- * starts on a front side (a blank page is added after a part with an odd page count), so the
- * packet prints duplex as well as simplex.
+ * A postal packet: the cover letter, then each document, in one print-ready, tagged PDF that
+ * is signed as a whole, so the paper a parent receives verifies like the documents do. Each
+ * part starts on a front side (a blank page is added after a part with an odd page count), so
+ * the packet prints duplex as well as simplex.
  *
- * The signed documents' pages are copied into the packet, so the packet itself is not
- * signed: it is for paper. The signed originals stay in S3 and behind the download link.
+ * The documents' own signatures cover their own files only: the packet carries their pages
+ * and structure (see render/tagged-merge.ts) and one signature of its own; the signed
+ * originals stay in S3 and behind the download link.
  */
 import { createHash } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
+import type { PdfMetadata, Signer } from '../render/ports.ts';
+import { signPdf } from '../render/signing/index.ts';
+import { type MergePart, mergeTaggedPdfs } from '../render/tagged-merge.ts';
 
-/** Letter size in PDF points. */
-const LETTER: [number, number] = [612, 792];
+/** How the packet is signed: the district's identity, as on its documents. */
+export interface PacketSigning {
+  signer: Signer;
+  reason: string;
+  location: string;
+  signerName: string;
+  signingTime: Date;
+  /** Title (no student data), author, subject and the recipient's language. */
+  metadata: PdfMetadata;
+}
 
-/** Concatenates PDFs into one packet; `title` goes into the packet's metadata (no student data). */
+/** Joins the cover letter and the documents into one packet and signs it. */
 export async function assemblePacket(
-  parts: Uint8Array[],
-  title: string,
+  parts: readonly Omit<MergePart, 'padToEven'>[],
+  signing: PacketSigning,
 ): Promise<{ pdf: Uint8Array; pages: number; sha256: string }> {
-  const packet = await PDFDocument.create();
-  packet.setTitle(title);
-  packet.setProducer('iep-docs');
-  packet.setCreator('iep-docs');
-  for (const bytes of parts) {
-    const source = await PDFDocument.load(bytes, { updateMetadata: false });
-    const pages = await packet.copyPages(source, source.getPageIndices());
-    for (const page of pages) packet.addPage(page);
-    if (pages.length % 2 === 1) packet.addPage(LETTER);
-  }
-  const pdf = await packet.save();
+  const merged = await mergeTaggedPdfs(parts.map((part) => ({ ...part, padToEven: true })));
+  const pdf = await signPdf(merged.pdf, signing);
   return {
     pdf,
-    pages: packet.getPageCount(),
+    pages: merged.pages,
     sha256: createHash('sha256').update(pdf).digest('hex'),
   };
 }

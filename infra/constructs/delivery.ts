@@ -41,6 +41,7 @@ import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Operations } from './operations.ts';
 import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
+import type { Signing } from './signing.ts';
 
 /** What {@link Delivery} needs. */
 export interface DeliveryProps {
@@ -51,6 +52,8 @@ export interface DeliveryProps {
   readonly data: DataStore;
   readonly operations: Operations;
   readonly chromium: ILayerVersion;
+  /** Postal packets are signed with the district's identity, as its documents are. */
+  readonly signing: Signing;
 }
 
 /** Receives before a delivery job goes to the dead-letter queue. */
@@ -68,6 +71,8 @@ export class Delivery extends Construct {
   readonly deliver?: PipelineFunction;
   readonly deliveryStatus?: PipelineFunction;
   readonly download?: PipelineFunction;
+  /** Told of each postal packet stored (`-c postalQueue=true`): the mailroom reads it. */
+  readonly postalQueue?: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -212,10 +217,22 @@ export class Delivery extends Construct {
           [ENV.documentsBucket]: data.documentsBucket.bucketName,
           [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
           ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
+          ...props.signing.environment(),
         },
       });
       this.deliver = deliver;
       const fn = deliver.function;
+      props.signing.grantSign(fn);
+      if (config.postalQueue) {
+        // Ids and the S3 key only; the mailroom deletes each message once the packet is mailed.
+        const postalQueue = new Queue(this, 'PostalQueue', {
+          ...encrypted,
+          retentionPeriod: Duration.days(14),
+        });
+        postalQueue.grantSendMessages(fn);
+        deliver.function.addEnvironment(ENV.postalQueueUrl, postalQueue.queueUrl);
+        this.postalQueue = postalQueue;
+      }
       data.tables.decisions.grantReadData(fn);
       data.tables.documents.grantReadData(fn);
       data.tables.deliveries.grantReadWriteData(fn);

@@ -37,7 +37,7 @@ import type {
 } from '../../functions/pipeline/ports.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { Locale } from '../../functions/render/locales.ts';
-import type { PdfPrinter } from '../../functions/render/ports.ts';
+import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import { startDownloadServer } from './download-server.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
 
@@ -55,6 +55,10 @@ export interface SummaryDelivery {
   state: DeliveryState;
   /** Postal only: the packet's S3 key (to print, or to copy under out/). */
   postalKey?: string;
+  /** Postal only: `s3://<bucket>/<postalKey>` (set by the runtime's summary). */
+  postalUri?: string;
+  /** Postal only: the packet's copy under out/<decisionId>/v<version>/postal/. */
+  localPath?: string;
   /** Why the state needs a person (problem, needs-review, bounce), and notes such as "translation needed: es". */
   notes?: string[];
 }
@@ -70,6 +74,8 @@ export interface LocalDeliveryOptions {
    * launches its own Chromium on the first cover letter and closes it in stop().
    */
   printer?: PdfPrinter;
+  /** Signs postal packets (the engine's signer: the same identity as the documents). */
+  signer: Signer;
   /** The queue's table (created when missing), e.g. `iep-local-queue`. */
   queueTable: string;
   /** Where a person reads the emails (the SES emulator's web page: `endpoints.sesViewerUrl`). */
@@ -158,6 +164,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     downloadBaseUrl: server.url,
     checkBeforePut: true,
     printer,
+    signer: options.signer,
     ...(options.locales ? { locales: options.locales } : {}),
   });
   downloadHandler = makeDownloadHandler({

@@ -55,6 +55,8 @@ function deliveryJson(v: SummaryDecision['deliveries'][number]) {
     link: v.link,
     state: v.state,
     ...(v.postalKey ? { postalKey: v.postalKey } : {}),
+    ...(v.postalUri ? { postalUri: v.postalUri } : {}),
+    ...(v.localPath ? { localPath: v.localPath } : {}),
     ...(v.notes?.length ? { notes: v.notes } : {}),
   };
 }
@@ -82,6 +84,7 @@ function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], ex
         type: doc.type,
         language: doc.language,
         s3Key: doc.s3Key,
+        s3Uri: doc.s3Uri,
         sha256: doc.sha256,
         bytes: doc.bytes,
         pages: doc.pages,
@@ -126,12 +129,14 @@ function textSummary(
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
     for (const doc of d.documents) {
       lines.push(
-        `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  s3://${doc.s3Key}  →  ${rel(doc.localPath)}`,
+        `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
       );
     }
     for (const v of [...d.deliveries, ...d.notices]) {
       const where =
-        v.channel === 'email' ? (v.link ?? 'link sent earlier') : `s3://${v.postalKey ?? ''}`;
+        v.channel === 'email'
+          ? (v.link ?? 'link sent earlier')
+          : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}`;
       lines.push(
         `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
       );

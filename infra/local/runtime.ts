@@ -68,6 +68,8 @@ export interface SummaryDocument {
   type: string;
   language: string;
   s3Key: string;
+  /** `s3://<bucket>/<s3Key>` in the local S3 emulator. */
+  s3Uri: string;
   sha256: string;
   bytes: number;
   pages: number;
@@ -213,6 +215,7 @@ export class LocalRuntime {
         tables: names.tables,
         bucket: names.buckets.documents,
         printer: engine.printer,
+        signer: engine.signer,
         queueTable: 'iep-local-queue',
         mailboxUrl: endpoints.sesViewerUrl,
         log,
@@ -390,7 +393,7 @@ export class LocalRuntime {
       const inForce = versionInForce(await this.outcomes.listVersions(w.decisionId)) === w.version;
       const deliveries =
         outcome?.outcome === 'documents-ready'
-          ? await this.delivery.deliveriesFor(w.decisionId, w.version)
+          ? await this.withPacketsCopied(await this.delivery.deliveriesFor(w.decisionId, w.version))
           : [];
       decisions.push({
         file: w.file,
@@ -423,6 +426,7 @@ export class LocalRuntime {
         type: record.type,
         language: record.language,
         s3Key: record.s3Key,
+        s3Uri: this.s3Uri(record.s3Key),
         sha256: record.sha256,
         bytes: record.bytes,
         pages: record.pages,
@@ -440,6 +444,30 @@ export class LocalRuntime {
     const path = join(dir, documentFileName(record.type, record.language));
     await writeFile(path, await this.store.get(record.s3Key));
     return path;
+  }
+
+  /** `s3://<bucket>/<key>` of the local documents bucket. */
+  s3Uri(key: string): string {
+    return `s3://${this.names.buckets.documents}/${key}`;
+  }
+
+  /** Copies each postal packet to out/<decisionId>/v<version>/postal/<deliveryId>.pdf. */
+  private async withPacketsCopied(deliveries: SummaryDelivery[]): Promise<SummaryDelivery[]> {
+    const copied: SummaryDelivery[] = [];
+    for (const d of deliveries) {
+      if (!d.postalKey || d.state === 'sending') {
+        copied.push(d);
+        continue;
+      }
+      // The key is districts/<district>/decisions/<decisionId>/v<version>/postal/<deliveryId>.pdf.
+      const [decisionId, version, , file] = d.postalKey.split('/').slice(-4);
+      const dir = resolve(this.options.outDir, decisionId as string, version as string, 'postal');
+      await mkdir(dir, { recursive: true });
+      const localPath = join(dir, file as string);
+      await writeFile(localPath, await this.store.get(d.postalKey));
+      copied.push({ ...d, postalUri: this.s3Uri(d.postalKey), localPath });
+    }
+    return copied;
   }
 
   /** Stops polling, the browser and the emulators. */

@@ -3,6 +3,7 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { deliverService } from '../../functions/handlers/delivery-wiring.ts';
 import { Deliver, DeliveryInProgress, deliveryIdFor } from '../../functions/pipeline/deliver.ts';
 import type { Mailer } from '../../functions/pipeline/delivery-ports.ts';
+import { testSigner } from '../fixtures/engine.ts';
 import { sentEmails } from '../support/ses.ts';
 import { deliveryFixturesForFile, quiet, testLocales, uniqueDecision } from './deliver-support.ts';
 
@@ -21,6 +22,7 @@ async function deliverWith(wrap: (ses: Mailer) => Mailer) {
     downloadBaseUrl: f.delivery.downloadBaseUrl,
     checkBeforePut: true,
     printer: files.printer(),
+    signer: await testSigner(),
     locales: testLocales(['en']),
   });
   const deliver = new Deliver({
@@ -32,6 +34,7 @@ async function deliverWith(wrap: (ses: Mailer) => Mailer) {
     links: parts.links,
     mailer: wrap(parts.mailer),
     printer: files.printer(),
+    signer: await testSigner(),
     templates: parts.templates,
     locales: parts.locales,
     downloadBaseUrl: f.delivery.downloadBaseUrl,

@@ -26,6 +26,7 @@ import {
   startLocalDelivery,
 } from '../../infra/local/delivery.ts';
 import { rawSample } from '../fixtures/decisions.ts';
+import { testSigner } from '../fixtures/engine.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
 
 export const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
@@ -125,6 +126,7 @@ export async function deliveryFixture(
     tables: env.names.tables,
     bucket: env.names.buckets.documents,
     printer,
+    signer: await testSigner(),
     queueTable: `${env.prefix}-queue`,
     mailboxUrl: env.endpoints.sesViewerUrl,
     log: quiet,

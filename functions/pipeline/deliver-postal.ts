@@ -1,0 +1,120 @@
+/**
+ * One recipient's postal packet: claim, print the cover letter in their language, join it with
+ * the documents into one tagged packet signed by the district, store it write-once under
+ * `districts/<districtId>/decisions/<decisionId>/v<version>/postal/<deliveryId>.pdf`, mark it
+ * `pending-mail` and tell the mailroom (when the deployment has a postal queue). Building a
+ * packet has no outside effect until it is printed, so a crashed claim is simply built again.
+ */
+import { calendarDateIn } from '../core/dates.ts';
+import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
+import { languageName } from '../render/locales.ts';
+import type { DeliverDeps } from './deliver.ts';
+import {
+  baseRecord,
+  type DeliveryContext,
+  type DeliveryResult,
+  deliveryIdFor,
+  documentsOffered,
+  localeFor,
+  postalKeyFor,
+  result,
+} from './deliver-records.ts';
+import type { DeliveryRecord } from './delivery-ports.ts';
+import { assemblePacket } from './delivery-postal.ts';
+import { composeCoverLetter, deliverySubject, documentName } from './delivery-templates.ts';
+
+/** Builds, signs and stores a recipient's packet; `replaces` names the bounced email, if any. */
+export async function deliverPostal(
+  deps: DeliverDeps,
+  ctx: DeliveryContext,
+  recipient: Recipient,
+  replaces?: string,
+): Promise<DeliveryResult> {
+  const { deliveries, log } = deps;
+  const { job, district } = ctx;
+  const deliveryId = deliveryIdFor(job, recipient.recipientId, 'postal');
+  const locale = localeFor(deps.locales, recipient.messageLanguage);
+  const offered = documentsOffered(recipient, ctx.documents);
+  const adultStudent = recipient.recipientId === STUDENT_RECIPIENT;
+  const postalKey = postalKeyFor(job, deliveryId);
+  const subject = deliverySubject('postal', locale, district, adultStudent, ctx.content);
+  const claim: DeliveryRecord = {
+    ...baseRecord(ctx, recipient, deliveryId, 'postal', subject, offered),
+    postalKey,
+    ...(replaces ? { replaces } : {}),
+  };
+  let record = claim;
+  if (!(await deliveries.claim(claim))) {
+    const existing = await deliveries.get(deliveryId);
+    if (!existing) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
+    if (existing.state !== 'sending') return result(existing, false);
+    record = existing; // a crashed packet: building it again is harmless
+  }
+  const address = recipient.postalAddress;
+  if (!address) throw new Error(`recipient ${recipient.recipientId} has no postal address`);
+  const cover = composeCoverLetter(deps.templates, {
+    locale,
+    district,
+    content: ctx.content,
+    adultStudent,
+    recipientName: recipient.name,
+    address,
+    date: calendarDateIn(new Date(record.claimedAt), district.timeZone),
+    documents: offered.map((d) => ({ type: d.type, language: d.language })),
+    translationNeeded: recipient.translationNeeded !== undefined,
+  });
+  const coverPdf = await deps.printer.print(cover.job);
+  const documents = await Promise.all(offered.map((d) => deps.store.get(d.s3Key)));
+  const packet = await assemblePacket(
+    [
+      { pdf: coverPdf, title: cover.subject },
+      ...offered.map((d, i) => ({
+        pdf: documents[i] as Uint8Array,
+        title: `${documentName(d.type, locale)} (${languageName(d.language, locale)})`,
+      })),
+    ],
+    {
+      signer: deps.signer,
+      reason: district.signing.reason,
+      location: district.signing.location,
+      signerName: district.name,
+      signingTime: deps.clock(),
+      // No student data: the packet's title is the letter's subject.
+      metadata: {
+        title: cover.subject,
+        author: district.name,
+        subject: cover.subject,
+        language: locale.locale,
+        keywords: [deliveryId, job.decisionId, `v${job.version}`],
+      },
+    },
+  );
+  await deps.store.putOnce(postalKey, packet.pdf, {
+    contentType: 'application/pdf',
+    sha256Hex: packet.sha256,
+    metadata: {
+      'delivery-id': deliveryId,
+      'decision-id': job.decisionId,
+      version: String(job.version),
+    },
+  });
+  // The mailroom is told before the record moves on: a retry tells it again (at least once).
+  await deps.postalNotifier?.packetReady({
+    deliveryId,
+    districtId: job.districtId,
+    decisionId: job.decisionId,
+    version: job.version,
+    key: postalKey,
+    pages: packet.pages,
+  });
+  const at = deps.clock().toISOString();
+  await deliveries.transition(deliveryId, ['sending'], { state: 'pending-mail', updatedAt: at });
+  log.info('postal packet pending mail', {
+    deliveryId,
+    decisionId: job.decisionId,
+    version: job.version,
+    recipientId: recipient.recipientId,
+    pages: packet.pages,
+  });
+  return result({ ...record, state: 'pending-mail' }, record === claim);
+}
