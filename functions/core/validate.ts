@@ -2,31 +2,18 @@
  * From raw input to a decision, or to every problem with it: schema first, then,
  * for a decision that has the right shape, the completeness gate.
  */
-import type { z } from 'zod';
 import { checkCompleteness } from './completeness.ts';
 import type { Decision } from './decision.ts';
 import { readDecision } from './decision-v2.ts';
-import { formatPath, type Problem } from './problems.ts';
+import type { Problem } from './problems.ts';
+import { schemaProblems } from './schema-messages.ts';
+
+export { schemaProblems };
 
 /** The outcome of reading one decision. */
 export type DecisionCheck =
   | { kind: 'invalid'; problems: Problem[] }
   | { kind: 'checked'; decision: Decision; problems: Problem[] };
-
-function describeIssue(issue: z.core.$ZodIssue, version: unknown): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in schemaVersion ${version})`;
-  return issue.message;
-}
-
-/** Schema problems of a parsed value, with dotted paths (`iep.goals[0].criteria`). */
-export function schemaProblems(error: z.ZodError, schemaVersion: unknown = 1): Problem[] {
-  return error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: describeIssue(issue, schemaVersion),
-  }));
-}
 
 /** Parses a decision against the schema (no completeness rules). */
 export function parseDecision(input: unknown): { decision: Decision } | { problems: Problem[] } {
@@ -35,12 +22,7 @@ export function parseDecision(input: unknown): { decision: Decision } | { proble
   const result = readDecision(input as Record<string, unknown>);
   return result.success
     ? { decision: result.data }
-    : {
-        problems: schemaProblems(
-          result.error,
-          (input as { schemaVersion?: unknown }).schemaVersion,
-        ),
-      };
+    : { problems: schemaProblems(result.error, input) };
 }
 
 /**

@@ -46,13 +46,14 @@ function countsOf(decisions: SummaryDecision[]) {
   };
 }
 
-function deliveryJson(v: SummaryDecision['deliveries'][number]) {
+/** A delivery as JSON; with --once its link is null (the download server is gone at exit). */
+function deliveryJson(v: SummaryDecision['deliveries'][number], once: boolean) {
   return {
     recipientId: v.recipientId,
     channel: v.channel,
     language: v.language,
     subject: v.subject,
-    link: v.link,
+    link: once ? null : v.link,
     state: v.state,
     ...(v.postalKey ? { postalKey: v.postalKey } : {}),
     ...(v.postalUri ? { postalUri: v.postalUri } : {}),
@@ -62,6 +63,8 @@ function deliveryJson(v: SummaryDecision['deliveries'][number]) {
 }
 
 interface RunExtras {
+  /** With --once the emulators stop at exit: no address of theirs is printed. */
+  once: boolean;
   mailbox: string;
   downloadBaseUrl: string;
   sweep: SweepReport;
@@ -91,12 +94,12 @@ function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], ex
         state: doc.state,
         localPath: doc.localPath,
       })),
-      deliveries: d.deliveries.map(deliveryJson),
-      notices: d.notices.map(deliveryJson),
+      deliveries: d.deliveries.map((v) => deliveryJson(v, extras.once)),
+      notices: d.notices.map((v) => deliveryJson(v, extras.once)),
     })),
     inputErrors,
     counts: countsOf(decisions),
-    mailbox: extras.mailbox,
+    mailbox: extras.once ? null : extras.mailbox,
     reminders: extras.sweep.reminders.map((r) => ({
       decisionId: r.decisionId,
       entry: r.entry,
@@ -135,7 +138,9 @@ function textSummary(
     for (const v of [...d.deliveries, ...d.notices]) {
       const where =
         v.channel === 'email'
-          ? (v.link ?? 'link sent earlier')
+          ? extras.once
+            ? ''
+            : (v.link ?? 'link sent earlier')
           : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}`;
       lines.push(
         `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
@@ -162,7 +167,12 @@ function textSummary(
   lines.push(
     `${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`,
   );
-  lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
+  if (extras.once)
+    lines.push(
+      'Emails and download links live while the runtime runs: run without --once to read them.',
+    );
+  else
+    lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
   return lines.join('\n');
 }
 
@@ -210,7 +220,14 @@ export async function main(argv: string[]): Promise<number> {
   const files = (
     await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })
   ).sort();
-  if (files.length === 0) say(`no decision files match ${pattern}`);
+  if (files.length === 0) {
+    say(`iep-local: no decision files match ${pattern} (quote the glob: --decisions 'dir/*.json')`);
+    return 3;
+  }
+  if (json && process.env.npm_lifecycle_event && process.env.npm_config_loglevel !== 'silent')
+    say(
+      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm start --silent -- --json` (or `node bin/iep-local.mjs --json`) to get JSON alone',
+    );
   if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
 
   let runtime: LocalRuntime;
@@ -234,6 +251,7 @@ export async function main(argv: string[]): Promise<number> {
     const sweep = await runtime.sweep();
     const decisions = await runtime.summarize(written, runStartedAt);
     const extras = {
+      once,
       mailbox: runtime.delivery.mailboxUrl,
       downloadBaseUrl: runtime.delivery.downloadBaseUrl,
       sweep,

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { rawSample } from '../fixtures/decisions.ts';
 
 const BIN = new URL('../../bin/iep-local.mjs', import.meta.url).pathname;
@@ -89,7 +90,14 @@ describe('npm start (the one-machine runtime)', () => {
       ['G-1', 'email', 'es'],
       ['G-2', 'postal', 'es'],
     ]);
-    expect(summary.mailbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    // --once: nothing that dies with the process is printed (the emulators' pages, the links).
+    expect(summary.mailbox).toBeNull();
+    expect(byId['sample-0002'].deliveries[0].link).toBeNull();
+    // The postal packet is copied under out/, named by its real bucket, and verifies.
+    const postal = byId['sample-0002'].deliveries[1];
+    expect(postal.postalUri).toBe(`s3://iep-local-documents/${postal.postalKey}`);
+    expect(postal.localPath).toMatch(/\/out\/sample-0002\/v1\/postal\/dlv_[0-9a-f]+\.pdf$/);
+    expect(verifyPdf(readFileSync(postal.localPath)).intact).toBe(true);
     for (const doc of byId['sample-0001'].documents) {
       expect(doc.state).toBe('created');
       expect(createHash('sha256').update(readFileSync(doc.localPath)).digest('hex')).toBe(
@@ -108,5 +116,13 @@ describe('npm start (the one-machine runtime)', () => {
     // English for both, Spanish for the Spanish-speaking family.
     expect(documents).toHaveLength(6);
     expect(documents.every((d: { state: string }) => d.state === 'unchanged')).toBe(true);
+  });
+
+  it('calls a --decisions pattern that matches no file a usage error (exit 3) before starting anything', async () => {
+    const run = await runtime('--decisions', join(work, 'nowhere', '*.json'));
+
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('no decision files match');
   });
 });
