@@ -152,7 +152,7 @@ export function deploymentConfig(read: ContextReader, projectRoot: string): Depl
     presignedUrlMinutes: integer(read, 'presignedUrlMinutes', 5, 1, 60),
     // SQS event sources accept a maximum concurrency from 2 to 1,000.
     regenerateMaxConcurrency: integer(read, 'regenerateMaxConcurrency', 25, 2, 1000),
-    postalQueue: oneOf(read, 'postalQueue', ['true', 'false'], 'false') === 'true',
+    postalQueue: oneOf(read, 'postalQueue', ['TRUE', 'FALSE'], 'FALSE') === 'TRUE',
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(senderDomain === undefined ? {} : { senderDomain }),
     ...(downloadDomain === undefined ? {} : { downloadDomain }),

@@ -58,6 +58,8 @@ export interface DeliveryRecord {
   linkExpiresAt?: string;
   /** S3 key of the postal packet. */
   postalKey?: string;
+  /** The day the district mailed the packet (it sets `mailed` itself: docs/district-guide.md). */
+  mailedAt?: string;
   /** The email delivery a postal packet replaces (after a bounce). */
   replaces?: string;
   claimedAt: string;

@@ -18,7 +18,7 @@ import {
   Runtime,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -159,7 +159,12 @@ export class PipelineFunction extends Construct {
         mainFields: ['module', 'main'],
         sourceMap: true,
         sourcesContent: false,
-        minify: false,
+        // Minified (smaller to load: docs/scale.md); stack traces map back through the source
+        // map (NODE_OPTIONS --enable-source-maps); names kept for errors and SDK classes.
+        minify: true,
+        keepNames: true,
+        // esbuild's size summary flags every bundle over 1 MB; the sizes are in docs/scale.md.
+        logLevel: LogLevel.WARNING,
         externalModules: props.externalModules ?? [],
         // Bundled CommonJS packages call require(); give the ESM bundle one.
         banner:

@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { ENV } from '../env.ts';
+import { STREAM_RETRY_ATTEMPTS } from '../retries.ts';
 import { DECISION_STREAM_FILTERS } from '../tables.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -42,7 +43,7 @@ export interface RenderingProps {
 }
 
 /** Attempts per stream record before it goes to the dead-letter queue. */
-export const STREAM_RETRY_ATTEMPTS = 5;
+export { STREAM_RETRY_ATTEMPTS };
 
 /** Receives of an on-failure message before it goes to the unrecorded dead-letter queue. */
 export const DEAD_LETTER_MAX_RECEIVES = 5;
@@ -160,7 +161,7 @@ export class Rendering extends Construct {
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       description:
-        'A message reached a dead-letter queue: a batch of the decisions stream failed to render after every retry; its versions are recorded dead-lettered in the outcomes table (the renderer logs say why): fix the cause and rewrite the decision items',
+        'A message reached a dead-letter queue: a batch of the decisions stream failed to render after every retry; its versions are recorded dead-lettered in the outcomes table (the renderer logs say why): fix the cause, then the district writes those decisions again as a new version (an outcome is final for its version)',
     });
     operations.watchFunctionErrors(
       'RendererErrorsAlarm',

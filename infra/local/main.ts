@@ -62,7 +62,7 @@ function deliveryJson(v: SummaryDecision['deliveries'][number], once: boolean) {
   };
 }
 
-interface RunExtras {
+export interface RunExtras {
   /** With --once the emulators stop at exit: no address of theirs is printed. */
   once: boolean;
   mailbox: string;
@@ -70,7 +70,7 @@ interface RunExtras {
   sweep: SweepReport;
 }
 
-function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], extras: RunExtras) {
+export function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], extras: RunExtras) {
   return {
     decisions: decisions.map((d) => ({
       file: d.file,

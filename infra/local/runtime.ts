@@ -43,7 +43,7 @@ import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './
 import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { provision } from './provision.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { StreamPoller, streamMappingDefaults } from './stream-poller.ts';
 import { localCliContext } from './time-stamping-authority.ts';
 
 /** The stream filter (defined with the tables, shared with the stack). */
@@ -129,7 +129,7 @@ export interface SweepReport {
 
 /**
  * The decisions stream wired to the render-documents handler as the stack's event source
- * mapping is (filter, batches of 10, partial failures, 3 retries), its on-failure destination
+ * mapping is (filter, batches of 10, partial failures, STREAM_RETRY_ATTEMPTS retries), its on-failure destination
  * recording the version `dead-lettered` with the reason of its last attempt.
  */
 export function decisionStreamMapping(options: {
@@ -150,7 +150,7 @@ export function decisionStreamMapping(options: {
     handler: makeRenderDocumentsHandler({ service: options.service, outcomes, log }),
     filters: DECISION_STREAM_FILTERS,
     batchSize: 10,
-    maxRetryAttempts: 3,
+    maxRetryAttempts: streamMappingDefaults.maxRetryAttempts,
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     onFailure: async (record, failure) => {

@@ -27,6 +27,7 @@ import type {
   DynamoDBStreamEvent,
   DynamoDBStreamHandler,
 } from 'aws-lambda';
+import { STREAM_RETRY_ATTEMPTS } from '../retries.ts';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
 
 /**
@@ -52,7 +53,7 @@ export interface StreamRecordFailure {
  */
 export const streamMappingDefaults = {
   batchSize: 10,
-  maxRetryAttempts: 3,
+  maxRetryAttempts: STREAM_RETRY_ATTEMPTS,
   bisectBatchOnFunctionError: true,
   reportBatchItemFailures: true,
 } as const;

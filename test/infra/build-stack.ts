@@ -3,6 +3,7 @@
  * when its file does not exist yet), bundling skipped through the `aws:cdk:bundling-stacks`
  * context so that a test file builds its stack in seconds.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -24,6 +25,14 @@ export function allHandlers(): HandlerEntries {
   return Object.fromEntries(HANDLER_NAMES.map((name) => [name, real[name] ?? standInHandler]));
 }
 
+/** The context of cdk.json (its feature flags above all), as `cdk synth` applies it. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(resolve(projectRoot, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
 /** A built test stack and its template. */
 export interface BuiltStack {
   app: App;
@@ -36,7 +45,9 @@ export function buildStack(
   context: Record<string, unknown> = {},
   handlers: HandlerEntries = allHandlers(),
 ): BuiltStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
+  });
   const config = deploymentConfig((key) => app.node.tryGetContext(key), projectRoot);
   const stack = new IepDocsStack(app, 'Test', { config, projectRoot, handlers });
   applySuppressions(stack);
