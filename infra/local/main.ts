@@ -70,7 +70,11 @@ export interface RunExtras {
   sweep: SweepReport;
 }
 
-export function jsonSummary(decisions: SummaryDecision[], inputErrors: InputError[], extras: RunExtras) {
+export function jsonSummary(
+  decisions: SummaryDecision[],
+  inputErrors: InputError[],
+  extras: RunExtras,
+) {
   return {
     decisions: decisions.map((d) => ({
       file: d.file,
