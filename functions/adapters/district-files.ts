@@ -26,6 +26,15 @@ export function loadDistrictDirectory(dir: string = DEFAULT_DISTRICTS_DIR): Dist
       );
     }
   });
+  // Each file on its own first, so an error names the file (and the field) to fix.
+  files.forEach((file, i) => {
+    try {
+      DistrictDirectory.parse([raw[i]]);
+    } catch (error) {
+      const detail = (error as Error).message.replace(/^district profile #1 is invalid: /, '');
+      throw new Error(`district profile ${join(dir, file)} is invalid: ${detail}`);
+    }
+  });
   try {
     return DistrictDirectory.parse(raw);
   } catch (error) {

@@ -42,6 +42,7 @@ import { DECISION_STREAM_FILTERS, type ResourceNames, resourceNames } from '../t
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
+import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
 import { StreamPoller, streamMappingDefaults } from './stream-poller.ts';
 import { localCliContext } from './time-stamping-authority.ts';
@@ -129,8 +130,8 @@ export interface SweepReport {
 
 /**
  * The decisions stream wired to the render-documents handler as the stack's event source
- * mapping is (filter, batches of 10, partial failures, STREAM_RETRY_ATTEMPTS retries), its on-failure destination
- * recording the version `dead-lettered` with the reason of its last attempt.
+ * mapping is (filter, batches of 10, partial failures, STREAM_RETRY_ATTEMPTS retries), its
+ * on-failure destination recording the version `dead-lettered` with the reason of its last attempt.
  */
 export function decisionStreamMapping(options: {
   clients: Pick<AwsClients, 'dynamodb' | 'dynamodbStreams'>;
@@ -393,7 +394,11 @@ export class LocalRuntime {
       const inForce = versionInForce(await this.outcomes.listVersions(w.decisionId)) === w.version;
       const deliveries =
         outcome?.outcome === 'documents-ready'
-          ? await this.withPacketsCopied(await this.delivery.deliveriesFor(w.decisionId, w.version))
+          ? await copyPackets(await this.delivery.deliveriesFor(w.decisionId, w.version), {
+              store: this.store,
+              outDir: this.options.outDir,
+              s3Uri: (key) => this.s3Uri(key),
+            })
           : [];
       decisions.push({
         file: w.file,
@@ -449,25 +454,6 @@ export class LocalRuntime {
   /** `s3://<bucket>/<key>` of the local documents bucket. */
   s3Uri(key: string): string {
     return `s3://${this.names.buckets.documents}/${key}`;
-  }
-
-  /** Copies each postal packet to out/<decisionId>/v<version>/postal/<deliveryId>.pdf. */
-  private async withPacketsCopied(deliveries: SummaryDelivery[]): Promise<SummaryDelivery[]> {
-    const copied: SummaryDelivery[] = [];
-    for (const d of deliveries) {
-      if (!d.postalKey || d.state === 'sending') {
-        copied.push(d);
-        continue;
-      }
-      // The key is districts/<district>/decisions/<decisionId>/v<version>/postal/<deliveryId>.pdf.
-      const [decisionId, version, , file] = d.postalKey.split('/').slice(-4);
-      const dir = resolve(this.options.outDir, decisionId as string, version as string, 'postal');
-      await mkdir(dir, { recursive: true });
-      const localPath = join(dir, file as string);
-      await writeFile(localPath, await this.store.get(d.postalKey));
-      copied.push({ ...d, postalUri: this.s3Uri(d.postalKey), localPath });
-    }
-    return copied;
   }
 
   /** Stops polling, the browser and the emulators. */

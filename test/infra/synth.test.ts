@@ -44,6 +44,11 @@ describe('synth', () => {
   it('succeeds through the CLI with no AWS credentials, cdk-nag finding nothing unacknowledged', () => {
     expect(synth.stderr).not.toMatch(/ERROR/);
     expect(synth.status).toBe(0);
+    // No warning either: minified bundles (esbuild's size warnings) and every feature flag the
+    // current CDK recommends set in cdk.json.
+    expect(`${synth.stdout}${synth.stderr}`).not.toMatch(
+      /⚠|warning|feature flags are not configured/i,
+    );
     const template = JSON.parse(readFileSync(join(outdir, 'IepDocs.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string }>;
     };

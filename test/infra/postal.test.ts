@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../infra/env.ts';
+import { buildStack } from './build-stack.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+/** The deliver function's environment and the actions its role may take, per resource. */
+function deliverOf(context: Record<string, unknown> = {}) {
+  const built = buildStack(context);
+  const resources = built.template.toJSON().Resources as Record<string, Resource>;
+  const deliver = built.stack.delivery.deliver;
+  if (!deliver) throw new Error('no deliver function');
+  const id = (c: { node: { defaultChild?: unknown } }) =>
+    built.stack.getLogicalId(c.node.defaultChild as never);
+  const roleId = id(deliver.role);
+  const statements = Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId),
+    )
+    .flatMap(
+      (r) =>
+        (r.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+  const fn = resources[id(deliver.function)] as Resource;
+  const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  const actionsOn = (c: { node: { defaultChild?: unknown } }) =>
+    statements
+      .filter((s) => JSON.stringify(s.Resource).includes(`"${id(c)}"`))
+      .flatMap((s) => [s.Action].flat());
+  return { built, resources, env, actionsOn };
+}
+
+describe('postal packets in AWS', () => {
+  it('lets the deliver function sign packets with the signing key, and nothing more of it', () => {
+    const { built, env, actionsOn } = deliverOf();
+    expect(env[ENV.signingKeyId]).toBeDefined();
+    expect(env[ENV.signingCertificateParameter]).toBeDefined();
+    expect(actionsOn(built.stack.signing.key)).toContain('kms:Sign');
+    expect(actionsOn(built.stack.signing.key)).not.toContain('kms:Decrypt');
+    // No mailroom queue unless asked for.
+    expect(built.stack.delivery.postalQueue).toBeUndefined();
+    expect(env[ENV.postalQueueUrl]).toBeUndefined();
+  });
+
+  it('with -c postalQueue=true, tells an encrypted queue of each packet and outputs its URL', () => {
+    const { built, env, actionsOn } = deliverOf({ postalQueue: 'true' });
+    const queue = built.stack.delivery.postalQueue;
+    if (!queue) throw new Error('no postal queue');
+    expect(env[ENV.postalQueueUrl]).toBeDefined();
+    expect(actionsOn(queue)).toContain('sqs:SendMessage');
+    expect(actionsOn(queue)).not.toContain('sqs:ReceiveMessage');
+    const template = built.template.toJSON() as {
+      Outputs: Record<string, unknown>;
+      Resources: Record<string, Resource>;
+    };
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['PostalQueueUrl', 'DataKeyArn', 'DeliveriesTableName']),
+    );
+    const props = template.Resources[built.stack.getLogicalId(queue.node.defaultChild as never)]
+      ?.Properties as Record<string, unknown>;
+    expect(props.KmsMasterKeyId).toBeDefined();
+  });
+});
