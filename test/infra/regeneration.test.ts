@@ -319,15 +319,18 @@ describe('the decisions stream dead-letter consumer', () => {
     const { data, rendering } = built.stack;
     const statements = statementsOf(rendering?.deadLetterConsumer?.role as never);
     const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toEqual([
+    // Order-free: the recommended @aws-cdk/aws-iam:minimizePolicies flag sorts and merges.
+    const normalized = dynamo.map((s) => ({
+      Action: [s.Action].flat().sort(),
+      Resource: [s.Resource].flat(),
+    }));
+    expect(normalized).toEqual([
       {
-        Action: ['dynamodb:GetShardIterator', 'dynamodb:GetRecords'],
-        Effect: 'Allow',
-        Resource: getAtt(data.tables.decisions, 'StreamArn'),
+        Action: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: [getAtt(data.tables.decisions, 'StreamArn')],
       },
       {
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        Effect: 'Allow',
         Resource: [getAtt(data.tables.outcomes)],
       },
     ]);

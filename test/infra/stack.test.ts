@@ -214,6 +214,8 @@ describe('signing', () => {
         built.stack.rendering?.renderer,
         built.stack.regeneration?.regenerate,
         built.stack.calendar?.sweep,
+        // Postal packets are signed too.
+        built.stack.delivery.deliver,
       ]
         .map((pf) => logicalId(pf?.role.node.findChild('DefaultPolicy') as never))
         .sort(),
@@ -341,7 +343,7 @@ describe('functions', () => {
     const writes = statementsOf(logicalId(download?.role as never)).filter((s) =>
       [s.Action].flat().includes('dynamodb:PutItem'),
     );
-    expect(writes.map((s) => s.Resource)).toEqual([
+    expect(writes.map((s) => [s.Resource].flat())).toEqual([
       [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.accessLog), 'Arn'] }],
     ]);
   });
@@ -410,14 +412,12 @@ describe('dead-letter queues', () => {
     const keyPolicy = resources[dataKey]?.Properties.KeyPolicy as {
       Statement: { Principal: unknown; Action: unknown }[];
     };
-    expect(keyPolicy.Statement).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        }),
-      ]),
+    const events = keyPolicy.Statement.filter(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }),
     );
+    expect(events.map((s) => [s.Action].flat().sort())).toEqual([
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+    ]);
   });
 });
 
