@@ -13,9 +13,10 @@ import {
   localeFor,
   result,
 } from './deliver-records.ts';
-import type { DeliveryRecord } from './delivery-ports.ts';
+import type { DeliveryRecord, LinkRecord } from './delivery-ports.ts';
 import { composeEmail } from './delivery-templates.ts';
 import { DEFAULT_LINK_VALIDITY_DAYS, linkUrl } from './links.ts';
+import type { DocumentRecord } from './ports.ts';
 
 /** Reports (or flags) a delivery another call claimed first. */
 export type Resume = (existing: DeliveryRecord) => Promise<DeliveryResult>;
@@ -28,12 +29,54 @@ export async function sendEmail(
   deliveryId: string,
   resume: Resume,
 ): Promise<DeliveryResult> {
-  const { deliveries, links, mailer, log } = deps;
+  const email = composeFor(deps, ctx, recipient, deliveryId);
+  // 1. Claim: recorded before anything leaves; a concurrent or repeated job loses here.
+  if (!(await deps.deliveries.claim(email.claim))) {
+    const winner = await deps.deliveries.get(deliveryId);
+    if (!winner) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
+    return resume(winner);
+  }
+  const attachments = await stage(deps, email);
+  // 2. Send once.
+  const messageId = await sendOnce(deps, ctx, recipient, email, attachments);
+  // 3. Mark sent.
+  const sentAt = deps.clock().toISOString();
+  const marked = await deps.deliveries.transition(deliveryId, ['sending', 'needs-review'], {
+    state: 'sent',
+    messageId,
+    sentAt,
+    updatedAt: sentAt,
+  });
+  if (!marked) deps.log.warn('delivery sent but its record moved on', { deliveryId });
+  deps.log.info('delivery emailed', {
+    deliveryId,
+    decisionId: ctx.job.decisionId,
+    version: ctx.job.version,
+    recipientId: recipient.recipientId,
+    messageId,
+  });
+  return { ...result({ ...email.claim, state: 'sent' }, true), link: email.url };
+}
+
+/** One email, composed before its claim: the link (token and record), the message, the claim. */
+interface ComposedEmail {
+  url: string;
+  link: LinkRecord;
+  message: ReturnType<typeof composeEmail>;
+  claim: DeliveryRecord;
+  offered: DocumentRecord[];
+  attach: boolean;
+}
+
+function composeFor(
+  deps: DeliverDeps,
+  ctx: DeliveryContext,
+  recipient: Recipient,
+  deliveryId: string,
+): ComposedEmail {
   const { district } = ctx;
-  const locale = localeFor(deps.locales, recipient.messageLanguage);
   const offered = documentsOffered(recipient, ctx.documents);
-  const validityDays = district.delivery.linkValidityDays ?? DEFAULT_LINK_VALIDITY_DAYS;
-  const { token, record: link } = links.newLink(
+  const { token, record: link } = deps.links.newLink(
     {
       linkId: `lnk_${deliveryId.slice(4)}`,
       deliveryId,
@@ -44,12 +87,12 @@ export async function sendEmail(
       language: recipient.messageLanguage,
       documentIds: offered.map((d) => d.documentId),
     },
-    validityDays,
+    district.delivery.linkValidityDays ?? DEFAULT_LINK_VALIDITY_DAYS,
   );
   const url = linkUrl(deps.downloadBaseUrl, token);
   const attach = district.delivery.attachDocuments;
   const message = composeEmail(deps.templates, {
-    locale,
+    locale: localeFor(deps.locales, recipient.messageLanguage),
     district,
     content: ctx.content,
     adultStudent: recipient.recipientId === STUDENT_RECIPIENT,
@@ -65,69 +108,61 @@ export async function sendEmail(
     tokenHash: link.tokenHash,
     linkExpiresAt: new Date(link.expiresAt * 1000).toISOString(),
   };
-  // 1. Claim: recorded before anything leaves; a concurrent or repeated job loses here.
-  if (!(await deliveries.claim(claim))) {
-    const winner = await deliveries.get(deliveryId);
-    if (!winner) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
-    return resume(winner);
-  }
-  let attachments: { fileName: string; contentType: string; content: Uint8Array }[] | undefined;
+  return { url, link, message, claim, offered, attach };
+}
+
+type Attachment = { fileName: string; contentType: string; content: Uint8Array };
+
+/** Saves the link and reads the attachments; on failure nothing has left: the claim is released. */
+async function stage(deps: DeliverDeps, email: ComposedEmail): Promise<Attachment[] | undefined> {
   try {
-    await links.save(link);
-    attachments = attach
-      ? await Promise.all(
-          offered.map(async (d) => ({
-            fileName: `${d.type}.${d.language}.pdf`,
-            contentType: 'application/pdf',
-            content: await deps.store.get(d.s3Key),
-          })),
-        )
-      : undefined;
+    await deps.links.save(email.link);
+    if (!email.attach) return undefined;
+    return await Promise.all(
+      email.offered.map(async (d) => ({
+        fileName: `${d.type}.${d.language}.pdf`,
+        contentType: 'application/pdf',
+        content: await deps.store.get(d.s3Key),
+      })),
+    );
   } catch (error) {
-    // Nothing has left yet: release the claim, so the retry starts afresh instead of asking for review.
-    await links.revoke(link.tokenHash).catch(() => undefined);
-    await deliveries.release(deliveryId, claim.claimedAt);
+    // Release the claim, so the retry starts afresh instead of asking for review.
+    await deps.links.revoke(email.link.tokenHash).catch(() => undefined);
+    await deps.deliveries.release(email.claim.deliveryId, email.claim.claimedAt);
     throw error;
   }
-  // 2. Send once.
-  let messageId: string;
+}
+
+/** Sends the email once; an answered refusal releases the claim, a lost answer keeps it. */
+async function sendOnce(
+  deps: DeliverDeps,
+  ctx: DeliveryContext,
+  recipient: Recipient,
+  email: ComposedEmail,
+  attachments: Attachment[] | undefined,
+): Promise<string> {
+  const { district } = ctx;
   try {
-    ({ messageId } = await mailer.send({
+    const { messageId } = await deps.mailer.send({
       from: district.sender,
       replyTo: district.email,
       to: recipient.email as string,
-      subject: message.subject,
-      html: message.html,
-      text: message.text,
+      subject: email.message.subject,
+      html: email.message.html,
+      text: email.message.text,
       ...(attachments ? { attachments } : {}),
-      tags: { 'delivery-id': deliveryId, 'district-id': district.districtId },
-    }));
+      tags: { 'delivery-id': email.claim.deliveryId, 'district-id': district.districtId },
+    });
+    return messageId;
   } catch (error) {
     if (sesAnswered(error)) {
       // SES refused it: nothing went out, so the claim is released and the retry sends afresh.
-      await links.revoke(link.tokenHash);
-      await deliveries.release(deliveryId, claim.claimedAt);
+      await deps.links.revoke(email.link.tokenHash);
+      await deps.deliveries.release(email.claim.deliveryId, email.claim.claimedAt);
     }
     // Otherwise the answer was lost: the claim stays, and a retry flags it for review.
     throw error;
   }
-  // 3. Mark sent.
-  const sentAt = deps.clock().toISOString();
-  const marked = await deliveries.transition(deliveryId, ['sending', 'needs-review'], {
-    state: 'sent',
-    messageId,
-    sentAt,
-    updatedAt: sentAt,
-  });
-  if (!marked) log.warn('delivery sent but its record moved on', { deliveryId });
-  log.info('delivery emailed', {
-    deliveryId,
-    decisionId: ctx.job.decisionId,
-    version: ctx.job.version,
-    recipientId: recipient.recipientId,
-    messageId,
-  });
-  return { ...result({ ...claim, state: 'sent' }, true), link: url };
 }
 
 /** True when SES answered with an error (the email was not accepted), false when the answer was lost. */
