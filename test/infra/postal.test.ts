@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deploymentConfig } from '../../infra/config.ts';
 import { ENV } from '../../infra/env.ts';
-import { buildStack } from './build-stack.ts';
+import { buildStack, projectRoot } from './build-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -33,20 +34,32 @@ function deliverOf(context: Record<string, unknown> = {}) {
   return { built, resources, env, actionsOn };
 }
 
+// One build for the file (a stack takes seconds to build, minutes on a loaded machine).
+let deliver: ReturnType<typeof deliverOf>;
+beforeAll(() => {
+  deliver = deliverOf({ postalQueue: 'true' });
+});
+
 describe('postal packets in AWS', () => {
   it('lets the deliver function sign packets with the signing key, and nothing more of it', () => {
-    const { built, env, actionsOn } = deliverOf();
+    const { built, env, actionsOn } = deliver;
     expect(env[ENV.signingKeyId]).toBeDefined();
     expect(env[ENV.signingCertificateParameter]).toBeDefined();
     expect(actionsOn(built.stack.signing.key)).toContain('kms:Sign');
     expect(actionsOn(built.stack.signing.key)).not.toContain('kms:Decrypt');
-    // No mailroom queue unless asked for.
-    expect(built.stack.delivery.postalQueue).toBeUndefined();
-    expect(env[ENV.postalQueueUrl]).toBeUndefined();
+  });
+
+  it('has no mailroom queue unless the deployment asks for one', () => {
+    const read = (_key: string): string | undefined => undefined;
+    expect(deploymentConfig(read, projectRoot).postalQueue).toBe(false);
+    expect(
+      deploymentConfig((key) => (key === 'postalQueue' ? 'true' : read(key)), projectRoot)
+        .postalQueue,
+    ).toBe(true);
   });
 
   it('with -c postalQueue=true, tells an encrypted queue of each packet and outputs its URL', () => {
-    const { built, env, actionsOn } = deliverOf({ postalQueue: 'true' });
+    const { built, env, actionsOn } = deliver;
     const queue = built.stack.delivery.postalQueue;
     if (!queue) throw new Error('no postal queue');
     expect(env[ENV.postalQueueUrl]).toBeDefined();
