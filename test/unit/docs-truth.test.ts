@@ -45,7 +45,6 @@ describe('the docs agree with the code', () => {
     const readme = read('README.md').replace(/\s+/g, ' ');
     const documented = /Exit codes: (.*?) Results go to stdout/.exec(readme)?.[1] ?? '';
     const usage = /exit codes: ([^`]*)`/.exec(read('functions/cli/main.ts'))?.[1] ?? '';
-    expect(codesIn(documented)).toEqual([0, 1, 2, 3]);
     expect(codesIn(documented)).toEqual(
       [...usage.matchAll(/(\d) /g)].map((m) => Number(m[1])).sort(),
     );
