@@ -348,16 +348,40 @@ export function isInlinedAsset(url: string): boolean {
 }
 
 /**
- * Chromium's environment: fontconfig reads `@sparticuz/chromium`'s own fonts.conf (its bundled
- * Open Sans plus /var/task/fonts, /opt/fonts) instead of the machine's, so fallback text looks the
- * same on a build machine as in Lambda, where there are no system fonts.
+ * The only variables Chromium inherits: what it needs to find its libraries, fonts, home and
+ * temp dir. Nothing else reaches it, above all not the function's AWS credentials
+ * (`AWS_ACCESS_KEY_ID`, `AWS_SESSION_TOKEN`…) nor its table names: a renderer compromised by
+ * hostile HTML must hold no key to the account.
+ */
+export const CHROMIUM_ENVIRONMENT = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'LD_LIBRARY_PATH',
+  'FONTCONFIG_PATH',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+] as const;
+
+/**
+ * Chromium's environment: {@link CHROMIUM_ENVIRONMENT} only, and fontconfig reading
+ * `@sparticuz/chromium`'s own fonts.conf (its bundled Open Sans plus /var/task/fonts, /opt/fonts)
+ * instead of the machine's, so fallback text looks the same on a build machine as in Lambda,
+ * where there are no system fonts.
  */
 export function chromiumEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   fontsDir = join(tmpdir(), 'fonts'),
 ): NodeJS.ProcessEnv {
-  if (env.FONTCONFIG_PATH !== undefined || !existsSync(join(fontsDir, 'fonts.conf'))) return env;
-  return { ...env, FONTCONFIG_PATH: fontsDir };
+  const minimal: NodeJS.ProcessEnv = {};
+  for (const name of CHROMIUM_ENVIRONMENT) {
+    if (env[name] !== undefined) minimal[name] = env[name];
+  }
+  if (minimal.FONTCONFIG_PATH === undefined && existsSync(join(fontsDir, 'fonts.conf'))) {
+    minimal.FONTCONFIG_PATH = fontsDir;
+  }
+  return minimal;
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

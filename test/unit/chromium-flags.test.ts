@@ -99,6 +99,27 @@ describe('the printer’s Chromium environment', () => {
     expect(env).toEqual({ PATH: '/usr/bin', FONTCONFIG_PATH: fontsDir });
   });
 
+  it('passes Chromium no AWS credential, no table name, nothing beyond its own variables', () => {
+    // Act
+    const env = chromiumEnvironment(
+      {
+        PATH: '/usr/bin',
+        HOME: '/tmp',
+        LD_LIBRARY_PATH: '/tmp/al2023/lib',
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.2/creds',
+        AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+        IEP_LINKS_TABLE: 'links',
+      },
+      '/nonexistent',
+    );
+
+    // Assess
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/tmp/al2023/lib' });
+  });
+
   it('keeps a fontconfig path that is already set (as @sparticuz/chromium does in Lambda)', () => {
     // Act
     const env = chromiumEnvironment({ FONTCONFIG_PATH: '/opt/fonts' }, '/nonexistent');

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumPrinter, launchPrinter } from '../../functions/render/chromium.ts';
@@ -97,7 +98,14 @@ describe('the printer keeps Chromium off the network', () => {
       const canary = await startCanary(host);
       if (canary) canaries.push(canary);
     }
-    printer = await launchPrinter();
+    // As in Lambda, where the runtime puts the role's credentials in the environment.
+    process.env.AWS_SESSION_TOKEN = 'lockdown-test-session-token';
+    try {
+      printer = await launchPrinter();
+      await printer.warmUp();
+    } finally {
+      delete process.env.AWS_SESSION_TOKEN;
+    }
   });
 
   afterAll(async () => {
@@ -146,5 +154,25 @@ describe('the printer keeps Chromium off the network', () => {
     expect(reading.text).toContain('LOCKDOWN-BODY');
     expect(reading.text).not.toContain('root:x:0:0');
     expect(reading.text).not.toContain('CANARY');
+  });
+
+  it('starts Chromium without the function\'s AWS credentials in its environment', () => {
+    // Prepare
+    const pid = printer.browserProcessId;
+    const environ = `/proc/${pid}/environ`;
+    if (pid === undefined || !existsSync(environ)) {
+      console.warn('no /proc on this machine: the unit test of chromiumEnvironment covers it');
+      return;
+    }
+
+    // Act
+    const names = readFileSync(environ, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => entry.slice(0, entry.indexOf('=')));
+
+    // Assess
+    expect(names.filter((name) => name.startsWith('AWS_'))).toEqual([]);
+    expect(names).toContain('PATH');
   });
 });
