@@ -14,7 +14,14 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AnyPrincipal,
+  Effect,
+  Grant,
+  type IGrantable,
+  PolicyStatement,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -171,6 +178,21 @@ export class DataStore extends Construct {
       objectLockEnabled: 'Enabled',
       rule: { defaultRetention: { mode: props.objectLockMode, years: props.retentionYears } },
     };
+
+    // Write-once for everyone, whatever an IAM policy allows: a PutObject without
+    // `If-None-Match: *` is refused, so no role (a compromised one included) can put a new
+    // current version over a signed document. Object Lock keeps old versions; this keeps the
+    // current one the one recorded.
+    this.documentsBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyUnconditionalWrites',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.documentsBucket.arnForObjects('districts/*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
 
     // The audit trail: every read and write of a document object, who and when.
     const opsKey = props.operations.key;

@@ -56,6 +56,9 @@ export interface DeliveryProps {
   readonly signing: Signing;
 }
 
+/** Where deliver writes its postal packets (see `postalKeyFor`): its only write prefix. */
+export const POSTAL_PREFIX = 'districts/*/decisions/*/postal/';
+
 /** Receives before a delivery job goes to the dead-letter queue. */
 export const DELIVERY_MAX_RECEIVES = 5;
 
@@ -137,7 +140,10 @@ export class Delivery extends Construct {
       this.download = download;
       data.tables.links.grantReadData(download.function);
       data.tables.documents.grantReadData(download.function);
-      data.tables.accessLog.grantWriteData(download.function);
+      // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
+      // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
+      data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
+      data.grantTableKey(download.function);
       // Presigned GETs are signed with the function's role: it may read documents only.
       data.grantDocumentRead(download.function, 'districts/');
 
@@ -236,9 +242,12 @@ export class Delivery extends Construct {
       data.tables.decisions.grantReadData(fn);
       data.tables.documents.grantReadData(fn);
       data.tables.deliveries.grantReadWriteData(fn);
-      data.tables.links.grantReadWriteData(fn);
+      // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
+      data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+      data.grantTableKey(fn);
       data.grantDocumentRead(fn, 'districts/');
-      data.grantDocumentWrite(fn, 'districts/');
+      // Postal packets only: deliver cannot write next to (or over) a signed document.
+      data.grantDocumentWrite(fn, POSTAL_PREFIX);
       this.grantSendEmail(fn);
       fn.addEventSource(
         new SqsEventSource(this.queue, {

@@ -92,16 +92,15 @@ export class Rendering extends Construct {
     });
     const fn = this.renderer.function;
     data.tables.decisions.grantReadData(fn);
-    for (const table of [
-      data.tables.outcomes,
-      data.tables.documents,
-      data.tables.deliveries,
-      data.tables.links,
-      data.tables.accessLog,
-      data.tables.calendar,
-    ]) {
+    for (const table of [data.tables.outcomes, data.tables.documents, data.tables.calendar]) {
       table.grantReadWriteData(fn);
     }
+    // A withdrawn version's links are found through its deliveries and revoked: the renderer
+    // reads deliveries and may only update a link (revokedAt), never create one, nor read the
+    // access log. Chromium runs in this role's process: a compromise must not mint a link.
+    data.tables.deliveries.grantReadData(fn);
+    data.tables.links.grant(fn, 'dynamodb:UpdateItem');
+    data.grantTableKey(fn);
     // Documents are written under districts/ only, never overwritten (Object Lock keeps versions).
     data.grantDocumentWrite(fn, 'districts/');
     data.grantDocumentRead(fn, 'districts/');

@@ -1,0 +1,115 @@
+/**
+ * Least privilege beyond "no wildcard": per role and per table, the exact DynamoDB actions;
+ * deliver's S3 writes confined to postal packets; the documents bucket write-once for everyone.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { documentS3Key } from '../../functions/core/documents.ts';
+import { postalKeyFor } from '../../functions/pipeline/deliver.ts';
+import { POSTAL_PREFIX } from '../../infra/constructs/delivery.ts';
+import { type BuiltStack, buildStack } from './build-stack.ts';
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+let built: BuiltStack;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  built = buildStack();
+  resources = built.template.toJSON().Resources as Record<string, Resource>;
+});
+
+function logicalId(construct: { node: { defaultChild?: unknown } } | undefined): string {
+  if (!construct) throw new Error('construct not built');
+  return built.stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+function statementsOf(roleId: string): Statement[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The actions a role may take on one table (its ARN or its indexes). */
+function tableActions(roleId: string, tableId: string): string[] {
+  return statementsOf(roleId)
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${tableId}"`))
+    .flatMap((s) => [s.Action].flat())
+    .sort();
+}
+
+/** IAM's wildcard match of an S3 object ARN suffix (`*` spans slashes). */
+function matches(pattern: string, key: string): boolean {
+  const regex = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${regex.join('.*')}$`).test(key);
+}
+
+describe('DynamoDB grants per role and table', () => {
+  it('lets the renderer revoke a link (UpdateItem) and nothing else; no access to the access log', () => {
+    const role = logicalId(built.stack.rendering?.renderer.role as never);
+    const { links, accessLog } = built.stack.data.tables;
+
+    expect(tableActions(role, logicalId(links))).toEqual(['dynamodb:UpdateItem']);
+    expect(tableActions(role, logicalId(accessLog))).toEqual([]);
+  });
+
+  it('lets the download function only append to the access log (PutItem)', () => {
+    const role = logicalId(built.stack.delivery.download?.role as never);
+
+    expect(tableActions(role, logicalId(built.stack.data.tables.accessLog))).toEqual([
+      'dynamodb:PutItem',
+    ]);
+  });
+
+  it('lets deliver create and revoke links, not read or delete them', () => {
+    const role = logicalId(built.stack.delivery.deliver?.role as never);
+
+    expect(tableActions(role, logicalId(built.stack.data.tables.links))).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+});
+
+describe('documents bucket writes', () => {
+  it('confines deliver to postal packets: it cannot write a document key', () => {
+    const role = logicalId(built.stack.delivery.deliver?.role as never);
+    const puts = statementsOf(role).filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    const suffixes = puts.map((s) => {
+      const join = (s.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      return String(join[1].at(-1)).replace(/^\//, '');
+    });
+    const job = { districtId: 'd1', decisionId: 'dec1', version: 2 };
+    const documentKey = documentS3Key({ ...job, type: 'iep', language: 'en' } as never);
+
+    expect(suffixes).toEqual([`${POSTAL_PREFIX}*`]);
+    expect(matches(suffixes[0] as string, postalKeyFor(job, 'del_1'))).toBe(true);
+    expect(matches(suffixes[0] as string, documentKey)).toBe(false);
+  });
+
+  it('denies every principal a PutObject of a document key without If-None-Match', () => {
+    const policy = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::S3::BucketPolicy' &&
+        JSON.stringify(r.Properties.Bucket).includes(logicalId(built.stack.data.documentsBucket)),
+    );
+    const statements =
+      (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ??
+      [];
+    const deny = statements.find(
+      (s) => s.Effect === 'Deny' && [s.Action].flat().includes('s3:PutObject'),
+    );
+
+    expect(deny).toMatchObject({
+      Principal: { AWS: '*' },
+      Condition: { Null: { 's3:if-none-match': 'true' } },
+    });
+    expect(JSON.stringify(deny?.Resource)).toContain('/districts/*');
+  });
+});
