@@ -168,11 +168,22 @@ export class S3DocumentStore {
     return entries;
   }
 
-  /** A GET URL for key, valid for the given seconds (signed with the client's credentials). */
-  async presignGet(key: string, seconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: seconds,
+  /**
+   * A GET URL for key, valid for the given seconds (signed with the client's credentials):
+   * pinned to `versionId` when given (the version recorded, not whatever is current), served
+   * `no-store` (no shared or browser cache keeps an IEP) and as an attachment named `fileName`.
+   */
+  async presignGet(key: string, seconds: number, options: PresignOptions = {}): Promise<string> {
+    const fileName = safeFileName(options.fileName ?? 'document.pdf');
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ...(options.versionId ? { VersionId: options.versionId } : {}),
+      ResponseCacheControl: 'no-store',
+      ResponseContentDisposition: `attachment; filename="${fileName}"`,
+      ResponseContentType: 'application/pdf',
     });
+    return getSignedUrl(this.s3, command, { expiresIn: seconds });
   }
 
   async #exists(key: string): Promise<boolean> {
@@ -184,6 +195,26 @@ export class S3DocumentStore {
       throw new Error(`check document ${key}`, { cause: error });
     }
   }
+}
+
+/** Options of {@link S3DocumentStore.presignGet}. */
+export interface PresignOptions {
+  /** The S3 version recorded for the document. */
+  versionId?: string;
+  /** The name the browser saves the file under; reduced to {@link safeFileName}. */
+  fileName?: string;
+}
+
+/**
+ * A file name safe in a quoted Content-Disposition parameter and on any file system: ASCII
+ * letters, digits, dot, dash and underscore only, at most 100 characters, never hidden.
+ */
+export function safeFileName(name: string): string {
+  const safe = name
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 100);
+  return safe === '' ? 'document.pdf' : safe;
 }
 
 function httpStatus(error: unknown): number | undefined {

@@ -11,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import { calendarDateIn } from '../core/dates.ts';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
+import { documentFileName } from '../core/documents.ts';
 import {
   contentOfDocuments,
   type DeliveryTemplates,
@@ -28,7 +29,12 @@ export const DEFAULT_PRESIGNED_URL_MINUTES = 5;
 export interface DownloadDeps {
   links: Pick<LinkService, 'resolve' | 'recordAccess'>;
   records: Pick<DocumentRecords, 'get'>;
-  presign: (s3Key: string, seconds: number) => Promise<string>;
+  /** A short GET URL of the document's recorded version, `no-store`, as an attachment. */
+  presign: (
+    s3Key: string,
+    seconds: number,
+    options: { versionId?: string; fileName: string },
+  ) => Promise<string>;
   districts: DistrictDirectory;
   templates: DeliveryTemplates;
   locales: ReadonlyMap<string, Locale>;
@@ -42,8 +48,11 @@ const HEADERS = {
   'x-robots-tag': 'noindex, nofollow',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
+  // HTTPS only for a year, subdomains included: a link is never followed over plain HTTP.
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  // base-uri: an injected <base> could not redirect the page's relative document links.
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 } as const;
 
 function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
@@ -119,7 +128,10 @@ export function makeDownloadHandler(deps: DownloadDeps) {
       documentId: record.documentId,
       decisionId: link.decisionId,
     });
-    const location = await deps.presign(record.s3Key, seconds);
+    const location = await deps.presign(record.s3Key, seconds, {
+      ...(record.s3VersionId ? { versionId: record.s3VersionId } : {}),
+      fileName: documentFileName(record.type, record.language),
+    });
     return { statusCode: 302, headers: { ...HEADERS, location }, body: '' };
   };
 }
@@ -153,7 +165,7 @@ async function fromEnvironment() {
   return makeDownloadHandler({
     links: stores.links,
     records: stores.records,
-    presign: (key, seconds) => stores.store.presignGet(key, seconds),
+    presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),
     districts,
     templates: stores.templates,
     locales: stores.locales,

@@ -170,7 +170,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
   downloadHandler = makeDownloadHandler({
     links: services.links,
     records: services.records,
-    presign: (key, seconds) => services.store.presignGet(key, seconds),
+    presign: (key, seconds, options) => services.store.presignGet(key, seconds, options),
     districts,
     templates: services.templates,
     locales: services.locales,

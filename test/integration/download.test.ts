@@ -55,7 +55,12 @@ describe('download link', () => {
       });
       expect(redirect.status).toBe(302);
       const location = redirect.headers.get('location') as string;
-      const pdf = new Uint8Array(await (await fetch(location)).arrayBuffer());
+      const served = await fetch(location);
+      expect(served.headers.get('cache-control')).toBe('no-store');
+      expect(served.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="[a-z-]+\.[a-z-]+\.pdf"$/,
+      );
+      const pdf = new Uint8Array(await served.arrayBuffer());
       fetched.push({
         documentId: decodeURIComponent(url.pathname.split('/').pop() as string),
         sha256: sha256(pdf),
@@ -65,6 +70,10 @@ describe('download link', () => {
     // Assess
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+    expect(page.headers.get('content-security-policy')).toContain("base-uri 'none'");
     expect(html).toContain('Documents from Example Unified School District');
     expect(fetched).toEqual(documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })));
     const record = await emailDelivery(f, documents[0]?.decisionId as string);

@@ -116,4 +116,38 @@ describe('S3DocumentStore', () => {
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
   });
+
+  it('serves a presigned document no-store, as an attachment under a safe name', async () => {
+    // Prepare
+    const documents = store();
+    const { bytes, sha256Hex } = pdf('attachment');
+    await documents.putOnce('d/attachment.pdf', bytes, {
+      contentType: 'application/pdf',
+      sha256Hex,
+    });
+
+    // Act
+    const url = await documents.presignGet('d/attachment.pdf', 60, {
+      fileName: 'iep.es".pdf\r\nx-evil: 1',
+    });
+    const response = await fetch(url);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="iep.es_.pdf__x-evil__1"',
+    );
+  });
+
+  it('pins a presigned URL to the recorded S3 version', async () => {
+    // Act
+    const url = new URL(
+      await store().presignGet('d/versioned.pdf', 60, { versionId: 'v-3HL4kqtJlcpXroDTDmJ' }),
+    );
+
+    // Assess: the signature covers the version; S3 then serves that version, never a later one.
+    expect(url.searchParams.get('versionId')).toBe('v-3HL4kqtJlcpXroDTDmJ');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
