@@ -147,9 +147,12 @@ export class Delivery extends Construct {
       // Presigned GETs are signed with the function's role: it may read documents only.
       data.grantDocumentRead(download.function, 'districts/');
 
+      const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
       const api = new HttpApi(this, 'DownloadApi', {
         description: 'iep-docs download links',
         createDefaultStage: false,
+        // With a custom domain, the execute-api host would be a second door around it.
+        disableExecuteApiEndpoint: customDomain,
       });
       const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
       for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
@@ -161,7 +164,7 @@ export class Delivery extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       const domainName =
-        config.downloadDomain && config.downloadCertificateArn
+        customDomain && config.downloadDomain && config.downloadCertificateArn
           ? new DomainName(this, 'DownloadDomain', {
               domainName: config.downloadDomain,
               certificate: Certificate.fromCertificateArn(

@@ -113,3 +113,19 @@ describe('documents bucket writes', () => {
     expect(JSON.stringify(deny?.Resource)).toContain('/districts/*');
   });
 });
+
+describe('download endpoint', () => {
+  it('keeps the execute-api host only when there is no custom domain', () => {
+    const withDomain = buildStack({
+      downloadDomain: 'docs.example-usd.org',
+      downloadCertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
+    });
+    const apis = (b: BuiltStack) =>
+      Object.values(b.template.findResources('AWS::ApiGatewayV2::Api')).map(
+        (api) => api.Properties.DisableExecuteApiEndpoint,
+      );
+
+    expect(apis(withDomain)).toEqual([true]);
+    expect(apis(built)).toEqual([false]);
+  });
+});
