@@ -3,7 +3,7 @@
  * private key nor the document ever leaves for anywhere but KMS; the certificate chain that
  * names the key's owner is read from an SSM parameter (PEM), once per container.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import {
   GetPublicKeyCommand,
   type GetPublicKeyCommandOutput,
@@ -101,6 +101,16 @@ export class KmsKey {
   }
 }
 
+/** The signing certificate names another key than the KMS key that signs. */
+export class CertificateKeyMismatch extends Error {
+  constructor(subject: string) {
+    super(
+      `the signing certificate (${subject.replace(/\n/g, ', ')}) does not hold the KMS signing key's public key: store the certificate issued for this key (iep-docs certificate)`,
+    );
+    this.name = 'CertificateKeyMismatch';
+  }
+}
+
 /** What a {@link KmsSigner} needs. */
 export interface KmsSignerOptions {
   kms: KmsApi;
@@ -120,17 +130,34 @@ export class KmsSigner implements Signer {
     this.#certificateChain = options.certificateChain;
   }
 
-  /** The chain, read once per container; a failed read is retried on the next call. */
+  /**
+   * The chain, read once per container and checked against the key: its first certificate must
+   * hold the KMS key's public key, or every document would carry a signature that no
+   * certificate vouches for. A failed read or check is retried on the next call.
+   */
   certificates(): Promise<Uint8Array[]> {
     if (!this.#certificates) {
-      this.#certificates = this.#certificateChain()
-        .then(pemCertificates)
-        .catch((cause: unknown) => {
-          this.#certificates = undefined;
-          throw new Error('read signing certificate chain', { cause });
-        });
+      this.#certificates = this.#checkedChain().catch((cause: unknown) => {
+        this.#certificates = undefined;
+        if (cause instanceof CertificateKeyMismatch) throw cause;
+        throw new Error('read signing certificate chain', { cause });
+      });
     }
     return this.#certificates;
+  }
+
+  async #checkedChain(): Promise<Uint8Array[]> {
+    const [certificates, publicKey] = await Promise.all([
+      this.#certificateChain().then(pemCertificates),
+      this.#key.publicKey(),
+    ]);
+    const leaf = new X509Certificate(certificates[0] as Uint8Array);
+    const certified = leaf.publicKey.export({ type: 'spki', format: 'der' });
+    const kmsKey = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' });
+    if (!certified.equals(kmsKey.export({ type: 'spki', format: 'der' }))) {
+      throw new CertificateKeyMismatch(leaf.subject);
+    }
+    return certificates;
   }
 
   /** RSA PKCS#1 v1.5 signature of SHA-256(data), made by KMS. */

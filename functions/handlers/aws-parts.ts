@@ -43,6 +43,8 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
     mode: process.env.IEP_SIGNING_MODE,
     onIssued: (leaf) => log.info('short-lived signing certificate issued', { ...leaf }),
   });
+  // At cold start: a certificate that does not hold the KMS key's public key fails here, by name.
+  await signer.certificates();
   return {
     config,
     log,

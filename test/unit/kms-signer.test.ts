@@ -11,12 +11,14 @@ import {
   kmsCertificate,
 } from '../../functions/adapters/kms-certificate.ts';
 import {
+  CertificateKeyMismatch,
   KmsKey,
   KmsSigner,
   pemCertificates,
   ssmCertificateChain,
 } from '../../functions/adapters/kms-signer.ts';
 import { fakeKms } from './kms-fake.ts';
+import { testIdentity } from './signing/fixtures.ts';
 
 const subject = 'CN=Example USD IEP Documents, O=Example Unified School District, C=US';
 const now = new Date('2026-11-01T00:00:00Z');
@@ -138,6 +140,36 @@ describe('KmsSigner', () => {
     // Assess
     expect((failure as Error).message).toBe('sign with KMS');
     expect(String((failure as Error).cause)).toContain('NotFoundException');
+  });
+});
+
+describe('KmsSigner certificate check', () => {
+  it('refuses a certificate that holds another public key than the KMS key', async () => {
+    // Prepare: a certificate for a key that is not the KMS key.
+    const kms = fakeKms();
+    const other = testIdentity({ commonName: 'Another key' });
+    const pem = other.certificates
+      .map(
+        (der) =>
+          `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`,
+      )
+      .join('');
+    const signer = new KmsSigner({ kms, keyId: kms.keyId, certificateChain: async () => pem });
+
+    // Act
+    const failure = await signer.certificates().catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(CertificateKeyMismatch);
+    expect((failure as Error).message).toContain('CN=Another key');
+  });
+
+  it('accepts the certificate issued for the KMS key', async () => {
+    const { signer, certificate } = await selfSignedSigner();
+
+    const chain = await signer.certificates();
+
+    expect(Buffer.from(chain[0] ?? [])).toEqual(Buffer.from(certificate.der));
   });
 });
 
