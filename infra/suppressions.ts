@@ -6,6 +6,7 @@
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { POSTAL_PREFIX } from './constructs/delivery.ts';
 import { PipelineFunction } from './constructs/pipeline-function.ts';
 import type { IepDocsStack } from './stack.ts';
 
@@ -89,6 +90,8 @@ export function applySuppressions(stack: IepDocsStack): void {
     acknowledge(delivery.deliver, {
       'HIPAA.Security-LambdaDLQ':
         "Invoked synchronously by the SQS event source; failed jobs go to the delivery queue's redrive dead-letter queue after 5 receives",
+      [`AwsSolutions-IAM5[Resource::${arnRef(data.documentsBucket)}/${POSTAL_PREFIX}*]`]:
+        'Postal packets are districts/<districtId>/decisions/<decisionId>/v<n>/postal/<deliveryId>.pdf: ids known only at run time; the grant is PutObject only, and only of postal packets, never beside a document',
     });
   }
   if (delivery.download && delivery.downloadApi) {

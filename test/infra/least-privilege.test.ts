@@ -129,3 +129,27 @@ describe('download endpoint', () => {
     expect(apis(built)).toEqual([false]);
   });
 });
+
+describe('signing key policy', () => {
+  it('names the roles that sign; the account may administer the key but sign only as a tagged operator', () => {
+    const key = built.stack.signing.key;
+    const policy = (resources[logicalId(key)]?.Properties.KeyPolicy ?? {}) as {
+      Statement: (Statement & { Principal: { AWS: unknown }; Condition?: unknown })[];
+    };
+    const signs = policy.Statement.filter((s) =>
+      [s.Action].flat().some((a) => a === 'kms:Sign' || a === 'kms:*'),
+    );
+    const unconditioned = signs.filter((s) => !s.Condition);
+    const signingRoles = [
+      built.stack.rendering?.renderer,
+      built.stack.regeneration?.regenerate,
+      built.stack.calendar?.sweep,
+    ].map((pf) => ({ 'Fn::GetAtt': [logicalId(pf?.role as never), 'Arn'] }));
+
+    expect(unconditioned.map((s) => s.Principal.AWS)).toEqual(expect.arrayContaining(signingRoles));
+    expect(unconditioned).toHaveLength(signingRoles.length);
+    expect(signs.filter((s) => s.Condition).map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'aws:PrincipalTag/iep-docs-signing-operator': 'true' } },
+    ]);
+  });
+});
