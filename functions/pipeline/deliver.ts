@@ -30,6 +30,7 @@ import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { sendEmail } from './deliver-email.ts';
 import { deliverPostal } from './deliver-postal.ts';
+import { checkJobRecords } from './delivery-job-check.ts';
 import {
   baseRecord,
   type DeliveryContext,
@@ -129,6 +130,7 @@ export class Deliver {
     }
     const district = this.deps.districts.get(job.districtId);
     const documents = await this.documentsOf(job);
+    checkJobRecords(job, decision.districtId, documents);
     const now = this.deps.clock();
     const today = calendarDateIn(now, district.timeZone);
     const content = deliveryContent(

@@ -282,6 +282,31 @@ describe('deliver', () => {
     ]);
   });
 
+  it('refuses a job whose documents belong to another decision: nothing is sent, no link made', async () => {
+    // Prepare: student A's job carrying student B's documents (a mis-built message).
+    const f = await fixture({ visibilityTimeoutMs: 200 });
+    const a = uniqueDecision(f.env, 'annual-grade4-en');
+    const b = uniqueDecision(f.env, 'transition-es', (raw) => {
+      raw.decisionId = `${raw.decisionId}-b`;
+    });
+    const { job } = await f.ready(a);
+    const { documents: others } = await f.ready(b);
+    const forged = { ...job, documentIds: others.map((d) => d.documentId) };
+
+    // Act
+    await f.delivery.queue.enqueue(forged);
+    await f.delivery.drain();
+
+    // Assess
+    const dead = await f.delivery.deadLetters();
+    expect(dead.map((d) => d.lastError)).toEqual([
+      expect.stringMatching(/names records that are not its own: document doc_\w+: other decision/),
+    ]);
+    for (const guardian of a.guardians)
+      expect(await sentEmails({ to: guardian.email })).toEqual([]);
+    expect(await f.delivery.deliveriesFor(a.decisionId, a.version)).toEqual([]);
+  });
+
   it('does not resend an email whose sender died between claim and mark: it asks for review', async () => {
     // Prepare: a claim left in `sending` long ago, as a crash after the claim would leave it.
     const f = await fixture();
