@@ -1,6 +1,7 @@
 /** Reads a decision item as the district wrote it (plain values), for the deliver use case. */
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import type { DecisionReader } from '../pipeline/delivery-ports.ts';
+import type { VersionStatus } from '../pipeline/link-standing.ts';
 
 export class DynamoDecisionReader implements DecisionReader {
   constructor(
@@ -15,5 +16,18 @@ export class DynamoDecisionReader implements DecisionReader {
       ConsistentRead: true,
     });
     return Item;
+  }
+
+  /** Every version of a decision and its status (a decision has a handful: one page). */
+  async versions(decisionId: string): Promise<VersionStatus[]> {
+    const { Items } = await this.db.query({
+      TableName: this.tableName,
+      KeyConditionExpression: 'decisionId = :id',
+      ExpressionAttributeValues: { ':id': decisionId },
+      ProjectionExpression: '#v, #s',
+      ExpressionAttributeNames: { '#v': 'version', '#s': 'status' },
+      ConsistentRead: true,
+    });
+    return (Items ?? []).map((i) => ({ version: Number(i.version), status: String(i.status) }));
   }
 }

@@ -41,6 +41,8 @@ commands:
   calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
   overdue [--today DATE] [--json]
                                 overdue reviews and reevaluations, from the local runtime's state
+  links revoke --decision ID --recipient ID
+                                close every download link of one recipient to a decision (AWS)
   certificate --key KEY --subject DN [--self-signed [--ca]]
                                 a CSR for the district's issuing CA (or a test certificate, --ca:
                                 a test issuing CA) for the KMS key, through KMS (docs/deploying.md)
@@ -178,6 +180,7 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
     return rest.some((arg) => arg === '--queue-url' || arg.startsWith('--queue-url='))
       ? (await import('./regenerate-aws.ts')).regenerateAwsCommand(rest, io)
       : (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
+  if (command === 'links') return (await import('./links.ts')).linksCommand(rest, io);
   if (command === 'overdue')
     return guarded(
       () => import('../../infra/local/overdue.ts').then((m) => m.overdueLocal(rest, io)),

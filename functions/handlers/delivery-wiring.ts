@@ -65,6 +65,7 @@ export function deliveryStores(parts: DeliveryParts) {
     deliveries,
     clock: parts.clock,
     log: parts.log,
+    decisionVersions: (decisionId) => decisions.versions(decisionId),
   });
   const templates = parts.templates ?? compileDeliveryTemplates();
   const locales = parts.locales ?? loadLocales();

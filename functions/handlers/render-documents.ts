@@ -123,8 +123,11 @@ async function fromEnvironment() {
     log,
     clock,
     afterDocumentsReady: async (decision, documents, outcome) => {
-      if (!outcome.supersededBy)
+      if (!outcome.supersededBy) {
+        // The earlier versions' links close before the new documents are offered.
+        await links.revokeSuperseded(decision.decisionId, decision.version);
         await queue.enqueue(documentsJob(outcome, documents, decision.districtId));
+      }
       await schedule.scheduleCalendar(decision);
     },
     afterWithdrawn: async (decisionId, version) => {

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AccessLog, DeliveryStore, LinkRecord, LinkStore } from './delivery-ports.ts';
+import { type VersionStatus, versionInForce } from './link-standing.ts';
 import type { Log } from './ports.ts';
 
 /** 256 random bits: far beyond guessing, and a hash lookup needs no slow KDF at that strength. */
@@ -40,6 +41,11 @@ export interface LinkServiceDeps {
   deliveries: DeliveryStore;
   clock: () => Date;
   log: Log;
+  /**
+   * The versions of a decision and their status (a consistent read). Given, a link opens only
+   * while its version is in force (see `versionInForce`); the download endpoint gives it.
+   */
+  decisionVersions?: (decisionId: string) => Promise<VersionStatus[]>;
 }
 
 /** Issues, resolves and revokes links, and logs access through them. */
@@ -82,6 +88,10 @@ export class LinkService {
     if (!link || link.revokedAt) return undefined;
     // TTL deletes expired items late (up to days): expiry is enforced here.
     if (link.expiresAt * 1000 <= this.deps.clock().getTime()) return undefined;
+    const versions = this.deps.decisionVersions;
+    if (versions && !versionInForce(link.version, await versions(link.decisionId))) {
+      return undefined;
+    }
     return link;
   }
 
@@ -118,6 +128,36 @@ export class LinkService {
       revoked++;
     }
     this.deps.log.info('links revoked', { decisionId, version, links: revoked });
+    return revoked;
+  }
+
+  /**
+   * Revokes the links of every version before `version` (a newer version is in force: the
+   * parents were sent its documents, and a guardian it removed keeps no way in). Idempotent.
+   */
+  async revokeSuperseded(decisionId: string, version: number): Promise<number> {
+    const deliveries = await this.deps.deliveries.listForDecision(decisionId);
+    const revoked = await this.#revokeAll(deliveries.filter((d) => d.version < version));
+    this.deps.log.info('superseded links revoked', { decisionId, version, links: revoked });
+    return revoked;
+  }
+
+  /** Revokes every link one recipient holds to any version of a decision (a mistyped address). */
+  async revokeRecipient(decisionId: string, recipientId: string): Promise<number> {
+    const deliveries = await this.deps.deliveries.listForDecision(decisionId);
+    const revoked = await this.#revokeAll(deliveries.filter((d) => d.recipientId === recipientId));
+    this.deps.log.info('recipient links revoked', { decisionId, recipientId, links: revoked });
+    return revoked;
+  }
+
+  async #revokeAll(deliveries: readonly { tokenHash?: string }[]): Promise<number> {
+    const at = this.deps.clock().toISOString();
+    let revoked = 0;
+    for (const delivery of deliveries) {
+      if (!delivery.tokenHash) continue;
+      await this.deps.links.revoke(delivery.tokenHash, at);
+      revoked++;
+    }
     return revoked;
   }
 }

@@ -140,6 +140,8 @@ export class Delivery extends Construct {
       this.download = download;
       data.tables.links.grantReadData(download.function);
       data.tables.documents.grantReadData(download.function);
+      // A link opens only while its version is in force: the decision's versions, read.
+      data.tables.decisions.grant(download.function, 'dynamodb:Query');
       // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
       // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
       data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');

@@ -227,8 +227,12 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
 
   return {
     queue,
-    afterDocumentsReady: (decision, documents, outcome) =>
-      queue.enqueue(documentsJob(outcome, documents, decision.districtId)),
+    afterDocumentsReady: async (decision, documents, outcome) => {
+      if (!outcome.supersededBy) {
+        await services.links.revokeSuperseded(decision.decisionId, decision.version);
+      }
+      await queue.enqueue(documentsJob(outcome, documents, decision.districtId));
+    },
     afterWithdrawn: async (decisionId, version) => {
       await services.links.revokeLinks(decisionId, version);
     },

@@ -1,0 +1,79 @@
+/**
+ * `iep-docs links revoke --decision ID --recipient ID`: closes every download link one
+ * recipient holds to any version of a decision (an email typed wrong gave a stranger a link).
+ * The tables come from `--deliveries-table`/`--links-table` or the stack's variables
+ * (`DELIVERIES_TABLE`, `LINKS_TABLE`); the region from `AWS_REGION`.
+ */
+import { parseArgs } from 'node:util';
+import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { TABLE_ENV } from '../../infra/env.ts';
+import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
+import { DynamoLinkStore } from '../adapters/dynamo-links.ts';
+import type { AccessLog } from '../pipeline/delivery-ports.ts';
+import { LinkService } from '../pipeline/links.ts';
+
+const USAGE = `usage: iep-docs links revoke --decision ID --recipient ID
+  [--deliveries-table NAME] [--links-table NAME]   (default: $DELIVERIES_TABLE, $LINKS_TABLE)`;
+
+/** Revoking writes no access; the service's access log is never touched here. */
+const noAccessLog: AccessLog = {
+  record: () => Promise.reject(new Error('links revoke records no access')),
+  list: () => Promise.resolve([]),
+};
+
+/** Exit 0 with `{decisionId, recipientId, revoked}` on stdout; 3 usage; 4 AWS error. */
+export async function linksCommand(
+  argv: string[],
+  io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
+  deps: { documents?: DynamoDBDocument } = {},
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        decision: { type: 'string' },
+        recipient: { type: 'string' },
+        'deliveries-table': { type: 'string' },
+        'links-table': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr(`iep-docs links: ${(error as Error).message}\n${USAGE}`);
+    return 3;
+  }
+  const deliveriesTable = values['deliveries-table'] ?? io.env[TABLE_ENV.deliveries];
+  const linksTable = values['links-table'] ?? io.env[TABLE_ENV.links];
+  const { decision, recipient } = values;
+  if (sub !== 'revoke' || !decision || !recipient || !deliveriesTable || !linksTable) {
+    io.stderr(USAGE);
+    return 3;
+  }
+  const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (!deps.documents && !region) {
+    io.stderr('iep-docs links: no AWS region: set AWS_REGION');
+    return 3;
+  }
+  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const owned = deps.documents ? undefined : createAwsClients({ region: region as string });
+  const db = deps.documents ?? (owned?.documents as DynamoDBDocument);
+  try {
+    const links = new LinkService({
+      links: new DynamoLinkStore(db, linksTable),
+      deliveries: new DynamoDeliveryStore(db, deliveriesTable),
+      accessLog: noAccessLog,
+      clock: () => new Date(),
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    const revoked = await links.revokeRecipient(decision, recipient);
+    io.stdout(JSON.stringify({ decisionId: decision, recipientId: recipient, revoked }));
+    return 0;
+  } catch (error) {
+    io.stderr(`iep-docs links: ${(error as Error).message}`);
+    return 4;
+  } finally {
+    owned?.destroy();
+  }
+}
