@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
+import { type Synthesized, synthesizedAssembly } from './assembly.ts';
 import { projectRoot } from './build-stack.ts';
 
 let outdir: string;
-let synth: ReturnType<typeof spawnSync>;
+let synth: Synthesized;
 
 /** The asset folders of the assembly, by the path of the construct that owns them. */
 function assetDirs(): Record<string, string> {
@@ -21,24 +20,10 @@ function assetDirs(): Record<string, string> {
   );
 }
 
-beforeAll(() => {
-  // `npx cdk synth` as on a fresh clone: no AWS settings in the environment, the handlers of
-  // the tree bundled by the local esbuild, the Chromium layer staged from node_modules.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(AWS_|CDK_)/.test(name)),
-  );
-  outdir = mkdtempSync(join(tmpdir(), 'iep-docs-synth-'));
-  synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], {
-    cwd: projectRoot,
-    env,
-    encoding: 'utf8',
-    timeout: 110_000,
-  });
-}, 120_000);
-
-afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
-});
+beforeAll(async () => {
+  synth = await synthesizedAssembly();
+  outdir = synth.outdir;
+}, 380_000);
 
 describe('synth', () => {
   it('succeeds through the CLI with no AWS credentials, cdk-nag finding nothing unacknowledged', () => {

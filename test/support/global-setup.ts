@@ -1,7 +1,8 @@
 /**
  * Vitest globalSetup: starts the emulators once for the whole run (DynamoDB Local in memory,
  * s3rver in a temporary directory, the SES emulator), provides their endpoints to every test
- * file (`inject('emulators')`, see ./environment.ts) and stops them when the run ends.
+ * file (`inject('emulators')`, see ./environment.ts) and stops them when the run ends. It also
+ * names the directory of the run's one `cdk synth` (`inject('synthDir')`, test/infra/assembly.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Endpoints of the emulators shared by the whole test run. */
     emulators: EmulatorEndpoints;
+    /** Where the run's one `cdk synth` goes, if a test asks for it (test/infra/assembly.ts). */
+    synthDir: string;
   }
 }
 
@@ -20,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stateDir = mkdtempSync(join(tmpdir(), 'iep-docs-test-'));
   const emulators = await startEmulators({ stateDir, fresh: true, inMemory: true });
   project.provide('emulators', emulators.endpoints);
+  const synthDir = join(stateDir, 'cdk.out');
+  project.provide('synthDir', synthDir);
   return async () => {
     await emulators.stop();
     rmSync(stateDir, { recursive: true, force: true });

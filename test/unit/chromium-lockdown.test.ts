@@ -156,7 +156,7 @@ describe('the printer keeps Chromium off the network', () => {
     expect(reading.text).not.toContain('CANARY');
   });
 
-  it('starts Chromium without the function\'s AWS credentials in its environment', () => {
+  it("starts Chromium without the function's AWS credentials in its environment", () => {
     // Prepare
     const pid = printer.browserProcessId;
     const environ = `/proc/${pid}/environ`;
