@@ -111,6 +111,19 @@ export class CertificateKeyMismatch extends Error {
   }
 }
 
+/**
+ * Throws {@link CertificateKeyMismatch} unless `certificate` (DER) holds `publicKey` (DER
+ * SubjectPublicKeyInfo, as KMS GetPublicKey gives it).
+ */
+export function assertCertificateHoldsKey(certificate: Uint8Array, publicKey: Uint8Array): void {
+  const parsed = new X509Certificate(certificate);
+  const certified = parsed.publicKey.export({ type: 'spki', format: 'der' });
+  const kmsKey = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' });
+  if (!certified.equals(kmsKey.export({ type: 'spki', format: 'der' }))) {
+    throw new CertificateKeyMismatch(parsed.subject);
+  }
+}
+
 /** What a {@link KmsSigner} needs. */
 export interface KmsSignerOptions {
   kms: KmsApi;
@@ -151,12 +164,7 @@ export class KmsSigner implements Signer {
       this.#certificateChain().then(pemCertificates),
       this.#key.publicKey(),
     ]);
-    const leaf = new X509Certificate(certificates[0] as Uint8Array);
-    const certified = leaf.publicKey.export({ type: 'spki', format: 'der' });
-    const kmsKey = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' });
-    if (!certified.equals(kmsKey.export({ type: 'spki', format: 'der' }))) {
-      throw new CertificateKeyMismatch(leaf.subject);
-    }
+    assertCertificateHoldsKey(certificates[0] as Uint8Array, publicKey);
     return certificates;
   }
 

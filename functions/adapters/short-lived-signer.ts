@@ -141,7 +141,7 @@ export async function awsSigner(options: {
   mode?: string;
   onIssued?: (leaf: IssuedLeaf) => void;
 }): Promise<Signer> {
-  const { KmsSigner } = await import('./kms-signer.ts');
+  const { KmsKey, KmsSigner, assertCertificateHoldsKey } = await import('./kms-signer.ts');
   const perDocument = (): Signer =>
     new KmsSigner({ kms: options.kms, keyId: options.keyId, certificateChain: options.chain });
   if (options.mode === 'kms-per-document') return perDocument();
@@ -149,6 +149,11 @@ export async function awsSigner(options: {
   const [first] = pemCertificates(pem);
   const issuer = new X509Certificate(first as Uint8Array);
   if (!issuer.ca) return perDocument();
+  // The issuing CA's certificate must hold the KMS key, or no leaf it signs would verify.
+  assertCertificateHoldsKey(
+    first as Uint8Array,
+    await new KmsKey(options.kms, options.keyId).publicKey(),
+  );
   // The leaf names the issuing CA's organisation; its CN says what it signs.
   const parts = issuer.subject.split('\n').filter((part) => !part.startsWith('CN='));
   const subject = [...parts, 'CN=IEP documents (short-lived signing key)']

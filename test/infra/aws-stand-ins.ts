@@ -4,10 +4,10 @@
  * one RSA key), SSM (GetParameter: the certificate chain), Secrets Manager (GetSecretValue)
  * and SQS (SendMessage, recorded).
  */
-import { constants, createHash, generateKeyPairSync, privateEncrypt } from 'node:crypto';
+import { constants, createHash, createPublicKey, privateEncrypt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { selfSignedCertificate } from '../../functions/render/signing/dev-certificate.ts';
+import { testIdentity } from '../unit/signing/fixtures.ts';
 
 /** DER prefix of a DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
@@ -28,14 +28,10 @@ export async function startStandIns(options: {
   secretArn: string;
   secret: string;
 }): Promise<StandIns> {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const der = selfSignedCertificate(
-    { commonName: 'Bundle test signer', organization: 'Example USD' },
-    publicKey,
-    privateKey,
-    new Date('2026-01-01T00:00:00Z'),
-    new Date('2036-01-01T00:00:00Z'),
-  );
+  const identity = testIdentity({ commonName: 'Bundle test signer' });
+  const { privateKey } = identity;
+  const publicKey = createPublicKey(privateKey);
+  const der = identity.certificates[0] as Buffer;
   const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
   const sent: StandIns['sent'] = [];
   const calls: string[] = [];
