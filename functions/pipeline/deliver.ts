@@ -30,7 +30,6 @@ import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { sendEmail } from './deliver-email.ts';
 import { deliverPostal } from './deliver-postal.ts';
-import { checkJobRecords } from './delivery-job-check.ts';
 import {
   baseRecord,
   type DeliveryContext,
@@ -40,6 +39,7 @@ import {
   localeFor,
   result,
 } from './deliver-records.ts';
+import { checkJobRecords } from './delivery-job-check.ts';
 import type {
   DecisionReader,
   DeliveryRecord,

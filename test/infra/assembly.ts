@@ -13,6 +13,7 @@ import { projectRoot } from './build-stack.ts';
 export interface Synthesized {
   readonly outdir: string;
   readonly status: number | null;
+  readonly stdout: string;
   readonly stderr: string;
 }
 
@@ -22,7 +23,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export async function synthesizedAssembly(timeoutMs = 360_000): Promise<Synthesized> {
   // An assembly already synthesized (and perhaps altered by hand), to run the tests on as is.
   const reused = process.env.IEP_TEST_ASSEMBLY;
-  if (reused) return { outdir: reused, status: 0, stderr: '' };
+  if (reused) return { outdir: reused, status: 0, stdout: '', stderr: '' };
   const outdir = inject('synthDir');
   const result = join(`${outdir}.result.json`);
   try {
@@ -46,7 +47,12 @@ export async function synthesizedAssembly(timeoutMs = 360_000): Promise<Synthesi
     encoding: 'utf8',
     timeout: timeoutMs - 10_000,
   });
-  const synthesized: Synthesized = { outdir, status: synth.status, stderr: synth.stderr ?? '' };
+  const synthesized: Synthesized = {
+    outdir,
+    status: synth.status,
+    stdout: synth.stdout ?? '',
+    stderr: synth.stderr ?? '',
+  };
   writeFileSync(result, JSON.stringify(synthesized));
   return synthesized;
 }
