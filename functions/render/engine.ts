@@ -14,11 +14,13 @@ import {
   planDocuments,
 } from '../core/documents.ts';
 import { UnknownDistrict } from '../core/errors.ts';
+import { matchLocale } from '../core/languages.ts';
 import type { Problem } from '../core/problems.ts';
 import { fontFaceCss } from './fonts.ts';
 import { iepView } from './iep-view.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
+import { withLongDates } from './prose-dates.ts';
 import { runningCss, runningText } from './running.ts';
 import {
   addMetadata,
@@ -30,6 +32,7 @@ import {
 } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
+import { wordsUsed } from './words.ts';
 
 /** What a document's `htmlSha256` is: equal print jobs make equal documents (signatures aside). */
 export function printJobSha256(job: PrintJob): string {
@@ -204,18 +207,27 @@ export class DocumentEngine {
 
   /** The HTML of one document, its running header and footer included. */
   compose(ctx: DocumentContext): PrintJob {
-    const view = ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx);
+    // Dates the district typed into its text are written as that text's language writes them.
+    const view = withLongDates(
+      ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx),
+      this.#textLocale(ctx.decisionTextLanguage),
+    );
     // Fonts are chosen from the text as printed (a first pass without styles), so a document
-    // carries only the faces, and of a CJK font only the chunks, its own text uses.
+    // carries only the faces, and of a CJK font only the chunks, its own text uses. The same
+    // pass says which glossary words the document uses.
     const running = runningText(view.running);
     const bodyText = textOf(
-      this.#templates.documents[ctx.type]({ ...view, styles: '', runningText: running }),
+      this.#templates.documents[ctx.type]({ ...view, words: [], styles: '', runningText: running }),
     );
-    const fonts = fontFaceCss(`${bodyText} ${running}`);
+    const words = wordsUsed(bodyText, ctx.locale);
+    const wordsText = words.map((w) => `${w.term} ${w.definition}`).join(' ');
+    const fonts = fontFaceCss(`${bodyText} ${wordsText} ${running}`);
     const styles = trustedCss(
       `${fonts}\n${this.#templates.documentCss}\n${runningCss(view.running, view.direction === 'rtl' ? 'rtl' : 'ltr')}`,
     );
-    return { html: this.#templates.documents[ctx.type]({ ...view, styles, runningText: running }) };
+    return {
+      html: this.#templates.documents[ctx.type]({ ...view, words, styles, runningText: running }),
+    };
   }
 
   async renderDocument(ctx: DocumentContext): Promise<RenderedDocument> {
@@ -256,6 +268,12 @@ export class DocumentEngine {
       ...(signed.level ? { level: signed.level } : {}),
       timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
     };
+  }
+
+  /** The locale of the district's own text (English where the product has no such locale). */
+  #textLocale(language: string): Locale {
+    const tag = matchLocale(language, this.languages) ?? 'en';
+    return this.#locale(tag);
   }
 
   #locale(language: string): Locale {

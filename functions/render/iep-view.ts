@@ -76,7 +76,8 @@ export function iepView(ctx: DocumentContext) {
       grade: d.student.grade,
       school: d.student.school,
       primaryDisability: d.student.primaryDisability,
-      secondaryDisabilities: d.student.secondaryDisabilities.join(', ') || t.common.none,
+      secondaryDisabilities:
+        d.student.secondaryDisabilities.join(', ') || t.iep.student.noSecondaryDisabilities,
       englishLearner: yesNo(d.student.englishLearner),
       homeLanguage: languageName(d.student.homeLanguage, t),
     },

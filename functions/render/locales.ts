@@ -103,28 +103,14 @@ export function intlSupports(tag: string): boolean {
 }
 
 /**
- * Formats a calendar date (`YYYY-MM-DD`) in the locale's language, e.g. "November 20, 2026":
- * by `Intl` where the runtime knows the language, else by the locale's own month names and
- * long-date pattern.
+ * Formats a calendar date (`YYYY-MM-DD`) in the locale's language, e.g. "November 20, 2026",
+ * "ngày 20 tháng 11 năm 2026": always by the locale's own month names and long-date pattern,
+ * so a language has one date style in every document, email and page, whatever the runtime's
+ * ICU version knows (ICU's Vietnamese pattern, "20 tháng 11, 2026", is not the one parents
+ * read in letters).
  */
 export function formatDate(date: string, locale: Locale): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  if (intlSupports(locale.locale)) {
-    return longDateFormat(locale.locale).format(new Date(Date.UTC(y, m - 1, d)));
-  }
   return formatDateByPattern(date, locale);
-}
-
-/** One formatter per language: building an `Intl.DateTimeFormat` costs far more than using it. */
-const longDateFormats = new Map<string, Intl.DateTimeFormat>();
-
-function longDateFormat(tag: string): Intl.DateTimeFormat {
-  let format = longDateFormats.get(tag);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
-    longDateFormats.set(tag, format);
-  }
-  return format;
 }
 
 /** The locale's own long-date format (its `calendar` section), whatever `Intl` knows. */

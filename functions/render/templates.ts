@@ -19,6 +19,7 @@ const PARTIALS = [
   'language-notice',
   'email',
   'segments',
+  'words',
 ] as const;
 
 type Compiled = (data: object) => string;

@@ -19,7 +19,9 @@ import {
   localize,
   localizeSegments,
 } from './locales.ts';
+import { nextSteps } from './next-steps.ts';
 import { isolate, type RunningHeaderFooter } from './running.ts';
+import type { WordUsed } from './words.ts';
 
 /** Everything one document is made from. */
 export interface DocumentContext {
@@ -92,6 +94,8 @@ export function common(ctx: DocumentContext) {
     issued: issued ? formatDate(issued, t) : null,
     district: letterheadView(district),
     draft: ctx.draft,
+    /** "Words used in this document": filled by the engine from the printed text. */
+    words: [] as WordUsed[],
     languageNotice:
       // Same language, whatever the tag's spelling (`en-US` text in an `en` document).
       matchLocale(ctx.decisionTextLanguage, [t.locale]) === t.locale

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { matchLocale } from '../../functions/core/languages.ts';
 import {
   formatDate,
-  formatDateByPattern,
   interpolate,
   intlSupports,
   type Locale,
@@ -11,6 +10,7 @@ import {
   localize,
   localizeSegments,
 } from '../../functions/render/locales.ts';
+import { longDatesIn, withLongDates } from '../../functions/render/prose-dates.ts';
 
 const locales = loadLocales();
 const en = locales.get('en')!;
@@ -93,14 +93,30 @@ describe('locales', () => {
 describe('dates', () => {
   const dates = ['2026-01-05', '2026-05-31', '2026-11-20', '2027-08-09'];
 
-  it.each(SHIPPED.filter((tag) => intlSupports(tag)))(
+  /** Where a locale's own style is not ICU's: the style its readers know from letters. */
+  const OWN_STYLE: Record<string, string> = { vi: 'ngày 20 tháng 11 năm 2026' };
+
+  it.each(SHIPPED.filter((tag) => intlSupports(tag) && !(tag in OWN_STYLE)))(
     "%s: the locale's own month names and pattern agree with Intl",
     (tag) => {
       const locale = locales.get(tag)!;
-      for (const date of dates)
-        expect(formatDateByPattern(date, locale), date).toBe(formatDate(date, locale));
+      for (const date of dates) {
+        const intl = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
+        expect(formatDate(date, locale), date).toBe(intl.format(new Date(`${date}T00:00:00Z`)));
+      }
     },
   );
+
+  it('writes Vietnamese dates as letters do: day, month and year named', () => {
+    const vi = locales.get('vi')!;
+    expect(formatDate('2026-11-20', vi)).toBe(OWN_STYLE.vi);
+    expect(formatDate('2014-03-03', vi)).toBe('ngày 3 tháng 3 năm 2014');
+    // The date says "ngày" itself: no text of the locale says it again before a date, nor
+    // ends with it (a label the date follows).
+    const texts = JSON.stringify({ ...vi, calendar: null });
+    expect(texts).not.toMatch(/ngày \{/);
+    expect(vi.iep.summary.amendsMeeting).not.toMatch(/ngày$/);
+  });
 
   it('formats Haitian Creole and Hmong dates from the locale, which ICU lacks', () => {
     expect(intlSupports('ht')).toBe(false);
@@ -109,10 +125,26 @@ describe('dates', () => {
     expect(formatDate('2026-11-20', locales.get('hmn')!)).toBe('Lub Kaum Ib Hlis 20, 2026');
   });
 
-  it('formats dates by Intl in the languages ICU knows', () => {
+  it('formats dates in the style of each language', () => {
     expect(formatDate('2026-11-20', locales.get('zh-Hans')!)).toBe('2026年11月20日');
     expect(formatDate('2026-11-20', locales.get('ko')!)).toBe('2026년 11월 20일');
     expect(formatDate('2026-11-20', locales.get('es')!)).toBe('20 de noviembre de 2026');
+  });
+
+  it('writes the ISO dates a district typed into its text in the long style of that text', () => {
+    const en = locales.get('en')!;
+    expect(longDatesIn('Amend the IEP dated 2026-04-30 to add minutes.', en)).toBe(
+      'Amend the IEP dated April 30, 2026 to add minutes.',
+    );
+    expect(longDatesIn('Evaluation (2026-10-30); consent on 2026-09-02.', locales.get('es')!)).toBe(
+      'Evaluation (30 de octubre de 2026); consent on 2 de septiembre de 2026.',
+    );
+    // Not a date: part of an identifier, or no such day.
+    expect(longDatesIn('Record S-2026-11-20 and 2026-02-30', en)).toBe(
+      'Record S-2026-11-20 and 2026-02-30',
+    );
+    const view = withLongDates({ t: { x: '2026-01-05' }, a: ['on 2026-01-05'], n: 3 }, en);
+    expect(view).toEqual({ t: { x: '2026-01-05' }, a: ['on January 5, 2026'], n: 3 });
   });
 });
 

@@ -83,7 +83,7 @@ describe('templates', () => {
     ]);
   });
 
-  it('heads the prior written notice with the seven elements of 300.503(b), in order', () => {
+  it('heads the prior written notice with the seven elements of 300.503(b), in order, then the next steps', () => {
     expect(headings(render(context(undefined, 'prior-written-notice')), 'h2')).toEqual([
       '1. Action Proposed or Refused',
       '2. Reasons for the Action',
@@ -92,6 +92,7 @@ describe('templates', () => {
       '5. Sources of Assistance',
       '6. Other Options Considered',
       '7. Other Relevant Factors',
+      'What happens next',
     ]);
   });
 
