@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
+import { reviewHtml } from '../render/review-html.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { type LoadedDecision, loadDecisionFile } from './load.ts';
@@ -34,7 +35,9 @@ const USAGE = `usage: iep-docs <command> [options]
 
 commands:
   validate FILE...              check decisions against the schema and the completeness rules
-  render FILE... --out DIR      write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed
+  render FILE... --out DIR [--html]
+                                write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed;
+                                with --html also <type>.<language>.html (fonts inlined), for review
   verify FILE.pdf... [--trust PEM]... [--json]
                                 check a document is unchanged and signed by a trusted certificate
                                 (the profiles' trust anchors and --trust), at its time-stamp's time
@@ -92,7 +95,13 @@ async function validate(files: string[], io: CliIo, ctx: CliContext): Promise<nu
   return exitFor(results, bad);
 }
 
-async function render(files: string[], out: string, io: CliIo, ctx: CliContext): Promise<number> {
+async function render(
+  files: string[],
+  out: string,
+  io: CliIo,
+  ctx: CliContext,
+  options: { html: boolean },
+): Promise<number> {
   const results: Loaded[] = [];
   let bad = false;
   for (const file of files) {
@@ -118,7 +127,7 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
       continue;
     }
     const engine = await ctx.engine();
-    const result = await engine.render(decision);
+    const result = await engine.render(decision, { html: options.html });
     if (result.kind === 'withdrawn') {
       io.stderr(
         `${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`,
@@ -139,6 +148,9 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
     for (const doc of result.documents) {
       const path = join(dir, documentFileName(doc.type, doc.language));
       await writeFile(path, doc.pdf);
+      // The same HTML the PDF was printed from: any browser shows it, any renderer prints it.
+      const html = doc.html === undefined ? null : path.replace(/\.pdf$/, '.html');
+      if (html !== null) await writeFile(html, reviewHtml(doc.html ?? ''));
       io.stdout(
         JSON.stringify({
           decisionId: decision.decisionId,
@@ -146,6 +158,7 @@ async function render(files: string[], out: string, io: CliIo, ctx: CliContext):
           type: doc.type,
           language: doc.language,
           path,
+          ...(html === null ? {} : { html }),
           sha256: doc.sha256,
           pages: doc.pages,
           bytes: doc.bytes,
@@ -199,6 +212,7 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
       options: {
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        html: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -216,7 +230,7 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
       case 'render':
         if (!values.out) throw new UsageError('render: --out DIR is required');
         ctx ??= createCliContext(io.env, io.stderr);
-        return await render(positionals, values.out, io, ctx);
+        return await render(positionals, values.out, io, ctx, { html: values.html ?? false });
       case 'calendar':
         ctx ??= createCliContext(io.env, io.stderr);
         return await calendarCommand(

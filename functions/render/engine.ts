@@ -55,6 +55,14 @@ export interface RenderedDocument {
   level?: SignatureLevel;
   /** Milliseconds per stage. */
   timings: { template: number; pdf: number; sign: number };
+  /** The HTML printed (fonts by the printer's URLs): only when asked for (`html: true`). */
+  html?: string;
+}
+
+/** How to render: a rendition number for a re-render, and whether to keep each HTML. */
+export interface RenderOptions {
+  rendition?: number;
+  html?: boolean;
 }
 
 /** What the engine made of a decision. */
@@ -149,7 +157,7 @@ export class DocumentEngine {
    * Renders a decision: a finalized, complete decision gets signed documents; a draft gets
    * unsigned, watermarked previews listing what is missing; a withdrawn one gets nothing.
    */
-  async render(decision: Decision, options: { rendition?: number } = {}): Promise<EngineResult> {
+  async render(decision: Decision, options: RenderOptions = {}): Promise<EngineResult> {
     const result = await this.renderEach(decision, options);
     if (result.kind !== 'documents') return result;
     const documents: RenderedDocument[] = [];
@@ -162,10 +170,7 @@ export class DocumentEngine {
    * the next renders instead of holding every PDF until the last is signed. The next document
    * is rendered only when the caller asks for it (one render at a time, no read-ahead).
    */
-  async renderEach(
-    decision: Decision,
-    options: { rendition?: number } = {},
-  ): Promise<EngineStream> {
+  async renderEach(decision: Decision, options: RenderOptions = {}): Promise<EngineStream> {
     let district: DistrictProfile;
     try {
       district = this.#deps.districts.get(decision.districtId);
@@ -191,15 +196,18 @@ export class DocumentEngine {
     const engine = this;
     async function* documents(): AsyncGenerator<RenderedDocument> {
       for (const { type, language } of plan.documents) {
-        yield await engine.renderDocument({
-          decision,
-          district,
-          type,
-          locale: engine.#locale(language),
-          documentId: documentId({ ...decision, type, language, rendition: options.rendition }),
-          draft: draft ? { problems } : null,
-          decisionTextLanguage: engine.#deps.decisionTextLanguage ?? 'en',
-        });
+        yield await engine.renderDocument(
+          {
+            decision,
+            district,
+            type,
+            locale: engine.#locale(language),
+            documentId: documentId({ ...decision, type, language, rendition: options.rendition }),
+            draft: draft ? { problems } : null,
+            decisionTextLanguage: engine.#deps.decisionTextLanguage ?? 'en',
+          },
+          { html: options.html },
+        );
       }
     }
     return { kind: 'documents', draft, plan, documents: documents() };
@@ -230,7 +238,10 @@ export class DocumentEngine {
     };
   }
 
-  async renderDocument(ctx: DocumentContext): Promise<RenderedDocument> {
+  async renderDocument(
+    ctx: DocumentContext,
+    options: { html?: boolean } = {},
+  ): Promise<RenderedDocument> {
     const t0 = performance.now();
     const job = this.compose(ctx);
     const t1 = performance.now();
@@ -267,6 +278,7 @@ export class DocumentEngine {
       signed: !ctx.draft,
       ...(signed.level ? { level: signed.level } : {}),
       timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
+      ...(options.html ? { html: job.html } : {}),
     };
   }
 

@@ -152,6 +152,30 @@ describe('iep-docs render and verify', () => {
     expect((await iepDocs('verify', bad)).code).toBe(1);
   });
 
+  it("with --html, writes each document's HTML beside its PDF, fonts inlined", async () => {
+    const out = join(work, 'out-html');
+    const result = await iepDocs('render', complete, '--out', out, '--html');
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.html).toBe(line.path.replace(/\.pdf$/, '.html'));
+      const html = readFileSync(line.html, 'utf8');
+      expect(html).toMatch(/^<!DOCTYPE html>/);
+      expect(html).toContain('data:font/woff2;base64,');
+      expect(html).not.toContain('fonts.iep-docs.invalid');
+    }
+    expect(readdirSync(join(out, 'sample-0001', 'v1')).sort()).toEqual([
+      'iep.en.html',
+      'iep.en.pdf',
+      'prior-written-notice.en.html',
+      'prior-written-notice.en.pdf',
+    ]);
+  });
+
   it('renders a draft as a watermarked preview and a withdrawn decision not at all', async () => {
     const draft = rawSample();
     draft.decisionId = 'draft-1';
