@@ -46,6 +46,10 @@ commands:
                                 overdue reviews and reevaluations, from the local runtime's state
   links revoke --decision ID --recipient ID
                                 close every download link of one recipient to a decision (AWS)
+  translation export FILE --language TAG
+                                the decision's free text as XLIFF 2.0, for the translation office
+  translation import FILE XLIFF --language TAG
+                                the translated XLIFF checked unit by unit: a translations item (JSON)
   certificate --key KEY --subject DN [--self-signed [--ca]]
                                 a CSR for the district's issuing CA (or a test certificate, --ca:
                                 a test issuing CA) for the KMS key, through KMS (docs/deploying.md)
@@ -201,6 +205,8 @@ export async function runCli(argv: string[], io: CliIo, context?: CliContext): P
     );
   if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
     return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
+  if (command === 'translation')
+    return (await import('./translation.ts')).translationCommand(rest, io);
   if (command === 'certificate')
     return guarded(
       () => import('./certificate.ts').then((m) => m.certificateCommand(rest, io)),
