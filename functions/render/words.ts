@@ -24,12 +24,14 @@ function standsIn(haystack: string, needle: string): boolean {
   if (needle === '') return false;
   const text = haystack.toLocaleLowerCase();
   const word = needle.toLocaleLowerCase();
+  // Scripts written without spaces (Chinese) have no word edges to check; a Latin
+  // abbreviation is its own word beside Chinese or Korean letters ("IEP团队").
+  if (/\p{Script=Han}/u.test(word)) return text.includes(word);
+  const edge = /^[\x20-\x7e]+$/.test(word) ? /[a-z0-9]/ : WORD_CHAR;
   for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
     const before = text[at - 1] ?? ' ';
     const after = text[at + word.length] ?? ' ';
-    // Scripts written without spaces (Chinese) have no word edges to check.
-    const spaced = WORD_CHAR.test(word[0] ?? '') && !/\p{Script=Han}/u.test(word);
-    if (!spaced || (!WORD_CHAR.test(before) && !WORD_CHAR.test(after))) return true;
+    if (!edge.test(before) && !edge.test(after)) return true;
   }
   return false;
 }

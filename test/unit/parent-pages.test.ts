@@ -71,6 +71,8 @@ describe('words used in this document', () => {
     expect(wordsUsed('学生需要特殊教育和相关服务。', zh).map((w) => w.term)).toEqual(
       expect.arrayContaining(['特殊教育', '相关服务']),
     );
+    // A Latin abbreviation written against Chinese letters is still the abbreviation.
+    expect(wordsUsed('IEP团队开会。', zh).map((w) => w.term)).toEqual(['个别化教育计划（IEP）']);
   });
 
   it.each([...locales.keys()])('%s: ends both documents with the words they use', (tag) => {
