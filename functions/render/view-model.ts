@@ -159,6 +159,7 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
   return {
     ...common(ctx),
     recipients: d.guardians.map((g) => g.name).join(', '),
+    next: nextSteps(ctx),
     intro: (() => {
       const about = occasion(d, t);
       return localize(t, about.amendment ? t.pwn.introAmendment : t.pwn.intro, about.values);

@@ -5,14 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { DocumentEngine } from '../../functions/render/engine.ts';
+import { iepView } from '../../functions/render/iep-view.ts';
 import { loadLocales } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import { compileTemplates } from '../../functions/render/templates.ts';
-import {
-  type DocumentContext,
-  iepView,
-  priorWrittenNoticeView,
-} from '../../functions/render/view-model.ts';
+import { type DocumentContext, priorWrittenNoticeView } from '../../functions/render/view-model.ts';
 import { wordsUsed } from '../../functions/render/words.ts';
 import { sampleDecision } from '../fixtures/decisions.ts';
 
@@ -105,7 +102,7 @@ describe('what happens next (prior written notice)', () => {
     expect(page).toContain('+1-555-0142');
     for (const rule of ['300.506', '300.507', '300.153', '300.504(c)'])
       expect(page).toContain(rule);
-    expect(page).toContain('IEP team meeting at any time');
+    expect(page).toContain('ask the IEP team to meet with you at any time');
   });
 
   it('asks for written consent before services first begin (300.300(b))', () => {
