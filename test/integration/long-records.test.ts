@@ -58,6 +58,13 @@ describe('a long IEP', () => {
     pages.forEach((text, i) => {
       expect(text, `page ${i + 1}`).toContain(`Page ${i + 1} of ${iep.pages}`);
     });
-    expect(pages.at(-1)).toContain('IEP Team Participants');
+    // The last section, then the words the IEP uses, then the signature statement end it.
+    const all = pages.join('\n');
+    const team = all.indexOf('IEP Team Participants');
+    const words = all.indexOf('Words used in this document');
+    expect(team).toBeGreaterThan(-1);
+    expect(words).toBeGreaterThan(team);
+    expect(all.indexOf('This document is digitally signed')).toBeGreaterThan(words);
+    expect(pages.at(-1)).toContain('This document is digitally signed');
   });
 });
