@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import chromium from '@sparticuz/chromium';
 import { createAwsClients } from '../functions/adapters/aws-clients.ts';
+import { resourceNames } from '../functions/contract/resources.ts';
 import { loadLocalSigner } from '../functions/render/signing/index.ts';
 import { emulatorClientConfig, startEmulators } from '../infra/local/emulators.ts';
 import { provision } from '../infra/local/provision.ts';
 import { WorkerPool } from '../infra/local/workers.ts';
-import { resourceNames } from '../infra/tables.ts';
 import {
   type BenchReport,
   cpuReport,

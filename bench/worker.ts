@@ -14,6 +14,7 @@ import { createAwsClients } from '../functions/adapters/aws-clients.ts';
 import { loadDistrictDirectory } from '../functions/adapters/district-files.ts';
 import { DynamoDocumentRecords } from '../functions/adapters/dynamo-document-records.ts';
 import { S3DocumentStore } from '../functions/adapters/s3-document-store.ts';
+import type { ResourceNames } from '../functions/contract/resources.ts';
 import type { Decision } from '../functions/core/decision.ts';
 import { documentId, documentS3Key } from '../functions/core/documents.ts';
 import { checkDecision } from '../functions/core/validate.ts';
@@ -31,7 +32,6 @@ import { loadLocalSigner } from '../functions/render/signing/index.ts';
 import type { EmulatorEndpoints } from '../infra/local/emulators.ts';
 import { emulatorClientConfig } from '../infra/local/emulators.ts';
 import { serveTasks } from '../infra/local/workers.ts';
-import type { ResourceNames } from '../infra/tables.ts';
 import { type DocumentSample, type MemorySample, processCpuMs, type WorkerCpu } from './stats.ts';
 
 /** What every worker gets at start. */

@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/contract/environment.ts';
 import { type DeploymentConfig, senderDomains } from './config.ts';
 import { Calendar } from './constructs/calendar.ts';
 import { ChromiumLayer } from './constructs/chromium-layer.ts';
@@ -25,7 +26,6 @@ import type { FunctionDefaults } from './constructs/pipeline-function.ts';
 import { Regeneration } from './constructs/regeneration.ts';
 import { Rendering } from './constructs/rendering.ts';
 import { Signing } from './constructs/signing.ts';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './env.ts';
 import type { HandlerEntries } from './handlers.ts';
 
 /** What {@link IepDocsStack} needs. */

@@ -5,9 +5,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { versionInForce } from '../core/versions.ts';
 import type { DecisionOutcome } from '../pipeline/ports.ts';
 import type { RunEntry, RunLedger } from '../pipeline/regenerate.ts';
-import { versionInForce } from '../pipeline/render-decision.ts';
 
 /** Ledger items live 90 days: long enough to resume, short enough not to pile up. */
 const LEDGER_TTL_SECONDS = 90 * 24 * 3600;

@@ -108,7 +108,7 @@ export function daysUntilExpiry(certificate: Uint8Array, now: Date): number {
   return Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
 }
 
-/** The CloudWatch metric the certificate-expiry alarm watches (see `infra/env.ts`). */
+/** The CloudWatch metric the certificate-expiry alarm watches (see `functions/contract/environment.ts`). */
 export const CERTIFICATE_EXPIRY_METRIC = 'SigningCertificateDaysToExpiry';
 
 /**

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDistrictDirectory } from '../adapters/district-files.ts';
+import { ENV } from '../contract/environment.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { launchPrinter } from '../render/chromium.ts';
 import { DocumentEngine, type SigningTrust } from '../render/engine.ts';
@@ -34,7 +35,7 @@ export function createCliContext(
   log: (line: string) => void,
   options: { trustServices?: TrustServicesHook } = {},
 ): CliContext {
-  const districts = loadDistrictDirectory(env.IEP_DISTRICTS_DIR || undefined);
+  const districts = loadDistrictDirectory(env[ENV.districtsDir] || undefined);
   let printer: PdfPrinter | undefined;
   let services: { close(): Promise<void> } | undefined;
   let engine: Promise<DocumentEngine> | undefined;

@@ -186,23 +186,40 @@ async function guarded(run: () => Promise<number>, io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The commands that run the one-machine runtime or the benchmarks (`infra/local/`, `bench/`),
+ * which `functions/` never imports: the composition root (`bin/iep-docs.mjs`) hands them in.
+ */
+export interface MachineCommands {
+  bench(args: string[], io: CliIo): Promise<number>;
+  /** `regenerate` without `--queue-url`: the job on this machine. */
+  regenerate(args: string[], io: CliIo): Promise<number>;
+  overdue(args: string[], io: CliIo): Promise<number>;
+}
+
 /** Runs one CLI command; returns its exit code. */
-export async function runCli(argv: string[], io: CliIo, context?: CliContext): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  context?: CliContext,
+  machine?: MachineCommands,
+): Promise<number> {
   const [command, ...rest] = argv;
   let ctx: CliContext | undefined = context;
+  const onMachine = (name: keyof MachineCommands) => {
+    if (machine) return machine[name](rest, io);
+    io.stderr(`iep-docs: ${name} runs on this machine only through bin/iep-docs.mjs`);
+    return Promise.resolve(ExitCode.usageOrIo);
+  };
   // Commands with their own options, loaded only when used (they start emulators and workers).
-  if (command === 'bench') return (await import('../../bench/bench.ts')).runBench(rest, io);
+  if (command === 'bench') return onMachine('bench');
   if (command === 'regenerate')
     // With --queue-url the job runs in AWS (SQS and Lambda); without, on this machine.
     return rest.some((arg) => arg === '--queue-url' || arg.startsWith('--queue-url='))
       ? (await import('./regenerate-aws.ts')).regenerateAwsCommand(rest, io)
-      : (await import('../../infra/local/regenerate.ts')).regenerateCommand(rest, io);
+      : onMachine('regenerate');
   if (command === 'links') return (await import('./links.ts')).linksCommand(rest, io);
-  if (command === 'overdue')
-    return guarded(
-      () => import('../../infra/local/overdue.ts').then((m) => m.overdueLocal(rest, io)),
-      io,
-    );
+  if (command === 'overdue') return guarded(() => onMachine('overdue'), io);
   if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
     return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
   if (command === 'translation')

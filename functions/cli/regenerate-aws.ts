@@ -9,10 +9,10 @@
 import { parseArgs } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
-import { TABLE_ENV } from '../../infra/env.ts';
 import { DynamoRegenerationJobs } from '../adapters/dynamo-regeneration-jobs.ts';
 import { DynamoRunLedger, findFinalizedDecisions } from '../adapters/dynamo-runs.ts';
 import { queueRegion, SqsRegenerationQueue } from '../adapters/sqs-regeneration-queue.ts';
+import { TABLE_ENV } from '../contract/environment.ts';
 import { itemKey, type RunEntry } from '../pipeline/regenerate.ts';
 import { defaultJobId, type JobProgress, progressLine } from '../pipeline/regenerate-job.ts';
 

@@ -24,10 +24,10 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
     bucket: ENV.documentsBucket,
     signingKeyId: ENV.signingKeyId,
     certificateParameter: ENV.signingCertificateParameter,
-    districtProfilesDir: ENV.districtProfilesDir,
+    districtsDir: ENV.districtsDir,
     ...extra,
   } as Record<
-    K | 'region' | 'bucket' | 'signingKeyId' | 'certificateParameter' | 'districtProfilesDir',
+    K | 'region' | 'bucket' | 'signingKeyId' | 'certificateParameter' | 'districtsDir',
     string
   >);
   const log = powertoolsLog(new Logger());
@@ -50,7 +50,7 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
     log,
     clients: createAwsClients({ region: config.region }),
     signer,
-    districts: loadDistrictDirectory(config.districtProfilesDir),
+    districts: loadDistrictDirectory(config.districtsDir),
     printer: await launchPrinter(),
     clock: () => new Date(),
   };

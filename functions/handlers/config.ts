@@ -2,8 +2,8 @@
  * Handler configuration, read once from the environment at cold start. A missing
  * setting fails the cold start with every missing name at once, never a later request.
  */
-import { ENV, TABLE_ENV } from '../../infra/env.ts';
-import type { TableName } from '../../infra/tables.ts';
+import { ENV, TABLE_ENV } from '../contract/environment.ts';
+import type { TableName } from '../contract/resources.ts';
 
 /** Reads the named settings; throws naming every one that is missing. */
 export function requireEnv<K extends string>(

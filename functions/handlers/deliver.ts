@@ -68,7 +68,7 @@ async function fromEnvironment() {
   const config = requireEnv({
     region: 'AWS_REGION',
     bucket: ENV.documentsBucket,
-    districtProfilesDir: ENV.districtProfilesDir,
+    districtsDir: ENV.districtsDir,
     downloadBaseUrl: ENV.downloadBaseUrl,
     signingKeyId: ENV.signingKeyId,
     certificateParameter: ENV.signingCertificateParameter,
@@ -100,7 +100,7 @@ async function fromEnvironment() {
     ...(postalNotifier ? { postalNotifier } : {}),
     tables,
     bucket: config.bucket,
-    districts: loadDistrictDirectory(config.districtProfilesDir),
+    districts: loadDistrictDirectory(config.districtsDir),
     log,
     clock: () => new Date(),
     downloadBaseUrl: config.downloadBaseUrl,

@@ -147,12 +147,12 @@ async function fromEnvironment() {
   const config = requireEnv({
     region: 'AWS_REGION',
     bucket: ENV.documentsBucket,
-    districtProfilesDir: ENV.districtProfilesDir,
+    districtsDir: ENV.districtsDir,
   });
   const minutes = Number(process.env[ENV.presignedUrlMinutes] ?? DEFAULT_PRESIGNED_URL_MINUTES);
   const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
   const log = powertoolsLog(new Logger());
-  const districts = loadDistrictDirectory(config.districtProfilesDir);
+  const districts = loadDistrictDirectory(config.districtsDir);
   const stores = deliveryStores({
     clients: createAwsClients({ region: config.region }),
     tables,

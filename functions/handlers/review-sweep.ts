@@ -164,7 +164,7 @@ async function fromEnvironment() {
   });
   const run = makeReviewSweepHandler({ sweep, districts, clock, log });
   const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
-  const { METRICS_NAMESPACE, SERVICE_NAME } = await import('../../infra/env.ts');
+  const { METRICS_NAMESPACE, SERVICE_NAME } = await import('../contract/environment.ts');
   return async (event: SweepEvent, context?: Context) => {
     const summary = await run(event, context);
     // Daily, with the sweep: days until the signing certificate expires (EMF line; the

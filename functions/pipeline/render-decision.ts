@@ -10,6 +10,7 @@
  */
 import type { Decision } from '../core/decision.ts';
 import { checkDecision } from '../core/validate.ts';
+import { versionInForce } from '../core/versions.ts';
 import type { EngineStream, RenderedDocument } from '../render/engine.ts';
 import type {
   DecisionOutcome,
@@ -266,19 +267,6 @@ export class RenderDecision {
       .filter((r): r is DocumentRecord => r !== undefined)
       .map((record) => ({ record, state: 'unchanged' as const }));
   }
-}
-
-/**
- * The version in force: the highest version whose documents are ready and that was not
- * withdrawn. Earlier versions' documents stay on record.
- */
-export function versionInForce(outcomes: readonly DecisionOutcome[]): number | undefined {
-  return outcomes
-    .filter((o) => o.outcome === 'documents-ready' && !o.withdrawnAt)
-    .reduce<number | undefined>(
-      (max, o) => (max === undefined || o.version > max ? o.version : max),
-      undefined,
-    );
 }
 
 /**

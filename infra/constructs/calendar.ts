@@ -12,9 +12,9 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/contract/environment.ts';
 import type { DistrictProfile } from '../../functions/core/district.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
-import { ENV } from '../env.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Delivery } from './delivery.ts';

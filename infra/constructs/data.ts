@@ -1,5 +1,5 @@
 /**
- * Data: the tables (from `infra/tables.ts`, the single source of truth shared with the local
+ * Data: the tables (from `functions/contract/resources.ts`, the single source of truth shared with the local
  * runtime), the documents bucket, its access-log bucket and the CloudTrail trail that records
  * who read or wrote which document (34 CFR 300.614). Everything is encrypted with a
  * customer-managed key and retained when the stack is deleted.
@@ -35,9 +35,9 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENV, TABLE_ENV } from '../../functions/contract/environment.ts';
+import { type KeyAttribute, type TableName, tables } from '../../functions/contract/resources.ts';
 import type { ObjectLockMode } from '../config.ts';
-import { ENV, TABLE_ENV } from '../env.ts';
-import { type KeyAttribute, type TableName, tables } from '../tables.ts';
 import type { Operations } from './operations.ts';
 
 /** What {@link DataStore} needs. */

@@ -33,9 +33,10 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/contract/environment.ts';
+import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { ENV } from '../env.ts';
 import type { HandlerEntries } from '../handlers.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -58,9 +59,6 @@ export interface DeliveryProps {
 
 /** Where deliver writes its postal packets (see `postalKeyFor`): its only write prefix. */
 export const POSTAL_PREFIX = 'districts/*/decisions/*/postal/';
-
-/** Receives before a delivery job goes to the dead-letter queue. */
-export const DELIVERY_MAX_RECEIVES = 5;
 
 /** Queue, SES, download endpoint and the delivery functions that exist. */
 export class Delivery extends Construct {
@@ -96,7 +94,10 @@ export class Delivery extends Construct {
       // Six times the deliver timeout, as Lambda recommends for SQS sources.
       visibilityTimeout: Duration.minutes(12),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVES },
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: DELIVERY_QUEUE.maxReceiveCount,
+      },
     });
     operations.watchDeadLetterQueue(
       'DeliveryDeadLettersAlarm',
@@ -256,10 +257,9 @@ export class Delivery extends Construct {
       this.grantSendEmail(fn);
       fn.addEventSource(
         new SqsEventSource(this.queue, {
-          batchSize: 5,
+          batchSize: DELIVERY_QUEUE.batchSize,
           reportBatchItemFailures: true,
-          // Bounded parallelism keeps within the SES sending rate.
-          maxConcurrency: 5,
+          maxConcurrency: DELIVERY_QUEUE.maxConcurrency,
         }),
       );
       operations.watchFunctionErrors(

@@ -22,7 +22,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../env.ts';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/contract/environment.ts';
 
 /** Where bundled files land inside the function's code (/var/task). */
 const TASK_ROOT = '/var/task';
@@ -145,7 +145,7 @@ export class PipelineFunction extends Construct {
         [ENV.metricsNamespace]: METRICS_NAMESPACE,
         [ENV.logLevel]: defaults.logLevel,
         [ENV.templatesDir]: `${TASK_ROOT}/templates/`,
-        [ENV.districtProfilesDir]: `${TASK_ROOT}/districts/`,
+        [ENV.districtsDir]: `${TASK_ROOT}/districts/`,
         NODE_OPTIONS: props.nodeOptions ?? '--enable-source-maps',
         ...(props.nodeOptions
           ? { AWS_LAMBDA_EXEC_WRAPPER: `${TASK_ROOT}/${V8_LIMITS_WRAPPER}` }

@@ -12,8 +12,9 @@ import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/contract/environment.ts';
+import { REGENERATION_QUEUE } from '../../functions/contract/queues.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
-import { ENV } from '../env.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Operations } from './operations.ts';
@@ -38,17 +39,11 @@ export interface RegenerationProps {
   readonly maxConcurrency: number;
 }
 
-/** Receives of a regeneration message before it goes to the dead-letter queue. */
-export const REGENERATION_MAX_RECEIVES = 5;
-
 /**
  * The regenerate function's timeout: a batch of 10 decisions takes ~5 s warm (≈ 0.42 s each,
  * docs/scale.md) and a cold start adds Chromium's few seconds; two minutes leaves a wide margin.
  */
 export const REGENERATE_TIMEOUT = Duration.minutes(2);
-
-/** Messages per invocation. */
-export const REGENERATION_BATCH_SIZE = 10;
 
 /** DynamoDB actions on items, and only those, on one table (and its indexes). */
 function grantItems(table: Table, grantee: IGrantable, ...actions: string[]): void {
@@ -80,7 +75,10 @@ export class Regeneration extends Construct {
       // handed to a second container while the first may still be working on it.
       visibilityTimeout: Duration.seconds(REGENERATE_TIMEOUT.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: REGENERATION_MAX_RECEIVES },
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: REGENERATION_QUEUE.maxReceiveCount,
+      },
     });
 
     this.regenerate = new PipelineFunction(this, 'Regenerate', {
@@ -116,7 +114,7 @@ export class Regeneration extends Construct {
 
     fn.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: REGENERATION_BATCH_SIZE,
+        batchSize: REGENERATION_QUEUE.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,
       }),
@@ -125,7 +123,7 @@ export class Regeneration extends Construct {
     operations.watchDeadLetterQueue(
       'RegenerationDeadLettersAlarm',
       this.deadLetterQueue,
-      `a decision version of a regeneration job failed ${REGENERATION_MAX_RECEIVES} times (its message holds ids only): read the regenerate logs for the decisionId, fix the cause, then run the same iep-docs regenerate command with --resend`,
+      `a decision version of a regeneration job failed ${REGENERATION_QUEUE.maxReceiveCount} times (its message holds ids only): read the regenerate logs for the decisionId, fix the cause, then run the same iep-docs regenerate command with --resend`,
     );
     operations.watchFunctionErrors(
       'RegenerateErrorsAlarm',

@@ -12,10 +12,13 @@ import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-li
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/contract/environment.ts';
+import { STREAM_DEAD_LETTER_QUEUE } from '../../functions/contract/queues.ts';
+import {
+  DECISION_STREAM_MAPPING,
+  type StreamFilterPattern,
+} from '../../functions/contract/streams.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
-import { ENV } from '../env.ts';
-import { STREAM_RETRY_ATTEMPTS } from '../retries.ts';
-import { DECISION_STREAM_FILTERS } from '../tables.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
 import type { Delivery } from './delivery.ts';
@@ -41,12 +44,6 @@ export interface RenderingProps {
   /** The stream-dead-letter handler, when it exists: the dead-letter queue's consumer. */
   readonly deadLetterEntry?: string;
 }
-
-/** Attempts per stream record before it goes to the dead-letter queue. */
-export { STREAM_RETRY_ATTEMPTS };
-
-/** Receives of an on-failure message before it goes to the unrecorded dead-letter queue. */
-export const DEAD_LETTER_MAX_RECEIVES = 5;
 
 /** The dead-letter consumer's timeout (a few stream reads and outcome writes). */
 export const DEAD_LETTER_CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -127,22 +124,24 @@ export class Rendering extends Construct {
             visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
             deadLetterQueue: {
               queue: this.unrecordedDeadLetterQueue,
-              maxReceiveCount: DEAD_LETTER_MAX_RECEIVES,
+              maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
             },
           }
         : {}),
     });
+    // The mapping's settings are the contract's, which the local stream poller reads too.
+    const mapping = DECISION_STREAM_MAPPING;
     const source = new DynamoEventSource(data.tables.decisions, {
       startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
-      // Every new or changed item (see DECISION_STREAM_FILTERS): drafts and withdrawals are
-      // recorded as skipped, or withdraw their links and calendar, rather than dropped unseen.
-      filters: DECISION_STREAM_FILTERS.map((pattern) => FilterCriteria.filter(pattern)),
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      retryAttempts: STREAM_RETRY_ATTEMPTS,
-      maxRecordAge: Duration.days(1),
+      batchSize: mapping.batchSize,
+      maxBatchingWindow: Duration.seconds(mapping.maxBatchingWindowSeconds),
+      filters: mapping.filters.map((pattern: StreamFilterPattern) =>
+        FilterCriteria.filter({ eventName: [...pattern.eventName] }),
+      ),
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      bisectBatchOnError: mapping.bisectBatchOnError,
+      retryAttempts: mapping.retryAttempts,
+      maxRecordAge: Duration.days(mapping.maxRecordAgeDays),
       onFailure: new SqsDlq(this.deadLetterQueue),
     });
     fn.addEventSource(source);
@@ -196,10 +195,9 @@ export class Rendering extends Construct {
     data.grantTableKey(fn);
     fn.addEventSource(
       new SqsEventSource(this.deadLetterQueue, {
-        batchSize: 10,
+        batchSize: STREAM_DEAD_LETTER_QUEUE.batchSize,
         reportBatchItemFailures: true,
-        // The smallest setting: dead letters are rare and need no parallel readers.
-        maxConcurrency: 2,
+        maxConcurrency: STREAM_DEAD_LETTER_QUEUE.maxConcurrency,
       }),
     );
     operations.watchDeadLetterQueue(

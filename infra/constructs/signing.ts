@@ -14,7 +14,7 @@ import {
 import { type CfnKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ENV } from '../env.ts';
+import { ENV } from '../../functions/contract/environment.ts';
 
 /** The parameter's value until a certificate is stored: the signer refuses to sign with it. */
 export const CERTIFICATE_PLACEHOLDER = 'no certificate yet: run iep-docs certificate';

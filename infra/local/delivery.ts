@@ -11,6 +11,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import type { Channel } from '../../functions/core/recipients.ts';
@@ -87,7 +88,7 @@ export interface LocalDeliveryOptions {
   downloadPort?: number;
   /** Visibility timeout of the local queue (ms); short, so a failed job is retried promptly. */
   visibilityTimeoutMs?: number;
-  /** Receives before a job is dead-lettered. */
+  /** Receives before a job is dead-lettered (default: the contract's, as on AWS). */
   maxReceiveCount?: number;
   /** The locales of messages and pages (default: every file of templates/locales). */
   locales?: Map<string, Locale>;
@@ -135,7 +136,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     tableName: options.queueTable,
     queueName: 'delivery',
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000,
-    maxReceiveCount: options.maxReceiveCount ?? 3,
+    maxReceiveCount: options.maxReceiveCount ?? DELIVERY_QUEUE.maxReceiveCount,
     clock,
   });
 

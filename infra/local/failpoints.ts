@@ -24,8 +24,8 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
+import type { ResourceNames } from '../../functions/contract/resources.ts';
 import type { Signer } from '../../functions/render/ports.ts';
-import type { ResourceNames } from '../tables.ts';
 
 /** Every crash point, in pipeline order. */
 export const FAILPOINTS = [

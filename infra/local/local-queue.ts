@@ -15,8 +15,8 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import type { TableDefinition } from '../../functions/contract/resources.ts';
 import type { DeliveryJob, DeliveryQueue } from '../../functions/pipeline/ports.ts';
-import type { TableDefinition } from '../tables.ts';
 import { createTableInput } from './provision.ts';
 
 /** The queue table (local only: on AWS the queue is SQS). */

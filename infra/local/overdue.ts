@@ -9,9 +9,10 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { DynamoCalendarStore } from '../../functions/adapters/dynamo-calendar.ts';
 import { overdueCommand } from '../../functions/cli/calendar.ts';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
+import { ENV } from '../../functions/contract/environment.ts';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import { overdueReport } from '../../functions/core/calendar.ts';
 import { calendarDateIn, isCalendarDate } from '../../functions/core/dates.ts';
-import { resourceNames } from '../tables.ts';
 import { emulatorClientConfig, startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
 
@@ -31,7 +32,7 @@ export async function overdueLocal(argv: string[], io: Io): Promise<number> {
     io.stderr(`iep-docs overdue: --today must be a calendar date YYYY-MM-DD, got ${values.today}`);
     return 3;
   }
-  const districts = loadDistrictDirectory(io.env.IEP_DISTRICTS_DIR || undefined);
+  const districts = loadDistrictDirectory(io.env[ENV.districtsDir] || undefined);
   const emulators = await startEmulators({ stateDir: resolve(projectStateDir(io.env), 'runtime') });
   const clients = createAwsClients(emulatorClientConfig(emulators.endpoints));
   try {

@@ -1,5 +1,5 @@
 /**
- * Creates the tables and buckets of `infra/tables.ts` in the emulators (or any account),
+ * Creates the tables and buckets of `functions/contract/resources.ts` in the emulators (or any account),
  * idempotently: what already exists is left as it is.
  */
 import {
@@ -19,7 +19,7 @@ import {
   type TableDefinition,
   type TableName,
   tables,
-} from '../tables.ts';
+} from '../../functions/contract/resources.ts';
 
 /** The clients provisioning needs (a subset of `AwsClients`). */
 export interface ProvisionClients {

@@ -3,9 +3,9 @@
  * the same regenerate use case the SQS handler runs, against the emulators.
  */
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import type { ResourceNames } from '../../functions/contract/resources.ts';
 import { regenerateService } from '../../functions/handlers/regenerate.ts';
 import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
-import type { ResourceNames } from '../tables.ts';
 import { type EmulatorEndpoints, emulatorClientConfig } from './emulators.ts';
 import { jsonLog } from './log.ts';
 import { localCliContext } from './time-stamping-authority.ts';

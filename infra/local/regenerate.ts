@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import { DynamoRunLedger, findFinalizedDecisions } from '../../functions/adapters/dynamo-runs.ts';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
 import {
   defaultJobId,
@@ -18,7 +19,6 @@ import {
   progressLine,
   runRegenerationJob,
 } from '../../functions/pipeline/regenerate-job.ts';
-import { resourceNames } from '../tables.ts';
 import { emulatorClientConfig, startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import type { RegenerateWorkerInit } from './regenerate-worker.ts';

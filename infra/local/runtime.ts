@@ -16,10 +16,13 @@ import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcome
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
+import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
+import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
+import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { calendarServices } from '../../functions/handlers/review-sweep.ts';
 import { renderDecisionService, signerSubject } from '../../functions/handlers/wiring.ts';
@@ -32,23 +35,15 @@ import type {
   OutcomeKind,
   OutcomeStore,
 } from '../../functions/pipeline/ports.ts';
-import {
-  type RenderDecision,
-  recordDeadLetter,
-  versionInForce,
-} from '../../functions/pipeline/render-decision.ts';
+import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
 import { NoticeRenderer } from '../../functions/render/notice.ts';
-import { DECISION_STREAM_FILTERS, type ResourceNames, resourceNames } from '../tables.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
-import { StreamPoller, streamMappingDefaults } from './stream-poller.ts';
+import { StreamPoller } from './stream-poller.ts';
 import { localCliContext } from './time-stamping-authority.ts';
-
-/** The stream filter (defined with the tables, shared with the stack). */
-export { DECISION_STREAM_FILTERS };
 
 /** A decision the runtime wrote into the decisions table. */
 export interface WrittenDecision {
@@ -130,7 +125,7 @@ export interface SweepReport {
 
 /**
  * The decisions stream wired to the render-documents handler as the stack's event source
- * mapping is (filter, batches of 10, partial failures, STREAM_RETRY_ATTEMPTS retries), its
+ * mapping is (the contract's filter, batch size, bisection, partial failures and retries), its
  * on-failure destination recording the version `dead-lettered` with the reason of its last attempt.
  */
 export function decisionStreamMapping(options: {
@@ -142,16 +137,21 @@ export function decisionStreamMapping(options: {
   checkpointFile?: string;
   /** First pause before a retry (tests: 0). */
   retryDelayMs?: number;
+  /** The mapping's settings; the contract's unless a test gives its own. */
+  mapping?: StreamMapping;
 }): StreamPoller {
+  const mapping = options.mapping ?? DECISION_STREAM_MAPPING;
   const { outcomes, log } = options;
   return new StreamPoller({
     dynamodb: options.clients.dynamodb,
     dynamodbStreams: options.clients.dynamodbStreams,
     tableName: options.decisionsTable,
     handler: makeRenderDocumentsHandler({ service: options.service, outcomes, log }),
-    filters: DECISION_STREAM_FILTERS,
-    batchSize: 10,
-    maxRetryAttempts: streamMappingDefaults.maxRetryAttempts,
+    filters: mapping.filters,
+    batchSize: mapping.batchSize,
+    maxRetryAttempts: mapping.retryAttempts,
+    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
+    reportBatchItemFailures: mapping.reportBatchItemFailures,
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     onFailure: async (record, failure) => {

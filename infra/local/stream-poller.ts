@@ -27,7 +27,7 @@ import type {
   DynamoDBStreamEvent,
   DynamoDBStreamHandler,
 } from 'aws-lambda';
-import { STREAM_RETRY_ATTEMPTS } from '../retries.ts';
+import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
 
 /**
@@ -47,15 +47,15 @@ export interface StreamRecordFailure {
 }
 
 /**
- * Event source mapping settings of the local runtime, meant to be the CDK stack's too (AWS's
- * own defaults differ: batch 100, no bisect, retries forever). A bisected batch does not count
- * as a retry here; retries are counted once a failing batch cannot be split further.
+ * The poller's defaults: the decisions stream's mapping of the contract, which the CDK stack
+ * builds its event source mapping from, so the two retry, bisect and batch alike. A bisected
+ * batch does not count as a retry; retries are counted once a failing batch cannot be split.
  */
 export const streamMappingDefaults = {
-  batchSize: 10,
-  maxRetryAttempts: STREAM_RETRY_ATTEMPTS,
-  bisectBatchOnFunctionError: true,
-  reportBatchItemFailures: true,
+  batchSize: DECISION_STREAM_MAPPING.batchSize,
+  maxRetryAttempts: DECISION_STREAM_MAPPING.retryAttempts,
+  bisectBatchOnFunctionError: DECISION_STREAM_MAPPING.bisectBatchOnError,
+  reportBatchItemFailures: DECISION_STREAM_MAPPING.reportBatchItemFailures,
 } as const;
 
 /** Options of {@link StreamPoller}; defaults in {@link streamMappingDefaults}. */
@@ -67,9 +67,9 @@ export interface StreamPollerOptions {
   readonly handler: StreamHandler;
   /** Filter patterns (OR-ed, like FilterCriteria.Filters); none delivers every record. */
   readonly filters?: readonly FilterPattern[];
-  /** Most records per invocation (default 10). */
+  /** Most records per invocation (default: the contract's). */
   readonly batchSize?: number;
-  /** Retries of a failing record before it goes to onFailure (default 3; -1: forever). */
+  /** Retries of a failing record before it goes to onFailure (default: the contract's; -1: forever). */
   readonly maxRetryAttempts?: number;
   /** Split a batch in two when the handler throws, before counting retries (default true). */
   readonly bisectBatchOnFunctionError?: boolean;

@@ -17,9 +17,9 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import { emulatorClientConfig, startEmulators } from '../../infra/local/emulators.ts';
 import { FAILPOINTS, type FailpointName } from '../../infra/local/failpoints.ts';
-import { resourceNames } from '../../infra/tables.ts';
 import { rawSample } from '../fixtures/decisions.ts';
 import { recordFigure } from './support/figures.ts';
 import {

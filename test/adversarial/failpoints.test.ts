@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import { Failpoint, failpointFromEnv, pointOfCall } from '../../infra/local/failpoints.ts';
-import { resourceNames } from '../../infra/tables.ts';
 
 const names = resourceNames('iep-local');
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/contract/environment.ts';
 import { deploymentConfig } from '../../infra/config.ts';
-import { ENV } from '../../infra/env.ts';
 import { buildStack, projectRoot } from './build-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

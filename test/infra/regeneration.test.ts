@@ -2,16 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_ENV } from '../../functions/contract/environment.ts';
+import { REGENERATION_QUEUE, STREAM_DEAD_LETTER_QUEUE } from '../../functions/contract/queues.ts';
 import {
   RENDER_NODE_OPTIONS,
   V8_LIMITS_WRAPPER,
 } from '../../infra/constructs/pipeline-function.ts';
-import {
-  REGENERATE_TIMEOUT,
-  REGENERATION_MAX_RECEIVES,
-} from '../../infra/constructs/regeneration.ts';
-import { DEAD_LETTER_MAX_RECEIVES } from '../../infra/constructs/rendering.ts';
-import { TABLE_ENV } from '../../infra/env.ts';
+import { REGENERATE_TIMEOUT } from '../../infra/constructs/regeneration.ts';
 import { type BuiltStack, buildStack } from './build-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -77,7 +74,7 @@ describe('regeneration in AWS', () => {
     expect(queue?.Properties).toMatchObject({
       KmsMasterKeyId: getAtt(built.stack.data.dataKey),
       RedrivePolicy: {
-        maxReceiveCount: REGENERATION_MAX_RECEIVES,
+        maxReceiveCount: REGENERATION_QUEUE.maxReceiveCount,
         deadLetterTargetArn: getAtt(regeneration?.deadLetterQueue as never),
       },
     });
@@ -282,7 +279,7 @@ describe('the decisions stream dead-letter consumer', () => {
     expect(queue?.Properties).toMatchObject({
       KmsMasterKeyId: getAtt(built.stack.data.dataKey),
       RedrivePolicy: {
-        maxReceiveCount: DEAD_LETTER_MAX_RECEIVES,
+        maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
         deadLetterTargetArn: getAtt(rendering?.unrecordedDeadLetterQueue as never),
       },
     });

@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV, TABLE_ENV } from '../../functions/contract/environment.ts';
+import { tables } from '../../functions/contract/resources.ts';
+import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { DataStore } from '../../infra/constructs/data.ts';
 import { Operations } from '../../infra/constructs/operations.ts';
-import { STREAM_RETRY_ATTEMPTS } from '../../infra/constructs/rendering.ts';
-import { ENV, TABLE_ENV } from '../../infra/env.ts';
-import { tables } from '../../infra/tables.ts';
 import { type BuiltStack, buildStack } from './build-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -51,7 +51,7 @@ function functionByRole(roleLogicalId: string): Resource {
 }
 
 describe('data', () => {
-  it('builds every table of infra/tables.ts with PITR, deletion protection, a KMS key and Retain', () => {
+  it('builds every table of functions/contract/resources.ts with PITR, deletion protection, a KMS key and Retain', () => {
     const built = ofType('AWS::DynamoDB::Table');
     expect(built).toHaveLength(Object.keys(tables).length);
     for (const [, table] of built) {
@@ -65,7 +65,7 @@ describe('data', () => {
     }
   });
 
-  it('keys and indexes each table as infra/tables.ts defines it, with the decisions stream', () => {
+  it('keys and indexes each table as functions/contract/resources.ts defines it, with the decisions stream', () => {
     for (const definition of Object.values(tables)) {
       const keySchema = [
         { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
@@ -237,7 +237,7 @@ describe('rendering', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(built.stack.data.tables.decisions), 'StreamArn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      MaximumRetryAttempts: DECISION_STREAM_MAPPING.retryAttempts,
       MaximumRecordAgeInSeconds: 86400,
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: {
@@ -267,7 +267,7 @@ describe('rendering', () => {
     expect(renderer.Properties.MemorySize).toBeGreaterThanOrEqual(1769);
   });
 
-  it('gives the renderer every setting it reads, by the names of infra/env.ts', () => {
+  it('gives the renderer every setting it reads, by the names of functions/contract/environment.ts', () => {
     const renderer = functionByRole(logicalId(built.stack.rendering?.renderer.role as never));
     const variables = (renderer.Properties.Environment as { Variables: Record<string, unknown> })
       .Variables;
@@ -279,7 +279,7 @@ describe('rendering', () => {
         ENV.documentsBucket,
         ENV.signingKeyId,
         ENV.signingCertificateParameter,
-        ENV.districtProfilesDir,
+        ENV.districtsDir,
         ENV.templatesDir,
         ENV.deliveryQueueUrl,
         ENV.serviceName,

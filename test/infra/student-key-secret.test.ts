@@ -5,7 +5,7 @@
  * reads stored entries), and named in its environment by ARN, never by value.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../infra/env.ts';
+import { ENV } from '../../functions/contract/environment.ts';
 import { type BuiltStack, buildStack } from './build-stack.ts';
 
 type Resource = {

@@ -6,8 +6,8 @@ import {
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
+import { resourceNames, type TableName, tables } from '../../functions/contract/resources.ts';
 import { provision } from '../../infra/local/provision.ts';
-import { resourceNames, type TableName, tables } from '../../infra/tables.ts';
 import { emulatorClients, testEnvironment } from '../support/environment.ts';
 
 let clients: AwsClients | undefined;
@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 describe('provision', () => {
-  it('creates every table with the keys, indexes, stream and TTL of infra/tables.ts', async () => {
+  it('creates every table with the keys, indexes, stream and TTL of functions/contract/resources.ts', async () => {
     // Prepare
     const env = await testEnvironment();
     clients = env.clients;

@@ -7,6 +7,7 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import {
   checkJava,
   type EmulatorEndpoints,
@@ -14,7 +15,6 @@ import {
   startEmulators,
 } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
-import { resourceNames } from '../../infra/tables.ts';
 import { emulatorClients, emulatorEndpoints } from '../support/environment.ts';
 import { sentEmails } from '../support/ses.ts';
 

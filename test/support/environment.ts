@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
 import { type EmulatorEndpoints, emulatorClientConfig } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
-import { type ResourceNames, resourceNames } from '../../infra/tables.ts';
 
 /** What a test gets: clients for the emulators and the names of its own resources. */
 export interface TestEnvironment {

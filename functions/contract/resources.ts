@@ -191,11 +191,3 @@ export function resourceNames(prefix: string): ResourceNames {
   ) as Record<BucketName, string>;
   return { tables: tableNames, buckets: bucketNames };
 }
-
-/**
- * The decisions stream's filter, the same for the event source mapping in AWS and the local
- * poller: every inserted or changed item. Drafts and withdrawn versions pass too, so each is
- * recorded (skipped, or its links and calendar withdrawn) and a misspelt status is rejected
- * with its reason instead of vanishing in a filter. Removals (no new image) do not pass.
- */
-export const DECISION_STREAM_FILTERS = [{ eventName: ['INSERT', 'MODIFY'] }];

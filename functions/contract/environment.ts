@@ -3,7 +3,7 @@
  * stack sets and the handlers read (through one helper that throws naming what is missing),
  * and the metrics the alarms watch. The one-machine runtime sets the same names.
  */
-import type { TableName } from './tables.ts';
+import type { TableName } from './resources.ts';
 
 /** Environment variable holding the physical name of each table. */
 export const TABLE_ENV: Readonly<Record<TableName, string>> = {
@@ -26,7 +26,7 @@ export const ENV = {
   /** Name of the SSM parameter holding the signer's certificate chain (PEM, signer first). */
   signingCertificateParameter: 'SIGNING_CERTIFICATE_PARAMETER',
   /** Folder of district profiles (`<districtId>.json`), bundled beside the code. */
-  districtProfilesDir: 'IEP_DISTRICT_PROFILES_DIR',
+  districtsDir: 'IEP_DISTRICTS_DIR',
   /** Folder of templates, bundled beside the code (read by `functions/render/assets.ts`). */
   templatesDir: 'IEP_TEMPLATES_DIR',
   /** URL of the delivery queue (render-documents and review-sweep send delivery jobs). */
