@@ -162,9 +162,7 @@ await serveTasks<BenchWorkerInit, BenchTask, BenchResult>(async (init) => {
     clock: () => new Date(),
   });
   const clients = createAwsClients(emulatorClientConfig(init.endpoints));
-  const store = new S3DocumentStore(clients.s3, init.names.buckets.documents, {
-    checkBeforePut: false,
-  });
+  const store = new S3DocumentStore(clients.s3, init.names.buckets.documents);
   const records = new DynamoDocumentRecords(clients.documents, init.names.tables.documents);
   const decisions = sampleDecisions();
   let coldStartMs = Number.NaN;

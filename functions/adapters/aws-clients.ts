@@ -24,6 +24,11 @@ export interface AwsClientConfig {
   };
   /** Defaults to the SDK's provider chain on AWS, to {@link emulatorCredentials} with endpoints. */
   readonly credentials?: StaticCredentials;
+  /**
+   * Adapts the S3 client to an emulator's gaps (the local platform's business, e.g. s3rver's
+   * missing conditional put); never set on AWS.
+   */
+  readonly prepareS3?: (s3: S3Client) => void;
 }
 
 /** The AWS SDK v3 clients the adapters use, built once per process. */
@@ -80,6 +85,7 @@ export function createAwsClients(config: AwsClientConfig): AwsClients {
           responseChecksumValidation: 'WHEN_REQUIRED',
         }),
   });
+  config.prepareS3?.(s3);
   const ses = new SESv2Client(base(endpoints.ses));
   const sqs = new SQSClient(base(endpoints.sqs));
 

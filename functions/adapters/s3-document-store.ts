@@ -48,15 +48,6 @@ export interface StoredDocumentSummary {
   readonly lastModified?: Date;
 }
 
-/** Options of {@link S3DocumentStore}. */
-export interface S3DocumentStoreOptions {
-  /**
-   * HEAD the key before each put and report `created: false` when it exists. For emulators that
-   * ignore `If-None-Match` (s3rver); on AWS the conditional put alone is the atomic guard.
-   */
-  readonly checkBeforePut?: boolean;
-}
-
 /** Thrown by get/head when no object exists under the key. */
 export class DocumentNotFound extends Error {
   override readonly name = 'DocumentNotFound';
@@ -70,15 +61,15 @@ export class DocumentNotFound extends Error {
  *
  * Write-once on AWS: putOnce sends `If-None-Match: *`, so S3 refuses to replace an existing
  * object (412 PreconditionFailed, reported as `created: false`). s3rver ignores conditional
- * headers and would overwrite: callers must also guard each key with a conditional DynamoDB
- * write (the `documents` table's `attribute_not_exists(documentId)`), which holds on both.
+ * headers: the local platform's S3 client answers for it (functions/platform/
+ * emulated-conditional-put.ts). Callers also guard each key with a conditional DynamoDB write
+ * (the `documents` table's `attribute_not_exists(documentId)`).
  */
 export class S3DocumentStore {
   constructor(
     private readonly s3: S3Client,
     /** Physical bucket name. */
     readonly bucket: string,
-    private readonly options: S3DocumentStoreOptions = {},
   ) {}
 
   /** Stores bytes under key unless an object exists there already. */
@@ -90,7 +81,6 @@ export class S3DocumentStore {
     if (!/^[0-9a-f]{64}$/.test(options.sha256Hex)) {
       throw new Error('sha256Hex must be 64 lower-case hex digits');
     }
-    if (this.options.checkBeforePut && (await this.#exists(key))) return { created: false };
     try {
       const result = await this.s3.send(
         new PutObjectCommand({
@@ -184,16 +174,6 @@ export class S3DocumentStore {
       ResponseContentType: 'application/pdf',
     });
     return getSignedUrl(this.s3, command, { expiresIn: seconds });
-  }
-
-  async #exists(key: string): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw new Error(`check document ${key}`, { cause: error });
-    }
   }
 }
 

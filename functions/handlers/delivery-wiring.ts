@@ -42,8 +42,6 @@ export interface DeliveryParts {
   downloadBaseUrl: string;
   /** SES configuration set for every email. */
   configurationSetName?: string;
-  /** Emulators ignore conditional puts: check before each put (AWS needs no such check). */
-  checkBeforePut?: boolean;
   templates?: DeliveryTemplates;
   locales?: Map<string, Locale>;
 }
@@ -56,9 +54,7 @@ export function deliveryStores(parts: DeliveryParts) {
   const accessLog = new DynamoAccessLog(db, parts.tables.accessLog);
   const records = new DynamoDocumentRecords(db, parts.tables.documents);
   const decisions = new DynamoDecisionReader(db, parts.tables.decisions);
-  const store = new S3DocumentStore(parts.clients.s3, parts.bucket, {
-    checkBeforePut: parts.checkBeforePut ?? false,
-  });
+  const store = new S3DocumentStore(parts.clients.s3, parts.bucket);
   const links = new LinkService({
     links: linkStore,
     accessLog,

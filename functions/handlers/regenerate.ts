@@ -29,8 +29,6 @@ export interface RegenerateParts {
   districts: DistrictDirectory;
   log: Log;
   clock: () => Date;
-  /** Emulators ignore conditional puts: check before each put (AWS needs no such check). */
-  checkBeforePut?: boolean;
   /** The job ledger (default: the runs table). */
   ledger?: RunLedger;
 }
@@ -43,9 +41,7 @@ export async function regenerateService(parts: RegenerateParts): Promise<Regener
     locales: loadLocales(),
     decisions: new DynamoDecisionReader(parts.clients.documents, parts.tables.decisions),
     records: new DynamoDocumentRecords(parts.clients.documents, parts.tables.documents),
-    store: new S3DocumentStore(parts.clients.s3, parts.bucket, {
-      checkBeforePut: parts.checkBeforePut ?? false,
-    }),
+    store: new S3DocumentStore(parts.clients.s3, parts.bucket),
     ledger: parts.ledger ?? new DynamoRunLedger(parts.clients.documents, parts.tables.runs),
     signerName: await signerSubject(parts.engine.signer),
     clock: parts.clock,

@@ -44,8 +44,6 @@ export interface CalendarParts {
   /** The deployment's studentKey secret (scheduling only). */
   options?: CalendarOptions;
   offsets?: ReminderOffsets;
-  /** Emulators ignore S3 conditional puts: check before each put. */
-  checkBeforePut?: boolean;
   leaseMs?: number;
 }
 
@@ -68,9 +66,7 @@ export function calendarServices(parts: CalendarParts) {
     districts: parts.districts,
     notices: parts.notices,
     records: new DynamoDocumentRecords(db, parts.tables.documents),
-    documents: new S3DocumentStore(parts.clients.s3, parts.bucket, {
-      checkBeforePut: parts.checkBeforePut ?? false,
-    }),
+    documents: new S3DocumentStore(parts.clients.s3, parts.bucket),
     queue: parts.queue,
     staff: parts.staff,
     signerName: parts.signerName,

@@ -32,8 +32,6 @@ export interface PipelineParts {
   signer: Signer;
   log: Log;
   clock: () => Date;
-  /** Emulators ignore conditional puts: check before each put (AWS needs no such check). */
-  checkBeforePut?: boolean;
   afterDocumentsReady?: AfterDocumentsReady;
   afterWithdrawn?: AfterWithdrawn;
 }
@@ -42,9 +40,7 @@ export interface PipelineParts {
 export async function renderDecisionService(parts: PipelineParts) {
   const outcomes = new DynamoOutcomeStore(parts.clients.documents, parts.tables.outcomes);
   const records = new DynamoDocumentRecords(parts.clients.documents, parts.tables.documents);
-  const store = new S3DocumentStore(parts.clients.s3, parts.bucket, {
-    checkBeforePut: parts.checkBeforePut ?? false,
-  });
+  const store = new S3DocumentStore(parts.clients.s3, parts.bucket);
   const service = new RenderDecision({
     renderer: parts.renderer,
     outcomes,

@@ -163,7 +163,6 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     log,
     clock,
     downloadBaseUrl: server.url,
-    checkBeforePut: true,
     printer,
     signer: options.signer,
     ...(options.locales ? { locales: options.locales } : {}),

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AwsClientConfig } from '../../functions/adapters/aws-clients.ts';
+import { emulateConditionalPut } from '../../functions/platform/emulated-conditional-put.ts';
 import { dynamoDbLocalCommand } from './dynamodb-local.ts';
 
 const require = createRequire(import.meta.url);
@@ -60,6 +61,8 @@ export function emulatorClientConfig(endpoints: EmulatorEndpoints): AwsClientCon
   return {
     region: endpoints.region,
     endpoints: { dynamodb: endpoints.dynamodb, s3: endpoints.s3, ses: endpoints.ses },
+    // s3rver ignores If-None-Match: the client answers a taken key with S3's 412 itself.
+    prepareS3: emulateConditionalPut,
   };
 }
 

@@ -35,7 +35,6 @@ await serveTasks<RegenerateWorkerInit, RegenerateItem, RegenerateResult>(
       districts: cli.districts,
       log,
       clock: () => new Date(),
-      checkBeforePut: true,
     });
     return {
       run: (item) => service.process(item),

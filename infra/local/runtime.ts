@@ -38,7 +38,7 @@ import type {
 import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
 import { NoticeRenderer } from '../../functions/render/notice.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
-import { type Emulators, startEmulators } from './emulators.ts';
+import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
@@ -195,10 +195,7 @@ export class LocalRuntime {
     let cli: CliContext | undefined;
     try {
       const { endpoints } = emulators;
-      const clients = createAwsClients({
-        region: endpoints.region,
-        endpoints: { dynamodb: endpoints.dynamodb, s3: endpoints.s3, ses: endpoints.ses },
-      });
+      const clients = createAwsClients(emulatorClientConfig(endpoints));
       const names = resourceNames('iep-local');
       await provision(clients, names);
       cli = localCliContext(options.env ?? process.env, (line) => log.warn(line));
@@ -240,7 +237,6 @@ export class LocalRuntime {
         signerName,
         clock,
         log,
-        checkBeforePut: true,
       });
       const cancelledReminders: ReminderReport[] = [];
       const { service, outcomes, records, store } = await renderDecisionService({
@@ -251,7 +247,6 @@ export class LocalRuntime {
         signer,
         log,
         clock: () => new Date(),
-        checkBeforePut: true,
         // Parents get the offer of the version in force only; the calendar decides by meeting date itself.
         afterDocumentsReady: async (decision, documents, outcome) => {
           if (!outcome.supersededBy)

@@ -89,7 +89,6 @@ describe('Chromium failing under the pipeline', () => {
       signer: engine.signer,
       log: quiet,
       clock: () => new Date(),
-      checkBeforePut: true,
     });
     const poller = decisionStreamMapping({
       clients: env.clients,

@@ -104,7 +104,6 @@ export async function calendarFixture(
     signerName: 'CN=test',
     clock: clock.now,
     log: quiet,
-    checkBeforePut: true,
   });
   return {
     env,
@@ -137,9 +136,7 @@ export async function calendarFixture(
         districts,
         notices,
         records: new DynamoDocumentRecords(env.clients.documents, env.names.tables.documents),
-        documents: new S3DocumentStore(env.clients.s3, env.names.buckets.documents, {
-          checkBeforePut: true,
-        }),
+        documents: new S3DocumentStore(env.clients.s3, env.names.buckets.documents),
         queue: wrappedQueue,
         staff: wrappedStaff,
         signerName: 'CN=test',

@@ -128,9 +128,7 @@ describe('the daily sweep', () => {
     const [documentId] = f.queue.jobs[0]?.documentIds ?? [];
     const notice = await records.get(String(documentId));
     expect(notice).toMatchObject({ type: 'annual-review-notice', language: 'en', signed: true });
-    const store = new S3DocumentStore(f.env.clients.s3, f.env.names.buckets.documents, {
-      checkBeforePut: true,
-    });
+    const store = new S3DocumentStore(f.env.clients.s3, f.env.names.buckets.documents);
     expect(verifyPdf(await store.get(String(notice?.s3Key))).intact).toBe(true);
     const emails = await f.emails();
     expect(emails.map((e) => e.subject).sort()).toEqual([

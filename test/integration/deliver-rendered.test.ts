@@ -50,7 +50,6 @@ describe('delivery of rendered documents', () => {
       signer: engine.signer,
       log: quiet,
       clock: () => new Date(),
-      checkBeforePut: true,
       afterDocumentsReady: delivery.afterDocumentsReady,
     });
     const raw = uniqueDecision(env, 'transition-es');

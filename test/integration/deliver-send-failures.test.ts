@@ -20,7 +20,6 @@ async function deliverWith(wrap: (ses: Mailer) => Mailer) {
     log: quiet,
     clock: f.clock.clock,
     downloadBaseUrl: f.delivery.downloadBaseUrl,
-    checkBeforePut: true,
     printer: files.printer(),
     signer: await testSigner(),
     locales: testLocales(['en']),

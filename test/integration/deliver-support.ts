@@ -135,9 +135,7 @@ export async function deliveryFixture(
     locales: (options.shippedLocales ? shippedLocales : testLocales)(options.locales ?? ['en']),
     ...(options.districts ? { districts: options.districts } : {}),
   });
-  const store = new S3DocumentStore(env.clients.s3, env.names.buckets.documents, {
-    checkBeforePut: true,
-  });
+  const store = new S3DocumentStore(env.clients.s3, env.names.buckets.documents);
   const records = new DynamoDocumentRecords(env.clients.documents, env.names.tables.documents);
   /** A stand-in PDF and its record for each language and type, stored as the pipeline would. */
   const storeStandIns = async (

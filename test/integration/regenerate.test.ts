@@ -47,7 +47,6 @@ async function districtWithDecisions(count: number) {
     signer: engine.signer,
     log: quiet,
     clock: () => new Date(),
-    checkBeforePut: true,
   });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -76,7 +75,6 @@ async function districtWithDecisions(count: number) {
       districts,
       log: quiet,
       clock: () => new Date(),
-      checkBeforePut: true,
       ledger,
     });
   const items = await findFinalizedDecisions(

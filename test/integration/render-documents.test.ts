@@ -49,7 +49,6 @@ async function pipeline(
     signer: engine.signer,
     log: quiet,
     clock: () => new Date(),
-    checkBeforePut: true,
   });
   const service =
     options.store || options.records || options.printer
