@@ -4,8 +4,8 @@
  * signer, the district profiles and a warm printer. Imported lazily, so a handler's module
  * loads fast and tests that import `make…Handler` never start Chromium.
  */
-import type { Context } from 'aws-lambda';
 import type { CalendarOptions } from '../core/calendar.ts';
+import { onceUntilFailure } from '../platform/lazy-handler.ts';
 
 export async function renderingParts<K extends string>(extra: Record<K, string>) {
   const { Logger } = await import('@aws-lambda-powertools/logger');
@@ -56,20 +56,6 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
   };
 }
 
-/** A handler built on its first event and reused; a failed build is retried on the next. */
-export function lazyHandler<E, R>(
-  build: () => Promise<(event: E, context?: Context) => Promise<R>>,
-): (event: E, context?: Context) => Promise<R> {
-  let ready: Promise<(event: E, context?: Context) => Promise<R>> | undefined;
-  return async (event, context) => {
-    ready ??= build().catch((error) => {
-      ready = undefined;
-      throw error;
-    });
-    return (await ready)(event, context);
-  };
-}
-
 /** Where {@link studentKeyOptions} looks for the studentKey secret. */
 export interface StudentKeyEnvironment {
   /** `STUDENT_KEY_SECRET_ARN`: the Secrets Manager secret (what the stack sets). */
@@ -96,18 +82,6 @@ export async function studentKeyOptions(
       'no studentKey secret: set STUDENT_KEY_SECRET_ARN (the stack does) rather than store calendar entries under a reversible key',
     );
   return {};
-}
-
-/** `build`'s promise, shared by every call; a failed build is forgotten, so the next call retries. */
-export function onceUntilFailure<T>(build: () => Promise<T>): () => Promise<T> {
-  let ready: Promise<T> | undefined;
-  return () => {
-    ready ??= build().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
 }
 
 /**

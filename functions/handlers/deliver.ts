@@ -7,6 +7,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deliver, DeliveryResult } from '../pipeline/deliver.ts';
 import type { DeliveryJob, Log } from '../pipeline/ports.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 
 /** Reads a delivery job from a message body; throws on anything else. */
 export function parseDeliveryJob(body: string): DeliveryJob {
@@ -111,10 +112,5 @@ async function fromEnvironment() {
   return makeDeliverHandler({ deliver, log });
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  ready ??= fromEnvironment();
-  return (await ready)(event, context);
-}
+export const handler = lazyHandler(fromEnvironment);

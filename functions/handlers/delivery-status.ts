@@ -5,6 +5,7 @@
 import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { DeliveryStatus, parseSesEvent, type StatusUpdate } from '../pipeline/delivery-status.ts';
 import type { Log } from '../pipeline/ports.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 
 /** SNS notifications (one SES event per record) or one EventBridge SES event. */
 export type SesStatusEvent = SNSEvent | EventBridgeEvent<string, unknown>;
@@ -66,10 +67,5 @@ async function fromEnvironment() {
   return makeDeliveryStatusHandler({ status, log });
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler. */
-export async function handler(event: SesStatusEvent, context?: Context): Promise<StatusUpdate[]> {
-  ready ??= fromEnvironment();
-  return (await ready)(event, context);
-}
+export const handler = lazyHandler(fromEnvironment);

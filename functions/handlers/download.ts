@@ -21,6 +21,7 @@ import {
 } from '../pipeline/delivery-templates.ts';
 import type { LinkService } from '../pipeline/links.ts';
 import type { DocumentRecords, Log } from '../pipeline/ports.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 import type { Locale } from '../render/locales.ts';
 
 /** Default minutes a presigned S3 URL stays valid. */
@@ -175,13 +176,5 @@ async function fromEnvironment() {
   });
 }
 
-let ready: ReturnType<typeof fromEnvironment> | undefined;
-
 /** The Lambda handler (API Gateway HTTP API, payload format 2.0). */
-export async function handler(
-  event: APIGatewayProxyEventV2,
-  context?: Context,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  ready ??= fromEnvironment();
-  return (await ready)(event, context);
-}
+export const handler = lazyHandler(fromEnvironment);

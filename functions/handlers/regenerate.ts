@@ -15,9 +15,9 @@ import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { Regenerate, type RegenerateItem, type RunLedger } from '../pipeline/regenerate.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 import type { DocumentEngine } from '../render/engine.ts';
 import { loadLocales } from '../render/locales.ts';
-import { lazyHandler } from './aws-parts.ts';
 import { signerSubject } from './wiring.ts';
 
 /** What the regenerate use case is built from (Lambda and local workers alike). */

@@ -15,7 +15,7 @@ import type {
 } from 'aws-lambda';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
-import { lazyHandler } from './aws-parts.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 
 export interface RenderDocumentsDeps {
   service: RenderDecision;

@@ -21,7 +21,7 @@ import type { DecisionSource, StaffNotifier } from '../pipeline/calendar-ports.t
 import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
 import { CalendarSweep, type NoticeMaker, type SweepResult } from '../pipeline/calendar-sweep.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
-import { lazyHandler } from './aws-parts.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 
 /** The payload of each district's schedule. */
 export interface SweepEvent {

@@ -14,7 +14,7 @@ import type { StreamRange } from '../adapters/dynamo-stream-range.ts';
 import { DECISION_STREAM_FILTERS } from '../contract/streams.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import { recordDeadLetter } from '../pipeline/render-decision.ts';
-import { lazyHandler } from './aws-parts.ts';
+import { lazyHandler } from '../platform/lazy-handler.ts';
 
 /** What Lambda sends to a stream's on-failure destination (the parts this consumer reads). */
 export interface StreamFailureNotice {

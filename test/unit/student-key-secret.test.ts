@@ -14,7 +14,8 @@ import {
   StudentKeySecretError,
 } from '../../functions/adapters/secrets-manager-student-key.ts';
 import { studentKey } from '../../functions/core/calendar.ts';
-import { onceUntilFailure, studentKeyOptions } from '../../functions/handlers/aws-parts.ts';
+import { studentKeyOptions } from '../../functions/handlers/aws-parts.ts';
+import { onceUntilFailure } from '../../functions/platform/lazy-handler.ts';
 
 const ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:DataStudentKeySecret-AbCdEf';
 const VALUE = 'q7ZkR2mX9pLw4sVt8bNc3dHy6fJg1aUe5oQi0rTx2zKv7mWn4sLp9bXc3dYf6hGj';
