@@ -30,10 +30,17 @@ export type TrustServicesHook = (
   signer: LocalSigner,
 ) => Promise<{ trust: SigningTrust; close(): Promise<void> }>;
 
+/** What the one-machine runtime adds to the CLI's parts. */
+export interface CliContextOptions {
+  trustServices?: TrustServicesHook;
+  /** The engine's clock (signing time): the runtime gives its `--today` clock, as to every service. */
+  clock?: () => Date;
+}
+
 export function createCliContext(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
-  options: { trustServices?: TrustServicesHook } = {},
+  options: CliContextOptions = {},
 ): CliContext {
   const districts = loadDistrictDirectory(env[ENV.districtsDir] || undefined);
   let printer: PdfPrinter | undefined;
@@ -59,7 +66,8 @@ export function createCliContext(
           trust = started.trust;
         }
         printer = await launchPrinter();
-        return new DocumentEngine({ printer, signer, districts, clock: () => new Date(), trust });
+        const clock = options.clock ?? (() => new Date());
+        return new DocumentEngine({ printer, signer, districts, clock, trust });
       })();
       return engine;
     },

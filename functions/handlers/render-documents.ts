@@ -80,7 +80,7 @@ async function fromEnvironment() {
   const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
   const { DynamoAccessLog, DynamoLinkStore } = await import('../adapters/dynamo-links.ts');
   const { CalendarSchedule } = await import('../pipeline/calendar-schedule.ts');
-  const { documentsJob } = await import('../pipeline/delivery-jobs.ts');
+  const { afterRender } = await import('../pipeline/after-render.ts');
   const { LinkService } = await import('../pipeline/links.ts');
 
   // The studentKey HMAC key first: a cold start that cannot read it fails before Chromium starts.
@@ -98,7 +98,6 @@ async function fromEnvironment() {
   ]);
   const engine = new DocumentEngine({ printer, signer, districts, clock });
   const db = clients.documents;
-  // Once documents are ready: the offer to the parents (if this version is in force) and the calendar.
   const queue = new SqsDeliveryQueue(clients.sqs, config.deliveryQueueUrl);
   const schedule = new CalendarSchedule({
     store: new DynamoCalendarStore(db, tables.calendar),
@@ -122,18 +121,7 @@ async function fromEnvironment() {
     signer,
     log,
     clock,
-    afterDocumentsReady: async (decision, documents, outcome) => {
-      if (!outcome.supersededBy) {
-        // The earlier versions' links close before the new documents are offered.
-        await links.revokeSuperseded(decision.decisionId, decision.version);
-        await queue.enqueue(documentsJob(outcome, documents, decision.districtId));
-      }
-      await schedule.scheduleCalendar(decision);
-    },
-    afterWithdrawn: async (decisionId, version) => {
-      await links.revokeLinks(decisionId, version);
-      await schedule.cancelForWithdrawal(decisionId, version);
-    },
+    ...afterRender({ queue, schedule, links }),
   });
   return makeRenderDocumentsHandler({ service, outcomes, log });
 }

@@ -104,6 +104,11 @@ export interface LocalDelivery {
     documents: DocumentRecord[],
     outcome: DecisionOutcome,
   ) => Promise<void>;
+  /** Revokes a withdrawn or superseded version's links (for the after-render policy). */
+  links: {
+    revokeLinks(decisionId: string, version: number): Promise<unknown>;
+    revokeSuperseded(decisionId: string, version: number): Promise<unknown>;
+  };
   /** RenderDecision's afterWithdrawn: revokes the version's links. */
   afterWithdrawn: (decisionId: string, version: number) => Promise<void>;
   /** Processes the queue until it is empty (failed jobs are retried, then dead-lettered). */
@@ -227,12 +232,9 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
 
   return {
     queue,
-    afterDocumentsReady: async (decision, documents, outcome) => {
-      if (!outcome.supersededBy) {
-        await services.links.revokeSuperseded(decision.decisionId, decision.version);
-      }
-      await queue.enqueue(documentsJob(outcome, documents, decision.districtId));
-    },
+    afterDocumentsReady: (decision, documents, outcome) =>
+      queue.enqueue(documentsJob(outcome, documents, decision.districtId)),
+    links: services.links,
     afterWithdrawn: async (decisionId, version) => {
       await services.links.revokeLinks(decisionId, version);
     },

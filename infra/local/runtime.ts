@@ -26,6 +26,7 @@ import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import { calendarServices } from '../../functions/handlers/review-sweep.ts';
 import { renderDecisionService, signerSubject } from '../../functions/handlers/wiring.ts';
+import { afterRender } from '../../functions/pipeline/after-render.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
 import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import type {
@@ -198,7 +199,8 @@ export class LocalRuntime {
       const clients = createAwsClients(emulatorClientConfig(endpoints));
       const names = resourceNames('iep-local');
       await provision(clients, names);
-      cli = localCliContext(options.env ?? process.env, (line) => log.warn(line));
+      const clock = runClock(options.today);
+      cli = localCliContext(options.env ?? process.env, (line) => log.warn(line), clock);
       const engine = await cli.engine();
       const signer = engine.signer;
       // Crash injection for the adversarial suite, only when IEP_FAILPOINT is set.
@@ -206,7 +208,6 @@ export class LocalRuntime {
       const mailLog = (options.env ?? process.env).IEP_MAIL_LOG || undefined;
       if (failpoint)
         installFailpoint(new Failpoint(failpoint), { clients, signer, names, mailLog });
-      const clock = runClock(options.today);
       const districts = cli.districts;
       const delivery = await startLocalDelivery({
         clients,
@@ -246,19 +247,13 @@ export class LocalRuntime {
         renderer: engine,
         signer,
         log,
-        clock: () => new Date(),
-        // Parents get the offer of the version in force only; the calendar decides by meeting date itself.
-        afterDocumentsReady: async (decision, documents, outcome) => {
-          if (!outcome.supersededBy)
-            await delivery.afterDocumentsReady(decision, documents, outcome);
-          const scheduled = await calendar.schedule.scheduleCalendar(decision);
-          cancelledReminders.push(...scheduled.cancelledReminders);
-        },
-        afterWithdrawn: async (decisionId, version) => {
-          await delivery.afterWithdrawn(decisionId, version);
-          const cancelled = await calendar.schedule.cancelForWithdrawal(decisionId, version);
-          cancelledReminders.push(...cancelled.cancelledReminders);
-        },
+        clock,
+        ...afterRender({
+          queue: delivery.queue,
+          schedule: calendar.schedule,
+          links: delivery.links,
+          onCancelledReminders: (reminders) => cancelledReminders.push(...reminders),
+        }),
       });
       const poller = decisionStreamMapping({
         clients,

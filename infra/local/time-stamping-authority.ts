@@ -141,6 +141,13 @@ export const localTrustServices: TrustServicesHook = async (signer) => {
 };
 
 /** The CLI context of the one-machine runtime and its workers: with the local trust services. */
-export function localCliContext(env: NodeJS.ProcessEnv, log: (line: string) => void): CliContext {
-  return createCliContext(env, log, { trustServices: localTrustServices });
+export function localCliContext(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  clock?: () => Date,
+): CliContext {
+  return createCliContext(env, log, {
+    trustServices: localTrustServices,
+    ...(clock ? { clock } : {}),
+  });
 }
