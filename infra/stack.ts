@@ -6,19 +6,14 @@
  * handler exists, so the stack covers what the tree holds.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import {
-  AlarmStatusWidget,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/contract/environment.ts';
 import { type DeploymentConfig, senderDomains } from './config.ts';
 import { Calendar } from './constructs/calendar.ts';
 import { ChromiumLayer } from './constructs/chromium-layer.ts';
+import { OperationsDashboard } from './constructs/dashboard.ts';
 import { DataStore } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { Operations } from './constructs/operations.ts';
@@ -143,33 +138,9 @@ export class IepDocsStack extends Stack {
       description: `The signing certificate expires within ${CERTIFICATE_WARNING_DAYS} days: request a new one (iep-docs certificate) and store the chain in the SSM parameter`,
     });
 
-    // One page for the pipeline's own metrics (published by the handlers with Powertools).
-    const metric = (name: string, statistic: string) =>
-      Operations.pipelineMetric(
-        METRICS_NAMESPACE,
-        SERVICE_NAME,
-        name,
-        statistic,
-        Duration.minutes(5),
-      );
-    new Dashboard(this, 'Dashboard', {
-      widgets: [
-        [
-          new GraphWidget({
-            title: 'Documents',
-            left: [
-              metric(METRIC.documentsRendered, 'Sum'),
-              metric(METRIC.decisionsRejected, 'Sum'),
-              metric(METRIC.documentsDelivered, 'Sum'),
-            ],
-          }),
-          new GraphWidget({
-            title: 'Render duration (ms)',
-            left: [metric(METRIC.renderDuration, 'p50'), metric(METRIC.renderDuration, 'p95')],
-          }),
-        ],
-        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.operations.alarms, width: 24 })],
-      ],
+    new OperationsDashboard(this, 'Dashboard', {
+      districtIds: config.districts.map((district) => district.districtId),
+      operations: this.operations,
     });
 
     new CfnOutput(this, 'DecisionsTableName', { value: this.data.tables.decisions.tableName });

@@ -61,14 +61,36 @@ export const SERVICE_NAME = 'iep-docs';
 export const METRICS_NAMESPACE = 'IepDocs';
 
 /**
- * Metric names the handlers publish (Powertools Metrics, dimension `service` only) and the
- * dashboards/alarms read. `SigningCertificateDaysToExpiry` is emitted by
- * `certificateExpiryMetric` (functions/adapters/kms-certificate.ts), at least daily.
+ * Metric names the handlers publish (Powertools Metrics, dimensions `service` and `district`,
+ * see functions/adapters/powertools-metrics.ts) and the dashboard graphs per district.
+ * `SigningCertificateDaysToExpiry` (dimension `service` only) is emitted by
+ * `certificateExpiryMetric` (functions/adapters/kms-certificate.ts), at least daily, for its alarm.
  */
 export const METRIC = {
+  /** Documents a decision version produced (render-documents), Count. */
   documentsRendered: 'DocumentsRendered',
+  /** Decision versions rejected with their reasons (render-documents), Count. */
   decisionsRejected: 'DecisionsRejected',
-  documentsDelivered: 'DocumentsDelivered',
+  /** Emails sent and postal packets stored (deliver), Count. */
+  deliveriesSent: 'DeliveriesSent',
+  /** Delivery jobs that failed and will be retried or dead-lettered (deliver), Count. */
+  deliveriesFailed: 'DeliveriesFailed',
+  /** One decision version, read to outcome (render-documents), Milliseconds. */
   renderDuration: 'RenderDuration',
+  /** Signing one document (render-documents), Milliseconds. */
+  signingDuration: 'SigningDuration',
+  /** Reminders sent by a daily sweep (review-sweep), Count. */
+  remindersSent: 'RemindersSent',
+  /** Overdue reviews and reevaluations a daily sweep found (review-sweep), Count. */
+  overdueCount: 'OverdueCount',
   certificateDaysToExpiry: 'SigningCertificateDaysToExpiry',
 } as const;
+
+/** A metric the pipeline publishes per district. */
+export type PipelineMetricName = Exclude<
+  (typeof METRIC)[keyof typeof METRIC],
+  typeof METRIC.certificateDaysToExpiry
+>;
+
+/** The dimension naming the district, beside `service`. */
+export const DISTRICT_DIMENSION = 'district';

@@ -8,7 +8,6 @@ import type { CalendarOptions } from '../core/calendar.ts';
 import { onceUntilFailure } from '../platform/lazy-handler.ts';
 
 export async function renderingParts<K extends string>(extra: Record<K, string>) {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
   const { KMSClient } = await import('@aws-sdk/client-kms');
   const { SSMClient } = await import('@aws-sdk/client-ssm');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
@@ -17,7 +16,7 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
   const { awsSigner } = await import('../adapters/short-lived-signer.ts');
   const { launchPrinter } = await import('../render/chromium.ts');
   const { ENV, requireEnv } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { awsLog } = await import('../platform/aws-observability.ts');
 
   const config = requireEnv({
     region: 'AWS_REGION',
@@ -30,7 +29,7 @@ export async function renderingParts<K extends string>(extra: Record<K, string>)
     K | 'region' | 'bucket' | 'signingKeyId' | 'certificateParameter' | 'districtsDir',
     string
   >);
-  const log = powertoolsLog(new Logger());
+  const log = awsLog;
   // Short-lived leaf when the KMS key's certificate is an issuing CA (one KMS call per
   // container), KMS per document otherwise or when IEP_SIGNING_MODE=kms-per-document.
   const signer = await awsSigner({

@@ -5,9 +5,11 @@
  * deliver never sends the same email twice (see functions/pipeline/deliver.ts).
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { METRIC } from '../contract/environment.ts';
 import type { Deliver, DeliveryResult } from '../pipeline/deliver.ts';
+import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryJob, Log } from '../pipeline/ports.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 
 /** Reads a delivery job from a message body; throws on anything else. */
 export function parseDeliveryJob(body: string): DeliveryJob {
@@ -28,15 +30,23 @@ export function parseDeliveryJob(body: string): DeliveryJob {
 export interface DeliverHandlerDeps {
   deliver: Pick<Deliver, 'deliver'>;
   log: Log;
+  /** Deliveries sent and failed (default: none). */
+  metrics?: PipelineMetrics;
 }
 
 /** Builds the handler around its dependencies (built once per container). */
 export function makeDeliverHandler(deps: DeliverHandlerDeps) {
   return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    const metrics = deps.metrics ?? noMetrics;
     for (const record of event.Records) {
+      let districtId = 'unknown';
       try {
-        const results: DeliveryResult[] = await deps.deliver.deliver(parseDeliveryJob(record.body));
+        const job = parseDeliveryJob(record.body);
+        districtId = job.districtId;
+        const results: DeliveryResult[] = await deps.deliver.deliver(job);
+        const sent = results.filter((r) => r.created).length;
+        if (sent > 0) metrics.count(METRIC.deliveriesSent, districtId, sent);
         deps.log.info('delivery job done', {
           messageId: record.messageId,
           deliveries: results.length,
@@ -47,6 +57,7 @@ export function makeDeliverHandler(deps: DeliverHandlerDeps) {
           receiveCount: record.attributes?.ApproximateReceiveCount,
           reason: error instanceof Error ? error.message : String(error),
         });
+        metrics.count(METRIC.deliveriesFailed, districtId);
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
@@ -55,7 +66,6 @@ export function makeDeliverHandler(deps: DeliverHandlerDeps) {
 }
 
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
   const { launchPrinter } = await import('../render/chromium.ts');
@@ -63,7 +73,7 @@ async function fromEnvironment() {
   const { SSMClient } = await import('@aws-sdk/client-ssm');
   const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { awsLog, awsMetrics } = await import('../platform/aws-observability.ts');
   const { deliverService, lazyPrinter } = await import('./delivery-wiring.ts');
 
   const config = requireEnv({
@@ -76,7 +86,7 @@ async function fromEnvironment() {
   });
   const configurationSetName = process.env[ENV.sesConfigurationSet];
   const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
-  const log = powertoolsLog(new Logger());
+  const log = awsLog;
   const clients = createAwsClients({ region: config.region });
   // Postal packets are signed by the district's identity, as its documents are.
   const signer = new KmsSigner({
@@ -109,8 +119,8 @@ async function fromEnvironment() {
     // Chromium starts lazily on the first postal packet: most jobs are emails only.
     printer: lazyPrinter(launchPrinter),
   });
-  return makeDeliverHandler({ deliver, log });
+  return makeDeliverHandler({ deliver, log, metrics: awsMetrics });
 }
 
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

@@ -5,7 +5,7 @@
 import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { DeliveryStatus, parseSesEvent, type StatusUpdate } from '../pipeline/delivery-status.ts';
 import type { Log } from '../pipeline/ports.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 
 /** SNS notifications (one SES event per record) or one EventBridge SES event. */
 export type SesStatusEvent = SNSEvent | EventBridgeEvent<string, unknown>;
@@ -47,16 +47,15 @@ export function makeDeliveryStatusHandler(deps: DeliveryStatusHandlerDeps) {
 }
 
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
   const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { awsLog } = await import('../platform/aws-observability.ts');
 
   const config = requireEnv({ region: 'AWS_REGION', queueUrl: ENV.deliveryQueueUrl });
   const tables = tableNames(['deliveries']);
-  const log = powertoolsLog(new Logger());
+  const log = awsLog;
   const clients = createAwsClients({ region: config.region });
   const status = new DeliveryStatus({
     deliveries: new DynamoDeliveryStore(clients.documents, tables.deliveries),
@@ -68,4 +67,4 @@ async function fromEnvironment() {
 }
 
 /** The Lambda handler. */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

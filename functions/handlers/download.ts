@@ -21,7 +21,7 @@ import {
 } from '../pipeline/delivery-templates.ts';
 import type { LinkService } from '../pipeline/links.ts';
 import type { DocumentRecords, Log } from '../pipeline/ports.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 import type { Locale } from '../render/locales.ts';
 
 /** Default minutes a presigned S3 URL stays valid. */
@@ -138,11 +138,10 @@ export function makeDownloadHandler(deps: DownloadDeps) {
 }
 
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
   const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { awsLog } = await import('../platform/aws-observability.ts');
   const { deliveryStores } = await import('./delivery-wiring.ts');
 
   const config = requireEnv({
@@ -152,7 +151,7 @@ async function fromEnvironment() {
   });
   const minutes = Number(process.env[ENV.presignedUrlMinutes] ?? DEFAULT_PRESIGNED_URL_MINUTES);
   const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
-  const log = powertoolsLog(new Logger());
+  const log = awsLog;
   const districts = loadDistrictDirectory(config.districtsDir);
   const stores = deliveryStores({
     clients: createAwsClients({ region: config.region }),
@@ -177,4 +176,4 @@ async function fromEnvironment() {
 }
 
 /** The Lambda handler (API Gateway HTTP API, payload format 2.0). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

@@ -15,7 +15,7 @@ import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { Regenerate, type RegenerateItem, type RunLedger } from '../pipeline/regenerate.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 import type { DocumentEngine } from '../render/engine.ts';
 import { loadLocales } from '../render/locales.ts';
 import { signerSubject } from './wiring.ts';
@@ -128,4 +128,4 @@ async function fromEnvironment() {
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

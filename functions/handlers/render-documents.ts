@@ -13,14 +13,32 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
+import { METRIC } from '../contract/environment.ts';
+import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
-import type { DecisionItem, RenderDecision } from '../pipeline/render-decision.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import type { DecisionItem, ProcessResult, RenderDecision } from '../pipeline/render-decision.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 
 export interface RenderDocumentsDeps {
   service: RenderDecision;
   outcomes: OutcomeStore;
   log: Log;
+  /** Documents rendered, decisions rejected, render and signing durations (default: none). */
+  metrics?: PipelineMetrics;
+}
+
+/** The metrics of one processed version (nothing for a version processed before). */
+function recordMetrics(metrics: PipelineMetrics, result: ProcessResult, startedAt: number): void {
+  if (result.alreadyProcessed) return;
+  const district = result.outcome.districtId ?? 'unknown';
+  if (result.outcome.outcome === 'rejected') metrics.count(METRIC.decisionsRejected, district);
+  if (result.outcome.outcome !== 'documents-ready') return;
+  const created = result.documents.filter((d) => d.state === 'created');
+  metrics.count(METRIC.documentsRendered, district, created.length);
+  metrics.duration(METRIC.renderDuration, district, performance.now() - startedAt);
+  for (const document of created)
+    if (document.signMs !== undefined)
+      metrics.duration(METRIC.signingDuration, district, document.signMs);
 }
 
 /** The decision item of a stream record (its key even when the item does not validate). */
@@ -47,7 +65,10 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
       return;
     }
     try {
-      return await deps.service.process(ref);
+      const startedAt = performance.now();
+      const result = await deps.service.process(ref);
+      recordMetrics(deps.metrics ?? noMetrics, result, startedAt);
+      return result;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       deps.log.error('decision failed, will be retried', {
@@ -123,8 +144,9 @@ async function fromEnvironment() {
     clock,
     ...afterRender({ queue, schedule, links }),
   });
-  return makeRenderDocumentsHandler({ service, outcomes, log });
+  const { awsMetrics } = await import('../platform/aws-observability.ts');
+  return makeRenderDocumentsHandler({ service, outcomes, log, metrics: awsMetrics });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

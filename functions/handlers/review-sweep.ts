@@ -13,6 +13,7 @@ import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoCalendarStore, DynamoSweepRuns } from '../adapters/dynamo-calendar.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
+import { METRIC } from '../contract/environment.ts';
 import type { CalendarOptions } from '../core/calendar.ts';
 import { calendarDateIn } from '../core/dates.ts';
 import type { DistrictDirectory } from '../core/district.ts';
@@ -20,8 +21,10 @@ import type { ReminderOffsets } from '../core/reminders.ts';
 import type { DecisionSource, StaffNotifier } from '../pipeline/calendar-ports.ts';
 import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
 import { CalendarSweep, type NoticeMaker, type SweepResult } from '../pipeline/calendar-sweep.ts';
+import type { PipelineMetrics } from '../pipeline/metrics.ts';
+import { noMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 
 /** The payload of each district's schedule. */
 export interface SweepEvent {
@@ -83,6 +86,8 @@ export interface ReviewSweepDeps {
   districts: DistrictDirectory;
   clock: () => Date;
   log: Log;
+  /** Reminders sent and overdue count (default: none). */
+  metrics?: PipelineMetrics;
 }
 
 /** The counts a run returns (ids and dates only). */
@@ -117,6 +122,10 @@ export function makeReviewSweepHandler(deps: ReviewSweepDeps) {
       cancelled: count('cancelled'),
       overdue: result.overdue.length,
     };
+    // Counted before a partial failure throws: what was sent, was sent.
+    const metrics = deps.metrics ?? noMetrics;
+    metrics.count(METRIC.remindersSent, summary.districtId, summary.sent);
+    metrics.count(METRIC.overdueCount, summary.districtId, summary.overdue);
     if (result.failed.length > 0) {
       throw new Error(
         `sweep of ${district.districtId} on ${today}: ${result.failed.length} reminder(s) not sent, retry the run`,
@@ -158,7 +167,8 @@ async function fromEnvironment() {
     clock,
     log,
   });
-  const run = makeReviewSweepHandler({ sweep, districts, clock, log });
+  const { awsMetrics } = await import('../platform/aws-observability.ts');
+  const run = makeReviewSweepHandler({ sweep, districts, clock, log, metrics: awsMetrics });
   const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
   const { METRICS_NAMESPACE, SERVICE_NAME } = await import('../contract/environment.ts');
   return async (event: SweepEvent, context?: Context) => {
@@ -175,4 +185,4 @@ async function fromEnvironment() {
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

@@ -14,7 +14,7 @@ import type { StreamRange } from '../adapters/dynamo-stream-range.ts';
 import { DECISION_STREAM_FILTERS } from '../contract/streams.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import { recordDeadLetter } from '../pipeline/render-decision.ts';
-import { lazyHandler } from '../platform/lazy-handler.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
 
 /** What Lambda sends to a stream's on-failure destination (the parts this consumer reads). */
 export interface StreamFailureNotice {
@@ -155,12 +155,11 @@ export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
 
 /** Builds the AWS dependencies once per container, from validated configuration. */
 async function fromEnvironment() {
-  const { Logger } = await import('@aws-lambda-powertools/logger');
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { DynamoOutcomeStore } = await import('../adapters/dynamo-outcomes.ts');
   const { readStreamRange } = await import('../adapters/dynamo-stream-range.ts');
   const { requireEnv, tableNames } = await import('./config.ts');
-  const { powertoolsLog } = await import('./wiring.ts');
+  const { awsLog } = await import('../platform/aws-observability.ts');
 
   const config = requireEnv({ region: 'AWS_REGION' });
   const tables = tableNames(['outcomes']);
@@ -168,10 +167,10 @@ async function fromEnvironment() {
   return makeStreamDeadLetterHandler({
     readRange: (range) => readStreamRange(clients.dynamodbStreams, range),
     outcomes: new DynamoOutcomeStore(clients.documents, tables.outcomes),
-    log: powertoolsLog(new Logger()),
+    log: awsLog,
     clock: () => new Date(),
   });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = lazyHandler(fromEnvironment);
+export const handler = awsHandler(fromEnvironment);

@@ -54,22 +54,3 @@ export async function renderDecisionService(parts: PipelineParts) {
   });
   return { service, outcomes, records, store };
 }
-
-/** Our Log over Powertools' Logger (JSON lines with the appended keys). */
-export function powertoolsLog(logger: {
-  debug(message: string, ...extra: Record<string, unknown>[]): void;
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}): Log {
-  const at =
-    (fn: (message: string, ...extra: Record<string, unknown>[]) => void) =>
-    (message: string, attributes?: Record<string, unknown>) =>
-      attributes ? fn(message, attributes) : fn(message);
-  return {
-    debug: at(logger.debug.bind(logger)),
-    info: at(logger.info.bind(logger)),
-    warn: at(logger.warn.bind(logger)),
-    error: at(logger.error.bind(logger)),
-  };
-}

@@ -53,6 +53,8 @@ export interface RenderDecisionDeps {
 export interface ProcessedDocument {
   record: DocumentRecord;
   state: 'created' | 'unchanged';
+  /** Milliseconds spent signing it, when this run rendered it (for the metrics). */
+  signMs?: number;
 }
 
 /** What processing one decision version did. */
@@ -216,7 +218,9 @@ export class RenderDecision {
         documentId: doc.documentId,
         s3Key: record.s3Key,
       });
-    return { record, state: created ? 'created' : 'unchanged' };
+    return created
+      ? { record, state: 'created', signMs: doc.timings.sign }
+      : { record, state: 'unchanged' };
   }
 
   private async finish(

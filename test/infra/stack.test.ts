@@ -446,17 +446,22 @@ describe('operations', () => {
     });
   });
 
-  it('shows documents rendered, rejected, delivered and render duration on a dashboard', () => {
+  it('shows documents, deliveries, durations and the calendar per district on a dashboard', () => {
     const [, dashboard] = ofType('AWS::CloudWatch::Dashboard')[0] ?? [];
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
     for (const name of [
       'DocumentsRendered',
       'DecisionsRejected',
-      'DocumentsDelivered',
+      'DeliveriesSent',
+      'DeliveriesFailed',
       'RenderDuration',
+      'SigningDuration',
+      'RemindersSent',
+      'OverdueCount',
     ]) {
       expect(body).toContain(name);
     }
+    expect(body).toContain('district');
   });
 
   it('alarms when the signing certificate has fewer than 60 days left', () => {
