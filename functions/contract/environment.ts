@@ -25,6 +25,8 @@ export const ENV = {
   signingKeyId: 'SIGNING_KEY_ID',
   /** Name of the SSM parameter holding the signer's certificate chain (PEM, signer first). */
   signingCertificateParameter: 'SIGNING_CERTIFICATE_PARAMETER',
+  /** `kms-per-document` forces a KMS call per document (short-lived-signer.ts). */
+  signingMode: 'IEP_SIGNING_MODE',
   /** Folder of district profiles (`<districtId>.json`), bundled beside the code. */
   districtsDir: 'IEP_DISTRICTS_DIR',
   /** Folder of templates, bundled beside the code (read by `functions/render/assets.ts`). */

@@ -65,62 +65,12 @@ export function makeDeliverHandler(deps: DeliverHandlerDeps) {
   };
 }
 
-async function fromEnvironment() {
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { launchPrinter } = await import('../render/chromium.ts');
-  const { KMSClient } = await import('@aws-sdk/client-kms');
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  const { KmsSigner, ssmCertificateChain } = await import('../adapters/kms-signer.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { awsLog, awsMetrics } = await import('../platform/aws-observability.ts');
-  const { deliverService, lazyPrinter } = await import('./delivery-wiring.ts');
-
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    districtsDir: ENV.districtsDir,
-    downloadBaseUrl: ENV.downloadBaseUrl,
-    signingKeyId: ENV.signingKeyId,
-    certificateParameter: ENV.signingCertificateParameter,
-  });
-  const configurationSetName = process.env[ENV.sesConfigurationSet];
-  const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
-  const log = awsLog;
-  const clients = createAwsClients({ region: config.region });
-  // Postal packets are signed by the district's identity, as its documents are.
-  const signer = new KmsSigner({
-    kms: new KMSClient({ region: config.region }),
-    keyId: config.signingKeyId,
-    certificateChain: ssmCertificateChain(
-      new SSMClient({ region: config.region }),
-      config.certificateParameter,
-    ),
-  });
-  const postalQueueUrl = process.env[ENV.postalQueueUrl];
-  const postalNotifier = postalQueueUrl
-    ? new (await import('../adapters/sqs-postal-notifier.ts')).SqsPostalNotifier(
-        clients.sqs,
-        postalQueueUrl,
-        config.bucket,
-      )
-    : undefined;
-  const { deliver } = deliverService({
-    clients,
-    signer,
-    ...(postalNotifier ? { postalNotifier } : {}),
-    tables,
-    bucket: config.bucket,
-    districts: loadDistrictDirectory(config.districtsDir),
-    log,
-    clock: () => new Date(),
-    downloadBaseUrl: config.downloadBaseUrl,
-    ...(configurationSetName ? { configurationSetName } : {}),
-    // Chromium starts lazily on the first postal packet: most jobs are emails only.
-    printer: lazyPrinter(launchPrinter),
-  });
-  return makeDeliverHandler({ deliver, log, metrics: awsMetrics });
-}
-
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
-export const handler = awsHandler(fromEnvironment);
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  const { deliver } = await pipeline.deliver();
+  const { log, metrics } = pipeline.platform;
+  return makeDeliverHandler({ deliver, log, metrics });
+});

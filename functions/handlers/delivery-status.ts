@@ -3,7 +3,11 @@
  * EventBridge → delivery status. A bounce re-enqueues the recipient for a postal packet.
  */
 import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
-import { DeliveryStatus, parseSesEvent, type StatusUpdate } from '../pipeline/delivery-status.ts';
+import {
+  type DeliveryStatus,
+  parseSesEvent,
+  type StatusUpdate,
+} from '../pipeline/delivery-status.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 
@@ -46,25 +50,13 @@ export function makeDeliveryStatusHandler(deps: DeliveryStatusHandlerDeps) {
   };
 }
 
-async function fromEnvironment() {
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
-  const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
-  const { awsLog } = await import('../platform/aws-observability.ts');
-
-  const config = requireEnv({ region: 'AWS_REGION', queueUrl: ENV.deliveryQueueUrl });
-  const tables = tableNames(['deliveries']);
-  const log = awsLog;
-  const clients = createAwsClients({ region: config.region });
-  const status = new DeliveryStatus({
-    deliveries: new DynamoDeliveryStore(clients.documents, tables.deliveries),
-    queue: new SqsDeliveryQueue(clients.sqs, config.queueUrl),
-    clock: () => new Date(),
-    log,
-  });
-  return makeDeliveryStatusHandler({ status, log });
-}
-
 /** The Lambda handler. */
-export const handler = awsHandler(fromEnvironment);
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  return makeDeliveryStatusHandler({
+    status: pipeline.deliveryStatus(),
+    log: pipeline.platform.log,
+  });
+});

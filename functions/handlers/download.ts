@@ -140,9 +140,9 @@ export function makeDownloadHandler(deps: DownloadDeps) {
 async function fromEnvironment() {
   const { createAwsClients } = await import('../adapters/aws-clients.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { ENV, requireEnv, tableNames } = await import('./config.ts');
+  const { ENV, requireEnv, tableNames } = await import('../platform/config.ts');
   const { awsLog } = await import('../platform/aws-observability.ts');
-  const { deliveryStores } = await import('./delivery-wiring.ts');
+  const { deliveryStores } = await import('../platform/delivery-wiring.ts');
 
   const config = requireEnv({
     region: 'AWS_REGION',

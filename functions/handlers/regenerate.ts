@@ -7,47 +7,9 @@
  * batch item failures (infra/constructs/regeneration.ts).
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AwsClients } from '../adapters/aws-clients.ts';
-import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
-import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
-import { DynamoRunLedger } from '../adapters/dynamo-runs.ts';
-import { S3DocumentStore } from '../adapters/s3-document-store.ts';
-import type { DistrictDirectory } from '../core/district.ts';
 import type { Log } from '../pipeline/ports.ts';
-import { Regenerate, type RegenerateItem, type RunLedger } from '../pipeline/regenerate.ts';
+import type { Regenerate, RegenerateItem } from '../pipeline/regenerate.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
-import type { DocumentEngine } from '../render/engine.ts';
-import { loadLocales } from '../render/locales.ts';
-import { signerSubject } from './wiring.ts';
-
-/** What the regenerate use case is built from (Lambda and local workers alike). */
-export interface RegenerateParts {
-  clients: AwsClients;
-  tables: { decisions: string; documents: string; runs: string };
-  bucket: string;
-  engine: DocumentEngine;
-  districts: DistrictDirectory;
-  log: Log;
-  clock: () => Date;
-  /** The job ledger (default: the runs table). */
-  ledger?: RunLedger;
-}
-
-/** The regenerate use case with its stores. */
-export async function regenerateService(parts: RegenerateParts): Promise<Regenerate> {
-  return new Regenerate({
-    engine: parts.engine,
-    districts: parts.districts,
-    locales: loadLocales(),
-    decisions: new DynamoDecisionReader(parts.clients.documents, parts.tables.decisions),
-    records: new DynamoDocumentRecords(parts.clients.documents, parts.tables.documents),
-    store: new S3DocumentStore(parts.clients.s3, parts.bucket),
-    ledger: parts.ledger ?? new DynamoRunLedger(parts.clients.documents, parts.tables.runs),
-    signerName: await signerSubject(parts.engine.signer),
-    clock: parts.clock,
-    log: parts.log,
-  });
-}
 
 /** Reads a message body; undefined when it is not a regeneration item. */
 export function regenerateItemOf(record: Pick<SQSRecord, 'body'>): RegenerateItem | undefined {
@@ -106,26 +68,13 @@ export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process
   };
 }
 
-/** Builds the AWS dependencies once per container, from validated configuration. */
-async function fromEnvironment() {
-  const { renderingParts } = await import('./aws-parts.ts');
-  const { DocumentEngine } = await import('../render/engine.ts');
-  const { tableNames } = await import('./config.ts');
-
-  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({});
-  const tables = tableNames(['decisions', 'documents', 'runs']);
-  const engine = new DocumentEngine({ printer, signer, districts, clock });
-  const service = await regenerateService({
-    clients,
-    tables,
-    bucket: config.bucket,
-    engine,
-    districts,
-    log,
-    clock: () => new Date(),
-  });
-  return makeRegenerateHandler({ service, log });
-}
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = awsHandler(fromEnvironment);
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  return makeRegenerateHandler({
+    service: await pipeline.regenerate(),
+    log: pipeline.platform.log,
+  });
+});

@@ -90,63 +90,12 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
     });
 }
 
-/** Builds the AWS dependencies once per container, from validated configuration. */
-async function fromEnvironment() {
-  const { deploymentCalendarOptions, renderingParts } = await import('./aws-parts.ts');
-  const { DocumentEngine } = await import('../render/engine.ts');
-  const { ENV, tableNames } = await import('./config.ts');
-  const { renderDecisionService } = await import('./wiring.ts');
-  const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
-  const { DynamoCalendarStore } = await import('../adapters/dynamo-calendar.ts');
-  const { DynamoDeliveryStore } = await import('../adapters/dynamo-deliveries.ts');
-  const { DynamoAccessLog, DynamoLinkStore } = await import('../adapters/dynamo-links.ts');
-  const { CalendarSchedule } = await import('../pipeline/calendar-schedule.ts');
-  const { afterRender } = await import('../pipeline/after-render.ts');
-  const { LinkService } = await import('../pipeline/links.ts');
-
-  // The studentKey HMAC key first: a cold start that cannot read it fails before Chromium starts.
-  const calendarOptions = await deploymentCalendarOptions();
-  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({
-    deliveryQueueUrl: ENV.deliveryQueueUrl,
-  });
-  const tables = tableNames([
-    'outcomes',
-    'documents',
-    'deliveries',
-    'links',
-    'accessLog',
-    'calendar',
-  ]);
-  const engine = new DocumentEngine({ printer, signer, districts, clock });
-  const db = clients.documents;
-  const queue = new SqsDeliveryQueue(clients.sqs, config.deliveryQueueUrl);
-  const schedule = new CalendarSchedule({
-    store: new DynamoCalendarStore(db, tables.calendar),
-    districts,
-    clock,
-    log,
-    options: calendarOptions,
-  });
-  const links = new LinkService({
-    links: new DynamoLinkStore(db, tables.links),
-    accessLog: new DynamoAccessLog(db, tables.accessLog),
-    deliveries: new DynamoDeliveryStore(db, tables.deliveries),
-    clock,
-    log,
-  });
-  const { service, outcomes } = await renderDecisionService({
-    clients,
-    tables,
-    bucket: config.bucket,
-    renderer: engine,
-    signer,
-    log,
-    clock,
-    ...afterRender({ queue, schedule, links }),
-  });
-  const { awsMetrics } = await import('../platform/aws-observability.ts');
-  return makeRenderDocumentsHandler({ service, outcomes, log, metrics: awsMetrics });
-}
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = awsHandler(fromEnvironment);
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  const { service, outcomes } = await pipeline.renderDecision();
+  const { log, metrics } = pipeline.platform;
+  return makeRenderDocumentsHandler({ service, outcomes, log, metrics });
+});

@@ -9,75 +9,18 @@
  * handlers and for the one-machine runtime alike.
  */
 import type { Context } from 'aws-lambda';
-import type { AwsClients } from '../adapters/aws-clients.ts';
-import { DynamoCalendarStore, DynamoSweepRuns } from '../adapters/dynamo-calendar.ts';
-import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
-import { S3DocumentStore } from '../adapters/s3-document-store.ts';
-import { METRIC } from '../contract/environment.ts';
-import type { CalendarOptions } from '../core/calendar.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../contract/environment.ts';
 import { calendarDateIn } from '../core/dates.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import type { ReminderOffsets } from '../core/reminders.ts';
-import type { DecisionSource, StaffNotifier } from '../pipeline/calendar-ports.ts';
-import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
-import { CalendarSweep, type NoticeMaker, type SweepResult } from '../pipeline/calendar-sweep.ts';
+import type { CalendarSweep, SweepResult } from '../pipeline/calendar-sweep.ts';
 import type { PipelineMetrics } from '../pipeline/metrics.ts';
 import { noMetrics } from '../pipeline/metrics.ts';
-import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
+import type { Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 
 /** The payload of each district's schedule. */
 export interface SweepEvent {
   districtId: string;
-}
-
-/** What {@link calendarServices} needs. */
-export interface CalendarParts {
-  clients: AwsClients;
-  tables: { calendar: string; runs: string; documents: string };
-  bucket: string;
-  decisions: DecisionSource;
-  districts: DistrictDirectory;
-  notices: NoticeMaker;
-  queue: DeliveryQueue;
-  staff: StaffNotifier;
-  signerName: string;
-  clock: () => Date;
-  log: Log;
-  /** The deployment's studentKey secret (scheduling only). */
-  options?: CalendarOptions;
-  offsets?: ReminderOffsets;
-  leaseMs?: number;
-}
-
-/** The calendar's use cases over DynamoDB and S3. */
-export function calendarServices(parts: CalendarParts) {
-  const db = parts.clients.documents;
-  const store = new DynamoCalendarStore(db, parts.tables.calendar);
-  const schedule = new CalendarSchedule({
-    store,
-    districts: parts.districts,
-    clock: parts.clock,
-    log: parts.log,
-    ...(parts.options ? { options: parts.options } : {}),
-    ...(parts.offsets ? { offsets: parts.offsets } : {}),
-  });
-  const sweep = new CalendarSweep({
-    store,
-    runs: new DynamoSweepRuns(db, parts.tables.runs, parts.clock),
-    decisions: parts.decisions,
-    districts: parts.districts,
-    notices: parts.notices,
-    records: new DynamoDocumentRecords(db, parts.tables.documents),
-    documents: new S3DocumentStore(parts.clients.s3, parts.bucket),
-    queue: parts.queue,
-    staff: parts.staff,
-    signerName: parts.signerName,
-    clock: parts.clock,
-    log: parts.log,
-    ...(parts.leaseMs === undefined ? {} : { leaseMs: parts.leaseMs }),
-  });
-  return { store, schedule, sweep };
 }
 
 /** What the handler needs. */
@@ -136,41 +79,16 @@ export function makeReviewSweepHandler(deps: ReviewSweepDeps) {
   };
 }
 
-async function fromEnvironment() {
-  const { renderingParts } = await import('./aws-parts.ts');
-  const { DynamoDecisionReader } = await import('../adapters/dynamo-decision-reader.ts');
-  const { SesMailer } = await import('../adapters/ses-mailer.ts');
-  const { SqsDeliveryQueue } = await import('../adapters/sqs-delivery-queue.ts');
-  const { MailerStaffNotifier } = await import('../pipeline/calendar-staff-notifier.ts');
-  const { NoticeRenderer } = await import('../render/notice.ts');
-  const { ENV, tableNames } = await import('./config.ts');
-  const { signerSubject } = await import('./wiring.ts');
-
-  const { config, log, clients, signer, districts, printer, clock } = await renderingParts({
-    queueUrl: ENV.deliveryQueueUrl,
-  });
-  const tables = tableNames(['decisions', 'documents', 'calendar', 'runs']);
-  const configurationSetName = process.env[ENV.sesConfigurationSet];
-  const { sweep } = calendarServices({
-    clients,
-    tables,
-    bucket: config.bucket,
-    decisions: new DynamoDecisionReader(clients.documents, tables.decisions),
-    districts,
-    notices: new NoticeRenderer({ printer, signer, clock }),
-    queue: new SqsDeliveryQueue(clients.sqs, config.queueUrl),
-    staff: new MailerStaffNotifier(
-      new SesMailer(clients.ses, configurationSetName ? { configurationSetName } : {}),
-      districts,
-    ),
-    signerName: await signerSubject(signer),
-    clock,
-    log,
-  });
-  const { awsMetrics } = await import('../platform/aws-observability.ts');
-  const run = makeReviewSweepHandler({ sweep, districts, clock, log, metrics: awsMetrics });
+/** The Lambda handler (dependencies built on the first event, then reused). */
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
   const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
-  const { METRICS_NAMESPACE, SERVICE_NAME } = await import('../contract/environment.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  const { sweep } = await pipeline.calendar();
+  const { districts, clock, log, metrics } = pipeline.platform;
+  const signer = await pipeline.platform.signer();
+  const run = makeReviewSweepHandler({ sweep, districts, clock, log, metrics });
   return async (event: SweepEvent, context?: Context) => {
     const summary = await run(event, context);
     // Daily, with the sweep: days until the signing certificate expires (EMF line; the
@@ -182,7 +100,4 @@ async function fromEnvironment() {
       );
     return summary;
   };
-}
-
-/** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = awsHandler(fromEnvironment);
+});

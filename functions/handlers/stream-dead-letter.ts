@@ -153,24 +153,10 @@ export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
   };
 }
 
-/** Builds the AWS dependencies once per container, from validated configuration. */
-async function fromEnvironment() {
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
-  const { DynamoOutcomeStore } = await import('../adapters/dynamo-outcomes.ts');
-  const { readStreamRange } = await import('../adapters/dynamo-stream-range.ts');
-  const { requireEnv, tableNames } = await import('./config.ts');
-  const { awsLog } = await import('../platform/aws-observability.ts');
-
-  const config = requireEnv({ region: 'AWS_REGION' });
-  const tables = tableNames(['outcomes']);
-  const clients = createAwsClients({ region: config.region });
-  return makeStreamDeadLetterHandler({
-    readRange: (range) => readStreamRange(clients.dynamodbStreams, range),
-    outcomes: new DynamoOutcomeStore(clients.documents, tables.outcomes),
-    log: awsLog,
-    clock: () => new Date(),
-  });
-}
-
 /** The Lambda handler (dependencies built on the first event, then reused). */
-export const handler = awsHandler(fromEnvironment);
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  return makeStreamDeadLetterHandler(pipeline.streamDeadLetter());
+});

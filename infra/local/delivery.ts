@@ -20,7 +20,7 @@ import {
   type DeliveryTables,
   deliverService,
   lazyPrinter,
-} from '../../functions/handlers/delivery-wiring.ts';
+} from '../../functions/platform/delivery-wiring.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
 import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';

@@ -10,11 +10,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
-import { DynamoDecisionReader } from '../../functions/adapters/dynamo-decision-reader.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
-import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
 import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
 import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
@@ -24,11 +22,7 @@ import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
-import { calendarServices } from '../../functions/handlers/review-sweep.ts';
-import { renderDecisionService, signerSubject } from '../../functions/handlers/wiring.ts';
-import { afterRender } from '../../functions/pipeline/after-render.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
-import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -37,7 +31,9 @@ import type {
   OutcomeStore,
 } from '../../functions/pipeline/ports.ts';
 import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
-import { NoticeRenderer } from '../../functions/render/notice.ts';
+import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
+import { localPlatform } from '../../functions/platform/local.ts';
+import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
@@ -221,40 +217,24 @@ export class LocalRuntime {
         clock,
         districts,
       });
-      const signerName = await signerSubject(signer);
-      const calendar = calendarServices({
-        clients,
-        tables: {
-          calendar: names.tables.calendar,
-          runs: names.tables.runs,
-          documents: names.tables.documents,
-        },
-        bucket: names.buckets.documents,
-        decisions: new DynamoDecisionReader(clients.documents, names.tables.decisions),
-        districts,
-        notices: new NoticeRenderer({ printer: engine.printer, signer, clock }),
-        queue: delivery.queue,
-        staff: new MailerStaffNotifier(new SesMailer(clients.ses), districts),
-        signerName,
-        clock,
-        log,
-      });
+      // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
-      const { service, outcomes, records, store } = await renderDecisionService({
-        clients,
-        tables: { outcomes: names.tables.outcomes, documents: names.tables.documents },
-        bucket: names.buckets.documents,
-        renderer: engine,
-        signer,
-        log,
-        clock,
-        ...afterRender({
-          queue: delivery.queue,
-          schedule: calendar.schedule,
-          links: delivery.links,
-          onCancelledReminders: (reminders) => cancelledReminders.push(...reminders),
+      const pipeline = buildPipeline(
+        localPlatform({
+          clients,
+          names,
+          districts,
+          signer,
+          printer: engine.printer,
+          deliveryQueue: delivery.queue,
+          downloadBaseUrl: delivery.downloadBaseUrl,
+          clock,
+          log,
         }),
-      });
+        { onCancelledReminders: (reminders) => cancelledReminders.push(...reminders) },
+      );
+      const calendar = await pipeline.calendar();
+      const { service, outcomes, records, store } = await pipeline.renderDecision();
       const poller = decisionStreamMapping({
         clients,
         decisionsTable: names.tables.decisions,

@@ -11,7 +11,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
-import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { Log } from '../../functions/pipeline/ports.ts';
 import { type ChromiumPrinter, launchPrinter } from '../../functions/render/chromium.ts';
 import { DocumentEngine } from '../../functions/render/engine.ts';

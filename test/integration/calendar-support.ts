@@ -11,7 +11,7 @@ import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Decision } from '../../functions/core/decision.ts';
-import { calendarServices } from '../../functions/handlers/review-sweep.ts';
+import { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import type { CalendarStore, StaffNotifier } from '../../functions/pipeline/calendar-ports.ts';
 import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import { CalendarSweep, type NoticeMaker } from '../../functions/pipeline/calendar-sweep.ts';

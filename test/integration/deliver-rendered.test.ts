@@ -6,7 +6,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
-import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
-import { deliverService } from '../../functions/handlers/delivery-wiring.ts';
+import { deliverService } from '../../functions/platform/delivery-wiring.ts';
 import { Deliver, DeliveryInProgress, deliveryIdFor } from '../../functions/pipeline/deliver.ts';
 import type { Mailer } from '../../functions/pipeline/delivery-ports.ts';
 import { testSigner } from '../fixtures/engine.ts';

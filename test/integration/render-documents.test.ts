@@ -7,7 +7,7 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { documentId } from '../../functions/core/documents.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
-import { renderDecisionService } from '../../functions/handlers/wiring.ts';
+import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { DocumentRecords, DocumentStore, Log } from '../../functions/pipeline/ports.ts';
 import { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import { DocumentEngine } from '../../functions/render/engine.ts';
