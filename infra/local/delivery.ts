@@ -16,11 +16,6 @@ import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
-import {
-  type DeliveryTables,
-  deliverService,
-  lazyPrinter,
-} from '../../functions/platform/delivery-wiring.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
 import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
@@ -36,6 +31,11 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
+import {
+  type DeliveryTables,
+  deliverService,
+  lazyPrinter,
+} from '../../functions/platform/delivery-wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';

@@ -4,8 +4,8 @@
  */
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import type { ResourceNames } from '../../functions/contract/resources.ts';
-import { regenerateService } from '../../functions/platform/regenerate-wiring.ts';
 import type { RegenerateItem, RegenerateResult } from '../../functions/pipeline/regenerate.ts';
+import { regenerateService } from '../../functions/platform/regenerate-wiring.ts';
 import { type EmulatorEndpoints, emulatorClientConfig } from './emulators.ts';
 import { jsonLog } from './log.ts';
 import { localCliContext } from './time-stamping-authority.ts';

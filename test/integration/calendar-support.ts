@@ -11,11 +11,11 @@ import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Decision } from '../../functions/core/decision.ts';
-import { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import type { CalendarStore, StaffNotifier } from '../../functions/pipeline/calendar-ports.ts';
 import { MailerStaffNotifier } from '../../functions/pipeline/calendar-staff-notifier.ts';
 import { CalendarSweep, type NoticeMaker } from '../../functions/pipeline/calendar-sweep.ts';
 import type { DeliveryJob, DeliveryQueue, Log } from '../../functions/pipeline/ports.ts';
+import { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
 import { sentEmails } from '../support/ses.ts';
 import { fixture, type Variant, variant } from '../unit/calendar-support.ts';

@@ -6,11 +6,11 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { DynamoRunLedger, findFinalizedDecisions } from '../../functions/adapters/dynamo-runs.ts';
 import { DistrictDirectory } from '../../functions/core/district.ts';
 import { makeRegenerateHandler } from '../../functions/handlers/regenerate.ts';
-import { regenerateService } from '../../functions/platform/regenerate-wiring.ts';
-import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
 import type { RunLedger } from '../../functions/pipeline/regenerate.ts';
 import { progressLine, runRegenerationJob } from '../../functions/pipeline/regenerate-job.ts';
+import { regenerateService } from '../../functions/platform/regenerate-wiring.ts';
+import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';

@@ -7,9 +7,9 @@ import { loadDistrictDirectory } from '../../functions/adapters/district-files.t
 import { documentId } from '../../functions/core/documents.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
-import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import type { DocumentRecords, DocumentStore, Log } from '../../functions/pipeline/ports.ts';
 import { RenderDecision } from '../../functions/pipeline/render-decision.ts';
+import { renderDecisionService } from '../../functions/platform/wiring.ts';
 import { DocumentEngine } from '../../functions/render/engine.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
