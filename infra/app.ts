@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { deploymentConfig } from './config.ts';
-import { discoverHandlers } from './handlers.ts';
+import { handlerEntries } from './handlers.ts';
 import { IepDocsStack } from './stack.ts';
 import { applySuppressions } from './suppressions.ts';
 
@@ -22,7 +22,7 @@ const region = process.env.CDK_DEFAULT_REGION;
 const stack = new IepDocsStack(app, stackName, {
   config,
   projectRoot,
-  handlers: discoverHandlers(projectRoot),
+  handlers: handlerEntries(projectRoot),
   ...(account && region ? { env: { account, region } } : {}),
   description: 'iep-docs: IEP decisions → signed PDF documents, delivery and compliance calendar',
 });

@@ -1,11 +1,11 @@
 /**
- * The Lambda entry points the stack knows about. The stack wires a function only when its
- * handler file exists, so it covers what the tree holds; each file exports `handler`.
+ * The Lambda entry points of the stack. Every one is required: a handler file renamed or
+ * missing fails synth with its name, rather than deploying a stack without that function.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Every handler the stack can wire, by the name of its file in `functions/handlers/`. */
+/** Every handler the stack wires, by the name of its file in `functions/handlers/`. */
 export const HANDLER_NAMES = [
   'render-documents',
   'deliver',
@@ -19,15 +19,23 @@ export const HANDLER_NAMES = [
 /** A handler's name. */
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
-/** Absolute entry file per handler; a missing one is not deployed. */
-export type HandlerEntries = Partial<Record<HandlerName, string>>;
+/** Absolute entry file per handler (each exports `handler`). */
+export type HandlerEntries = Record<HandlerName, string>;
 
-/** The handlers present under `<projectRoot>/functions/handlers/`. */
-export function discoverHandlers(projectRoot: string): HandlerEntries {
-  const entries: HandlerEntries = {};
-  for (const name of HANDLER_NAMES) {
-    const entry = join(projectRoot, 'functions', 'handlers', `${name}.ts`);
-    if (existsSync(entry)) entries[name] = entry;
+/**
+ * The entry files under `<projectRoot>/functions/handlers/`.
+ * @throws naming every handler whose file is missing.
+ */
+export function handlerEntries(projectRoot: string): HandlerEntries {
+  const entries = Object.fromEntries(
+    HANDLER_NAMES.map((name) => [name, join(projectRoot, 'functions', 'handlers', `${name}.ts`)]),
+  ) as HandlerEntries;
+  const missing = HANDLER_NAMES.filter((name) => !existsSync(entries[name]));
+  if (missing.length > 0) {
+    throw new Error(
+      `Handler file missing: ${missing.map((name) => `functions/handlers/${name}.ts`).join(', ')} ` +
+        '(the stack wires every handler of infra/handlers.ts HANDLER_NAMES; rename it there too)',
+    );
   }
   return entries;
 }

@@ -28,7 +28,7 @@ export interface IepDocsStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** Repository root (package-lock.json, templates/, node_modules/). */
   readonly projectRoot: string;
-  /** The handlers to deploy (see `discoverHandlers`). */
+  /** Every handler's entry file (see `handlerEntries`). */
   readonly handlers: HandlerEntries;
 }
 
@@ -41,9 +41,9 @@ export class IepDocsStack extends Stack {
   readonly data: DataStore;
   readonly signing: Signing;
   readonly delivery: Delivery;
-  readonly rendering?: Rendering;
-  readonly regeneration?: Regeneration;
-  readonly calendar?: Calendar;
+  readonly rendering: Rendering;
+  readonly regeneration: Regeneration;
+  readonly calendar: Calendar;
 
   constructor(scope: Construct, id: string, props: IepDocsStackProps) {
     super(scope, id, props);
@@ -81,46 +81,38 @@ export class IepDocsStack extends Stack {
       signing: this.signing,
     });
 
-    if (handlers['render-documents']) {
-      this.rendering = new Rendering(this, 'Rendering', {
-        defaults,
-        entry: handlers['render-documents'],
-        data: this.data,
-        signing: this.signing,
-        delivery: this.delivery,
-        operations: this.operations,
-        memorySize: config.renderMemoryMb,
-        chromium,
-        ...(handlers['stream-dead-letter']
-          ? { deadLetterEntry: handlers['stream-dead-letter'] }
-          : {}),
-      });
-    }
-    if (handlers.regenerate) {
-      this.regeneration = new Regeneration(this, 'Regeneration', {
-        defaults,
-        entry: handlers.regenerate,
-        data: this.data,
-        signing: this.signing,
-        operations: this.operations,
-        memorySize: config.renderMemoryMb,
-        chromium,
-        maxConcurrency: config.regenerateMaxConcurrency,
-      });
-    }
-    if (handlers['review-sweep']) {
-      this.calendar = new Calendar(this, 'Calendar', {
-        defaults,
-        entry: handlers['review-sweep'],
-        districts: config.districts,
-        data: this.data,
-        signing: this.signing,
-        delivery: this.delivery,
-        operations: this.operations,
-        chromium,
-        memorySize: config.renderMemoryMb,
-      });
-    }
+    this.rendering = new Rendering(this, 'Rendering', {
+      defaults,
+      entry: handlers['render-documents'],
+      data: this.data,
+      signing: this.signing,
+      delivery: this.delivery,
+      operations: this.operations,
+      memorySize: config.renderMemoryMb,
+      chromium,
+      deadLetterEntry: handlers['stream-dead-letter'],
+    });
+    this.regeneration = new Regeneration(this, 'Regeneration', {
+      defaults,
+      entry: handlers.regenerate,
+      data: this.data,
+      signing: this.signing,
+      operations: this.operations,
+      memorySize: config.renderMemoryMb,
+      chromium,
+      maxConcurrency: config.regenerateMaxConcurrency,
+    });
+    this.calendar = new Calendar(this, 'Calendar', {
+      defaults,
+      entry: handlers['review-sweep'],
+      districts: config.districts,
+      data: this.data,
+      signing: this.signing,
+      delivery: this.delivery,
+      operations: this.operations,
+      chromium,
+      memorySize: config.renderMemoryMb,
+    });
 
     // Published at least daily by the sweep (certificateExpiryMetric); absence is caught by
     // the sweep-not-run alarm, so missing data does not page twice.
@@ -157,11 +149,9 @@ export class IepDocsStack extends Stack {
       new CfnOutput(this, 'PostalQueueUrl', { value: this.delivery.postalQueue.queueUrl });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
-    if (this.regeneration) {
-      // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
-      new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
-      new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
-    }
+    // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
+    new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
+    new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
     if (this.delivery.downloadBaseUrl) {
       new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
     }

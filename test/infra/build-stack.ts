@@ -1,6 +1,5 @@
 /**
- * Builds the stack in process for the infra tests: every handler wired (to a stand-in entry
- * when its file does not exist yet), bundling skipped through the `aws:cdk:bundling-stacks`
+ * Builds the stack in process for the infra tests: every handler wired, bundling skipped through the `aws:cdk:bundling-stacks`
  * context so that a test file builds its stack in seconds.
  */
 import { readFileSync } from 'node:fs';
@@ -9,20 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { deploymentConfig } from '../../infra/config.ts';
-import { discoverHandlers, HANDLER_NAMES, type HandlerEntries } from '../../infra/handlers.ts';
+import { type HandlerEntries, handlerEntries } from '../../infra/handlers.ts';
 import { IepDocsStack } from '../../infra/stack.ts';
 import { applySuppressions } from '../../infra/suppressions.ts';
 
 /** The repository root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A handler file that exports a no-op `handler`. */
-export const standInHandler = resolve(projectRoot, 'test/infra/fixtures/handler.ts');
-
-/** Every handler: the real file when it exists, else the stand-in. */
+/** Every handler of the tree. */
 export function allHandlers(): HandlerEntries {
-  const real = discoverHandlers(projectRoot);
-  return Object.fromEntries(HANDLER_NAMES.map((name) => [name, real[name] ?? standInHandler]));
+  return handlerEntries(projectRoot);
 }
 
 /** The context of cdk.json (its feature flags above all), as `cdk synth` applies it. */
