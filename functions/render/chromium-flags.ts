@@ -13,8 +13,8 @@ export const INSECURE_FLAGS: readonly string[] = [
 
 /**
  * Flags in `@sparticuz/chromium`'s defaults that emulate a GPU in software (SwiftShader), for
- * WebGL pages. Printing needs no GPU: software compositing without them costs a third less CPU
- * per document (58 → 40 ms measured here), so they are dropped and the GPU disabled.
+ * WebGL pages. Printing needs no GPU: software compositing without them costs markedly less CPU
+ * per document (figures in docs/scale.md), so they are dropped and the GPU disabled.
  */
 export const SOFTWARE_GPU_FLAGS: readonly string[] = [
   '--use-gl',
@@ -95,7 +95,7 @@ export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[]
     '--disable-gpu',
     // Frames are drawn only when asked for over DevTools, which we never do: printing needs none,
     // and the compositor, raster and display threads otherwise paint every document for a screen
-    // nobody sees (a fifth of Chromium's CPU per document measured here, 27.5 → 22.6 ms).
+    // nobody sees (a fifth of Chromium's CPU per document: docs/scale.md).
     '--enable-begin-frame-control',
     // Tagged PDF (structure tree, /MarkInfo) and an outline from the headings.
     '--export-tagged-pdf',

@@ -29,8 +29,7 @@ const PAGE_CLOSE_GRACE_MS = 2_000;
 
 /**
  * Prints between two memory-pressure signals to Chromium. Its caches grow with every document
- * (about 880 MB after 100 documents here, against 380 MB with the signal every 25 prints), and
- * the signal makes it release them at no measurable cost per print.
+ * and the signal makes it release them at no measurable cost per print (docs/scale.md).
  */
 export const MEMORY_RELIEF_EVERY = 25;
 

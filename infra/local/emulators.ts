@@ -266,7 +266,7 @@ interface S3rverStore {
 /**
  * Writes a file under a temporary name, then renames it: readers see all of it or none.
  * Synchronous: small files into the page cache, where the thread-pool round trips of the async
- * calls cost more than the writes (S3 emulator CPU per 80 KB put 5.9 → 4.9 ms, measured here).
+ * calls cost more than the writes (docs/scale.md).
  */
 function writeWhole(path: string, data: Buffer | string): void {
   const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;

@@ -30,9 +30,8 @@ export interface WorkerPoolOptions {
 }
 
 /**
- * A worker's live heap is about 40 MB; V8's default young generation and heap growth let its
- * resident memory climb by ~0.25 MB per document (large PDF strings wait for a major GC).
- * These limits keep it flat (measured: 160 → 167 MB over 360 documents, against 158 → 250 MB).
+ * V8's default young generation and heap growth let a worker's resident memory climb with every
+ * document (large PDF strings wait for a major GC); these limits keep it flat (docs/scale.md).
  */
 export const WORKER_V8_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=8'] as const;
 
