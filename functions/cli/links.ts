@@ -6,9 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
-import { TABLE_ENV } from '../contract/environment.ts';
 import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
 import { DynamoLinkStore } from '../adapters/dynamo-links.ts';
+import { TABLE_ENV } from '../contract/environment.ts';
 import type { AccessLog } from '../pipeline/delivery-ports.ts';
 import { LinkService } from '../pipeline/links.ts';
 

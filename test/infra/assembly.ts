@@ -15,6 +15,8 @@ export interface Synthesized {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** A spawn failure or the timeout (spawnSync then kills `cdk synth`). */
+  readonly error?: { readonly message: string };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -52,6 +54,7 @@ export async function synthesizedAssembly(timeoutMs = 360_000): Promise<Synthesi
     status: synth.status,
     stdout: synth.stdout ?? '',
     stderr: synth.stderr ?? '',
+    ...(synth.error ? { error: { message: synth.error.message } } : {}),
   };
   writeFileSync(result, JSON.stringify(synthesized));
   return synthesized;
