@@ -8,20 +8,16 @@
  * batch may be delivered again, as on AWS).
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type AttributeValue as SdkAttributeValue,
   type _Record as SdkRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type {
-  AttributeValue,
   Context,
   DynamoDBRecord,
   DynamoDBStreamEvent,
@@ -29,6 +25,26 @@ import type {
 } from 'aws-lambda';
 import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
+import {
+  type CheckpointFile,
+  loadCheckpoints,
+  type ShardCheckpoint,
+  type StreamRecordFailure,
+  saveCheckpoints,
+} from './stream-checkpoints.ts';
+import {
+  describeError,
+  errorName,
+  type Invocation,
+  parentsFirst,
+  readBatchResponse,
+  reportPollError,
+  sequenceNumberOf,
+  toLambdaRecord,
+} from './stream-records.ts';
+
+export { deadLetterFile, type StreamRecordFailure } from './stream-checkpoints.ts';
+export { toLambdaRecord } from './stream-records.ts';
 
 /**
  * A stream handler, as Lambda calls it: aws-lambda's DynamoDBStreamHandler (the context is a
@@ -36,15 +52,6 @@ import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './e
  * dropped callback handlers too).
  */
 export type StreamHandler = DynamoDBStreamHandler;
-
-/** Why a record was given up (what AWS puts in its on-failure destination). */
-export interface StreamRecordFailure {
-  readonly condition: 'RetryAttemptsExhausted';
-  /** Invocations of the record that failed (1 + maxRetryAttempts). */
-  readonly attempts: number;
-  /** Last handler error message, or why the response counted as a failure. */
-  readonly lastError: string;
-}
 
 /**
  * The poller's defaults: the decisions stream's mapping of the contract, which the CDK stack
@@ -91,24 +98,6 @@ export interface StreamPollerOptions {
   /** Function name shown in the handler's context (default `<tableName>-stream-handler`). */
   readonly functionName?: string;
 }
-
-interface ShardCheckpoint {
-  /** Last sequence number fully processed. */
-  sequenceNumber?: string;
-  /** The shard is closed and every record of it was processed. */
-  finished?: boolean;
-}
-
-interface CheckpointFile {
-  version: 1;
-  /** streamArn → shardId → checkpoint. */
-  streams: Record<string, Record<string, ShardCheckpoint>>;
-}
-
-type Invocation =
-  | { readonly kind: 'success' }
-  | { readonly kind: 'partial'; readonly failedIndex: number }
-  | { readonly kind: 'error'; readonly message: string };
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -451,166 +440,4 @@ export class StreamPoller {
     shards[shardId] = next;
     saveCheckpoints(this.#options.checkpointFile, this.#checkpoints);
   }
-}
-
-/**
- * Lambda's reading of a batch response: no response, no list or an empty list is success;
- * an empty, missing or unknown itemIdentifier makes the whole batch a failure.
- */
-function readBatchResponse(response: unknown, records: DynamoDBRecord[]): Invocation {
-  if (typeof response !== 'object' || response === null) return { kind: 'success' };
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) return invalidResponse('batchItemFailures is not a list');
-  if (failures.length === 0) return { kind: 'success' };
-  let failedIndex = records.length;
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    const index =
-      typeof id === 'string' && id !== ''
-        ? records.findIndex((record) => sequenceNumberOf(record) === id)
-        : -1;
-    if (index < 0) return invalidResponse(`unknown itemIdentifier ${JSON.stringify(id)}`);
-    failedIndex = Math.min(failedIndex, index);
-  }
-  return { kind: 'partial', failedIndex };
-}
-
-function invalidResponse(why: string): Invocation {
-  return { kind: 'error', message: `invalid batch response: ${why}` };
-}
-
-function sequenceNumberOf(record: DynamoDBRecord): string {
-  return record.dynamodb?.SequenceNumber ?? '';
-}
-
-/** Orders shards so that a parent comes before its children. */
-function parentsFirst(shards: Shard[]): Shard[] {
-  const byId = new Map(shards.map((shard) => [shard.ShardId, shard]));
-  const ordered: Shard[] = [];
-  const seen = new Set<string | undefined>();
-  const visit = (shard: Shard) => {
-    if (seen.has(shard.ShardId)) return;
-    seen.add(shard.ShardId);
-    const parent = shard.ParentShardId ? byId.get(shard.ParentShardId) : undefined;
-    if (parent) visit(parent);
-    ordered.push(shard);
-  };
-  for (const shard of shards) visit(shard);
-  return ordered;
-}
-
-/** Converts the SDK's record to the JSON shape Lambda delivers (epoch seconds, base64). */
-export function toLambdaRecord(
-  record: SdkRecord,
-  streamArn: string,
-  awsRegion: string,
-): DynamoDBRecord {
-  const stream = record.dynamodb ?? {};
-  const image = (attributes: Record<string, SdkAttributeValue> | undefined) =>
-    attributes
-      ? Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [name, toLambdaAttribute(value)]),
-        )
-      : undefined;
-  const dynamodb = {
-    ApproximateCreationDateTime: stream.ApproximateCreationDateTime
-      ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)
-      : undefined,
-    Keys: image(stream.Keys),
-    NewImage: image(stream.NewImage),
-    OldImage: image(stream.OldImage),
-    SequenceNumber: stream.SequenceNumber,
-    SizeBytes: stream.SizeBytes,
-    StreamViewType: stream.StreamViewType,
-  };
-  return JSON.parse(
-    JSON.stringify({
-      eventID: record.eventID,
-      eventName: record.eventName,
-      eventVersion: record.eventVersion,
-      eventSource: record.eventSource ?? 'aws:dynamodb',
-      awsRegion,
-      dynamodb,
-      eventSourceARN: streamArn,
-      userIdentity: record.userIdentity,
-    }),
-  ) as DynamoDBRecord;
-}
-
-function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
-  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
-  if (value.M !== undefined) {
-    return {
-      M: Object.fromEntries(
-        Object.entries(value.M).map(([name, item]) => [name, toLambdaAttribute(item)]),
-      ),
-    };
-  }
-  // S, N, BOOL, NULL, SS, NS are JSON already.
-  const { $unknown: _unknown, ...plain } = value as SdkAttributeValue & { $unknown?: unknown };
-  return plain as AttributeValue;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function reportPollError(error: unknown): void {
-  console.error(`stream poller: ${describeError(error)}`);
-}
-
-/**
- * An onFailure destination for the local runtime: appends one JSON line per record given up to
- * `file`: why, the stream position and the item's keys. Like AWS's on-failure destination for
- * streams it holds no images (a decision's image carries student data); re-read the item by key.
- */
-export function deadLetterFile(
-  file: string,
-): (record: DynamoDBRecord, failure: StreamRecordFailure) => void {
-  return (record, failure) => {
-    const entry = {
-      failedAt: new Date().toISOString(),
-      failure,
-      eventID: record.eventID,
-      eventName: record.eventName,
-      eventSourceARN: record.eventSourceARN,
-      sequenceNumber: record.dynamodb?.SequenceNumber,
-      keys: record.dynamodb?.Keys,
-    };
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, `${JSON.stringify(entry)}\n`);
-  };
-}
-
-function loadCheckpoints(file: string | undefined): CheckpointFile {
-  if (!file) return { version: 1, streams: {} };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, streams: {} };
-    throw error;
-  }
-  const parsed = JSON.parse(text) as Partial<CheckpointFile>;
-  if (parsed.version !== 1 || typeof parsed.streams !== 'object' || parsed.streams === null) {
-    throw new Error(`unreadable stream checkpoints in ${file}`);
-  }
-  return parsed as CheckpointFile;
-}
-
-/** Writes to a temporary file then renames it, so a crash never leaves half a checkpoint. */
-function saveCheckpoints(file: string | undefined, checkpoints: CheckpointFile): void {
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(checkpoints, null, 2)}\n`);
-  renameSync(temporary, file);
 }
