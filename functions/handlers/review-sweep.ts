@@ -85,7 +85,7 @@ export const handler = awsHandler(async () => {
   const { buildPipeline } = await import('../platform/pipeline.ts');
   const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
   const pipeline = buildPipeline(awsPlatform());
-  const { sweep } = await pipeline.calendar();
+  const { sweep } = await pipeline.calendar({ scheduling: false });
   const { districts, clock, log, metrics } = pipeline.platform;
   const signer = await pipeline.platform.signer();
   const run = makeReviewSweepHandler({ sweep, districts, clock, log, metrics });

@@ -102,8 +102,11 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
       });
     },
 
-    /** The calendar's scheduling and daily sweep (notices rendered and signed here). */
-    async calendar() {
+    /**
+     * The calendar's scheduling and daily sweep (notices rendered and signed here). The sweep
+     * alone reads entries by due date and needs no studentKey secret: only scheduling loads it.
+     */
+    async calendar(use: { readonly scheduling: boolean } = { scheduling: true }) {
       const signer = await platform.signer();
       return calendarServices({
         clients,
@@ -121,7 +124,7 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
         signerName: await signerSubject(signer),
         clock,
         log,
-        options: await platform.calendarOptions(),
+        ...(use.scheduling ? { options: await platform.calendarOptions() } : {}),
       });
     },
 
