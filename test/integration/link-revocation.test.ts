@@ -9,6 +9,7 @@ import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.
 import { DynamoLinkStore } from '../../functions/adapters/dynamo-links.ts';
 import { linksCommand } from '../../functions/cli/links.ts';
 import type { Decision } from '../../functions/core/decision.ts';
+import { type AfterRenderParts, afterRender } from '../../functions/pipeline/after-render.ts';
 import type { DecisionOutcome } from '../../functions/pipeline/ports.ts';
 import {
   type DeliveryFixture,
@@ -91,7 +92,17 @@ describe('link revocation', () => {
 
     // Act: before the renderer's revocation runs, then after it.
     const beforeRevocation = [await status(links.g1), await status(links.g2)];
-    await f.delivery.afterDocumentsReady(
+    // The after-render policy as the handler and the runtime use it; the calendar is not at issue.
+    const noCalendar = {
+      scheduleCalendar: async () => ({ cancelledReminders: [] }),
+      cancelForWithdrawal: async () => ({ cancelledReminders: [] }),
+    };
+    const { afterDocumentsReady } = afterRender({
+      queue: f.delivery.queue,
+      schedule: noCalendar as unknown as AfterRenderParts['schedule'],
+      links: f.delivery.links,
+    });
+    await afterDocumentsReady(
       amended as unknown as Decision,
       documents,
       amended as unknown as DecisionOutcome,
