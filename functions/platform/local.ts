@@ -11,6 +11,7 @@ import type { CalendarOptions } from '../core/calendar.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { noMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
+import type { SigningTrust } from '../render/engine.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import type { Platform } from './platform.ts';
 
@@ -27,6 +28,8 @@ export interface LocalPlatformParts {
   readonly log: Log;
   /** The studentKey secret (none locally: the plain key, acceptable on a workstation). */
   readonly calendarOptions?: CalendarOptions;
+  /** The local time-stamping authority and CRL (the documents are then B-LT). */
+  readonly trust?: SigningTrust;
 }
 
 /** The platform over the emulators and the local parts. */
@@ -48,5 +51,6 @@ export function localPlatform(parts: LocalPlatformParts): Platform {
     clock: parts.clock,
     log: parts.log,
     metrics: noMetrics,
+    ...(parts.trust ? { trust: parts.trust } : {}),
   };
 }

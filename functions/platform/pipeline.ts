@@ -40,6 +40,7 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
       signer: await platform.signer(),
       districts: platform.districts,
       clock,
+      ...(platform.trust ? { trust: platform.trust } : {}),
     });
   const links = () =>
     new LinkService({

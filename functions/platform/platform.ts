@@ -11,6 +11,7 @@ import type { DistrictDirectory } from '../core/district.ts';
 import type { Mailer, PostalNotifier } from '../pipeline/delivery-ports.ts';
 import type { PipelineMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
+import type { SigningTrust } from '../render/engine.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 
 /** The outside world of the pipeline, in one runtime. */
@@ -38,4 +39,6 @@ export interface Platform {
   readonly clock: () => Date;
   readonly log: Log;
   readonly metrics: PipelineMetrics;
+  /** Time-stamps and validation data for signatures (PAdES B-T/B-LT); none: B-B. */
+  readonly trust?: SigningTrust;
 }

@@ -142,6 +142,10 @@ export class DocumentEngine {
   get signer(): Signer {
     return this.#deps.signer;
   }
+  /** Where signatures get their time-stamp and validation data (none: B-B). */
+  get trust(): SigningTrust | undefined {
+    return this.#deps.trust;
+  }
 
   /** The locales this engine can produce. */
   get languages(): string[] {

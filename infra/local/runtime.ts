@@ -230,6 +230,7 @@ export class LocalRuntime {
           downloadBaseUrl: delivery.downloadBaseUrl,
           clock,
           log,
+          ...(engine.trust ? { trust: engine.trust } : {}),
         }),
         { onCancelledReminders: (reminders) => cancelledReminders.push(...reminders) },
       );

@@ -100,6 +100,10 @@ describe('npm start (the one-machine runtime)', () => {
     expect(verifyPdf(readFileSync(postal.localPath)).intact).toBe(true);
     for (const doc of byId['sample-0001'].documents) {
       expect(doc.state).toBe('created');
+      // B-LT: the local time-stamping authority's token and the DSS with the chain and CRL.
+      const { evidence } = verifyPdf(readFileSync(doc.localPath));
+      expect(evidence?.timestampToken).toBeDefined();
+      expect(evidence?.dssCrls.length).toBeGreaterThan(0);
       expect(createHash('sha256').update(readFileSync(doc.localPath)).digest('hex')).toBe(
         doc.sha256,
       );
