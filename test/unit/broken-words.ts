@@ -5,7 +5,7 @@
  * its own; every other script breaks only between words or after a hyphen.
  */
 import { spawnSync } from 'node:child_process';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { openPdf } from './chromium-pdf-reader.ts';
 
 /** Letters, marks and digits; a Han or kana character alone (they break anywhere). */
 const TOKEN =
@@ -47,11 +47,7 @@ export function brokenWords(sourceText: string, lines: readonly string[]): Broke
 
 /** The lines of a PDF's text as pdf.js reads them: a new line at each end of line or drop. */
 export async function pdfjsLines(pdf: Uint8Array): Promise<string[]> {
-  const document = await getDocument({
-    data: new Uint8Array(pdf),
-    isEvalSupported: false,
-    verbosity: 0,
-  }).promise;
+  const document = await openPdf(pdf);
   try {
     const lines: string[] = [];
     for (let number = 1; number <= document.numPages; number++) {
@@ -99,11 +95,7 @@ export function pdftotextLines(pdf: Uint8Array): string[] {
 
 /** The text runs that reach past the right edge of their page (cut off when printed). */
 export async function textPastEdge(pdf: Uint8Array): Promise<string[]> {
-  const document = await getDocument({
-    data: new Uint8Array(pdf),
-    isEvalSupported: false,
-    verbosity: 0,
-  }).promise;
+  const document = await openPdf(pdf);
   try {
     const past: string[] = [];
     for (let number = 1; number <= document.numPages; number++) {

@@ -16,13 +16,14 @@ export interface PdfReading {
   firstPageRuns: { text: string; font: string }[];
 }
 
+/** Opens `pdf` with pdf.js as every test reader does: no eval, no console noise. */
+export function openPdf(pdf: Uint8Array) {
+  return getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, verbosity: 0 }).promise;
+}
+
 /** Opens `pdf` with pdf.js and reads it. */
 export async function readPdf(pdf: Uint8Array): Promise<PdfReading> {
-  const document = await getDocument({
-    data: new Uint8Array(pdf),
-    isEvalSupported: false,
-    verbosity: 0,
-  }).promise;
+  const document = await openPdf(pdf);
   try {
     const texts: string[] = [];
     for (let number = 1; number <= document.numPages; number++) {
