@@ -11,6 +11,7 @@ import {
   deadlineEntryKinds,
 } from './calendar.ts';
 import { type CalendarDate, isCalendarDate } from './dates.ts';
+import { servedOn } from './exit.ts';
 
 const refOf = (e: CalendarEntry): DecisionRef => ({
   decisionId: e.decisionId,
@@ -33,7 +34,8 @@ function assertToday(today: CalendarDate): void {
 /**
  * True when a deadline (annual review, reevaluation) has passed on `today` (the day after
  * the due date is the first overdue day) and no newer finalized decision for the student
- * has taken it over. Cancelled entries, transition and majority are never overdue.
+ * has taken it over. Cancelled entries, transition and majority are never overdue, nor is
+ * anything of a student after the exit date (300.102(a)(3): the district no longer serves them).
  */
 export function isOverdue(
   entry: CalendarEntry,
@@ -45,6 +47,7 @@ export function isOverdue(
     entry.status === 'pending' &&
     deadlineEntryKinds.includes(entry.entry) &&
     today > entry.dueDate &&
+    servedOn(entry.exit, today) &&
     !newerDecisionExists
   );
 }

@@ -13,8 +13,11 @@
  * ones only). Nothing here holds a student id, a name or a birth date.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { cancelReasonFor, endOfCalendar, withExit } from './calendar-ends.ts';
+import { calendarRuns, consentState } from './consent.ts';
 import { addYears, type CalendarDate } from './dates.ts';
 import type { Decision, MeetingType } from './decision.ts';
+import type { EntryExit } from './exit.ts';
 import {
   annualReviewDueDate,
   reevaluationDueDate,
@@ -48,7 +51,16 @@ export const entryCfr: Readonly<Record<CalendarEntryKind, string>> = {
 };
 
 /** Why an entry stopped being pending. */
-export type CancelReason = 'superseded' | 'withdrawn' | 'waived';
+export type CancelReason =
+  | 'superseded'
+  | 'withdrawn'
+  | 'waived'
+  /** The parent refused consent to the initial provision of services (300.300(b)(3)). */
+  | 'consent-refused'
+  /** The parent revoked consent for all services in writing (300.300(b)(4)). */
+  | 'consent-revoked'
+  /** Due after the student left special education (300.102(a)(3), 300.305(e)). */
+  | 'exited';
 
 /** The decision version that cancelled an entry, and why. */
 export interface Cancellation {
@@ -95,6 +107,8 @@ export interface CalendarEntry {
   transitionPlanInIep?: boolean;
   /** 34 CFR reference of the obligation. */
   cfr: string;
+  /** Set on the entries of a decision recording the student's exit: nothing applies after its date. */
+  exit?: EntryExit;
   status: 'pending' | 'cancelled';
   /** Set when `status` is `cancelled`: cancelled entries stay recorded. */
   cancelledBy?: Cancellation;
@@ -155,12 +169,21 @@ export function entryIdOf(decisionId: string, version: number, kind: CalendarEnt
  *   off is left to a later IEP, which derives it again: no reminders for years ahead.
  *
  * 29 February anniversaries fall on 28 February in other years (`dates.addYears`).
+ *
+ * None while the parent's consent is pending, refused or revoked (300.300(b)); a decision
+ * recording an exit keeps the entries due by the exit date and records the later ones
+ * cancelled (`calendar-ends.ts`).
  */
 export function deriveCalendarEntries(
   decision: Decision,
   options: CalendarOptions = {},
 ): CalendarEntry[] {
-  if (decision.status !== 'finalized') return [];
+  if (decision.status !== 'finalized' || !calendarRuns(consentState(decision))) return [];
+  return withExit(decision, lawEntries(decision, options));
+}
+
+/** The entries the law attaches to a finalized decision (see `deriveCalendarEntries`). */
+function lawEntries(decision: Decision, options: CalendarOptions): CalendarEntry[] {
   const base = {
     decisionId: decision.decisionId,
     version: decision.version,
@@ -398,13 +421,14 @@ export function supersede(
   if (pending.some((e) => compareDecisions(refOf(e), ref) > 0)) return unchanged('ignored-older');
 
   const add = deriveCalendarEntries(newDecision, options);
+  // Refused or revoked consent and an exit end everything, even on an amendment.
   const replaced =
-    newDecision.meeting.type === 'amendment'
+    newDecision.meeting.type === 'amendment' && !endOfCalendar(newDecision)
       ? new Set(add.map((e) => e.entry))
       : new Set<CalendarEntryKind>(calendarEntryKinds);
   const cancel = pending
     .filter((e) => replaced.has(e.entry))
-    .map((e) => cancelled(e, ref, 'superseded'));
+    .map((e) => cancelled(e, ref, cancelReasonFor(newDecision, e)));
   return result('applied', add, cancel, []);
 }
 

@@ -3,6 +3,7 @@
  * written notice. Each rule is named, carries its 34 CFR reference, and reports every
  * place it fails; a decision that fails any rule gets no official document.
  */
+import { consentRules } from './completeness-consent.ts';
 import { meetingRules } from './completeness-meeting.ts';
 import type { CompletenessRule } from './completeness-support.ts';
 import { addYears } from './dates.ts';
@@ -346,6 +347,7 @@ export const completenessRules: readonly CompletenessRule[] = [
     },
   },
   ...meetingRules,
+  ...consentRules,
 ];
 
 /** The state rule behind an age, when it is the state's own (`; New York: 8 NYCRR ...`). */

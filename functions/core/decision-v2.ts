@@ -15,6 +15,7 @@
  * notices): new optional fields and new meeting types, never a changed meaning.
  */
 import { z } from 'zod';
+import { consentSchema } from './consent.ts';
 import {
   attendeeRoles,
   calendarDate,
@@ -35,6 +36,7 @@ import {
   text,
   timeZone,
 } from './decision.ts';
+import { exitSchema } from './exit.ts';
 
 /** How a parent was asked to take part (300.322(d)(1)). */
 export const attemptMethods = ['phone', 'email', 'letter', 'home-visit'] as const;
@@ -126,6 +128,10 @@ export const decisionSchemaV2 = z
     meeting,
     iep,
     priorWrittenNotice,
+    /** The parent's consent to the initial provision of services (300.300(b)): `consent.ts`. */
+    consent: consentSchema.optional(),
+    /** The student leaves special education (300.102(a)(3), 300.305(e)): `exit.ts`. */
+    exit: exitSchema.optional(),
   })
   .superRefine((d, ctx) => checkIdentity(d, ctx))
   .meta({

@@ -4,10 +4,20 @@
  */
 import { createHash } from 'node:crypto';
 import type { Decision } from './decision.ts';
+import { meetingDocumentTypes } from './document-set.ts';
 import { matchLocale } from './languages.ts';
 
-/** The official documents of an IEP meeting. */
-export const documentTypes = ['iep', 'prior-written-notice'] as const;
+/**
+ * The official documents of an IEP meeting: the IEP, the prior written notice, the consent
+ * form of an initial offer (300.300(b)) and the Summary of Performance on leaving
+ * (300.305(e)(3)); which of them a decision yields is `document-set.ts`'s rule.
+ */
+export const documentTypes = [
+  'iep',
+  'prior-written-notice',
+  'consent-form',
+  'summary-of-performance',
+] as const;
 /**
  * Notices the compliance calendar's sweep sends (not rendered with the meeting's documents):
  * the parents' annual-review notice, and the notice of the transfer of rights at majority.
@@ -50,7 +60,9 @@ export function planDocuments(decision: Decision, locales: readonly string[]): D
   return {
     languages,
     translationNeeded,
-    documents: languages.flatMap((language) => documentTypes.map((type) => ({ type, language }))),
+    documents: languages.flatMap((language) =>
+      meetingDocumentTypes(decision).map((type) => ({ type, language })),
+    ),
   };
 }
 

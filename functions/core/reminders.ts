@@ -14,6 +14,7 @@ import {
 } from './calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from './dates.ts';
 import type { Decision } from './decision.ts';
+import { servedOn } from './exit.ts';
 import { rightsTransferDate } from './milestones.ts';
 import { stateLaw } from './state-law.ts';
 
@@ -194,6 +195,8 @@ export function planReminders(
         dueDate: entry.dueDate,
         sendOn: addDays(entry.dueDate, -offsetDays),
       };
+      // Nothing is sent after a student's exit (300.102(a)(3)): not even the overdue alert.
+      if (!servedOn(entry.exit, reminder.sendOn)) return;
       planned.set(reminder.reminderId, reminder);
     };
 

@@ -34,6 +34,7 @@ import { addDays, type CalendarDate, isCalendarDate } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { NoticeDocumentType } from '../core/documents.ts';
+import { servedOn } from '../core/exit.ts';
 import { matchLocale } from '../core/languages.ts';
 import { type Reminder, selectDueReminders } from '../core/reminders.ts';
 import { stateLaw } from '../core/state-law.ts';
@@ -160,7 +161,7 @@ export class CalendarSweep {
     const decisions = new Map<string, Promise<Decision>>();
     for (const r of send) {
       try {
-        const state = await this.sendOne(r, decisions);
+        const state = await this.sendOne(r, decisions, today);
         if (state === 'in-flight') leftPending.push(r.sendOn);
         else if (state) await record(r, reportOf(r, state));
       } catch (error) {
@@ -213,11 +214,13 @@ export class CalendarSweep {
   private async sendOne(
     r: Reminder,
     decisions: Map<string, Promise<Decision>>,
+    today: CalendarDate,
   ): Promise<ReminderReport['state'] | 'in-flight' | undefined> {
     const { store } = this.deps;
     const entry = await store.getEntry(r.entryId);
-    if (entry?.status !== 'pending') {
-      // Cancelled after the index was read (a newer IEP, a withdrawal).
+    if (entry?.status !== 'pending' || !servedOn(entry.exit, today)) {
+      // Cancelled after the index was read (a newer IEP, a withdrawal), or the student has
+      // left (300.102(a)(3)): a late reminder is not sent after the exit date.
       return (await store.settleReminder(r, 'pending', 'cancelled', this.now()))
         ? 'cancelled'
         : undefined;

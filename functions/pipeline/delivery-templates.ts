@@ -102,6 +102,10 @@ export function documentName(type: DocumentType, locale: Locale): string {
       return locale.notice.annualReview.title;
     case 'majority-notice':
       return locale.notice.majority.title;
+    case 'consent-form':
+      return locale.consent.form.title;
+    case 'summary-of-performance':
+      return locale.exit.summary.title;
   }
 }
 

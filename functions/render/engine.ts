@@ -16,6 +16,11 @@ import {
 import { UnknownDistrict } from '../core/errors.ts';
 import { matchLocale } from '../core/languages.ts';
 import type { Problem } from '../core/problems.ts';
+import {
+  consentFormContent,
+  documentTexts,
+  summaryOfPerformanceContent,
+} from './consent-exit-view.ts';
 import { fontFaceCss } from './fonts.ts';
 import { iepView } from './iep-view.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
@@ -31,7 +36,7 @@ import {
   type ValidationData,
 } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
-import { type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
+import { common, type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
 import { wordsUsed } from './words.ts';
 
 /** What a document's `htmlSha256` is: equal print jobs make equal documents (signatures aside). */
@@ -220,10 +225,7 @@ export class DocumentEngine {
   /** The HTML of one document, its running header and footer included. */
   compose(ctx: DocumentContext): PrintJob {
     // Dates the district typed into its text are written as that text's language writes them.
-    const view = withLongDates(
-      ctx.type === 'iep' ? iepView(ctx) : priorWrittenNoticeView(ctx),
-      this.#textLocale(ctx.decisionTextLanguage),
-    );
+    const view = withLongDates(documentView(ctx), this.#textLocale(ctx.decisionTextLanguage));
     // Fonts are chosen from the text as printed (a first pass without styles), so a document
     // carries only the faces, and of a CJK font only the chunks, its own text uses. The same
     // pass says which glossary words the document uses.
@@ -301,16 +303,27 @@ export class DocumentEngine {
   #metadata(ctx: DocumentContext): PdfMetadata {
     const t = ctx.locale;
     const date = formatDate(ctx.decision.meeting.date, t);
-    const title = ctx.type === 'iep' ? t.iep.title : t.pwn.title;
+    const texts = documentTexts(ctx.type, t);
     return {
-      title: `${title} — ${date}`,
+      title: `${texts.title} — ${date}`,
       author: ctx.district.name,
-      subject:
-        ctx.type === 'iep'
-          ? t.iep.subject.replace('{date}', date)
-          : t.pwn.subject.replace('{date}', date),
+      subject: texts.subject.replace('{date}', date),
       language: t.locale,
       keywords: [ctx.documentId, ctx.decision.decisionId, `v${ctx.decision.version}`],
     };
+  }
+}
+
+/** The view of one meeting document, by its type. */
+function documentView(ctx: DocumentContext) {
+  switch (ctx.type) {
+    case 'iep':
+      return iepView(ctx);
+    case 'prior-written-notice':
+      return priorWrittenNoticeView(ctx);
+    case 'consent-form':
+      return { ...common(ctx), form: consentFormContent(ctx) };
+    case 'summary-of-performance':
+      return { ...common(ctx), summary: summaryOfPerformanceContent(ctx) };
   }
 }

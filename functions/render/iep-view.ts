@@ -4,6 +4,7 @@
  * (`core/state-law.ts`), the same the gate, the calendar and the notices use.
  */
 import { withoutMeeting } from '../core/completeness-meeting.ts';
+import { consentState, declinedServices } from '../core/consent.ts';
 import type { Attendee } from '../core/decision-v2.ts';
 import {
   annualReviewDueDate,
@@ -200,6 +201,8 @@ function informed(a: Attendee, t: Locale): string {
 function serviceGroups(ctx: DocumentContext) {
   const { decision: d, locale: t } = ctx;
   const date = (value: string | undefined) => (value ? formatDate(value, t) : '');
+  // Partial consent: a declined service is printed as declined, never as scheduled (300.300(d)(3)).
+  const declined = declinedServices(consentState(d));
   return SERVICE_CATEGORIES.map((category) => ({
     label: t.iep.services.categories[category],
     services: d.iep.services
@@ -216,6 +219,7 @@ function serviceGroups(ctx: DocumentContext) {
         setting: s.setting ? t.iep.services.settings[s.setting] : null,
         startDate: date(s.startDate),
         endDate: date(s.endDate),
+        declined: declined.has(s.serviceId),
       })),
   }));
 }

@@ -3,6 +3,7 @@
  * (agree, disagree, ask for a meeting, mediation, due process, a state complaint: the
  * safeguards 34 CFR 300.504(c) lists), by when, and whom to call.
  */
+import { consentState } from '../core/consent.ts';
 import { formatDate, localize, localizeSegments, type TextSegment } from './locales.ts';
 import type { DocumentContext } from './view-model.ts';
 
@@ -19,9 +20,11 @@ export function nextSteps(ctx: DocumentContext): TextSegment[][] {
     phone: d.caseManager.phone ?? district.phone,
     email: d.caseManager.email ?? district.email,
   };
-  // The initial provision of services needs the parent's written consent (300.300(b)).
+  // The initial provision of services needs the parent's written consent (300.300(b)): asked
+  // for unless the decision records it given (or refused, or revoked: nothing to consent to).
+  const consent = consentState(d).kind;
   const agree =
-    d.meeting.type === 'initial'
+    d.meeting.type === 'initial' && (consent === 'pending' || consent === 'not-recorded')
       ? texts.agreeInitial
       : start
         ? localize(t, texts.agree, { date: start })

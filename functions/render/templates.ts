@@ -20,6 +20,7 @@ const PARTIALS = [
   'email',
   'segments',
   'words',
+  'standing',
 ] as const;
 
 type Compiled = (data: object) => string;
@@ -62,6 +63,8 @@ export function compileTemplates(dir: string = templatesDir()): TemplateSet {
     documents: {
       iep: compile('iep.hbs'),
       'prior-written-notice': compile('prior-written-notice.hbs'),
+      'consent-form': compile('consent-form.hbs'),
+      'summary-of-performance': compile('summary-of-performance.hbs'),
     },
     notice: compile('notice-annual-review.hbs'),
     documentCss: read('styles/document.css'),

@@ -11,6 +11,7 @@ import type { DistrictProfile } from '../core/district.ts';
 import type { MeetingDocumentType } from '../core/documents.ts';
 import { matchLocale } from '../core/languages.ts';
 import type { Problem } from '../core/problems.ts';
+import { documentTexts, standingView } from './consent-exit-view.ts';
 import {
   formatDate,
   interpolate,
@@ -80,9 +81,9 @@ export function occasion(
 /** Fields every document shares: letterhead, running header and footer, notices. */
 export function common(ctx: DocumentContext) {
   const { decision: d, district, locale: t } = ctx;
-  const title = ctx.type === 'iep' ? t.iep.title : t.pwn.title;
+  const texts = documentTexts(ctx.type, t);
+  const title = texts.title;
   const about = occasion(d, t);
-  const texts = ctx.type === 'iep' ? t.iep : t.pwn;
   const subjectTemplate = about.amendment ? texts.subjectAmendment : texts.subject;
   const issued = issuedOn(d, district);
   return {
@@ -112,6 +113,8 @@ export function common(ctx: DocumentContext) {
             ['phone', 'email'],
           ),
     signedNotice: localize(t, t.common.signedNotice, { district: district.name }),
+    /** Consent and exit: the offer's mark, or where consent or eligibility stands. */
+    standing: standingView(ctx),
     running: running(ctx),
   };
 }
