@@ -34,7 +34,8 @@ export function afterRender(parts: AfterRenderParts): {
     afterDocumentsReady: async (decision, documents, outcome) => {
       // A superseded version (a higher one was in force first) keeps its documents on record
       // but is not offered to the parents again.
-      if (!outcome.supersededBy) {
+      // An exit by a move or a death yields no document (`document-set.ts`): nothing to offer.
+      if (!outcome.supersededBy && documents.length > 0) {
         // The earlier versions' links close before the new documents are offered.
         await parts.links.revokeSuperseded(decision.decisionId, decision.version);
         await parts.queue.enqueue(documentsJob(outcome, documents, decision.districtId));

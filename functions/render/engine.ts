@@ -315,7 +315,7 @@ export class DocumentEngine {
 }
 
 /** The view of one meeting document, by its type. */
-function documentView(ctx: DocumentContext) {
+export function documentView(ctx: DocumentContext) {
   switch (ctx.type) {
     case 'iep':
       return iepView(ctx);
