@@ -287,6 +287,60 @@ const cases: {
     path: 'meeting.attendees',
     cfr: '300.321(a)(2)',
   },
+  {
+    rule: 'consent-initial-only',
+    sample: '../consent/initial-pending-en',
+    change: (d) => {
+      d.meeting.type = 'reevaluation';
+    },
+    path: 'consent.status',
+    cfr: '300.300(b)(1)',
+  },
+  {
+    rule: 'consent-date',
+    sample: '../consent/initial-given-en',
+    change: (d) => {
+      delete d.consent.date;
+    },
+    path: 'consent.date',
+    cfr: '300.300(b)(1)',
+  },
+  {
+    rule: 'consent-declined',
+    sample: '../consent/initial-partial-es',
+    change: (d) => {
+      d.consent.declined = ['NOPE'];
+    },
+    path: 'consent.declined[0]',
+    cfr: '300.300(d)(3)',
+  },
+  {
+    rule: 'services-after-consent',
+    sample: '../consent/initial-given-en',
+    change: (d) => {
+      d.consent.date = '2026-12-03';
+    },
+    path: 'iep.services[0].startDate',
+    cfr: '300.300(b)(1)',
+  },
+  {
+    rule: 'consent-revocation',
+    sample: '../consent/initial-revoked-en',
+    change: (d) => {
+      d.consent.revokedOn = '2026-11-29';
+    },
+    path: 'consent.revokedOn',
+    cfr: '300.300(b)(4)',
+  },
+  {
+    rule: 'summary-of-performance',
+    sample: '../exit/graduation-en',
+    change: (d) => {
+      delete d.exit.summaryOfPerformance.recommendations.employment;
+    },
+    path: 'exit.summaryOfPerformance.recommendations.employment',
+    cfr: '300.305(e)(3)',
+  },
 ];
 
 describe('the completeness gate', () => {
