@@ -48,8 +48,8 @@ export type Consent = z.output<typeof consentSchema>;
 export type ConsentState =
   | { kind: 'not-recorded' }
   | { kind: 'pending' }
-  | { kind: 'given'; on: string }
-  | { kind: 'partial'; on: string; declined: readonly string[] }
+  | { kind: 'given'; on: string | undefined }
+  | { kind: 'partial'; on: string | undefined; declined: readonly string[] }
   | { kind: 'refused'; on: string | undefined }
   | { kind: 'revoked'; on: string; consentedOn: string | undefined };
 
@@ -64,9 +64,9 @@ export function consentState(decision: { consent?: Consent | undefined }): Conse
     case 'refused':
       return { kind: 'refused', on: c.date };
     case 'partial':
-      return { kind: 'partial', on: c.date ?? '', declined: c.declined };
+      return { kind: 'partial', on: c.date, declined: c.declined };
     case 'given':
-      return { kind: 'given', on: c.date ?? '' };
+      return { kind: 'given', on: c.date };
   }
 }
 

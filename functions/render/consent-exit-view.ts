@@ -39,14 +39,11 @@ export interface StandingView {
 /** The standing of the decision in the document's language. */
 export function standingView(ctx: DocumentContext): StandingView {
   const { decision: d, locale: t } = ctx;
-  const date = (value: string | undefined) => formatDate(value ?? d.meeting.date, t);
   const state = consentState(d);
-  const statement = (text: string, on: string | undefined) =>
-    ({
-      offer: null,
-      offerExplain: null,
-      statement: localize(t, text, { date: date(on) }),
-    }) as const;
+  const none: StandingView = { offer: null, offerExplain: null, statement: null };
+  // Undated (a draft's preview): no statement rather than a date that was not recorded.
+  const statement = (text: string, on: string | undefined): StandingView =>
+    on ? { ...none, statement: localize(t, text, { date: formatDate(on, t) }) } : none;
   switch (state.kind) {
     case 'pending':
       return { offer: t.consent.offer, offerExplain: t.consent.offerExplain, statement: null };
@@ -61,7 +58,7 @@ export function standingView(ctx: DocumentContext): StandingView {
   if (d.exit?.reason === 'aged-out') return statement(t.exit.agedOut, d.exit.date);
   if (state.kind === 'given') return statement(t.consent.given, state.on);
   if (state.kind === 'partial') return statement(t.consent.partial, state.on);
-  return { offer: null, offerExplain: null, statement: null };
+  return none;
 }
 
 const studentName = (ctx: DocumentContext) =>

@@ -3,7 +3,7 @@
  * (agree, disagree, ask for a meeting, mediation, due process, a state complaint: the
  * safeguards 34 CFR 300.504(c) lists), by when, and whom to call.
  */
-import { consentState } from '../core/consent.ts';
+import { consentState, endsServices } from '../core/consent.ts';
 import { formatDate, localize, localizeSegments, type TextSegment } from './locales.ts';
 import type { DocumentContext } from './view-model.ts';
 
@@ -13,8 +13,10 @@ const plain = (text: string): TextSegment[] => [{ text, unbroken: false }];
 export function nextSteps(ctx: DocumentContext): TextSegment[][] {
   const { decision: d, district, locale: t } = ctx;
   const texts = t.pwn.next;
-  // "By when": the day the IEP takes effect, when that is still ahead of the meeting.
-  const start = d.iep.startDate > d.meeting.date ? formatDate(d.iep.startDate, t) : null;
+  // "By when": the day the IEP takes effect, when that is still ahead of the meeting; none
+  // when the notice ends services (refused or revoked consent, an exit): no IEP starts.
+  const ends = endsServices(consentState(d)) || d.exit !== undefined;
+  const start = !ends && d.iep.startDate > d.meeting.date ? formatDate(d.iep.startDate, t) : null;
   const contact = {
     name: d.caseManager.name,
     phone: d.caseManager.phone ?? district.phone,

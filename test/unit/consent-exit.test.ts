@@ -265,9 +265,11 @@ describe('the documents of each consent state', () => {
   it('refused or revoked: the prior written notice alone, saying services end (300.300(b)(4)(i))', () => {
     const d = decision(revoked());
     expect(meetingDocumentTypes(d)).toEqual(['prior-written-notice']);
-    expect(text(d, 'prior-written-notice')).toContain(
-      'On February 10, 2027 you revoked in writing your consent',
-    );
+    const notice = text(d, 'prior-written-notice');
+    expect(notice).toContain('On February 10, 2027 you revoked in writing your consent');
+    // No IEP starts: the next steps name no start date.
+    expect(notice).toContain('The district will carry out this action.');
+    expect(notice).not.toContain('The district plans to begin');
     const refused = pending();
     refused.consent = { status: 'refused', date: '2026-11-30' };
     const r = decision(refused);
