@@ -15,6 +15,8 @@ export const TABLE_ENV: Readonly<Record<TableName, string>> = {
   accessLog: 'ACCESS_LOG_TABLE',
   calendar: 'CALENDAR_TABLE',
   runs: 'RUNS_TABLE',
+  meetings: 'MEETINGS_TABLE',
+  safeguards: 'SAFEGUARDS_TABLE',
 };
 
 /** Every other environment variable a handler may be given. */

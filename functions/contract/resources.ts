@@ -137,6 +137,33 @@ export const tables = {
     ],
   },
   /**
+   * Meeting items (34 CFR 300.322): one per (meetingId, revision), written by the districts'
+   * systems when they schedule or reschedule a meeting (a reschedule is the next revision). Its
+   * own table, not an item kind of the decisions table: a meeting is not a version of a
+   * decision (it comes before the decision; an initial IEP has none yet), so it shares neither
+   * the decisions' key nor their stream's consumer. Read through its stream (meeting-notices)
+   * and by GetItem for the revision a reschedule replaces.
+   */
+  meetings: {
+    logicalName: 'meetings',
+    partitionKey: s('meetingId'),
+    sortKey: n('revision'),
+    globalIndexes: [],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  /**
+   * Every giving of the district's procedural safeguards notice (300.504): one item per
+   * (studentKey, givingKey = givenOn#recipientId#event#deliveryId). Written by deliver with a
+   * conditional put (once per delivery); read by deliver (is one due this school year?) and by
+   * `iep-docs safeguards` with Query(studentKey). Never expires: it is the district's proof.
+   */
+  safeguards: {
+    logicalName: 'safeguards',
+    partitionKey: s('studentKey'),
+    sortKey: s('givingKey'),
+    globalIndexes: [],
+  },
+  /**
    * Progress of batch jobs (a sweep run, a re-render): one item per (jobId, itemKey), so a job
    * that crashes half-way resumes and never repeats a done item. Written and read by the job
    * itself with Query(jobId) / conditional puts. Expires via TTL.

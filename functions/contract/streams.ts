@@ -48,3 +48,12 @@ export const DECISION_STREAM_MAPPING = {
 
 /** The decisions stream's filter (the same for the mapping in AWS and the local poller). */
 export const DECISION_STREAM_FILTERS = DECISION_STREAM_MAPPING.filters;
+
+/**
+ * The meetings stream → meeting-notices: the same settings as the decisions stream (each item is
+ * one notice to render and deliver, as a decision version is); a record that keeps failing goes
+ * to the same kind of on-failure destination.
+ */
+export const MEETING_STREAM_MAPPING = {
+  ...DECISION_STREAM_MAPPING,
+} as const satisfies StreamMapping;

@@ -60,6 +60,31 @@ export const districtProfileSchema = z.strictObject({
       linkValidityDays: z.number().int().min(1).max(365).default(30),
     })
     .prefault({}),
+  /** Notices of IEP team meetings (34 CFR 300.322). */
+  meetings: z
+    .strictObject({
+      /** A notice issued fewer days than this before the meeting is flagged (300.322(a)(1)). */
+      minimumNoticeDays: z.number().int().min(0).max(90).default(10),
+    })
+    .prefault({}),
+  /**
+   * The district's procedural safeguards notice (300.504): its version and one PDF per language
+   * (paths relative to the profile's folder; stored in S3 under the district and version).
+   */
+  safeguards: z
+    .strictObject({
+      version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+      /** The first day of the district's school year, `MM-DD` (the notice is given once a year). */
+      schoolYearStart: z
+        .string()
+        .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')
+        .default('07-01'),
+      /** The notice's file per BCP 47 language; English is required (the fallback). */
+      files: z
+        .record(z.string().min(2), z.string().min(1))
+        .refine((files) => 'en' in files, 'an English notice (en) is required: it is the fallback'),
+    })
+    .optional(),
 });
 
 /** A validated district profile. */

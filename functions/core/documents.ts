@@ -22,13 +22,24 @@ export const documentTypes = [
  * Notices the compliance calendar's sweep sends (not rendered with the meeting's documents):
  * the parents' annual-review notice, and the notice of the transfer of rights at majority.
  */
-export const noticeDocumentTypes = ['annual-review-notice', 'majority-notice'] as const;
+export const noticeDocumentTypes = [
+  'annual-review-notice',
+  'majority-notice',
+  'notice-of-meeting',
+] as const;
+/**
+ * Documents the district provides rather than the pipeline renders: its procedural safeguards
+ * notice (300.504), delivered with the first document of a school year (`core/safeguards.ts`).
+ */
+export const districtDocumentTypes = ['procedural-safeguards'] as const;
+/** A district-provided document. */
+export type DistrictDocumentType = (typeof districtDocumentTypes)[number];
 /** A meeting document. */
 export type MeetingDocumentType = (typeof documentTypes)[number];
 /** A calendar notice. */
 export type NoticeDocumentType = (typeof noticeDocumentTypes)[number];
 /** Any stored document. */
-export type DocumentType = MeetingDocumentType | NoticeDocumentType;
+export type DocumentType = MeetingDocumentType | NoticeDocumentType | DistrictDocumentType;
 
 /** The documents to produce, and the languages asked for that have no locale yet. */
 export interface DocumentPlan {

@@ -34,7 +34,10 @@ export function transitionAgeDate(decision: Decision, law: StateLaw): CalendarDa
 }
 
 /** The date the student reaches the state's age of majority. */
-export function majorityDate(decision: Decision, law: StateLaw): CalendarDate {
+export function majorityDate(
+  decision: { student: Pick<Decision['student'], 'dateOfBirth' | 'guardianship'> },
+  law: StateLaw,
+): CalendarDate {
   return birthdayAtAge(decision.student.dateOfBirth, law.ageOfMajority);
 }
 
@@ -43,14 +46,17 @@ export function majorityDate(decision: Decision, law: StateLaw): CalendarDate {
  * state does not transfer them, or a court appointed a guardian of the adult student (a
  * student "determined to be incompetent under State law").
  */
-export function rightsTransferDate(decision: Decision, law: StateLaw): CalendarDate | null {
+export function rightsTransferDate(
+  decision: { student: Pick<Decision['student'], 'dateOfBirth' | 'guardianship'> },
+  law: StateLaw,
+): CalendarDate | null {
   if (!law.rightsTransfer || decision.student.guardianship) return null;
   return majorityDate(decision, law);
 }
 
 /** True once rights have transferred to the student on `today` (300.520). */
 export function rightsHaveTransferred(
-  decision: Decision,
+  decision: { student: Pick<Decision['student'], 'dateOfBirth' | 'guardianship'> },
   law: StateLaw,
   today: CalendarDate,
 ): boolean {

@@ -42,6 +42,24 @@ export interface Recipient {
   problem?: string;
 }
 
+/**
+ * Whom documents go to: the guardians, and the student (after the transfer of rights). A
+ * decision is one; so is a meeting item, which names them before any decision exists.
+ */
+export interface Audience {
+  guardians: Decision['guardians'];
+  student: Pick<
+    Decision['student'],
+    | 'studentId'
+    | 'firstName'
+    | 'lastName'
+    | 'dateOfBirth'
+    | 'homeLanguage'
+    | 'contact'
+    | 'guardianship'
+  >;
+}
+
 /** What is being delivered, where it changes who receives it. */
 export interface RecipientOptions {
   /** The calendar notice delivered, if any (absent for a meeting's documents). */
@@ -58,7 +76,7 @@ export interface RecipientOptions {
  * (300.505); postal otherwise; neither is recorded as a problem, never skipped.
  */
 export function recipientsOf(
-  decision: Decision,
+  decision: Audience,
   today: CalendarDate,
   locales: readonly string[],
   options: RecipientOptions = {},

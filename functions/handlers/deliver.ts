@@ -11,12 +11,18 @@ import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryJob, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 
+const DELIVERY_JOB_KINDS: readonly DeliveryJob['kind'][] = [
+  'decision-documents',
+  'reminder-notice',
+  'meeting-notice',
+];
+
 /** Reads a delivery job from a message body; throws on anything else. */
 export function parseDeliveryJob(body: string): DeliveryJob {
   const job = JSON.parse(body) as Partial<DeliveryJob>;
   if (
     typeof job?.jobId !== 'string' ||
-    (job.kind !== 'decision-documents' && job.kind !== 'reminder-notice') ||
+    !DELIVERY_JOB_KINDS.includes(job.kind as DeliveryJob['kind']) ||
     typeof job.districtId !== 'string' ||
     typeof job.decisionId !== 'string' ||
     typeof job.version !== 'number' ||

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
-import { documentTypes, noticeDocumentTypes } from '../core/documents.ts';
+import { districtDocumentTypes, documentTypes, noticeDocumentTypes } from '../core/documents.ts';
 import type { Channel, Recipient } from '../core/recipients.ts';
 import type { Locale } from '../render/locales.ts';
 import type { DeliveryRecord, DeliveryState } from './delivery-ports.ts';
@@ -36,7 +36,8 @@ export interface DeliveryContext {
   job: DeliveryJob;
   /** What the job carries: the message says so. */
   content: DeliveryContent;
-  decision: Decision;
+  /** The decision, for a decision's documents and its calendar notices (absent for a meeting notice). */
+  decision?: Decision;
   district: DistrictProfile;
   documents: DocumentRecord[];
   now: Date;
@@ -80,7 +81,7 @@ export function postalKeyFor(
 }
 
 /** Every kind of document a job can carry, in the order a recipient is offered them. */
-const offeredTypes = [...documentTypes, ...noticeDocumentTypes];
+const offeredTypes = [...documentTypes, ...noticeDocumentTypes, ...districtDocumentTypes];
 
 /** What a recipient is offered: their language's documents first, then English's. */
 export function documentsOffered(

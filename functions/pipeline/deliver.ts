@@ -23,6 +23,7 @@
  * packet, under its own deliveryId, once.
  */
 import { calendarDateIn } from '../core/dates.ts';
+import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { type Recipient, recipientsOf, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { checkDecision } from '../core/validate.ts';
@@ -39,6 +40,7 @@ import {
   localeFor,
   result,
 } from './deliver-records.ts';
+import { type SafeguardsGivings, safeguardsFor } from './deliver-safeguards.ts';
 import { checkJobRecords } from './delivery-job-check.ts';
 import type {
   DecisionReader,
@@ -54,6 +56,8 @@ import {
   hasDeliveryTexts,
 } from './delivery-templates.ts';
 import type { LinkService } from './links.ts';
+import { type MeetingAudience, meetingAudience } from './meeting-audience.ts';
+import type { MeetingReader } from './meeting-ports.ts';
 import type { DeliveryJob, DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
 
 export {
@@ -90,6 +94,10 @@ export interface DeliverDeps {
   clock: () => Date;
   log: Log;
   sendLeaseMs?: number;
+  /** Reads meeting items, for the notices of meetings (`meeting-notice` jobs). */
+  meetings?: MeetingReader;
+  /** The procedural safeguards notice with each recipient's first delivery of a school year. */
+  safeguards?: SafeguardsGivings;
 }
 
 /** A claimed email is still being sent by someone else: retry later. */
@@ -111,33 +119,19 @@ export class Deliver {
    */
   async deliver(job: DeliveryJob): Promise<DeliveryResult[]> {
     const { log } = this.deps;
-    const item = await this.deps.decisions.get(job.decisionId, job.version);
-    if (item === undefined)
-      throw new DeliveryInputMissing(`decision ${job.decisionId} v${job.version} not found`);
-    const checked = checkDecision(item);
-    if (checked.kind !== 'checked')
-      throw new DeliveryInputMissing(
-        `decision ${job.decisionId} v${job.version} does not validate`,
-      );
-    const { decision } = checked;
-    if (decision.status !== 'finalized') {
-      log.warn('delivery skipped: the version is not finalized', {
-        decisionId: job.decisionId,
-        version: job.version,
-        status: decision.status,
-      });
-      return [];
-    }
+    const audience = await this.audienceOf(job);
+    if (!audience) return [];
+    const { decision } = audience;
     const district = this.deps.districts.get(job.districtId);
     const documents = await this.documentsOf(job);
-    checkJobRecords(job, decision.districtId, documents);
+    checkJobRecords(job, audience.districtId, documents);
     const now = this.deps.clock();
     const today = calendarDateIn(now, district.timeZone);
     const content = deliveryContent(
       job.kind,
       documents.map((d) => d.type),
     );
-    const all = recipientsOf(decision, today, [...this.deps.locales.keys()], {
+    const all = recipientsOf(audience.people, today, [...this.deps.locales.keys()], {
       state: district.state,
       ...(content === 'meeting-documents' ? {} : { notice: content }),
     });
@@ -146,13 +140,29 @@ export class Deliver {
           (id) => all.find((r) => r.recipientId === id) ?? notARecipient(id, today),
         )
       : all;
-    const ctx: DeliveryContext = { job, content, decision, district, documents, now };
+    const ctx: DeliveryContext = {
+      job,
+      content,
+      ...(decision ? { decision } : {}),
+      district,
+      documents,
+      now,
+    };
 
     const results: DeliveryResult[] = [];
     const failures: unknown[] = [];
     for (const recipient of recipients) {
       try {
-        results.push(await this.deliverTo(ctx, recipient));
+        results.push(
+          await safeguardsFor(
+            this.deps,
+            ctx,
+            recipient,
+            audience.people.student.studentId,
+            today,
+            (c) => this.deliverTo(c, recipient),
+          ),
+        );
       } catch (error) {
         failures.push(error);
         log.error('delivery failed', {
@@ -169,6 +179,37 @@ export class Deliver {
         `${failures.length} of ${recipients.length} deliveries failed`,
       );
     return results;
+  }
+
+  /**
+   * Whom a job speaks to: a decision's guardians and student, or a meeting item's. Undefined
+   * when a decision version is not finalized (nothing is delivered for it).
+   */
+  private async audienceOf(
+    job: DeliveryJob,
+  ): Promise<(MeetingAudience & { decision?: Decision }) | undefined> {
+    if (job.kind === 'meeting-notice') {
+      if (!this.deps.meetings) throw new Error('a meeting notice job needs the meetings table');
+      return meetingAudience(this.deps.meetings, job);
+    }
+    const item = await this.deps.decisions.get(job.decisionId, job.version);
+    if (item === undefined)
+      throw new DeliveryInputMissing(`decision ${job.decisionId} v${job.version} not found`);
+    const checked = checkDecision(item);
+    if (checked.kind !== 'checked')
+      throw new DeliveryInputMissing(
+        `decision ${job.decisionId} v${job.version} does not validate`,
+      );
+    const { decision } = checked;
+    if (decision.status !== 'finalized') {
+      this.deps.log.warn('delivery skipped: the version is not finalized', {
+        decisionId: job.decisionId,
+        version: job.version,
+        status: decision.status,
+      });
+      return undefined;
+    }
+    return { districtId: decision.districtId, people: decision, decision };
   }
 
   private async documentsOf(job: DeliveryJob): Promise<DocumentRecord[]> {

@@ -65,6 +65,14 @@ export interface DeliveryRecord {
   claimedAt: string;
   updatedAt: string;
   sentAt?: string;
+  /** The procedural safeguards notice this delivery gave (300.504), once recorded. */
+  safeguards?: {
+    event: string;
+    schoolYear: string;
+    language: string;
+    version: string;
+    translationNeeded?: string;
+  };
 }
 
 /** The deliveries table. */

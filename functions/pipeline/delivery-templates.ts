@@ -67,6 +67,7 @@ export function compileDeliveryTemplates(dir: string = templatesDir()): Delivery
 const NOTICE_TEXTS = {
   'annual-review-notice': 'annualReviewNotice',
   'majority-notice': 'majorityNotice',
+  'notice-of-meeting': 'meetingNotice',
 } as const satisfies Record<NoticeDocumentType, string>;
 
 /** Texts, or sections of texts (one level deep, as the per-kind sets are): strings only. */
@@ -106,6 +107,10 @@ export function documentName(type: DocumentType, locale: Locale): string {
       return locale.consent.form.title;
     case 'summary-of-performance':
       return locale.exit.summary.title;
+    case 'notice-of-meeting':
+      return locale.notice.meeting.title;
+    case 'procedural-safeguards':
+      return locale.pwn.sections.proceduralSafeguards;
   }
 }
 
@@ -137,7 +142,8 @@ export function deliveryContent(
  * job): one kind of notice only is that notice; anything else is a meeting's documents.
  */
 export function contentOfDocuments(documentTypes: readonly DocumentType[]): DeliveryContent {
-  const types = new Set(documentTypes);
+  // The district's safeguards notice travels with whatever a delivery carries (300.504(a)).
+  const types = new Set(documentTypes.filter((t) => t !== 'procedural-safeguards'));
   const [type] = types;
   const notice = noticeDocumentTypes.find((n) => n === type);
   return types.size === 1 && notice ? notice : 'meeting-documents';

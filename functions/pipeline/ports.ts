@@ -19,6 +19,8 @@ export interface DecisionOutcome {
   reason?: string;
   /** Every failed rule, for `rejected`. */
   problems?: Problem[];
+  /** What went out but needs the district's attention (a meeting notice sent late: 300.322(a)(1)). */
+  flags?: Problem[];
   documentIds?: string[];
   /** Recipients' languages with no locale yet: English documents were produced instead. */
   translationNeeded?: string[];
@@ -102,7 +104,7 @@ export interface Log {
 export interface DeliveryJob {
   /** Deterministic (the same request always has the same id), so a repeated enqueue is harmless. */
   jobId: string;
-  kind: 'decision-documents' | 'reminder-notice';
+  kind: 'decision-documents' | 'reminder-notice' | 'meeting-notice';
   districtId: string;
   decisionId: string;
   version: number;

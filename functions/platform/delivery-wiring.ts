@@ -8,10 +8,14 @@ import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { DynamoAccessLog, DynamoLinkStore } from '../adapters/dynamo-links.ts';
+import { DynamoMeetingReader, DynamoSafeguardsStore } from '../adapters/dynamo-meetings.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
+import { type CalendarOptions, studentKey } from '../core/calendar.ts';
 import type { DistrictDirectory } from '../core/district.ts';
+import { meetingRecordPrefix } from '../core/meeting.ts';
 import { Deliver } from '../pipeline/deliver.ts';
+import { SafeguardsGivings } from '../pipeline/deliver-safeguards.ts';
 import type { PostalNotifier } from '../pipeline/delivery-ports.ts';
 import {
   compileDeliveryTemplates,
@@ -29,6 +33,10 @@ export interface DeliveryTables {
   deliveries: string;
   links: string;
   accessLog: string;
+  /** Meeting items: the recipients of meeting notices (absent: no meeting notices delivered). */
+  meetings?: string;
+  /** Safeguards givings (absent: the safeguards notice is not delivered). */
+  safeguards?: string;
 }
 
 export interface DeliveryParts {
@@ -44,6 +52,8 @@ export interface DeliveryParts {
   configurationSetName?: string;
   templates?: DeliveryTemplates;
   locales?: Map<string, Locale>;
+  /** The studentKey secret, for the safeguards givings (the calendar's key of a student). */
+  calendarOptions?: CalendarOptions;
 }
 
 /** The stores, the link service and the compiled texts (everything but the sender and printer). */
@@ -54,6 +64,9 @@ export function deliveryStores(parts: DeliveryParts) {
   const accessLog = new DynamoAccessLog(db, parts.tables.accessLog);
   const records = new DynamoDocumentRecords(db, parts.tables.documents);
   const decisions = new DynamoDecisionReader(db, parts.tables.decisions);
+  const meetings = parts.tables.meetings
+    ? new DynamoMeetingReader(db, parts.tables.meetings)
+    : undefined;
   const store = new S3DocumentStore(parts.clients.s3, parts.bucket);
   const links = new LinkService({
     links: linkStore,
@@ -61,11 +74,26 @@ export function deliveryStores(parts: DeliveryParts) {
     deliveries,
     clock: parts.clock,
     log: parts.log,
-    decisionVersions: (decisionId) => decisions.versions(decisionId),
+    // A meeting notice's link is in force while its revision is the meeting's newest.
+    decisionVersions: (decisionId) =>
+      meetings && decisionId.startsWith(meetingRecordPrefix)
+        ? meetings.versions(decisionId.slice(meetingRecordPrefix.length))
+        : decisions.versions(decisionId),
   });
   const templates = parts.templates ?? compileDeliveryTemplates();
   const locales = parts.locales ?? loadLocales();
-  return { deliveries, linkStore, accessLog, records, decisions, store, links, templates, locales };
+  return {
+    deliveries,
+    linkStore,
+    accessLog,
+    records,
+    decisions,
+    meetings,
+    store,
+    links,
+    templates,
+    locales,
+  };
 }
 
 /** The deliver use case with its stores, SES mailer, cover-letter printer and packet signer. */
@@ -84,6 +112,19 @@ export function deliverService(
   );
   const deliver = new Deliver({
     decisions: stores.decisions,
+    ...(stores.meetings ? { meetings: stores.meetings } : {}),
+    ...(parts.tables.safeguards
+      ? {
+          safeguards: new SafeguardsGivings({
+            givings: new DynamoSafeguardsStore(parts.clients.documents, parts.tables.safeguards),
+            records: stores.records,
+            store: stores.store,
+            studentKeyOf: (districtId, studentId) =>
+              studentKey(districtId, studentId, parts.calendarOptions ?? {}),
+            log: parts.log,
+          }),
+        }
+      : {}),
     districts: parts.districts,
     records: stores.records,
     store: stores.store,

@@ -8,15 +8,20 @@
 import { DynamoCalendarStore } from '../adapters/dynamo-calendar.ts';
 import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
+import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { DynamoAccessLog, DynamoLinkStore } from '../adapters/dynamo-links.ts';
+import { DynamoMeetingReader } from '../adapters/dynamo-meetings.ts';
 import { DynamoOutcomeStore } from '../adapters/dynamo-outcomes.ts';
 import { readStreamRange, type StreamRange } from '../adapters/dynamo-stream-range.ts';
+import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import { type AfterRenderParts, afterRender } from '../pipeline/after-render.ts';
 import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
 import { MailerStaffNotifier } from '../pipeline/calendar-staff-notifier.ts';
 import { DeliveryStatus } from '../pipeline/delivery-status.ts';
 import { LinkService } from '../pipeline/links.ts';
+import { MeetingNotices } from '../pipeline/meeting-notices.ts';
 import { DocumentEngine } from '../render/engine.ts';
+import { MeetingNoticeRenderer } from '../render/meeting-notice.ts';
 import { NoticeRenderer } from '../render/notice.ts';
 import { calendarServices } from './calendar-wiring.ts';
 import { deliverService, deliveryStores, lazyPrinter } from './delivery-wiring.ts';
@@ -58,6 +63,8 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
       deliveries: platform.table('deliveries'),
       links: platform.table('links'),
       accessLog: platform.table('accessLog'),
+      meetings: platform.table('meetings'),
+      safeguards: platform.table('safeguards'),
     },
     bucket: platform.bucket,
     districts: platform.districts,
@@ -134,6 +141,8 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
       const postalNotifier = platform.postalNotifier();
       return deliverService({
         ...deliveryParts(),
+        // The safeguards givings are kept by the student's key, as the calendar's entries are.
+        calendarOptions: await platform.calendarOptions(),
         // Postal packets are signed by the district's identity, as its documents are.
         signer: await platform.signer(),
         ...(postalNotifier ? { postalNotifier } : {}),
@@ -163,6 +172,27 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
         outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
         log,
         clock,
+      };
+    },
+
+    /** meeting-notices: a meeting item → its signed notices and their delivery job. */
+    async meetingNotices() {
+      const signer = await platform.signer();
+      return {
+        service: new MeetingNotices({
+          meetings: new DynamoMeetingReader(db, platform.table('meetings')),
+          districts: platform.districts,
+          renderer: new MeetingNoticeRenderer({ printer: await platform.printer(), signer, clock }),
+          outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
+          records: new DynamoDocumentRecords(db, platform.table('documents')),
+          store: new S3DocumentStore(clients.s3, platform.bucket),
+          signerName: await signerSubject(signer),
+          now: () => clock().toISOString(),
+          queue: platform.deliveryQueue(),
+          clock,
+          log,
+        }),
+        outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
       };
     },
 

@@ -30,6 +30,8 @@ export interface TemplateSet {
   documents: Record<MeetingDocumentType, Compiled>;
   /** The compliance calendar's notices (annual review, majority): one layout, texts from the view. */
   notice: Compiled;
+  /** The notice of an IEP team meeting (34 CFR 300.322). */
+  meetingNotice: Compiled;
   /** The document stylesheet (ours, trusted). */
   documentCss: string;
 }
@@ -67,6 +69,7 @@ export function compileTemplates(dir: string = templatesDir()): TemplateSet {
       'summary-of-performance': compile('summary-of-performance.hbs'),
     },
     notice: compile('notice-annual-review.hbs'),
+    meetingNotice: compile('notice-of-meeting.hbs'),
     documentCss: read('styles/document.css'),
   };
 }

@@ -18,7 +18,7 @@ import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
-import type { DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
+import type { DeliveryRecord, DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
 import {
   DeliveryStatus,
   parseSesEvent,
@@ -60,6 +60,8 @@ export interface SummaryDelivery {
   postalUri?: string;
   /** Postal only: the packet's copy under out/<decisionId>/v<version>/postal/. */
   localPath?: string;
+  /** The procedural safeguards notice this delivery gave (300.504), when it gave one. */
+  safeguards?: DeliveryRecord['safeguards'];
   /** Why the state needs a person (problem, needs-review, bounce), and notes such as "translation needed: es". */
   notes?: string[];
 }
@@ -258,6 +260,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
           link: sentLinks.get(r.deliveryId) ?? null,
           state: r.state,
           ...(r.postalKey ? { postalKey: r.postalKey } : {}),
+          ...(r.safeguards ? { safeguards: r.safeguards } : {}),
           ...(r.reason || r.notes
             ? { notes: [...(r.reason ? [r.reason] : []), ...(r.notes ?? [])] }
             : {}),

@@ -59,6 +59,7 @@ function deliveryJson(v: SummaryDecision['deliveries'][number], once: boolean) {
     ...(v.postalUri ? { postalUri: v.postalUri } : {}),
     ...(v.localPath ? { localPath: v.localPath } : {}),
     ...(v.notes?.length ? { notes: v.notes } : {}),
+    ...(v.safeguards ? { safeguards: v.safeguards } : {}),
   };
 }
 
@@ -84,6 +85,7 @@ export function jsonSummary(
       ...(d.reason ? { reason: d.reason } : {}),
       problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       translationNeeded: d.translationNeeded,
+      flags: d.flags.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       inForce: d.inForce,
       ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
       documents: d.documents.map((doc) => ({
@@ -132,6 +134,7 @@ function textSummary(
       `${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`,
     );
     for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
+    for (const p of d.flags) lines.push(`    ! ${describeProblem(p)}`);
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
     for (const doc of d.documents) {

@@ -19,6 +19,7 @@ import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/con
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
+import { isMeetingItem } from '../../functions/core/meeting.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
@@ -37,6 +38,7 @@ import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
+import { meetingStreamMapping, uploadSafeguards, writeMeeting } from './meetings.ts';
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
 import { StreamPoller } from './stream-poller.ts';
@@ -80,6 +82,8 @@ export interface SummaryDecision {
   reason?: string;
   problems: Problem[];
   translationNeeded: string[];
+  /** What went out but needs the district's attention (a meeting notice sent late). */
+  flags: Problem[];
   /** True for the highest version whose documents are ready and not withdrawn. */
   inForce: boolean;
   withdrawnAt?: string;
@@ -166,6 +170,9 @@ export function decisionStreamMapping(options: {
 
 /** The running one-machine pipeline. */
 export class LocalRuntime {
+  /** The meetings stream's poller (meeting notices), set once started. */
+  meetingPoller?: StreamPoller;
+
   private constructor(
     readonly emulators: Emulators,
     readonly clients: AwsClients,
@@ -244,7 +251,16 @@ export class LocalRuntime {
         log,
         checkpointFile: join(options.stateDir, 'stream-checkpoints.json'),
       });
-      return new LocalRuntime(
+      const meetings = await pipeline.meetingNotices();
+      await uploadSafeguards({ districts, store, printer: engine.printer, log });
+      const meetingPoller = meetingStreamMapping({
+        clients,
+        meetingsTable: names.tables.meetings,
+        service: meetings.service,
+        log,
+        checkpointFile: join(options.stateDir, 'meeting-stream-checkpoints.json'),
+      });
+      const runtime = new LocalRuntime(
         emulators,
         clients,
         names,
@@ -260,6 +276,8 @@ export class LocalRuntime {
         cli,
         options,
       );
+      runtime.meetingPoller = meetingPoller;
+      return runtime;
     } catch (error) {
       await cli?.close();
       await emulators.stop();
@@ -290,6 +308,13 @@ export class LocalRuntime {
         continue;
       }
       const item = value as Record<string, unknown>;
+      if (isMeetingItem(item)) {
+        // A meeting item (`"kind": "meeting"`) goes to the meetings table; see meetings.ts.
+        const meeting = await writeMeeting(this.clients, this.names, item);
+        if ('error' in meeting) inputErrors.push({ file, message: meeting.error });
+        else written.push({ file, ...meeting });
+        continue;
+      }
       if (
         typeof item.decisionId !== 'string' ||
         item.decisionId === '' ||
@@ -333,6 +358,7 @@ export class LocalRuntime {
   /** Processes everything in the stream, then every delivery job it queued. */
   async drain(): Promise<void> {
     await this.poller.drain();
+    await this.meetingPoller?.drain();
     await this.delivery.drain();
   }
 
@@ -379,6 +405,7 @@ export class LocalRuntime {
         ...(outcome?.reason ? { reason: outcome.reason } : {}),
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
+        flags: outcome?.flags ?? [],
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
@@ -430,6 +457,7 @@ export class LocalRuntime {
   /** Stops polling, the browser and the emulators. */
   async stop(): Promise<void> {
     await this.poller.stop();
+    await this.meetingPoller?.stop();
     await this.delivery.stop();
     await this.cli.close();
     this.clients.destroy();

@@ -69,6 +69,7 @@ describe('the docs agree with the code', () => {
       reason: 'r',
       problems: [{ path: 'p', message: 'm', cfr: '300.320' }],
       translationNeeded: [],
+      flags: [{ path: 'scheduledFor', message: 'm', cfr: '300.322(a)(1)' }],
       inForce: true,
       withdrawnAt: '2026-01-01T00:00:00Z',
       documents: [
@@ -98,6 +99,13 @@ describe('the docs agree with the code', () => {
           postalUri: 's3://b/k',
           localPath: '/out/postal/x.pdf',
           notes: ['n'],
+          safeguards: {
+            event: 'annual',
+            schoolYear: '2026-2027',
+            language: 'en',
+            version: 'v',
+            translationNeeded: 'x',
+          },
         },
       ],
       notices: [],

@@ -1,0 +1,72 @@
+/**
+ * Lambda entry point: the meetings table's stream → the meeting-notices use case (a notice of
+ * an IEP team meeting rendered, signed, stored and queued for delivery). A record that fails
+ * for an infrastructure reason is a batch item failure, retried from it.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
+import type { MeetingNotices, MeetingRef } from '../pipeline/meeting-notices.ts';
+import type { Log } from '../pipeline/ports.ts';
+import { awsHandler } from '../platform/aws-observability.ts';
+
+export interface MeetingNoticesHandlerDeps {
+  service: Pick<MeetingNotices, 'process'>;
+  log: Log;
+}
+
+/** The meeting item of a stream record (its key even when the item does not validate). */
+export function meetingItemOf(record: DynamoDBRecord): MeetingRef | undefined {
+  const image = record.dynamodb?.NewImage;
+  const keys = record.dynamodb?.Keys;
+  if (!image || !keys) return undefined;
+  const key = unmarshall(keys as Record<string, AttributeValue>);
+  return {
+    meetingId: String(key.meetingId),
+    revision: Number(key.revision),
+    item: unmarshall(image as Record<string, AttributeValue>),
+  };
+}
+
+/** Builds the handler around its dependencies (built once per container). */
+export function makeMeetingNoticesHandler(deps: MeetingNoticesHandlerDeps) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const processRecord = async (record: DynamoDBRecord) => {
+    const ref = meetingItemOf(record);
+    if (!ref) {
+      deps.log.info('stream record without a new image ignored', { eventName: record.eventName });
+      return;
+    }
+    try {
+      return await deps.service.process(ref);
+    } catch (error) {
+      deps.log.error('meeting notice failed, will be retried', {
+        meetingId: ref.meetingId,
+        revision: ref.revision,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  };
+  return (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+/** The Lambda handler (dependencies built on the first event, then reused). */
+export const handler = awsHandler(async () => {
+  const { awsPlatform } = await import('../platform/aws.ts');
+  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const pipeline = buildPipeline(awsPlatform());
+  const { service } = await pipeline.meetingNotices();
+  return makeMeetingNoticesHandler({ service, log: pipeline.platform.log });
+});
