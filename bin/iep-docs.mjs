@@ -15,6 +15,8 @@ const machine = {
   regenerate: async (args, io) =>
     (await import('../infra/local/regenerate.ts')).regenerateCommand(args, io),
   overdue: async (args, io) => (await import('../infra/local/overdue.ts')).overdueLocal(args, io),
+  safeguards: async (args, io) =>
+    (await import('../infra/local/safeguards-cli.ts')).safeguardsLocal(args, io),
 };
 const code = await runCli(
   process.argv.slice(2),

@@ -14,6 +14,7 @@ export const HANDLER_NAMES = [
   'review-sweep',
   'regenerate',
   'stream-dead-letter',
+  'meeting-notices',
 ] as const;
 
 /** A handler's name. */

@@ -16,6 +16,7 @@ import { ChromiumLayer } from './constructs/chromium-layer.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { DataStore } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
+import { MeetingNotices } from './constructs/meetings.ts';
 import { Operations } from './constructs/operations.ts';
 import type { FunctionDefaults } from './constructs/pipeline-function.ts';
 import { Regeneration } from './constructs/regeneration.ts';
@@ -42,6 +43,7 @@ export class IepDocsStack extends Stack {
   readonly signing: Signing;
   readonly delivery: Delivery;
   readonly rendering: Rendering;
+  readonly meetingNotices: MeetingNotices;
   readonly regeneration: Regeneration;
   readonly calendar: Calendar;
 
@@ -91,6 +93,16 @@ export class IepDocsStack extends Stack {
       memorySize: config.renderMemoryMb,
       chromium,
       deadLetterEntry: handlers['stream-dead-letter'],
+    });
+    this.meetingNotices = new MeetingNotices(this, 'Meetings', {
+      defaults,
+      entry: handlers['meeting-notices'],
+      data: this.data,
+      signing: this.signing,
+      delivery: this.delivery,
+      operations: this.operations,
+      memorySize: config.renderMemoryMb,
+      chromium,
     });
     this.regeneration = new Regeneration(this, 'Regeneration', {
       defaults,

@@ -44,6 +44,9 @@ commands:
   calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
   overdue [--today DATE] [--json]
                                 overdue reviews and reevaluations, from the local runtime's state
+  safeguards --student KEY [--district ID] [--json]
+                                when a family was given the procedural safeguards notice (300.504),
+                                from the local runtime's state (KEY: stu_… or the student id)
   links revoke --decision ID --recipient ID
                                 close every download link of one recipient to a decision (AWS)
   translation export FILE --language TAG
@@ -195,6 +198,8 @@ export interface MachineCommands {
   /** `regenerate` without `--queue-url`: the job on this machine. */
   regenerate(args: string[], io: CliIo): Promise<number>;
   overdue(args: string[], io: CliIo): Promise<number>;
+  /** `safeguards`: the givings of the safeguards notice, from the local runtime's state. */
+  safeguards(args: string[], io: CliIo): Promise<number>;
 }
 
 /** Runs one CLI command; returns its exit code. */
@@ -220,6 +225,7 @@ export async function runCli(
       : onMachine('regenerate');
   if (command === 'links') return (await import('./links.ts')).linksCommand(rest, io);
   if (command === 'overdue') return guarded(() => onMachine('overdue'), io);
+  if (command === 'safeguards') return guarded(() => onMachine('safeguards'), io);
   if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
     return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
   if (command === 'translation')

@@ -130,7 +130,15 @@ export class Delivery extends Construct {
         environment: {
           // The delivery stores are built together; the endpoint reads links and records and
           // writes the access log only.
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
+          ...data.tableEnvironment([
+            'decisions',
+            'documents',
+            'deliveries',
+            'links',
+            'accessLog',
+            'meetings',
+            'safeguards',
+          ]),
           [ENV.documentsBucket]: data.documentsBucket.bucketName,
           [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
           ...(config.downloadDomain
@@ -143,6 +151,8 @@ export class Delivery extends Construct {
       data.tables.documents.grantReadData(download.function);
       // A link opens only while its version is in force: the decision's versions, read.
       data.tables.decisions.grant(download.function, 'dynamodb:Query');
+      // A meeting notice's link opens while its revision is the meeting's newest.
+      data.tables.meetings.grant(download.function, 'dynamodb:Query');
       // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
       // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
       data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
@@ -225,7 +235,15 @@ export class Delivery extends Construct {
         fonts: FONT_PACKAGES,
         environment: {
           // The delivery stores are built together; deliver never touches the access log.
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
+          ...data.tableEnvironment([
+            'decisions',
+            'documents',
+            'deliveries',
+            'links',
+            'accessLog',
+            'meetings',
+            'safeguards',
+          ]),
           [ENV.documentsBucket]: data.documentsBucket.bucketName,
           [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
           ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
@@ -246,7 +264,15 @@ export class Delivery extends Construct {
         this.postalQueue = postalQueue;
       }
       data.tables.decisions.grantReadData(fn);
+      // Meeting notices go to the meeting item's guardians (and the adult student).
+      data.tables.meetings.grantReadData(fn);
       data.tables.documents.grantReadData(fn);
+      // The district's safeguards notice is recorded as a document on its first delivery.
+      data.tables.documents.grant(fn, 'dynamodb:PutItem');
+      // Every giving of the safeguards notice (300.504): read (is one due?) and appended.
+      data.tables.safeguards.grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
+      // The givings are kept by studentKey, as the calendar's entries are.
+      data.grantStudentKeySecret(fn);
       data.tables.deliveries.grantReadWriteData(fn);
       // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
       data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');

@@ -216,6 +216,7 @@ describe('signing', () => {
         built.stack.calendar?.sweep,
         // Postal packets are signed too.
         built.stack.delivery.deliver,
+        built.stack.meetingNotices.function,
       ]
         .map((pf) => logicalId(pf?.role.node.findChild('DefaultPolicy') as never))
         .sort(),
