@@ -61,10 +61,24 @@ export function composeStaffEmail(
             'The next IEP must include the statement that the student has been informed of the rights that transfer at the age of majority (34 CFR 300.320(c)): the student reaches it within that IEP’s year.',
           ]
         : []),
+      ...(scheduleMeetingNow(notice) ? [SCHEDULE_MEETING] : []),
       'Open the IEP system for the student and the details.',
     ].join('\n\n'),
   };
 }
+
+/**
+ * The annual review's reminder 60 days (or more) ahead asks for the meeting to be scheduled:
+ * agreed with the parents (300.322(a)(2)) and noticed early enough (300.322(a)(1)).
+ */
+export function scheduleMeetingNow(
+  notice: Pick<CaseManagerNotice, 'entry' | 'kind' | 'offsetDays'>,
+): boolean {
+  return notice.entry === 'annual-review' && notice.kind !== 'overdue' && notice.offsetDays >= 60;
+}
+
+const SCHEDULE_MEETING =
+  'Please schedule the annual review meeting now: agree a time and place with the parents (34 CFR 300.322(a)(2)), then write the meeting item (kind "meeting", docs/meeting-decision.md) so that its notice reaches them early enough to attend (34 CFR 300.322(a)(1); the district\'s minimum notice is in its profile).';
 
 /** The StaffNotifier over a mailer (SES v2). */
 export class MailerStaffNotifier implements StaffNotifier {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type MeetingItem, readMeetingItem } from '../../functions/core/meeting.ts';
 import { checkMeeting, transitionApplies } from '../../functions/core/meeting-rules.ts';
+import { composeStaffEmail } from '../../functions/pipeline/calendar-staff-notifier.ts';
 
 const sample = (name: string): MeetingItem => {
   const read = readMeetingItem(
@@ -145,5 +146,34 @@ describe('a rescheduled meeting', () => {
 
   it('says nothing of replacing for a first revision', () => {
     expect(checkMeeting(annual(), ctx).replaces).toBeUndefined();
+  });
+});
+
+describe("the case manager's annual-review reminder at 60 days", () => {
+  const notice = {
+    noticeId: 'ntc_1',
+    districtId: 'example-usd',
+    decisionId: 'd-1',
+    version: 1,
+    entry: 'annual-review' as const,
+    dueDate: '2027-11-18',
+    kind: 'reminder' as const,
+    offsetDays: 60,
+    to: { name: 'Case Manager', email: 'cm@example-usd.org' },
+  };
+
+  it('asks to schedule the meeting at 60 days, citing 300.322(a)', () => {
+    const text = composeStaffEmail(notice, 'Example USD').text;
+    expect(text).toContain('Please schedule the annual review meeting now');
+    expect(text).toContain('300.322(a)(1)');
+  });
+
+  it('does not ask it at 30 days, for a reevaluation, or when overdue', () => {
+    for (const other of [
+      { ...notice, offsetDays: 30 },
+      { ...notice, entry: 'reevaluation' as const },
+      { ...notice, kind: 'overdue' as const, offsetDays: -1 },
+    ])
+      expect(composeStaffEmail(other, 'Example USD').text).not.toContain('schedule the annual');
   });
 });

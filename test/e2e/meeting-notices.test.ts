@@ -1,0 +1,127 @@
+/**
+ * The meeting item through `npm start`, as a district would run it: a notice of meeting per
+ * guardian language, delivered, the safeguards notice given with each guardian's first delivery
+ * of the school year and recorded; a second run creates and gives nothing; a notice shorter
+ * than the profile's minimum is flagged; `iep-docs safeguards` lists the givings.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'iep-docs-meetings-'));
+const inputs = join(work, 'meetings');
+mkdirSync(inputs);
+const env = { ...process.env, IEP_STATE_DIR: join(work, 'state') };
+
+function run(
+  bin: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      'node',
+      [join(ROOT, 'bin', bin), ...args],
+      { env, maxBuffer: 1 << 24, timeout: 180_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+const runtime = (...args: string[]) =>
+  run('iep-local.mjs', [
+    '--once',
+    '--json',
+    '--out',
+    join(work, 'out'),
+    '--decisions',
+    join(inputs, '*.json'),
+    ...args,
+  ]);
+const sample = (name: string) =>
+  JSON.parse(readFileSync(join(ROOT, 'samples/meetings', `${name}.json`), 'utf8'));
+
+type Delivery = {
+  recipientId: string;
+  channel: string;
+  language: string;
+  state: string;
+  safeguards?: { event: string; language: string; schoolYear: string };
+};
+type Summary = {
+  decisions: {
+    decisionId: string;
+    outcome: string;
+    flags: { cfr: string }[];
+    documents: {
+      documentId: string;
+      sha256: string;
+      type: string;
+      language: string;
+      state: string;
+    }[];
+    notices: Delivery[];
+  }[];
+};
+
+describe('meeting items in npm start', () => {
+  it('sends a notice per guardian language with the safeguards notice once, then nothing new', async () => {
+    // Prepare: the Spanish transition sample, and the English one rescheduled to 5 days after today.
+    writeFileSync(
+      join(inputs, 'transition-es.json'),
+      JSON.stringify(sample('meeting-transition-es')),
+    );
+    writeFileSync(
+      join(inputs, 'annual-en-short.json'),
+      JSON.stringify({ ...sample('meeting-annual-en'), scheduledFor: '2027-01-15T15:30:00-08:00' }),
+    );
+
+    // Act
+    const first = await runtime('--fresh', '--today', '2027-01-10');
+
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(first.stdout) as Summary;
+    const byId = Object.fromEntries(summary.decisions.map((d) => [d.decisionId, d]));
+    const transition = byId['meeting-mtg-0002-annual-2027'];
+    expect(transition?.outcome).toBe('documents-ready');
+    expect(transition?.documents.map((d) => `${d.type}.${d.language}`).sort()).toEqual([
+      'notice-of-meeting.en',
+      'notice-of-meeting.es',
+    ]);
+    expect(transition?.notices.map((n) => [n.recipientId, n.channel, n.language, n.state])).toEqual(
+      [
+        ['G-1', 'email', 'es', 'sent'],
+        ['G-2', 'postal', 'es', 'pending-mail'],
+      ],
+    );
+    for (const n of transition?.notices ?? [])
+      expect(n.safeguards).toMatchObject({
+        event: 'annual',
+        language: 'es',
+        schoolYear: '2026-2027',
+      });
+    const short = byId['meeting-mtg-0001-annual-2027'];
+    expect(short?.outcome).toBe('documents-ready');
+    expect(short?.flags.map((f) => f.cfr)).toEqual(['300.322(a)(1)']);
+
+    const again = await runtime('--today', '2027-01-10');
+    expect(again.code, again.stderr).toBe(0);
+    const second = JSON.parse(again.stdout) as Summary;
+    for (const d of second.decisions)
+      for (const doc of d.documents) expect(doc.state).toBe('unchanged');
+
+    const listed = await run('iep-docs.mjs', ['safeguards', '--student', 'S-100002', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const { givings } = JSON.parse(listed.stdout) as {
+      givings: { recipientId: string; channel: string; version: string }[];
+    };
+    // Given once per guardian, however often the run repeats.
+    expect(givings.map((g) => [g.recipientId, g.channel, g.version]).sort()).toEqual([
+      ['G-1', 'email', 'sample-2026'],
+      ['G-2', 'postal', 'sample-2026'],
+    ]);
+  }, 600_000);
+});
