@@ -55,6 +55,7 @@ export interface SafeguardsDeps {
   store: DocumentStore;
   /** The student's opaque key (`core/calendar.ts` studentKey with the deployment's secret). */
   studentKeyOf: (districtId: string, studentId: string) => string;
+  clock: () => Date;
   log: Log;
 }
 
@@ -173,7 +174,7 @@ export class SafeguardsGivings {
       pages: pdfPageCount(bytes),
       signed: false,
       signer: `${district.name} (district-provided)`,
-      createdAt: new Date(0).toISOString(),
+      createdAt: this.deps.clock().toISOString(),
     };
     await this.deps.records.putOnce(record);
     return (await this.deps.records.get(id)) ?? record;

@@ -121,6 +121,7 @@ export function deliverService(
             store: stores.store,
             studentKeyOf: (districtId, studentId) =>
               studentKey(districtId, studentId, parts.calendarOptions ?? {}),
+            clock: parts.clock,
             log: parts.log,
           }),
         }

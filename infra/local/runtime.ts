@@ -6,42 +6,42 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
 import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
-import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import { isMeetingItem } from '../../functions/core/meeting.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
-import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
   Log,
   OutcomeKind,
-  OutcomeStore,
 } from '../../functions/pipeline/ports.ts';
-import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
+import type { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
+import { decisionStreamMapping } from './decision-stream.ts';
 import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { meetingStreamMapping, uploadSafeguards, writeMeeting } from './meetings.ts';
+
+export { decisionStreamMapping } from './decision-stream.ts';
+
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
-import { StreamPoller } from './stream-poller.ts';
+import type { StreamPoller } from './stream-poller.ts';
 import { localCliContext } from './time-stamping-authority.ts';
 
 /** A decision the runtime wrote into the decisions table. */
@@ -122,50 +122,6 @@ export function runClock(today?: string): () => Date {
 export interface SweepReport {
   reminders: ReminderReport[];
   overdue: OverdueItem[];
-}
-
-/**
- * The decisions stream wired to the render-documents handler as the stack's event source
- * mapping is (the contract's filter, batch size, bisection, partial failures and retries), its
- * on-failure destination recording the version `dead-lettered` with the reason of its last attempt.
- */
-export function decisionStreamMapping(options: {
-  clients: Pick<AwsClients, 'dynamodb' | 'dynamodbStreams'>;
-  decisionsTable: string;
-  service: RenderDecision;
-  outcomes: OutcomeStore;
-  log: Log;
-  checkpointFile?: string;
-  /** First pause before a retry (tests: 0). */
-  retryDelayMs?: number;
-  /** The mapping's settings; the contract's unless a test gives its own. */
-  mapping?: StreamMapping;
-}): StreamPoller {
-  const mapping = options.mapping ?? DECISION_STREAM_MAPPING;
-  const { outcomes, log } = options;
-  return new StreamPoller({
-    dynamodb: options.clients.dynamodb,
-    dynamodbStreams: options.clients.dynamodbStreams,
-    tableName: options.decisionsTable,
-    handler: makeRenderDocumentsHandler({ service: options.service, outcomes, log }),
-    filters: mapping.filters,
-    batchSize: mapping.batchSize,
-    maxRetryAttempts: mapping.retryAttempts,
-    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
-    reportBatchItemFailures: mapping.reportBatchItemFailures,
-    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
-    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-    onFailure: async (record, failure) => {
-      const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
-      const ref = { decisionId: String(keys.decisionId), version: Number(keys.version) };
-      const outcome = await recordDeadLetter(outcomes, ref, failure.lastError, new Date());
-      log.error('decision dead-lettered', {
-        ...ref,
-        attempts: failure.attempts,
-        reason: outcome.reason,
-      });
-    },
-  });
 }
 
 /** The running one-machine pipeline. */

@@ -110,8 +110,18 @@ describe('meeting items in npm start', () => {
     const again = await runtime('--today', '2027-01-10');
     expect(again.code, again.stderr).toBe(0);
     const second = JSON.parse(again.stdout) as Summary;
-    for (const d of second.decisions)
-      for (const doc of d.documents) expect(doc.state).toBe('unchanged');
+    // The same stored PDFs (a re-render would differ: every signature does), the same deliveries.
+    // (Their `state` compares times of the --today clock, which restarts at noon each run.)
+    const stored = (s: Summary) =>
+      s.decisions
+        .flatMap((d) => d.documents.map((doc) => `${doc.documentId}:${doc.sha256}`))
+        .sort();
+    expect(stored(second)).toEqual(stored(summary));
+    const sent = (s: Summary) =>
+      s.decisions
+        .flatMap((d) => d.notices.map((n) => `${n.recipientId}:${n.channel}:${n.state}`))
+        .sort();
+    expect(sent(second)).toEqual(sent(summary));
 
     const listed = await run('iep-docs.mjs', ['safeguards', '--student', 'S-100002', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
