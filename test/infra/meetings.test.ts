@@ -89,11 +89,9 @@ describe('meeting notices in the stack', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
     ]);
-    const env = (
-      resources[idOf(deliver.function)]?.Properties.Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+    const fn = resources[idOf(deliver.function)];
+    if (!fn) throw new Error('the deliver function is not in the template');
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env)).toEqual(
       expect.arrayContaining([TABLE_ENV.meetings, TABLE_ENV.safeguards]),
     );
