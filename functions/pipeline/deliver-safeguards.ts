@@ -100,7 +100,20 @@ export class SafeguardsGivings {
       input.preferredLanguage,
       Object.keys(profile.files),
     );
-    const document = await this.documentOf(district, profile.version, language);
+    const document = await this.documentOf(district, profile.version, language).catch(
+      (error: unknown) => {
+        // The district has not uploaded its notice: the documents still go (a missing upload
+        // must not hold back an IEP), nothing is recorded, and the next delivery tries again.
+        this.deps.log.error('safeguards notice missing: delivered without it', {
+          districtId: district.districtId,
+          version: profile.version,
+          language,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        return undefined;
+      },
+    );
+    if (!document) return undefined;
     return {
       document,
       studentKey,
