@@ -68,9 +68,16 @@ export function makeDeliverHandler(deps: DeliverHandlerDeps) {
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  const { deliver } = await pipeline.deliver();
-  const { log, metrics } = pipeline.platform;
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildDeliver } = await import('../platform/use-cases/deliver.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
+  });
+  const { deliver } = await buildDeliver(platform);
+  const { log, metrics } = platform;
   return makeDeliverHandler({ deliver, log, metrics });
 });

@@ -137,39 +137,23 @@ export function makeDownloadHandler(deps: DownloadDeps) {
   };
 }
 
+/** The handler over the AWS platform (the bundled district profiles, no signer or Chromium). */
 async function fromEnvironment() {
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { awsPlatform } = await import('../platform/aws.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { ENV, requireEnv, tableNames } = await import('../platform/config.ts');
-  const { awsLog } = await import('../platform/aws-observability.ts');
-  const { deliveryStores } = await import('../platform/delivery-wiring.ts');
-
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    districtsDir: ENV.districtsDir,
-  });
+  const { ENV } = await import('../contract/environment.ts');
+  const { buildDownload } = await import('../platform/use-cases/download.ts');
+  const platform = awsPlatform({ districts: loadDistrictDirectory });
   const minutes = Number(process.env[ENV.presignedUrlMinutes] ?? DEFAULT_PRESIGNED_URL_MINUTES);
-  const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
-  const log = awsLog;
-  const districts = loadDistrictDirectory(config.districtsDir);
-  const stores = deliveryStores({
-    clients: createAwsClients({ region: config.region }),
-    tables,
-    bucket: config.bucket,
-    districts,
-    log,
-    clock: () => new Date(),
-    downloadBaseUrl: process.env[ENV.downloadBaseUrl] ?? '',
-  });
+  const stores = buildDownload(platform);
   return makeDownloadHandler({
     links: stores.links,
     records: stores.records,
     presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),
-    districts,
+    districts: platform.districts,
     templates: stores.templates,
     locales: stores.locales,
-    log,
+    log: platform.log,
     presignedUrlMinutes:
       Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_PRESIGNED_URL_MINUTES,
   });

@@ -71,10 +71,14 @@ export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  return makeRegenerateHandler({
-    service: await pipeline.regenerate(),
-    log: pipeline.platform.log,
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildRegenerate } = await import('../platform/use-cases/regenerate.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
   });
+  return makeRegenerateHandler({ service: await buildRegenerate(platform), log: platform.log });
 });

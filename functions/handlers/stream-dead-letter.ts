@@ -156,7 +156,6 @@ export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  return makeStreamDeadLetterHandler(pipeline.streamDeadLetter());
+  const { buildStreamDeadLetter } = await import('../platform/use-cases/stream-dead-letter.ts');
+  return makeStreamDeadLetterHandler(buildStreamDeadLetter(awsPlatform()));
 });

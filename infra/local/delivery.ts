@@ -31,11 +31,8 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
-import {
-  type DeliveryTables,
-  deliverService,
-  lazyPrinter,
-} from '../../functions/platform/delivery-wiring.ts';
+import { deliverService, lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
+import type { DeliveryTables } from '../../functions/platform/delivery-wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';

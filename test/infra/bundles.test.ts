@@ -3,16 +3,26 @@
  * lambda-runner.ts) against the emulators: the renderer prints a signed PDF into S3 from a
  * DynamoDB stream batch, deliver mails its link from an SQS batch, the download function serves
  * its page to an API Gateway HTTP API (v2) request, the sweep runs from its EventBridge
- * Scheduler input. A variable a handler reads and the template does not set, or a module the
+ * Scheduler input; delivery-status records SES's EventBridge event, regenerate works an SQS
+ * message, the stream's dead-letter consumer records an on-failure message. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorCredentials } from '../../functions/adapters/aws-clients.ts';
+import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
+import { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
+import { DynamoRunLedger } from '../../functions/adapters/dynamo-runs.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { rawSample } from '../fixtures/decisions.ts';
 import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
@@ -224,5 +234,132 @@ describe('the synthesized bundles, run as Lambda runs them', () => {
     );
     const swept = await run('ReviewSweep', [JSON.parse(schedule?.Properties.Target.Input)]);
     expect(swept.stderr).not.toMatch(/missing configuration/);
-  }, 300_000);
+
+    // Act: SES reports the email delivered (EventBridge, as the configuration set routes it).
+    const deliveries = new DynamoDeliveryStore(env.clients.documents, env.names.tables.deliveries);
+    const [delivery] = await deliveries.listForDecision(raw.decisionId);
+    const status = await run('DeliveryStatus', [sesDeliveredEvent(delivery?.deliveryId ?? '')]);
+
+    // Assess: the delivery is recorded delivered.
+    expect(status.results).toEqual([['delivered']]);
+    expect((await deliveries.get(delivery?.deliveryId ?? ''))?.state).toBe('delivered');
+
+    // Act: the district regenerates the version (an SQS batch of the regeneration queue).
+    const item = { decisionId: raw.decisionId, version: raw.version, jobId: `job-${env.prefix}` };
+    const regenerated = await run('Regenerate', [sqsEvent('RegenerationQueue', item)]);
+
+    // Assess: the job's ledger holds the version as done.
+    expect(regenerated.results).toEqual([{ batchItemFailures: [] }]);
+    const ledger = new DynamoRunLedger(env.clients.documents, env.names.tables.runs);
+    expect((await ledger.finished(item.jobId)).length).toBe(1);
+  }, 400_000);
+
+  it('records a stream batch that exhausted its retries from the on-failure message', async () => {
+    // Prepare: a decision on the stream, never rendered, and its position.
+    const decisionId = `dead-letter-${env.prefix}`;
+    await env.clients.documents.put({
+      TableName: env.names.tables.decisions,
+      Item: { decisionId, version: 1, status: 'finalized' },
+    });
+    const range = await lastStreamRecord();
+
+    // Act: Lambda's on-failure destination message, through the SQS queue.
+    const recorded = await run('StreamDeadLetter', [sqsEvent('StreamFailures', onFailure(range))]);
+
+    // Assess: the version's outcome says dead-lettered.
+    expect(recorded.results).toEqual([{ batchItemFailures: [] }]);
+    const outcomes = new DynamoOutcomeStore(env.clients.documents, env.names.tables.outcomes);
+    expect((await outcomes.get(decisionId, 1))?.outcome).toBe('dead-lettered');
+  }, 120_000);
 });
+
+/** An SQS batch of one message, as Lambda's event source mapping hands it over. */
+function sqsEvent(queue: string, body: unknown) {
+  return {
+    Records: [
+      {
+        messageId: `${queue}-1`,
+        receiptHandle: 'r-1',
+        body: JSON.stringify(body),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+}
+
+/** SES's "Email Delivered" event through EventBridge, tagged with the delivery's id. */
+function sesDeliveredEvent(deliveryId: string) {
+  const time = new Date().toISOString();
+  return {
+    version: '0',
+    id: 'e-1',
+    'detail-type': 'Email Delivered',
+    source: 'aws.ses',
+    account: '000000000000',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventType: 'Delivery',
+      mail: {
+        timestamp: time,
+        messageId: 'ses-message-1',
+        tags: { 'delivery-id': [deliveryId] },
+      },
+      delivery: { timestamp: time, recipients: ['guardian@example.com'], smtpResponse: '250 OK' },
+    },
+  };
+}
+
+/** The decisions stream's last record, as a one-record range. */
+async function lastStreamRecord() {
+  const { Table } = await env.clients.dynamodb.send(
+    new DescribeTableCommand({ TableName: env.names.tables.decisions }),
+  );
+  const streamArn = Table?.LatestStreamArn as string;
+  const { StreamDescription } = await env.clients.dynamodbStreams.send(
+    new DescribeStreamCommand({ StreamArn: streamArn }),
+  );
+  const shardId = StreamDescription?.Shards?.at(-1)?.ShardId as string;
+  const { ShardIterator } = await env.clients.dynamodbStreams.send(
+    new GetShardIteratorCommand({
+      StreamArn: streamArn,
+      ShardId: shardId,
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  const { Records = [] } = await env.clients.dynamodbStreams.send(
+    new GetRecordsCommand({ ShardIterator }),
+  );
+  const sequence = Records.at(-1)?.dynamodb?.SequenceNumber as string;
+  return { streamArn, shardId, startSequenceNumber: sequence, endSequenceNumber: sequence };
+}
+
+/** Lambda's on-failure message for a stream batch that exhausted its retries. */
+function onFailure(range: Awaited<ReturnType<typeof lastStreamRecord>>) {
+  return {
+    requestContext: {
+      requestId: 'c1b2a3d4-0000-4000-8000-000000000000',
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:render-documents',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 6,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: range.shardId,
+      startSequenceNumber: range.startSequenceNumber,
+      endSequenceNumber: range.endSequenceNumber,
+      approximateArrivalOfFirstRecord: new Date().toISOString(),
+      approximateArrivalOfLastRecord: new Date().toISOString(),
+      batchSize: 1,
+      streamArn: range.streamArn,
+    },
+  };
+}

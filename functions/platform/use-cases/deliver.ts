@@ -1,0 +1,16 @@
+/** The deliver use case over a platform (its Lambda handler and the local runtime). */
+import { deliverService, lazyPrinter } from '../deliver-wiring.ts';
+import type { Platform } from '../platform.ts';
+import { deliveryParts } from './delivery-parts.ts';
+
+/** deliver: Chromium starts lazily, on the first postal packet (most jobs are emails). */
+export async function buildDeliver(platform: Platform) {
+  const postalNotifier = platform.postalNotifier();
+  return deliverService({
+    ...deliveryParts(platform),
+    // Postal packets are signed by the district's identity, as its documents are.
+    signer: await platform.signer(),
+    ...(postalNotifier ? { postalNotifier } : {}),
+    printer: lazyPrinter(() => platform.printer()),
+  });
+}
