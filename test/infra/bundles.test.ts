@@ -254,6 +254,28 @@ describe('the synthesized bundles, run as Lambda runs them', () => {
     expect((await ledger.finished(item.jobId)).length).toBe(1);
   }, 400_000);
 
+  it('bundles into each function only the parts its use case uses', () => {
+    // The packages in a bundle, from its source map's list of sources.
+    const packages = (name: string) => {
+      const map = JSON.parse(readFileSync(join(fn(name).taskRoot, 'index.mjs.map'), 'utf8'));
+      return new Set(
+        (map.sources as string[]).flatMap(
+          (source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? [],
+        ),
+      );
+    };
+    const heavy = ['puppeteer-core', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager'];
+    for (const name of ['DeliveryStatus', 'StreamDeadLetter', 'DownloadFunction'])
+      for (const part of heavy)
+        expect(packages(name).has(part), `${name} holds ${part}`).toBe(false);
+    expect(packages('DownloadFunction').has('pdf-lib'), 'DownloadFunction holds pdf-lib').toBe(
+      false,
+    );
+    expect(packages('RenderDocuments').has('puppeteer-core')).toBe(true);
+    expect(packages('RenderDocuments').has('@aws-sdk/client-secrets-manager')).toBe(true);
+    expect(packages('Regenerate').has('@aws-sdk/client-secrets-manager')).toBe(false);
+  });
+
   it('records a stream batch that exhausted its retries from the on-failure message', async () => {
     // Prepare: a decision on the stream, never rendered, and its position.
     const decisionId = `dead-letter-${env.prefix}`;
