@@ -152,8 +152,6 @@ export class IepDocsStack extends Stack {
     // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
     new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
     new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
-    if (this.delivery.downloadBaseUrl) {
-      new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
-    }
+    new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
   }
 }

@@ -60,30 +60,25 @@ export interface DeliveryProps {
 /** Where deliver writes its postal packets (see `postalKeyFor`): its only write prefix. */
 export const POSTAL_PREFIX = 'districts/*/decisions/*/postal/';
 
-/** Queue, SES, download endpoint and the delivery functions that exist. */
+/** Queue, SES, download endpoint and the delivery functions (every one required). */
 export class Delivery extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly configurationSet: ConfigurationSet;
   readonly identities: EmailIdentity[];
-  readonly downloadApi?: HttpApi;
-  /** Base URL of the download endpoint, when it exists. */
-  readonly downloadBaseUrl?: string;
-  readonly deliver?: PipelineFunction;
-  readonly deliveryStatus?: PipelineFunction;
-  readonly download?: PipelineFunction;
+  readonly downloadApi: HttpApi;
+  /** Base URL of the download endpoint. */
+  readonly downloadBaseUrl: string;
+  readonly deliver: PipelineFunction;
+  readonly deliveryStatus: PipelineFunction;
+  readonly download: PipelineFunction;
   /** Told of each postal packet stored (`-c postalQueue=true`): the mailroom reads it. */
   readonly postalQueue?: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const { data, operations, entries, config, defaults } = props;
-    const stack = Stack.of(this);
-    const encrypted = {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: data.dataKey,
-      enforceSSL: true,
-    } as const;
+    const { data, operations } = props;
+    const encrypted = encryptedWith(data);
 
     this.deadLetterQueue = new Queue(this, 'DeliveryDeadLetters', {
       ...encrypted,
@@ -120,230 +115,251 @@ export class Delivery extends Construct {
           dkimSigning: true,
         }),
     );
-    if (entries.download) {
-      const download = new PipelineFunction(this, 'Download', {
-        defaults,
-        entry: entries.download,
-        description: 'Download links: token → access log (300.614) → short presigned URL',
-        memorySize: 512,
-        timeout: Duration.seconds(10),
-        environment: {
-          // The delivery stores are built together; the endpoint reads links and records and
-          // writes the access log only.
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
-          [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
-          ...(config.downloadDomain
-            ? { [ENV.downloadBaseUrl]: `https://${config.downloadDomain}` }
-            : {}),
-        },
-      });
-      this.download = download;
-      data.tables.links.grantReadData(download.function);
-      data.tables.documents.grantReadData(download.function);
-      // A link opens only while its version is in force: the decision's versions, read.
-      data.tables.decisions.grant(download.function, 'dynamodb:Query');
-      // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
-      // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
-      data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
-      data.grantTableKey(download.function);
-      // Presigned GETs are signed with the function's role: it may read documents only.
-      data.grantDocumentRead(download.function, 'districts/');
+    const endpoint = this.downloadEndpoint(props);
+    this.download = endpoint.download;
+    this.downloadApi = endpoint.api;
+    this.downloadBaseUrl = endpoint.baseUrl;
+    const delivering = this.deliverFunction(props, endpoint.baseUrl);
+    this.deliver = delivering.deliver;
+    if (delivering.postalQueue) this.postalQueue = delivering.postalQueue;
+    this.deliveryStatus = this.statusFunction(props);
+  }
 
-      const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
-      const api = new HttpApi(this, 'DownloadApi', {
-        description: 'iep-docs download links',
-        createDefaultStage: false,
-        // With a custom domain, the execute-api host would be a second door around it.
-        disableExecuteApiEndpoint: customDomain,
-      });
-      const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
-      for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
-        api.addRoutes({ path, methods: [HttpMethod.GET], integration });
-      }
-      const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
-        encryptionKey: operations.key,
-        retention: defaults.logRetention,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      const domainName =
-        customDomain && config.downloadDomain && config.downloadCertificateArn
-          ? new DomainName(this, 'DownloadDomain', {
-              domainName: config.downloadDomain,
-              certificate: Certificate.fromCertificateArn(
-                this,
-                'DownloadCertificate',
-                config.downloadCertificateArn,
-              ),
-            })
-          : undefined;
-      new HttpStage(this, 'DownloadStage', {
-        httpApi: api,
-        stageName: '$default',
-        autoDeploy: true,
-        throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
-        // No path in the access log: the token is the credential. Route key names the route.
-        accessLogSettings: {
-          destination: new LogGroupLogDestination(accessLogs),
-          format: AccessLogFormat.custom(
-            JSON.stringify({
-              requestId: '$context.requestId',
-              requestTime: '$context.requestTime',
-              routeKey: '$context.routeKey',
-              status: '$context.status',
-              sourceIp: '$context.identity.sourceIp',
-              userAgent: '$context.identity.userAgent',
-              latencyMs: '$context.responseLatency',
-            }),
-          ),
-        },
-        ...(domainName ? { domainMapping: { domainName } } : {}),
-      });
-      this.downloadApi = api;
-      this.downloadBaseUrl = config.downloadDomain
-        ? `https://${config.downloadDomain}`
-        : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
-      // Pages link each document under this URL.
-      download.function.addEnvironment(ENV.downloadBaseUrl, this.downloadBaseUrl);
-      operations.watchFunctionErrors(
-        'DownloadErrorsAlarm',
-        download.function,
-        'the download endpoint failed: parents following a link get an error page',
-      );
+  /** The download function and its HTTP API (the page parents open from their email). */
+  private downloadEndpoint(props: DeliveryProps) {
+    const { data, operations, entries, config, defaults } = props;
+    const stack = Stack.of(this);
+
+    const download = new PipelineFunction(this, 'Download', {
+      defaults,
+      entry: entries.download,
+      description: 'Download links: token → access log (300.614) → short presigned URL',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: {
+        // The delivery stores are built together; the endpoint reads links and records and
+        // writes the access log only.
+        ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
+        [ENV.documentsBucket]: data.documentsBucket.bucketName,
+        [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
+        ...(config.downloadDomain
+          ? { [ENV.downloadBaseUrl]: `https://${config.downloadDomain}` }
+          : {}),
+      },
+    });
+    data.tables.links.grantReadData(download.function);
+    data.tables.documents.grantReadData(download.function);
+    // A link opens only while its version is in force: the decision's versions, read.
+    data.tables.decisions.grant(download.function, 'dynamodb:Query');
+    // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
+    // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
+    data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
+    data.grantTableKey(download.function);
+    // Presigned GETs are signed with the function's role: it may read documents only.
+    data.grantDocumentRead(download.function, 'districts/');
+
+    const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
+    const api = new HttpApi(this, 'DownloadApi', {
+      description: 'iep-docs download links',
+      createDefaultStage: false,
+      // With a custom domain, the execute-api host would be a second door around it.
+      disableExecuteApiEndpoint: customDomain,
+    });
+    const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
+    for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
+      api.addRoutes({ path, methods: [HttpMethod.GET], integration });
     }
+    const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
+      encryptionKey: operations.key,
+      retention: defaults.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const domainName =
+      customDomain && config.downloadDomain && config.downloadCertificateArn
+        ? new DomainName(this, 'DownloadDomain', {
+            domainName: config.downloadDomain,
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'DownloadCertificate',
+              config.downloadCertificateArn,
+            ),
+          })
+        : undefined;
+    new HttpStage(this, 'DownloadStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
+      // No path in the access log: the token is the credential. Route key names the route.
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            latencyMs: '$context.responseLatency',
+          }),
+        ),
+      },
+      ...(domainName ? { domainMapping: { domainName } } : {}),
+    });
+    const baseUrl = config.downloadDomain
+      ? `https://${config.downloadDomain}`
+      : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    // Pages link each document under this URL.
+    download.function.addEnvironment(ENV.downloadBaseUrl, baseUrl);
+    operations.watchFunctionErrors(
+      'DownloadErrorsAlarm',
+      download.function,
+      'the download endpoint failed: parents following a link get an error page',
+    );
+    return { download, api, baseUrl };
+  }
 
-    if (entries.deliver) {
-      const deliver = new PipelineFunction(this, 'Deliver', {
-        defaults,
-        entry: entries.deliver,
-        description: 'Delivery jobs → PII-free email via SES, or a postal packet in S3',
-        memorySize: config.renderMemoryMb,
-        timeout: Duration.minutes(2),
-        // Postal packets carry a printed cover letter.
-        layers: [props.chromium],
-        externalModules: [CHROMIUM_PACKAGE],
-        fonts: FONT_PACKAGES,
-        environment: {
-          // The delivery stores are built together; deliver never touches the access log.
-          ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
-          [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
-          ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
-          ...props.signing.environment(),
-        },
-      });
-      this.deliver = deliver;
-      const fn = deliver.function;
-      props.signing.grantSign(fn);
-      if (config.postalQueue) {
-        // Ids and the S3 key only; the mailroom deletes each message once the packet is mailed.
-        const postalQueue = new Queue(this, 'PostalQueue', {
-          ...encrypted,
-          retentionPeriod: Duration.days(14),
-        });
-        postalQueue.grantSendMessages(fn);
-        deliver.function.addEnvironment(ENV.postalQueueUrl, postalQueue.queueUrl);
-        this.postalQueue = postalQueue;
-      }
-      data.tables.decisions.grantReadData(fn);
-      data.tables.documents.grantReadData(fn);
-      data.tables.deliveries.grantReadWriteData(fn);
-      // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
-      data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-      data.grantTableKey(fn);
-      data.grantDocumentRead(fn, 'districts/');
-      // Postal packets only: deliver cannot write next to (or over) a signed document.
-      data.grantDocumentWrite(fn, POSTAL_PREFIX);
-      this.grantSendEmail(fn);
-      fn.addEventSource(
-        new SqsEventSource(this.queue, {
-          batchSize: DELIVERY_QUEUE.batchSize,
-          reportBatchItemFailures: true,
-          maxConcurrency: DELIVERY_QUEUE.maxConcurrency,
-        }),
-      );
-      operations.watchFunctionErrors(
-        'DeliverErrorsAlarm',
-        fn,
-        'deliver threw (SES, S3 or DynamoDB failure); the job is retried from the queue',
-      );
-    }
+  /** The deliver function on the delivery queue (and the postal queue when configured). */
+  private deliverFunction(props: DeliveryProps, downloadBaseUrl: string) {
+    const { data, operations, entries, config, defaults } = props;
+    const encrypted = encryptedWith(data);
 
-    if (entries['delivery-status']) {
-      const statusDeadLetters = new Queue(this, 'DeliveryStatusDeadLetters', {
+    const deliver = new PipelineFunction(this, 'Deliver', {
+      defaults,
+      entry: entries.deliver,
+      description: 'Delivery jobs → PII-free email via SES, or a postal packet in S3',
+      memorySize: config.renderMemoryMb,
+      timeout: Duration.minutes(2),
+      // Postal packets carry a printed cover letter.
+      layers: [props.chromium],
+      externalModules: [CHROMIUM_PACKAGE],
+      fonts: FONT_PACKAGES,
+      environment: {
+        // The delivery stores are built together; deliver never touches the access log.
+        ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
+        [ENV.documentsBucket]: data.documentsBucket.bucketName,
+        [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+        [ENV.downloadBaseUrl]: downloadBaseUrl,
+        ...props.signing.environment(),
+      },
+    });
+    const fn = deliver.function;
+    props.signing.grantSign(fn);
+    let postalQueue: Queue | undefined;
+    if (config.postalQueue) {
+      // Ids and the S3 key only; the mailroom deletes each message once the packet is mailed.
+      postalQueue = new Queue(this, 'PostalQueue', {
         ...encrypted,
         retentionPeriod: Duration.days(14),
       });
-      const status = new PipelineFunction(this, 'DeliveryStatus', {
-        defaults,
-        entry: entries['delivery-status'],
-        description:
-          'SES events (delivered, bounced, complained) → delivery records; a bounce re-queues a postal packet',
-        memorySize: 512,
-        timeout: Duration.seconds(30),
-        deadLetterQueue: statusDeadLetters,
-        environment: {
-          ...data.tableEnvironment(['deliveries']),
-          [ENV.deliveryQueueUrl]: this.queue.queueUrl,
-        },
-      });
-      this.deliveryStatus = status;
-      const fn = status.function;
-      data.tables.deliveries.grantReadWriteData(fn);
-      // A bounced email becomes a postal delivery job for the deliver function.
-      this.queue.grantSendMessages(fn);
+      postalQueue.grantSendMessages(fn);
+      deliver.function.addEnvironment(ENV.postalQueueUrl, postalQueue.queueUrl);
+    }
+    data.tables.decisions.grantReadData(fn);
+    data.tables.documents.grantReadData(fn);
+    data.tables.deliveries.grantReadWriteData(fn);
+    // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
+    data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    data.grantTableKey(fn);
+    data.grantDocumentRead(fn, 'districts/');
+    // Postal packets only: deliver cannot write next to (or over) a signed document.
+    data.grantDocumentWrite(fn, POSTAL_PREFIX);
+    this.grantSendEmail(fn);
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: DELIVERY_QUEUE.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: DELIVERY_QUEUE.maxConcurrency,
+      }),
+    );
+    operations.watchFunctionErrors(
+      'DeliverErrorsAlarm',
+      fn,
+      'deliver threw (SES, S3 or DynamoDB failure); the job is retried from the queue',
+    );
+    return { deliver, postalQueue };
+  }
 
-      this.configurationSet.addEventDestination('ToEventBridge', {
-        destination: EventDestination.eventBus(
-          EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-        ),
-        events: [
-          EmailSendingEvent.DELIVERY,
-          EmailSendingEvent.BOUNCE,
-          EmailSendingEvent.COMPLAINT,
-          EmailSendingEvent.REJECT,
-          EmailSendingEvent.DELIVERY_DELAY,
-          EmailSendingEvent.RENDERING_FAILURE,
-        ],
-      });
-      // EventBridge puts events it could not deliver into the KMS-encrypted dead-letter queue.
-      data.dataKey.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [new ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-      new Rule(this, 'SesEventsRule', {
-        description: 'SES events of the iep-docs configuration set → delivery-status',
-        eventPattern: {
-          source: ['aws.ses'],
-          detail: {
-            mail: {
-              tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] },
-            },
+  /** delivery-status: SES events through EventBridge → delivery records. */
+  private statusFunction(props: DeliveryProps) {
+    const { data, operations, entries, defaults } = props;
+    const stack = Stack.of(this);
+    const encrypted = encryptedWith(data);
+
+    const statusDeadLetters = new Queue(this, 'DeliveryStatusDeadLetters', {
+      ...encrypted,
+      retentionPeriod: Duration.days(14),
+    });
+    const status = new PipelineFunction(this, 'DeliveryStatus', {
+      defaults,
+      entry: entries['delivery-status'],
+      description:
+        'SES events (delivered, bounced, complained) → delivery records; a bounce re-queues a postal packet',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      deadLetterQueue: statusDeadLetters,
+      environment: {
+        ...data.tableEnvironment(['deliveries']),
+        [ENV.deliveryQueueUrl]: this.queue.queueUrl,
+      },
+    });
+    const fn = status.function;
+    data.tables.deliveries.grantReadWriteData(fn);
+    // A bounced email becomes a postal delivery job for the deliver function.
+    this.queue.grantSendMessages(fn);
+
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(
+        EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      ),
+      events: [
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.DELIVERY_DELAY,
+        EmailSendingEvent.RENDERING_FAILURE,
+      ],
+    });
+    // EventBridge puts events it could not deliver into the KMS-encrypted dead-letter queue.
+    data.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    new Rule(this, 'SesEventsRule', {
+      description: 'SES events of the iep-docs configuration set → delivery-status',
+      eventPattern: {
+        source: ['aws.ses'],
+        detail: {
+          mail: {
+            tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] },
           },
         },
-        targets: [
-          new LambdaFunction(fn, {
-            deadLetterQueue: statusDeadLetters,
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(24),
-          }),
-        ],
-      });
-      operations.watchDeadLetterQueue(
-        'DeliveryStatusDeadLettersAlarm',
-        statusDeadLetters,
-        'an SES event (bounce, complaint, delivery) could not be recorded: a bounced parent may not get a postal packet',
-      );
-      operations.watchFunctionErrors(
-        'DeliveryStatusErrorsAlarm',
-        fn,
-        'delivery-status threw while recording an SES event; EventBridge retries it',
-      );
-    }
+      },
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: statusDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    operations.watchDeadLetterQueue(
+      'DeliveryStatusDeadLettersAlarm',
+      statusDeadLetters,
+      'an SES event (bounce, complaint, delivery) could not be recorded: a bounced parent may not get a postal packet',
+    );
+    operations.watchFunctionErrors(
+      'DeliveryStatusErrorsAlarm',
+      fn,
+      'delivery-status threw while recording an SES event; EventBridge retries it',
+    );
+    return status;
   }
 
   /** ses:SendEmail through the configuration set from the deployment's identities only. */
@@ -364,4 +380,13 @@ export class Delivery extends Construct {
       ],
     });
   }
+}
+
+/** Queue settings: encrypted with the data key, TLS only. */
+function encryptedWith(data: DataStore) {
+  return {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: data.dataKey,
+    enforceSSL: true,
+  } as const;
 }
