@@ -3,25 +3,15 @@
  * feed; the deliver function; SES (the districts' sender domains with DKIM, a configuration
  * set that requires TLS and routes delivery events through EventBridge to delivery-status);
  * and the download endpoint, an HTTP API with throttling and access logs.
- * Each function is wired only when its handler exists.
+ * Every function is required (infra/handlers.ts fails synth when a handler file is missing).
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  DomainName,
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -40,6 +30,7 @@ import type { DeploymentConfig } from '../config.ts';
 import type { HandlerEntries } from '../handlers.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
+import { downloadEndpoint } from './download-endpoint.ts';
 import type { Operations } from './operations.ts';
 import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
@@ -115,7 +106,7 @@ export class Delivery extends Construct {
           dkimSigning: true,
         }),
     );
-    const endpoint = this.downloadEndpoint(props);
+    const endpoint = downloadEndpoint(this, props);
     this.download = endpoint.download;
     this.downloadApi = endpoint.api;
     this.downloadBaseUrl = endpoint.baseUrl;
@@ -123,101 +114,6 @@ export class Delivery extends Construct {
     this.deliver = delivering.deliver;
     if (delivering.postalQueue) this.postalQueue = delivering.postalQueue;
     this.deliveryStatus = this.statusFunction(props);
-  }
-
-  /** The download function and its HTTP API (the page parents open from their email). */
-  private downloadEndpoint(props: DeliveryProps) {
-    const { data, operations, entries, config, defaults } = props;
-    const stack = Stack.of(this);
-
-    const download = new PipelineFunction(this, 'Download', {
-      defaults,
-      entry: entries.download,
-      description: 'Download links: token → access log (300.614) → short presigned URL',
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      environment: {
-        // The delivery stores are built together; the endpoint reads links and records and
-        // writes the access log only.
-        ...data.tableEnvironment(['decisions', 'documents', 'deliveries', 'links', 'accessLog']),
-        [ENV.documentsBucket]: data.documentsBucket.bucketName,
-        [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
-        ...(config.downloadDomain
-          ? { [ENV.downloadBaseUrl]: `https://${config.downloadDomain}` }
-          : {}),
-      },
-    });
-    data.tables.links.grantReadData(download.function);
-    data.tables.documents.grantReadData(download.function);
-    // A link opens only while its version is in force: the decision's versions, read.
-    data.tables.decisions.grant(download.function, 'dynamodb:Query');
-    // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
-    // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
-    data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
-    data.grantTableKey(download.function);
-    // Presigned GETs are signed with the function's role: it may read documents only.
-    data.grantDocumentRead(download.function, 'districts/');
-
-    const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
-    const api = new HttpApi(this, 'DownloadApi', {
-      description: 'iep-docs download links',
-      createDefaultStage: false,
-      // With a custom domain, the execute-api host would be a second door around it.
-      disableExecuteApiEndpoint: customDomain,
-    });
-    const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
-    for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
-      api.addRoutes({ path, methods: [HttpMethod.GET], integration });
-    }
-    const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
-      encryptionKey: operations.key,
-      retention: defaults.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const domainName =
-      customDomain && config.downloadDomain && config.downloadCertificateArn
-        ? new DomainName(this, 'DownloadDomain', {
-            domainName: config.downloadDomain,
-            certificate: Certificate.fromCertificateArn(
-              this,
-              'DownloadCertificate',
-              config.downloadCertificateArn,
-            ),
-          })
-        : undefined;
-    new HttpStage(this, 'DownloadStage', {
-      httpApi: api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
-      // No path in the access log: the token is the credential. Route key names the route.
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            sourceIp: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            latencyMs: '$context.responseLatency',
-          }),
-        ),
-      },
-      ...(domainName ? { domainMapping: { domainName } } : {}),
-    });
-    const baseUrl = config.downloadDomain
-      ? `https://${config.downloadDomain}`
-      : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
-    // Pages link each document under this URL.
-    download.function.addEnvironment(ENV.downloadBaseUrl, baseUrl);
-    operations.watchFunctionErrors(
-      'DownloadErrorsAlarm',
-      download.function,
-      'the download endpoint failed: parents following a link get an error page',
-    );
-    return { download, api, baseUrl };
   }
 
   /** The deliver function on the delivery queue (and the postal queue when configured). */
