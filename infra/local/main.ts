@@ -228,9 +228,10 @@ export async function main(argv: string[]): Promise<number> {
     say(`iep-local: no decision files match ${pattern} (quote the glob: --decisions 'dir/*.json')`);
     return 3;
   }
-  if (json && process.env.npm_lifecycle_event && process.env.npm_config_loglevel !== 'silent')
+  const byNpmStart = ['start', 'start:json'].includes(process.env.npm_lifecycle_event ?? '');
+  if (json && byNpmStart && process.env.npm_config_loglevel !== 'silent')
     say(
-      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm start --silent -- --json` (or `node bin/iep-local.mjs --json`) to get JSON alone',
+      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm run -s start:json` (or `npx iep-local --json`) to get JSON alone',
     );
   if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
 
