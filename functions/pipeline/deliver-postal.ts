@@ -22,6 +22,7 @@ import {
 import type { DeliveryRecord } from './delivery-ports.ts';
 import { assemblePacket } from './delivery-postal.ts';
 import { composeCoverLetter, deliverySubject, documentName } from './delivery-templates.ts';
+import { translationPendingFor } from './translation-pending.ts';
 
 /** Builds, signs and stores a recipient's packet; `replaces` names the bounced email, if any. */
 export async function deliverPostal(
@@ -62,6 +63,7 @@ export async function deliverPostal(
     date: calendarDateIn(new Date(record.claimedAt), district.timeZone),
     documents: offered.map((d) => ({ type: d.type, language: d.language })),
     translationNeeded: recipient.translationNeeded !== undefined,
+    translationPending: translationPendingFor(ctx.job, recipient),
   });
   const coverPdf = await deps.printer.print(cover.job);
   const documents = await Promise.all(offered.map((d) => deps.store.get(d.s3Key)));

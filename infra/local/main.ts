@@ -84,6 +84,7 @@ export function jsonSummary(
       ...(d.reason ? { reason: d.reason } : {}),
       problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       translationNeeded: d.translationNeeded,
+      translationPending: d.translationPending,
       inForce: d.inForce,
       ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
       documents: d.documents.map((doc) => ({
@@ -134,6 +135,8 @@ function textSummary(
     for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+    for (const tag of d.translationPending)
+      lines.push(`    ! translation pending: ${tag} (the team's text as written until translated)`);
     for (const doc of d.documents) {
       lines.push(
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,

@@ -80,6 +80,8 @@ export interface SummaryDecision {
   reason?: string;
   problems: Problem[];
   translationNeeded: string[];
+  /** Languages whose documents print the team's text until a complete translation arrives. */
+  translationPending: string[];
   /** True for the highest version whose documents are ready and not withdrawn. */
   inForce: boolean;
   withdrawnAt?: string;
@@ -379,6 +381,7 @@ export class LocalRuntime {
         ...(outcome?.reason ? { reason: outcome.reason } : {}),
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
+        translationPending: outcome?.translationPending ?? [],
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
