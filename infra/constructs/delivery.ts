@@ -2,26 +2,16 @@
  * Delivery: the delivery queue (and its dead-letter queue) that render-documents and the sweep
  * feed; the deliver function; SES (the districts' sender domains with DKIM, a configuration
  * set that requires TLS and routes delivery events through EventBridge to delivery-status);
- * and the download endpoint, an HTTP API with throttling and access logs.
+ * and the download endpoint (download-api.ts: links and the verification page, rate-limited
+ * per client by WAF, throttled, access-logged).
  * Each function is wired only when its handler exists.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  DomainName,
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -40,6 +30,7 @@ import type { DeploymentConfig } from '../config.ts';
 import type { HandlerEntries } from '../handlers.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
+import { DownloadApi } from './download-api.ts';
 import type { Operations } from './operations.ts';
 import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
@@ -66,7 +57,8 @@ export class Delivery extends Construct {
   readonly deadLetterQueue: Queue;
   readonly configurationSet: ConfigurationSet;
   readonly identities: EmailIdentity[];
-  readonly downloadApi?: HttpApi;
+  /** The download links' and verification page's REST API with its web ACL. */
+  readonly downloadApi?: DownloadApi;
   /** Base URL of the download endpoint, when it exists. */
   readonly downloadBaseUrl?: string;
   readonly deliver?: PipelineFunction;
@@ -124,7 +116,8 @@ export class Delivery extends Construct {
       const download = new PipelineFunction(this, 'Download', {
         defaults,
         entry: entries.download,
-        description: 'Download links: token → access log (300.614) → short presigned URL',
+        description:
+          'Download links: token → access log (300.614) → short presigned URL; the verification page',
         memorySize: 512,
         timeout: Duration.seconds(10),
         environment: {
@@ -150,59 +143,14 @@ export class Delivery extends Construct {
       // Presigned GETs are signed with the function's role: it may read documents only.
       data.grantDocumentRead(download.function, 'districts/');
 
-      const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
-      const api = new HttpApi(this, 'DownloadApi', {
-        description: 'iep-docs download links',
-        createDefaultStage: false,
-        // With a custom domain, the execute-api host would be a second door around it.
-        disableExecuteApiEndpoint: customDomain,
+      const downloadApi = new DownloadApi(this, 'DownloadApi', {
+        handler: download.function,
+        config,
+        logKey: operations.key,
+        logRetention: defaults.logRetention,
       });
-      const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
-      for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
-        api.addRoutes({ path, methods: [HttpMethod.GET], integration });
-      }
-      const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
-        encryptionKey: operations.key,
-        retention: defaults.logRetention,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      const domainName =
-        customDomain && config.downloadDomain && config.downloadCertificateArn
-          ? new DomainName(this, 'DownloadDomain', {
-              domainName: config.downloadDomain,
-              certificate: Certificate.fromCertificateArn(
-                this,
-                'DownloadCertificate',
-                config.downloadCertificateArn,
-              ),
-            })
-          : undefined;
-      new HttpStage(this, 'DownloadStage', {
-        httpApi: api,
-        stageName: '$default',
-        autoDeploy: true,
-        throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
-        // No path in the access log: the token is the credential. Route key names the route.
-        accessLogSettings: {
-          destination: new LogGroupLogDestination(accessLogs),
-          format: AccessLogFormat.custom(
-            JSON.stringify({
-              requestId: '$context.requestId',
-              requestTime: '$context.requestTime',
-              routeKey: '$context.routeKey',
-              status: '$context.status',
-              sourceIp: '$context.identity.sourceIp',
-              userAgent: '$context.identity.userAgent',
-              latencyMs: '$context.responseLatency',
-            }),
-          ),
-        },
-        ...(domainName ? { domainMapping: { domainName } } : {}),
-      });
-      this.downloadApi = api;
-      this.downloadBaseUrl = config.downloadDomain
-        ? `https://${config.downloadDomain}`
-        : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      this.downloadApi = downloadApi;
+      this.downloadBaseUrl = downloadApi.baseUrl;
       // Pages link each document under this URL.
       download.function.addEnvironment(ENV.downloadBaseUrl, this.downloadBaseUrl);
       operations.watchFunctionErrors(

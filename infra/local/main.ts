@@ -67,6 +67,8 @@ export interface RunExtras {
   once: boolean;
   mailbox: string;
   downloadBaseUrl: string;
+  /** The "Is this copy genuine?" page: `${downloadBaseUrl}/verify`. */
+  verifyUrl: string;
   sweep: SweepReport;
 }
 
@@ -98,6 +100,8 @@ export function jsonSummary(
         pages: doc.pages,
         state: doc.state,
         localPath: doc.localPath,
+        // The page answers as long as the document is stored; with --once its server is gone.
+        verifyUrl: extras.once ? null : `${extras.verifyUrl}/${doc.documentId}`,
       })),
       deliveries: d.deliveries.map((v) => deliveryJson(v, extras.once)),
       notices: d.notices.map((v) => deliveryJson(v, extras.once)),
@@ -179,7 +183,10 @@ function textSummary(
       'Emails and download links live while the runtime runs: run without --once to read them.',
     );
   else
-    lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
+    lines.push(
+      `Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`,
+      `Verify: ${extras.verifyUrl}`,
+    );
   return lines.join('\n');
 }
 
@@ -261,6 +268,7 @@ export async function main(argv: string[]): Promise<number> {
       once,
       mailbox: runtime.delivery.mailboxUrl,
       downloadBaseUrl: runtime.delivery.downloadBaseUrl,
+      verifyUrl: runtime.delivery.verifyUrl,
       sweep,
     };
     if (json)
@@ -272,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
 
     runtime.poller.start();
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());

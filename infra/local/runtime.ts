@@ -10,14 +10,18 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { DEFAULT_DISTRICTS_DIR } from '../../functions/adapters/district-files.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
-import type { CliContext } from '../../functions/cli/context.ts';
+import { loadTrustAnchors } from '../../functions/adapters/trust-anchors.ts';
+import { type CliContext, stateDir } from '../../functions/cli/context.ts';
+import { ENV } from '../../functions/contract/environment.ts';
 import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
 import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
+import type { DistrictDirectory } from '../../functions/core/district.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
@@ -218,6 +222,7 @@ export class LocalRuntime {
         log,
         clock,
         districts,
+        trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
       });
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
@@ -438,4 +443,13 @@ export class LocalRuntime {
     this.clients.destroy();
     await this.emulators.stop();
   }
+}
+
+/** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */
+function profileTrustAnchors(env: NodeJS.ProcessEnv, districts: DistrictDirectory) {
+  return loadTrustAnchors({
+    districts,
+    districtsDir: env[ENV.districtsDir] || DEFAULT_DISTRICTS_DIR,
+    stateDir: stateDir(env),
+  });
 }

@@ -107,6 +107,7 @@ describe('the docs agree with the code', () => {
       once: false,
       mailbox: 'http://127.0.0.1:1/',
       downloadBaseUrl: 'http://127.0.0.1:2',
+      verifyUrl: 'http://127.0.0.1:2/verify',
       sweep: {
         reminders: [
           {
