@@ -8,6 +8,7 @@
 import { calendarDateIn } from '../core/dates.ts';
 import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { languageName } from '../render/locales.ts';
+import { trustedSigning } from '../render/trusted-signing.ts';
 import type { DeliverDeps } from './deliver.ts';
 import {
   baseRecord,
@@ -81,6 +82,8 @@ export async function deliverPostal(
       location: district.signing.location,
       signerName: district.name,
       signingTime: deps.clock(),
+      // B-T/B-LT like the documents when the platform has trust services.
+      ...(await trustedSigning(deps.trust, district)),
       // No student data: the packet's title is the letter's subject.
       metadata: {
         title: cover.subject,

@@ -16,6 +16,7 @@ import { ENV, TABLE_ENV } from '../contract/environment.ts';
 import type { CalendarOptions } from '../core/calendar.ts';
 import { launchPrinter } from '../render/chromium.ts';
 import { awsLog, awsMetrics } from './aws-observability.ts';
+import { profileTimestamping } from './aws-signing-trust.ts';
 import { requireEnv } from './config.ts';
 import { onceUntilFailure } from './lazy-handler.ts';
 import type { Platform } from './platform.ts';
@@ -68,6 +69,8 @@ export function awsPlatform(environment: NodeJS.ProcessEnv = process.env): Platf
       return districts();
     },
     signer,
+    // The profiles' time-stamping authorities: documents and postal packets are B-T.
+    trust: profileTimestamping(),
     printer,
     deliveryQueue: queue,
     mailer,

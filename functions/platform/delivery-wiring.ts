@@ -19,6 +19,7 @@ import {
 } from '../pipeline/delivery-templates.ts';
 import { LinkService } from '../pipeline/links.ts';
 import type { Log } from '../pipeline/ports.ts';
+import type { SigningTrust } from '../render/engine.ts';
 import { type Locale, loadLocales } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 
@@ -73,6 +74,8 @@ export function deliverService(
   parts: DeliveryParts & {
     printer: PdfPrinter;
     signer: Signer;
+    /** The packets' time-stamps and validation data, as the documents'. */
+    trust?: SigningTrust;
     postalNotifier?: PostalNotifier;
     sendLeaseMs?: number;
   },
@@ -92,6 +95,7 @@ export function deliverService(
     mailer,
     printer: parts.printer,
     signer: parts.signer,
+    ...(parts.trust ? { trust: parts.trust } : {}),
     ...(parts.postalNotifier ? { postalNotifier: parts.postalNotifier } : {}),
     templates: stores.templates,
     locales: stores.locales,

@@ -119,7 +119,12 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
         bucket: platform.bucket,
         decisions: new DynamoDecisionReader(db, platform.table('decisions')),
         districts: platform.districts,
-        notices: new NoticeRenderer({ printer: await platform.printer(), signer, clock }),
+        notices: new NoticeRenderer({
+          printer: await platform.printer(),
+          signer,
+          clock,
+          ...(platform.trust ? { trust: platform.trust } : {}),
+        }),
         queue: platform.deliveryQueue(),
         staff: new MailerStaffNotifier(platform.mailer(), platform.districts),
         signerName: await signerSubject(signer),
@@ -136,6 +141,7 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
         ...deliveryParts(),
         // Postal packets are signed by the district's identity, as its documents are.
         signer: await platform.signer(),
+        ...(platform.trust ? { trust: platform.trust } : {}),
         ...(postalNotifier ? { postalNotifier } : {}),
         printer: lazyPrinter(() => platform.printer()),
       });

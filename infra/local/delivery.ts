@@ -43,6 +43,7 @@ import {
 } from '../../functions/platform/delivery-wiring.ts';
 import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
+import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import type { TrustAnchor } from '../../functions/render/signing/index.ts';
@@ -84,6 +85,8 @@ export interface LocalDeliveryOptions {
   printer?: PdfPrinter;
   /** Signs postal packets (the engine's signer: the same identity as the documents). */
   signer: Signer;
+  /** The packets' time-stamps and validation data (the engine's trust: B-LT like the documents). */
+  trust?: SigningTrust;
   /** The queue's table (created when missing), e.g. `iep-local-queue`. */
   queueTable: string;
   /** Where a person reads the emails (the SES emulator's web page: `endpoints.sesViewerUrl`). */
@@ -184,6 +187,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     downloadBaseUrl: server.url,
     printer,
     signer: options.signer,
+    ...(options.trust ? { trust: options.trust } : {}),
     ...(options.locales ? { locales: options.locales } : {}),
   });
   const verify = verifyCopyParts({

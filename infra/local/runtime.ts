@@ -217,6 +217,7 @@ export class LocalRuntime {
         bucket: names.buckets.documents,
         printer: engine.printer,
         signer: engine.signer,
+        ...(engine.trust ? { trust: engine.trust } : {}),
         queueTable: 'iep-local-queue',
         mailboxUrl: endpoints.sesViewerUrl,
         log,
