@@ -68,6 +68,13 @@ export interface DocumentRecord {
   signed: boolean;
   /** The signing certificate's subject. */
   signer: string;
+  /**
+   * The signing certificate's serial number (hex) and issuer, read from the stored file: in AWS
+   * with the short-lived leaf, the leaf this container had KMS certify. Absent for unsigned
+   * drafts and for records written before they were recorded.
+   */
+  signerSerial?: string;
+  signerIssuer?: string;
   createdAt: string;
 }
 

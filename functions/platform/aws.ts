@@ -9,11 +9,12 @@ import { loadDistrictDirectory } from '../adapters/district-files.ts';
 import { ssmCertificateChain } from '../adapters/kms-signer.ts';
 import { loadStudentKeySecret } from '../adapters/secrets-manager-student-key.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import { awsSigner } from '../adapters/short-lived-signer.ts';
+import { type AwsSigningMode, awsSigner } from '../adapters/short-lived-signer.ts';
 import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue.ts';
 import { SqsPostalNotifier } from '../adapters/sqs-postal-notifier.ts';
 import { ENV, TABLE_ENV } from '../contract/environment.ts';
 import type { CalendarOptions } from '../core/calendar.ts';
+import type { DistrictDirectory } from '../core/district.ts';
 import { launchPrinter } from '../render/chromium.ts';
 import { awsLog, awsMetrics } from './aws-observability.ts';
 import { profileTimestamping } from './aws-signing-trust.ts';
@@ -35,13 +36,13 @@ export function awsPlatform(environment: NodeJS.ProcessEnv = process.env): Platf
   const clients = createAwsClients({ region });
   const districts = lazy(() => loadDistrictDirectory(need(ENV.districtsDir)));
   // Short-lived leaf when the KMS key's certificate is an issuing CA (one KMS call per
-  // container), KMS per document otherwise or when IEP_SIGNING_MODE=kms-per-document.
+  // container), KMS per document otherwise or when a profile or IEP_SIGNING_MODE asks for it.
   const signer = onceUntilFailure(async () => {
     const made = await awsSigner({
       kms: new KMSClient({ region }),
       keyId: need(ENV.signingKeyId),
       chain: ssmCertificateChain(new SSMClient({ region }), need(ENV.signingCertificateParameter)),
-      mode: env[ENV.signingMode],
+      mode: signingMode(env[ENV.signingMode], districts()),
       onIssued: (leaf) => awsLog.info('short-lived signing certificate issued', { ...leaf }),
     });
     // At cold start: a certificate that does not hold the KMS key's public key fails here, by name.
@@ -81,6 +82,23 @@ export function awsPlatform(environment: NodeJS.ProcessEnv = process.env): Platf
     log: awsLog,
     metrics: awsMetrics,
   };
+}
+
+/**
+ * The deployment's signing mode: `IEP_SIGNING_MODE` when set, else KMS per document when any
+ * profile asks for it (the stricter policy wins: one key signs for every district), else the
+ * short-lived leaf.
+ */
+export function signingMode(
+  override: string | undefined,
+  districts: DistrictDirectory,
+): AwsSigningMode {
+  if (override === 'kms-per-document' || override === 'short-lived-leaf') return override;
+  if (override) throw new Error(`IEP_SIGNING_MODE: unknown mode "${override}"`);
+  const perDocument = districts.ids.some(
+    (id) => districts.get(id).signing.mode === 'kms-per-document',
+  );
+  return perDocument ? 'kms-per-document' : 'short-lived-leaf';
 }
 
 /** `make`'s value, made on first use. */

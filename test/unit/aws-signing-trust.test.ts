@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
-import { awsPlatform } from '../../functions/platform/aws.ts';
+import { DistrictDirectory } from '../../functions/core/district.ts';
+import { awsPlatform, signingMode } from '../../functions/platform/aws.ts';
 import { profileTimestamping } from '../../functions/platform/aws-signing-trust.ts';
 
 const district = loadDistrictDirectory().get('example-usd');
@@ -37,5 +38,32 @@ describe('time-stamps of signatures made in AWS', () => {
     );
     // No revocation data is fetched in AWS yet: B-T, never a B-LT without its CRL.
     expect(await platform.trust?.validationData()).toBeUndefined();
+  });
+});
+
+describe('the signing mode in AWS', () => {
+  const profiles = (...modes: (string | undefined)[]) =>
+    DistrictDirectory.parse(
+      modes.map((mode, i) => ({
+        ...district,
+        districtId: `district-${i}`,
+        signing: { ...district.signing, ...(mode ? { mode } : {}) },
+      })),
+    );
+
+  it('is the short-lived leaf unless a profile asks for KMS per document; the variable overrides', () => {
+    expect(signingMode(undefined, profiles(undefined))).toBe('short-lived-leaf');
+    expect(signingMode(undefined, profiles('short-lived-leaf', 'kms-per-document'))).toBe(
+      'kms-per-document',
+    );
+    expect(signingMode('short-lived-leaf', profiles('kms-per-document'))).toBe('short-lived-leaf');
+    expect(signingMode('kms-per-document', profiles(undefined))).toBe('kms-per-document');
+  });
+
+  it('names a mode it does not know, in the profile or the variable', () => {
+    expect(() => profiles('kms-sometimes')).toThrow(/signing\.mode/);
+    expect(() => signingMode('fast', profiles(undefined))).toThrow(
+      /IEP_SIGNING_MODE: unknown mode "fast"/,
+    );
   });
 });
