@@ -10,11 +10,17 @@
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
-import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import {
+  DEFAULT_DISTRICTS_DIR,
+  loadDistrictDirectory,
+} from '../../functions/adapters/district-files.ts';
+import { loadTrustAnchors } from '../../functions/adapters/trust-anchors.ts';
+import { stateDir } from '../../functions/cli/context.ts';
 import {
   type ClientRateLimit,
   DOWNLOAD_API_LIMITS,
 } from '../../functions/contract/download-api.ts';
+import { ENV } from '../../functions/contract/environment.ts';
 import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
@@ -333,4 +339,13 @@ function sqsRecord(message: {
     eventSourceARN: 'arn:aws:sqs:local:000000000000:delivery',
     awsRegion: 'local',
   };
+}
+
+/** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */
+export function profileTrustAnchors(env: NodeJS.ProcessEnv, districts: DistrictDirectory) {
+  return loadTrustAnchors({
+    districts,
+    districtsDir: env[ENV.districtsDir] || DEFAULT_DISTRICTS_DIR,
+    stateDir: stateDir(env),
+  });
 }

@@ -21,7 +21,6 @@ import { type ResourceNames, resourceNames } from '../../functions/contract/reso
 import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
-import type { DistrictDirectory } from '../../functions/core/district.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
 import type { Problem } from '../../functions/core/problems.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
@@ -38,7 +37,12 @@ import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
-import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
+import {
+  type LocalDelivery,
+  profileTrustAnchors,
+  type SummaryDelivery,
+  startLocalDelivery,
+} from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { copyPackets } from './postal-copies.ts';
@@ -444,13 +448,4 @@ export class LocalRuntime {
     this.clients.destroy();
     await this.emulators.stop();
   }
-}
-
-/** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */
-function profileTrustAnchors(env: NodeJS.ProcessEnv, districts: DistrictDirectory) {
-  return loadTrustAnchors({
-    districts,
-    districtsDir: env[ENV.districtsDir] || DEFAULT_DISTRICTS_DIR,
-    stateDir: stateDir(env),
-  });
 }

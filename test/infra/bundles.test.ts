@@ -2,7 +2,7 @@
  * The bundles that `cdk synth` produces, executed as Lambda would run them (see
  * lambda-runner.ts) against the emulators: the renderer prints a signed PDF into S3 from a
  * DynamoDB stream batch, deliver mails its link from an SQS batch, the download function serves
- * its page to an API Gateway HTTP API (v2) request, the sweep runs from its EventBridge
+ * its page and the verification page to API Gateway REST API (1.0) requests, the sweep runs from its EventBridge
  * Scheduler input. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
  */
