@@ -153,5 +153,7 @@ export class IepDocsStack extends Stack {
     new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
     new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
     new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
+    // The public "Is this copy genuine?" page, for the district's letters and website.
+    new CfnOutput(this, 'VerifyUrl', { value: `${this.delivery.downloadBaseUrl}/verify` });
   }
 }

@@ -86,7 +86,21 @@ export function applySuppressions(stack: IepDocsStack): void {
   });
   acknowledge(delivery.downloadApi, {
     'AwsSolutions-APIG4':
-      'Parents have no accounts: the link carries a random 128-bit token (stored only as a hash, expiring, revocable) that is checked by the function; the stage is throttled and every access is logged (300.614)',
+      'Parents have no accounts: the link carries a random 256-bit token (stored only as a hash, expiring, revocable) that is checked by the function, and the verification page is public by design (it shows no personal data); WAF limits each client and every access is logged (300.614)',
+    'AwsSolutions-COG4':
+      'Parents have no accounts: the link carries a random 256-bit token checked by the function, and the verification page is public by design (it shows no personal data); WAF limits each client',
+    'AwsSolutions-APIG2':
+      'Every request goes to one proxy function that validates the path, token, code and upload itself and answers anything else with its one invalid page',
+    'AwsSolutions-APIG6':
+      'No execution logs: they would record the request path, and a download token in the path is the credential; the access log (no path) and the function log every request',
+    'HIPAA.Security-APIGWExecutionLoggingEnabled':
+      'No execution logs: they would record the request path, and a download token in the path is the credential; the access log (no path) and the function log every request',
+    'HIPAA.Security-APIGWCacheEnabledAndEncrypted':
+      'Nothing is cached: every response is per request (no-store), each download access must reach the function to be logged (300.614)',
+    'HIPAA.Security-APIGWSSLEnabled':
+      'The integration is a Lambda function, not an HTTP backend: there is no backend connection for a client certificate to authenticate',
+    'HIPAA.Security-WAFv2LoggingEnabled':
+      "WAF's full logs would record each request's URI, whose path holds the download token (the credential); the web ACL's CloudWatch metrics count the blocked requests per rule, and the API's access log records each request's WAF status",
   });
   acknowledge(stack.calendar.schedulerRole, {
     [`AwsSolutions-IAM5[Resource::${arnRef(stack.calendar.sweep.function)}:*]`]:

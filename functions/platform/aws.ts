@@ -5,6 +5,7 @@
  */
 import { createAwsClients } from '../adapters/aws-clients.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
+import type { AwsSigningMode } from '../adapters/short-lived-signer.ts';
 import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue.ts';
 import { SqsPostalNotifier } from '../adapters/sqs-postal-notifier.ts';
 import { ENV, TABLE_ENV } from '../contract/environment.ts';
@@ -12,6 +13,7 @@ import type { CalendarOptions } from '../core/calendar.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { awsLog, awsMetrics } from './aws-observability.ts';
+import { profileTimestamping } from './aws-signing-trust.ts';
 import { requireEnv } from './config.ts';
 import { onceUntilFailure } from './lazy-handler.ts';
 import type { Platform } from './platform.ts';
@@ -29,8 +31,11 @@ export interface AwsSettings {
  * fails by name when asked for): each module is imported by the functions that use it only.
  */
 export interface AwsPlatformParts {
-  /** The document signer (aws-signer.ts `kmsSigner`); built once per container. */
-  readonly signer?: (settings: AwsSettings) => Promise<Signer>;
+  /**
+   * The document signer (aws-signer.ts `kmsSigner`), given the profiles (their signing mode);
+   * built once per container.
+   */
+  readonly signer?: (settings: AwsSettings, districts: DistrictDirectory) => Promise<Signer>;
   /** Chromium (render/chromium.ts `launchPrinter`); launched once per container. */
   readonly printer?: () => Promise<PdfPrinter>;
   /** The bundled district profiles (adapters/district-files.ts `loadDistrictDirectory`). */
@@ -60,7 +65,7 @@ export function awsPlatform(
     return given;
   };
   const districts = lazy(() => part('districts')(need(ENV.districtsDir)));
-  const signer = onceUntilFailure(async () => part('signer')(settings));
+  const signer = onceUntilFailure(async () => part('signer')(settings, districts()));
   const printer = onceUntilFailure(async () => part('printer')());
   const calendarOptions = onceUntilFailure(async () => part('calendarOptions')(settings));
   const queue = lazy(() => new SqsDeliveryQueue(clients.sqs, need(ENV.deliveryQueueUrl)));
@@ -84,6 +89,8 @@ export function awsPlatform(
       return districts();
     },
     signer,
+    // The profiles' time-stamping authorities: documents and postal packets are B-T.
+    trust: profileTimestamping(),
     printer,
     deliveryQueue: queue,
     mailer,
@@ -94,6 +101,23 @@ export function awsPlatform(
     log: awsLog,
     metrics: awsMetrics,
   };
+}
+
+/**
+ * The deployment's signing mode: `IEP_SIGNING_MODE` when set, else KMS per document when any
+ * profile asks for it (the stricter policy wins: one key signs for every district), else the
+ * short-lived leaf.
+ */
+export function signingMode(
+  override: string | undefined,
+  districts: DistrictDirectory,
+): AwsSigningMode {
+  if (override === 'kms-per-document' || override === 'short-lived-leaf') return override;
+  if (override) throw new Error(`IEP_SIGNING_MODE: unknown mode "${override}"`);
+  const perDocument = districts.ids.some(
+    (id) => districts.get(id).signing.mode === 'kms-per-document',
+  );
+  return perDocument ? 'kms-per-document' : 'short-lived-leaf';
 }
 
 /** `make`'s value, made on first use. */

@@ -6,6 +6,7 @@
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { Deliver } from '../pipeline/deliver.ts';
 import type { PostalNotifier } from '../pipeline/delivery-ports.ts';
+import type { SigningTrust } from '../render/engine.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { type DeliveryParts, deliveryStores } from './delivery-wiring.ts';
 
@@ -14,6 +15,8 @@ export function deliverService(
   parts: DeliveryParts & {
     printer: PdfPrinter;
     signer: Signer;
+    /** The packets' time-stamps and validation data, as the documents'. */
+    trust?: SigningTrust;
     postalNotifier?: PostalNotifier;
     sendLeaseMs?: number;
   },
@@ -33,6 +36,7 @@ export function deliverService(
     mailer,
     printer: parts.printer,
     signer: parts.signer,
+    ...(parts.trust ? { trust: parts.trust } : {}),
     ...(parts.postalNotifier ? { postalNotifier: parts.postalNotifier } : {}),
     templates: stores.templates,
     locales: stores.locales,

@@ -2,11 +2,11 @@
  * Delivery: the delivery queue (and its dead-letter queue) that render-documents and the sweep
  * feed; the deliver function; SES (the districts' sender domains with DKIM, a configuration
  * set that requires TLS and routes delivery events through EventBridge to delivery-status);
- * and the download endpoint, an HTTP API with throttling and access logs.
+ * and the download endpoint (download-endpoint.ts, download-api.ts: links and the verification
+ * page, rate-limited per client by WAF, throttled, access-logged).
  * Every function is required (infra/handlers.ts fails synth when a handler file is missing).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -30,6 +30,7 @@ import type { DeploymentConfig } from '../config.ts';
 import type { HandlerEntries } from '../handlers.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
+import type { DownloadApi } from './download-api.ts';
 import { downloadEndpoint } from './download-endpoint.ts';
 import type { Operations } from './operations.ts';
 import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
@@ -57,7 +58,8 @@ export class Delivery extends Construct {
   readonly deadLetterQueue: Queue;
   readonly configurationSet: ConfigurationSet;
   readonly identities: EmailIdentity[];
-  readonly downloadApi: HttpApi;
+  /** The download links' and verification page's REST API with its web ACL. */
+  readonly downloadApi: DownloadApi;
   /** Base URL of the download endpoint. */
   readonly downloadBaseUrl: string;
   readonly deliver: PipelineFunction;

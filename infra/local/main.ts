@@ -67,6 +67,8 @@ export interface RunExtras {
   once: boolean;
   mailbox: string;
   downloadBaseUrl: string;
+  /** The "Is this copy genuine?" page: `${downloadBaseUrl}/verify`. */
+  verifyUrl: string;
   sweep: SweepReport;
 }
 
@@ -84,6 +86,7 @@ export function jsonSummary(
       ...(d.reason ? { reason: d.reason } : {}),
       problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       translationNeeded: d.translationNeeded,
+      translationPending: d.translationPending,
       inForce: d.inForce,
       ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
       documents: d.documents.map((doc) => ({
@@ -97,6 +100,8 @@ export function jsonSummary(
         pages: doc.pages,
         state: doc.state,
         localPath: doc.localPath,
+        // The page answers as long as the document is stored; with --once its server is gone.
+        verifyUrl: extras.once ? null : `${extras.verifyUrl}/${doc.documentId}`,
       })),
       deliveries: d.deliveries.map((v) => deliveryJson(v, extras.once)),
       notices: d.notices.map((v) => deliveryJson(v, extras.once)),
@@ -134,6 +139,8 @@ function textSummary(
     for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+    for (const tag of d.translationPending)
+      lines.push(`    ! translation pending: ${tag} (the team's text as written until translated)`);
     for (const doc of d.documents) {
       lines.push(
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
@@ -176,7 +183,10 @@ function textSummary(
       'Emails and download links live while the runtime runs: run without --once to read them.',
     );
   else
-    lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
+    lines.push(
+      `Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`,
+      `Verify: ${extras.verifyUrl}`,
+    );
   return lines.join('\n');
 }
 
@@ -259,6 +269,7 @@ export async function main(argv: string[]): Promise<number> {
       once,
       mailbox: runtime.delivery.mailboxUrl,
       downloadBaseUrl: runtime.delivery.downloadBaseUrl,
+      verifyUrl: runtime.delivery.verifyUrl,
       sweep,
     };
     if (json)
@@ -270,7 +281,7 @@ export async function main(argv: string[]): Promise<number> {
 
     runtime.poller.start();
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());

@@ -34,7 +34,12 @@ import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
-import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
+import {
+  type LocalDelivery,
+  profileTrustAnchors,
+  type SummaryDelivery,
+  startLocalDelivery,
+} from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { copyPackets } from './postal-copies.ts';
@@ -80,6 +85,8 @@ export interface SummaryDecision {
   reason?: string;
   problems: Problem[];
   translationNeeded: string[];
+  /** Languages whose documents print the team's text until a complete translation arrives. */
+  translationPending: string[];
   /** True for the highest version whose documents are ready and not withdrawn. */
   inForce: boolean;
   withdrawnAt?: string;
@@ -211,11 +218,13 @@ export class LocalRuntime {
         bucket: names.buckets.documents,
         printer: engine.printer,
         signer: engine.signer,
+        ...(engine.trust ? { trust: engine.trust } : {}),
         queueTable: 'iep-local-queue',
         mailboxUrl: endpoints.sesViewerUrl,
         log,
         clock,
         districts,
+        trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
       });
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
@@ -379,6 +388,7 @@ export class LocalRuntime {
         ...(outcome?.reason ? { reason: outcome.reason } : {}),
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
+        translationPending: outcome?.translationPending ?? [],
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],

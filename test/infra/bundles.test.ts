@@ -2,9 +2,10 @@
  * The bundles that `cdk synth` produces, executed as Lambda would run them (see
  * lambda-runner.ts) against the emulators: the renderer prints a signed PDF into S3 from a
  * DynamoDB stream batch, deliver mails its link from an SQS batch, the download function serves
- * its page to an API Gateway HTTP API (v2) request, the sweep runs from its EventBridge
- * Scheduler input; delivery-status records SES's EventBridge event, regenerate works an SQS
- * message, the stream's dead-letter consumer records an on-failure message. A variable a handler reads and the template does not set, or a module the
+ * its page and the verification page to API Gateway REST API (1.0) requests, the sweep runs
+ * from its EventBridge Scheduler input; delivery-status records SES's EventBridge event,
+ * regenerate works an SQS message, the stream's dead-letter consumer records an on-failure
+ * message. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -74,7 +75,7 @@ function resolver(logicalId: string, attribute?: string): string {
       return SECRET_ARN;
     case 'AWS::SES::ConfigurationSet':
       return 'iep-bundle-test';
-    case 'AWS::ApiGatewayV2::Api':
+    case 'AWS::ApiGateway::RestApi':
       return API_ID;
   }
   throw new Error(`no emulator for ${logicalId} (${resource?.Type ?? 'not in the template'})`);
@@ -199,34 +200,51 @@ describe('the synthesized bundles, run as Lambda runs them', () => {
     const token = /\/d\/([A-Za-z0-9_-]{43})/.exec(email?.body.text ?? '')?.[1];
     expect(token).toBeDefined();
 
-    // Act: the parent opens the link (API Gateway HTTP API, payload 2.0).
+    // Act: the parent opens the link (API Gateway REST API proxy, payload 1.0).
+    const host = `${API_ID}.execute-api.us-east-1.amazonaws.com`;
     const request = {
-      version: '2.0',
-      routeKey: 'GET /d/{token}',
-      rawPath: `/d/${token}`,
-      rawQueryString: '',
-      headers: { host: `${API_ID}.execute-api.us-east-1.amazonaws.com` },
+      resource: '/d/{token}',
+      path: `/d/${token}`,
+      httpMethod: 'GET',
+      headers: { Host: host, 'User-Agent': 'bundle-test' },
+      multiValueHeaders: { Host: [host], 'User-Agent': ['bundle-test'] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
       pathParameters: { token },
-      requestContext: {
-        apiId: API_ID,
-        domainName: `${API_ID}.execute-api.us-east-1.amazonaws.com`,
-        http: {
-          method: 'GET',
-          path: `/d/${token}`,
-          protocol: 'HTTP/1.1',
-          sourceIp: '203.0.113.9',
-          userAgent: 'bundle-test',
-        },
-        requestId: 'req-1',
-        routeKey: 'GET /d/{token}',
-        stage: '$default',
-        time: new Date().toUTCString(),
-        timeEpoch: Date.now(),
-      },
+      stageVariables: null,
+      body: null,
       isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: API_ID,
+        domainName: host,
+        domainPrefix: API_ID,
+        httpMethod: 'GET',
+        path: `/links/d/${token}`,
+        protocol: 'HTTP/1.1',
+        identity: { sourceIp: '203.0.113.9', userAgent: 'bundle-test' },
+        requestId: 'req-1',
+        requestTime: new Date().toUTCString(),
+        requestTimeEpoch: Date.now(),
+        resourceId: 'r1',
+        resourcePath: '/d/{token}',
+        stage: 'links',
+      },
     };
-    const page = await run('DownloadFunction', [request]);
+    // The verification page, from the same function.
+    const verifyRequest = {
+      ...request,
+      resource: '/verify',
+      path: '/verify',
+      pathParameters: null,
+      requestContext: { ...request.requestContext, resourcePath: '/verify', path: '/links/verify' },
+    };
+    const page = await run('DownloadFunction', [request, verifyRequest]);
     expect(page.results[0]).toMatchObject({ statusCode: 200 });
+    expect(page.results[1]).toMatchObject({
+      statusCode: 200,
+      body: expect.stringContaining('Is this copy genuine?'),
+    });
 
     // Act: the sweep, with the input its EventBridge schedule sends.
     const schedule = Object.values(template.Resources).find(

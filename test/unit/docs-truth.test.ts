@@ -69,6 +69,7 @@ describe('the docs agree with the code', () => {
       reason: 'r',
       problems: [{ path: 'p', message: 'm', cfr: '300.320' }],
       translationNeeded: [],
+      translationPending: [],
       inForce: true,
       withdrawnAt: '2026-01-01T00:00:00Z',
       documents: [
@@ -106,6 +107,7 @@ describe('the docs agree with the code', () => {
       once: false,
       mailbox: 'http://127.0.0.1:1/',
       downloadBaseUrl: 'http://127.0.0.1:2',
+      verifyUrl: 'http://127.0.0.1:2/verify',
       sweep: {
         reminders: [
           {

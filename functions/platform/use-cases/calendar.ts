@@ -26,7 +26,12 @@ export async function buildCalendar(
     bucket: platform.bucket,
     decisions: new DynamoDecisionReader(clients.documents, platform.table('decisions')),
     districts: platform.districts,
-    notices: new NoticeRenderer({ printer: await platform.printer(), signer, clock }),
+    notices: new NoticeRenderer({
+      printer: await platform.printer(),
+      signer,
+      clock,
+      ...(platform.trust ? { trust: platform.trust } : {}),
+    }),
     queue: platform.deliveryQueue(),
     staff: new MailerStaffNotifier(platform.mailer(), platform.districts),
     signerName: await signerSubject(signer),

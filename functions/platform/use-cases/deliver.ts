@@ -10,6 +10,7 @@ export async function buildDeliver(platform: Platform) {
     ...deliveryParts(platform),
     // Postal packets are signed by the district's identity, as its documents are.
     signer: await platform.signer(),
+    ...(platform.trust ? { trust: platform.trust } : {}),
     ...(postalNotifier ? { postalNotifier } : {}),
     printer: lazyPrinter(() => platform.printer()),
   });
