@@ -164,8 +164,8 @@ export class IepDocsStack extends Stack {
     // What `iep-docs regenerate --queue-url` needs (docs/deploying.md).
     new CfnOutput(this, 'RegenerationQueueUrl', { value: this.regeneration.queue.queueUrl });
     new CfnOutput(this, 'RunsTableName', { value: this.data.tables.runs.tableName });
-    if (this.delivery.downloadBaseUrl) {
-      new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
-    }
+    new CfnOutput(this, 'DownloadBaseUrl', { value: this.delivery.downloadBaseUrl });
+    // The public "Is this copy genuine?" page, for the district's letters and website.
+    new CfnOutput(this, 'VerifyUrl', { value: `${this.delivery.downloadBaseUrl}/verify` });
   }
 }

@@ -59,71 +59,65 @@ export function applySuppressions(stack: IepDocsStack): void {
     });
   }
 
-  const rendering = stack.rendering;
-  if (rendering) {
-    acknowledge(rendering.renderer, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the decisions stream',
-      'HIPAA.Security-LambdaDLQ':
-        'Invoked synchronously by the stream event source mapping, whose on-failure destination is the StreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
-    });
-    if (rendering.deadLetterConsumer) {
-      acknowledge(rendering.deadLetterConsumer, {
-        'HIPAA.Security-LambdaDLQ':
-          "Invoked synchronously by the SQS event source on the StreamDeadLetters queue; a message it cannot record goes to that queue's redrive dead-letter queue (UnrecordedStreamDeadLetters, alarmed) after 5 receives",
-      });
-    } else {
-      acknowledge(rendering.deadLetterQueue, {
-        'AwsSolutions-SQS3':
-          'This queue is itself the dead-letter (on-failure) destination of the decisions stream; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
-      });
-    }
-  }
-  if (stack.meetingNotices) {
-    acknowledge(stack.meetingNotices.function, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the meetings stream',
-      'HIPAA.Security-LambdaDLQ':
-        'Invoked synchronously by the meetings stream event source mapping, whose on-failure destination is the MeetingStreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
-    });
-    acknowledge(stack.meetingNotices.deadLetterQueue, {
-      'AwsSolutions-SQS3':
-        'This queue is itself the on-failure destination of the meetings stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
-    });
-  }
-  if (stack.regeneration) {
-    acknowledge(stack.regeneration.regenerate, {
-      'HIPAA.Security-LambdaDLQ':
-        "Invoked synchronously by the SQS event source; a message that fails 5 receives goes to the regeneration queue's redrive dead-letter queue (RegenerationDeadLetters, alarmed)",
-    });
-  }
-  const { delivery } = stack;
-  if (delivery.deliver) {
-    acknowledge(delivery.deliver, {
-      'HIPAA.Security-LambdaDLQ':
-        "Invoked synchronously by the SQS event source; failed jobs go to the delivery queue's redrive dead-letter queue after 5 receives",
-      [`AwsSolutions-IAM5[Resource::${arnRef(data.documentsBucket)}/${POSTAL_PREFIX}*]`]:
-        'Postal packets are districts/<districtId>/decisions/<decisionId>/v<n>/postal/<deliveryId>.pdf: ids known only at run time; the grant is PutObject only, and only of postal packets, never beside a document',
-    });
-  }
-  if (delivery.download && delivery.downloadApi) {
-    acknowledge(delivery.download, {
-      'HIPAA.Security-LambdaDLQ':
-        'Invoked synchronously by API Gateway; there is no asynchronous invocation to dead-letter',
-    });
-    acknowledge(delivery.downloadApi, {
-      'AwsSolutions-APIG4':
-        'Parents have no accounts: the link carries a random 128-bit token (stored only as a hash, expiring, revocable) that is checked by the function; the stage is throttled and every access is logged (300.614)',
-    });
-  }
-  if (stack.calendar) {
-    acknowledge(stack.calendar.schedulerRole, {
-      [`AwsSolutions-IAM5[Resource::${arnRef(stack.calendar.sweep.function)}:*]`]:
-        'The EventBridge Scheduler role (statement added by the LambdaInvoke target) may invoke the sweep function and its versions only',
-      'HIPAA.Security-IAMNoInlinePolicy':
-        "The scheduler role's one policy holds what it does: invoke the sweep, send to the sweep's dead-letter queue with the data key",
-    });
-  }
+  const { rendering, delivery } = stack;
+  acknowledge(rendering.renderer, {
+    'AwsSolutions-IAM5[Resource::*]':
+      'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the decisions stream',
+    'HIPAA.Security-LambdaDLQ':
+      'Invoked synchronously by the stream event source mapping, whose on-failure destination is the StreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
+  });
+  acknowledge(rendering.deadLetterConsumer, {
+    'HIPAA.Security-LambdaDLQ':
+      "Invoked synchronously by the SQS event source on the StreamDeadLetters queue; a message it cannot record goes to that queue's redrive dead-letter queue (UnrecordedStreamDeadLetters, alarmed) after 5 receives",
+  });
+  acknowledge(stack.meetingNotices.function, {
+    'AwsSolutions-IAM5[Resource::*]':
+      'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the meetings stream',
+    'HIPAA.Security-LambdaDLQ':
+      'Invoked synchronously by the meetings stream event source mapping, whose on-failure destination is the MeetingStreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
+  });
+  acknowledge(stack.meetingNotices.deadLetterQueue, {
+    'AwsSolutions-SQS3':
+      'This queue is itself the on-failure destination of the meetings stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
+  });
+  acknowledge(stack.regeneration.regenerate, {
+    'HIPAA.Security-LambdaDLQ':
+      "Invoked synchronously by the SQS event source; a message that fails 5 receives goes to the regeneration queue's redrive dead-letter queue (RegenerationDeadLetters, alarmed)",
+  });
+  acknowledge(delivery.deliver, {
+    'HIPAA.Security-LambdaDLQ':
+      "Invoked synchronously by the SQS event source; failed jobs go to the delivery queue's redrive dead-letter queue after 5 receives",
+    [`AwsSolutions-IAM5[Resource::${arnRef(data.documentsBucket)}/${POSTAL_PREFIX}*]`]:
+      'Postal packets are districts/<districtId>/decisions/<decisionId>/v<n>/postal/<deliveryId>.pdf: ids known only at run time; the grant is PutObject only, and only of postal packets, never beside a document',
+  });
+  acknowledge(delivery.download, {
+    'HIPAA.Security-LambdaDLQ':
+      'Invoked synchronously by API Gateway; there is no asynchronous invocation to dead-letter',
+  });
+  acknowledge(delivery.downloadApi, {
+    'AwsSolutions-APIG4':
+      'Parents have no accounts: the link carries a random 256-bit token (stored only as a hash, expiring, revocable) that is checked by the function, and the verification page is public by design (it shows no personal data); WAF limits each client and every access is logged (300.614)',
+    'AwsSolutions-COG4':
+      'Parents have no accounts: the link carries a random 256-bit token checked by the function, and the verification page is public by design (it shows no personal data); WAF limits each client',
+    'AwsSolutions-APIG2':
+      'Every request goes to one proxy function that validates the path, token, code and upload itself and answers anything else with its one invalid page',
+    'AwsSolutions-APIG6':
+      'No execution logs: they would record the request path, and a download token in the path is the credential; the access log (no path) and the function log every request',
+    'HIPAA.Security-APIGWExecutionLoggingEnabled':
+      'No execution logs: they would record the request path, and a download token in the path is the credential; the access log (no path) and the function log every request',
+    'HIPAA.Security-APIGWCacheEnabledAndEncrypted':
+      'Nothing is cached: every response is per request (no-store), each download access must reach the function to be logged (300.614)',
+    'HIPAA.Security-APIGWSSLEnabled':
+      'The integration is a Lambda function, not an HTTP backend: there is no backend connection for a client certificate to authenticate',
+    'HIPAA.Security-WAFv2LoggingEnabled':
+      "WAF's full logs would record each request's URI, whose path holds the download token (the credential); the web ACL's CloudWatch metrics count the blocked requests per rule, and the API's access log records each request's WAF status",
+  });
+  acknowledge(stack.calendar.schedulerRole, {
+    [`AwsSolutions-IAM5[Resource::${arnRef(stack.calendar.sweep.function)}:*]`]:
+      'The EventBridge Scheduler role (statement added by the LambdaInvoke target) may invoke the sweep function and its versions only',
+    'HIPAA.Security-IAMNoInlinePolicy':
+      "The scheduler role's one policy holds what it does: invoke the sweep, send to the sweep's dead-letter queue with the data key",
+  });
   acknowledge(data.studentKeySecret, {
     'AwsSolutions-SMG4':
       'The studentKey HMAC key must never change: every calendar entry is stored under HMAC(key, district + student id), so a rotated value would orphan every stored entry (new and amended IEPs would no longer find their student). It is generated by CloudFormation, KMS-encrypted with the data key and readable only by the functions that compute studentKey',

@@ -18,16 +18,20 @@ export class DynamoDecisionReader implements DecisionReader {
     return Item;
   }
 
-  /** Every version of a decision and its status (a decision has a handful: one page). */
+  /** Every version of a decision, its status and finalization time (a decision has a handful: one page). */
   async versions(decisionId: string): Promise<VersionStatus[]> {
     const { Items } = await this.db.query({
       TableName: this.tableName,
       KeyConditionExpression: 'decisionId = :id',
       ExpressionAttributeValues: { ':id': decisionId },
-      ProjectionExpression: '#v, #s',
-      ExpressionAttributeNames: { '#v': 'version', '#s': 'status' },
+      ProjectionExpression: '#v, #s, #f',
+      ExpressionAttributeNames: { '#v': 'version', '#s': 'status', '#f': 'finalizedAt' },
       ConsistentRead: true,
     });
-    return (Items ?? []).map((i) => ({ version: Number(i.version), status: String(i.status) }));
+    return (Items ?? []).map((i) => ({
+      version: Number(i.version),
+      status: String(i.status),
+      ...(typeof i.finalizedAt === 'string' ? { finalizedAt: i.finalizedAt } : {}),
+    }));
   }
 }

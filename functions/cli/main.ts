@@ -13,6 +13,8 @@ import { reviewHtml } from '../render/review-html.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { type LoadedDecision, loadDecisionFile } from './load.ts';
+import { readTranslationFiles } from './translation-files.ts';
+import { reportTranslations } from './translation-report.ts';
 
 export const ExitCode = {
   ok: 0,
@@ -35,9 +37,10 @@ const USAGE = `usage: iep-docs <command> [options]
 
 commands:
   validate FILE...              check decisions against the schema and the completeness rules
-  render FILE... --out DIR [--html]
+  render FILE... --out DIR [--html] [--translation ITEM]...
                                 write DIR/<decisionId>/v<version>/<type>.<language>.pdf, signed;
-                                with --html also <type>.<language>.html (fonts inlined), for review
+                                with --html also <type>.<language>.html (fonts inlined), for review;
+                                a complete translations item (--translation) prints its language's text
   verify FILE.pdf... [--trust PEM]... [--json]
                                 check a document is unchanged and signed by a trusted certificate
                                 (the profiles' trust anchors and --trust), at its time-stamp's time
@@ -97,6 +100,7 @@ async function validate(files: string[], io: CliIo, ctx: CliContext): Promise<nu
           valid: true,
         }),
       );
+      reportTranslations(io, r.file, r.decision);
     }
   }
   return exitFor(results, bad);
@@ -107,10 +111,15 @@ async function render(
   out: string,
   io: CliIo,
   ctx: CliContext,
-  options: { html: boolean },
+  options: { html: boolean; translations: string[] },
 ): Promise<number> {
   const results: Loaded[] = [];
   let bad = false;
+  const translations = await readTranslationFiles(options.translations);
+  for (const { file, problems } of translations.problems) {
+    bad = true;
+    reportProblems(io, file, problems);
+  }
   for (const file of files) {
     const r = await loadDecision(file, ctx);
     results.push(r);
@@ -134,7 +143,10 @@ async function render(
       continue;
     }
     const engine = await ctx.engine();
-    const result = await engine.render(decision, { html: options.html });
+    const result = await engine.render(decision, {
+      html: options.html,
+      translations: translations.items,
+    });
     if (result.kind === 'withdrawn') {
       io.stderr(
         `${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`,
@@ -150,6 +162,7 @@ async function render(
       io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
     for (const tag of result.plan.translationNeeded)
       io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
+    reportTranslations(io, file, decision, result.plan, translations.items);
     const dir = join(out, decision.decisionId, `v${decision.version}`);
     await mkdir(dir, { recursive: true });
     for (const doc of result.documents) {
@@ -242,6 +255,7 @@ export async function runCli(
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         html: { type: 'boolean', default: false },
+        translation: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -259,7 +273,10 @@ export async function runCli(
       case 'render':
         if (!values.out) throw new UsageError('render: --out DIR is required');
         ctx ??= createCliContext(io.env, io.stderr);
-        return await render(positionals, values.out, io, ctx, { html: values.html ?? false });
+        return await render(positionals, values.out, io, ctx, {
+          html: values.html ?? false,
+          translations: values.translation ?? [],
+        });
       case 'calendar':
         ctx ??= createCliContext(io.env, io.stderr);
         return await calendarCommand(

@@ -3,6 +3,8 @@
  * written notice. Each rule is named, carries its 34 CFR reference, and reports every
  * place it fails; a decision that fails any rule gets no official document.
  */
+
+import { codeRules } from './completeness-codes.ts';
 import { consentRules } from './completeness-consent.ts';
 import { meetingRules } from './completeness-meeting.ts';
 import type { CompletenessRule } from './completeness-support.ts';
@@ -348,6 +350,7 @@ export const completenessRules: readonly CompletenessRule[] = [
   },
   ...meetingRules,
   ...consentRules,
+  ...codeRules,
 ];
 
 /** The state rule behind an age, when it is the state's own (`; New York: 8 NYCRR ...`). */

@@ -15,6 +15,7 @@
  * notices): new optional fields and new meeting types, never a changed meaning.
  */
 import { z } from 'zod';
+import { codeOrText, disabilityCodes, providerRoles, settingCodes } from './codes.ts';
 import { consentSchema } from './consent.ts';
 import {
   attendeeRoles,
@@ -31,11 +32,12 @@ import {
   MAX_ITEM_BYTES,
   meetingTypes,
   person,
-  priorWrittenNotice,
+  service as serviceV1,
   studentV1,
   text,
   timeZone,
 } from './decision.ts';
+import { priorWrittenNoticeV2, translations } from './decision-language.ts';
 import { exitSchema } from './exit.ts';
 
 /** How a parent was asked to take part (300.322(d)(1)). */
@@ -53,6 +55,15 @@ const student = studentV1.omit({ stateOfResidence: true }).extend({
   guardianship: z.strictObject({ appointedOn: calendarDate }).optional(),
   /** Parent and district agreed a reevaluation is unnecessary (300.303(b)(2)). */
   reevaluationWaiver: z.strictObject({ agreedOn: calendarDate }).optional(),
+  /** 300.8: a category code prints in every language; the district's own words print as given. */
+  primaryDisability: codeOrText(
+    disabilityCodes,
+    z.string().min(1).max(200),
+    'Disability category (34 CFR 300.8)',
+  ),
+  secondaryDisabilities: list(
+    codeOrText(disabilityCodes, z.string().max(200), 'Disability category (34 CFR 300.8)'),
+  ).default([]),
 });
 
 const attendee = z.strictObject({
@@ -99,7 +110,17 @@ const meeting = z.strictObject({
 /** A special factor: every one is considered (300.324(a)(2)); does it apply, and what was decided. */
 const specialFactor = z.strictObject({ applies: z.boolean(), notes: text.default('') });
 
+const service = serviceV1.extend({
+  provider: codeOrText(
+    providerRoles,
+    text,
+    'Who provides the service (34 CFR 300.34, 300.320(a)(4))',
+  ).optional(),
+  setting: z.enum(settingCodes).optional(),
+});
+
 const iep = iepV1.extend({
+  services: list(service),
   specialFactors: z.strictObject({
     behavior: specialFactor,
     limitedEnglishProficiency: specialFactor,
@@ -127,11 +148,12 @@ export const decisionSchemaV2 = z
     caseManager: person,
     meeting,
     iep,
-    priorWrittenNotice,
     /** The parent's consent to the initial provision of services (300.300(b)): `consent.ts`. */
     consent: consentSchema.optional(),
     /** The student leaves special education (300.102(a)(3), 300.305(e)): `exit.ts`. */
     exit: exitSchema.optional(),
+    priorWrittenNotice: priorWrittenNoticeV2,
+    translations,
   })
   .superRefine((d, ctx) => checkIdentity(d, ctx))
   .meta({

@@ -46,6 +46,13 @@ export const districtProfileSchema = z.strictObject({
     timestampAuthorityUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Sign without a time-stamp (B-B) when the authority does not answer; off: signing fails. */
     allowBaselineB: z.boolean().default(false),
+    /**
+     * How AWS signs (docs/deploying.md): `short-lived-leaf` (KMS certifies an in-memory key once
+     * per container) or `kms-per-document` (one KMS Sign per document, for districts whose policy
+     * keeps every signature inside KMS). A deployment signing for several districts with one
+     * key uses KMS per document when any of them asks for it.
+     */
+    mode: z.enum(['short-lived-leaf', 'kms-per-document']).default('short-lived-leaf'),
   }),
   sender: z.strictObject({
     /** SES-verified address the emails come from. */

@@ -48,6 +48,10 @@ export interface DocumentPlan {
   /** Recipients' language tags the product cannot produce yet ("translation needed"). */
   translationNeeded: string[];
   documents: { type: MeetingDocumentType; language: string }[];
+  /** Languages whose documents print the decision's text from a complete translation. */
+  translated?: string[];
+  /** Languages whose documents wait for a complete translation of the decision's text. */
+  translationPending?: string[];
 }
 
 /** The languages the recipients of a decision prefer: every guardian, and the student's contact. */

@@ -5,6 +5,7 @@
  * 34 CFR 300.503(c): the prior written notice in the parent's native language; the IEP itself
  * under Title VI (OCR/DOJ guidance for parents with limited English).
  */
+import { disabilityCodes, isCode, providerRoles } from './codes.ts';
 import type { Decision } from './decision.ts';
 
 /** One field to translate. */
@@ -71,6 +72,7 @@ export function translatableFields(d: Decision): TranslatableField[] {
       add(`${id}.${i}`, `${path}[${i}]`, source, meaning);
     });
 
+  wordsOfTheDistrict(d, add, each);
   for (const [key, meaning] of Object.entries(PRESENT_LEVELS))
     add(
       `iep.presentLevels.${key}`,
@@ -104,12 +106,13 @@ export function translatableFields(d: Decision): TranslatableField[] {
   );
   d.iep.services.forEach((service, i) => {
     for (const [key, meaning] of Object.entries(SERVICE))
-      add(
-        `iep.services.${service.serviceId}.${key}`,
-        `iep.services[${i}].${key}`,
-        service[key as keyof typeof SERVICE],
-        meaning,
-      );
+      if (!(key === 'provider' && service.provider && isCode(providerRoles, service.provider)))
+        add(
+          `iep.services.${service.serviceId}.${key}`,
+          `iep.services[${i}].${key}`,
+          service[key as keyof typeof SERVICE],
+          meaning,
+        );
   });
   add(
     'iep.leastRestrictiveEnvironment.nonParticipationExplanation',
@@ -208,4 +211,51 @@ function noticeFields(d: Decision, add: Add, each: Each): void {
     n.otherFactors,
     NOTICE.otherFactors,
   );
+}
+
+/**
+ * What the district wrote in words where version 2 has a code (a disability category, 300.8),
+ * the guardians' relationship, and the meeting's record: an amendment's changes
+ * (300.324(a)(4)) and the attempts to involve the parents (300.322(d)).
+ */
+function wordsOfTheDistrict(d: Decision, add: Add, each: Each): void {
+  const category = "A disability category (34 CFR 300.8), in the district's words";
+  if (!isCode(disabilityCodes, d.student.primaryDisability))
+    add(
+      'student.primaryDisability',
+      'student.primaryDisability',
+      d.student.primaryDisability,
+      category,
+    );
+  d.student.secondaryDisabilities.forEach((value, i) => {
+    if (!isCode(disabilityCodes, value))
+      add(
+        `student.secondaryDisabilities.${i}`,
+        `student.secondaryDisabilities[${i}]`,
+        value,
+        category,
+      );
+  });
+  d.guardians.forEach((g, i) => {
+    add(
+      `guardians.${g.guardianId}.relationship`,
+      `guardians[${i}].relationship`,
+      g.relationship,
+      "The guardian's relationship to the child (34 CFR 300.30)",
+    );
+  });
+  each(
+    'meeting.changes',
+    'meeting.changes',
+    d.meeting.changes,
+    'A change made by the amendment to the IEP (34 CFR 300.324(a)(4), (a)(6))',
+  );
+  d.meeting.parentAttempts.forEach((attempt, i) => {
+    add(
+      `meeting.parentAttempts.${i}.result`,
+      `meeting.parentAttempts[${i}].result`,
+      attempt.result,
+      'What came of an attempt to involve the parents in the meeting (34 CFR 300.322(d))',
+    );
+  });
 }

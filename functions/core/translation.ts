@@ -4,7 +4,8 @@
  * keyed by the fields' stable ids (`translatable.ts`). The renderer is to print it in place of
  * the team's text in that language's documents (34 CFR 300.503(c)).
  */
-import type { Decision } from './decision.ts';
+import { z } from 'zod';
+import { type Decision, id, languageTag, text } from './decision.ts';
 import type { Problem } from './problems.ts';
 import { translatableFields } from './translatable.ts';
 
@@ -57,3 +58,13 @@ export function checkTranslation(decision: Decision, item: TranslationItem): Pro
       problems.push({ path: id, message: 'no such field in this decision version' });
   return problems;
 }
+
+/** The shape of a translations item, as the translations table or a file holds it. */
+export const translationItemSchema = z.strictObject({
+  kind: z.literal('translation'),
+  districtId: id,
+  decisionId: id,
+  version: z.number().int().min(1).max(1_000_000),
+  language: languageTag,
+  texts: z.record(z.string().min(1).max(300), text),
+});

@@ -4,7 +4,8 @@
  * it (and, after maxReceiveCount, moves it to the dead-letter queue). Redelivery is safe:
  * deliver never sends the same email twice (see functions/pipeline/deliver.ts).
  */
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../contract/environment.ts';
 import type { Deliver, DeliveryResult } from '../pipeline/deliver.ts';
 import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
@@ -40,43 +41,59 @@ export interface DeliverHandlerDeps {
   metrics?: PipelineMetrics;
 }
 
-/** Builds the handler around its dependencies (built once per container). */
+/**
+ * Builds the handler around its dependencies (built once per container): Powertools Batch
+ * reports each job that threw as a batch item failure, one job at a time.
+ */
 export function makeDeliverHandler(deps: DeliverHandlerDeps) {
-  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    const metrics = deps.metrics ?? noMetrics;
-    for (const record of event.Records) {
-      let districtId = 'unknown';
-      try {
-        const job = parseDeliveryJob(record.body);
-        districtId = job.districtId;
-        const results: DeliveryResult[] = await deps.deliver.deliver(job);
-        const sent = results.filter((r) => r.created).length;
-        if (sent > 0) metrics.count(METRIC.deliveriesSent, districtId, sent);
-        deps.log.info('delivery job done', {
-          messageId: record.messageId,
-          deliveries: results.length,
-        });
-      } catch (error) {
-        deps.log.error('delivery job failed, will be retried', {
-          messageId: record.messageId,
-          receiveCount: record.attributes?.ApproximateReceiveCount,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-        metrics.count(METRIC.deliveriesFailed, districtId);
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
+  const processor = new BatchProcessor(EventType.SQS);
+  const metrics = deps.metrics ?? noMetrics;
+  const processRecord = async (record: SQSRecord) => {
+    let districtId = 'unknown';
+    try {
+      const job = parseDeliveryJob(record.body);
+      districtId = job.districtId;
+      const results: DeliveryResult[] = await deps.deliver.deliver(job);
+      const sent = results.filter((r) => r.created).length;
+      if (sent > 0) metrics.count(METRIC.deliveriesSent, districtId, sent);
+      deps.log.info('delivery job done', {
+        messageId: record.messageId,
+        deliveries: results.length,
+      });
+    } catch (error) {
+      deps.log.error('delivery job failed, will be retried', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      metrics.count(METRIC.deliveriesFailed, districtId);
+      throw error;
     }
-    return { batchItemFailures };
   };
+  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      ...(context ? { context } : {}),
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  const { deliver } = await pipeline.deliver();
-  const { log, metrics } = pipeline.platform;
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { secretsManagerStudentKey } = await import('../platform/aws-student-key.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildDeliver } = await import('../platform/use-cases/deliver.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
+    // The safeguards givings are kept by studentKey, as the calendar's entries are.
+    calendarOptions: secretsManagerStudentKey,
+  });
+  const { deliver } = await buildDeliver(platform);
+  const { log, metrics } = platform;
   return makeDeliverHandler({ deliver, log, metrics });
 });

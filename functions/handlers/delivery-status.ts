@@ -53,10 +53,7 @@ export function makeDeliveryStatusHandler(deps: DeliveryStatusHandlerDeps) {
 /** The Lambda handler. */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  return makeDeliveryStatusHandler({
-    status: pipeline.deliveryStatus(),
-    log: pipeline.platform.log,
-  });
+  const { buildDeliveryStatus } = await import('../platform/use-cases/delivery-status.ts');
+  const platform = awsPlatform();
+  return makeDeliveryStatusHandler({ status: buildDeliveryStatus(platform), log: platform.log });
 });

@@ -1,10 +1,13 @@
 /**
- * Lambda entry point for API Gateway HTTP API (payload v2): the download endpoint.
+ * Lambda entry point of the download API (REST API proxy events, read in the 2.0 shape: see
+ * rest-event.ts): the download endpoint.
  *   GET /d/<token>               → a page in the recipient's language listing the documents
  *   GET /d/<token>/<documentId>  → logs the access, then 302 to a presigned S3 URL (minutes)
+ *   /verify…                     → the "Is this copy genuine?" page (verify-copy.ts)
  * Unknown, expired and revoked tokens, and anything else, get one and the same 404 page.
  */
 import type {
+  APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
@@ -23,6 +26,8 @@ import type { LinkService } from '../pipeline/links.ts';
 import type { DocumentRecords, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 import type { Locale } from '../render/locales.ts';
+import { asHttpApiEvent } from './rest-event.ts';
+import { makeVerifyCopyHandler, parseVerifyPath } from './verify-copy.ts';
 
 /** Default minutes a presigned S3 URL stays valid. */
 export const DEFAULT_PRESIGNED_URL_MINUTES = 5;
@@ -41,6 +46,8 @@ export interface DownloadDeps {
   locales: ReadonlyMap<string, Locale>;
   log: Log;
   presignedUrlMinutes?: number;
+  /** The verification page (`/verify` paths); absent, they get the invalid page. */
+  verify?: ReturnType<typeof makeVerifyCopyHandler>;
 }
 
 const HEADERS = {
@@ -81,10 +88,13 @@ export function makeDownloadHandler(deps: DownloadDeps) {
   const seconds = Math.round((deps.presignedUrlMinutes ?? DEFAULT_PRESIGNED_URL_MINUTES) * 60);
 
   return async (
-    event: APIGatewayProxyEventV2,
+    received: APIGatewayProxyEventV2 | APIGatewayProxyEvent,
     _context?: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const event = asHttpApiEvent(received);
     const method = event.requestContext?.http?.method ?? 'GET';
+    const verifyCode = parseVerifyPath(event.rawPath ?? '');
+    if (verifyCode !== undefined && deps.verify) return deps.verify(event, verifyCode);
     const path = parseDownloadPath(event.rawPath ?? '');
     if ((method !== 'GET' && method !== 'HEAD') || !path) return invalid;
     const link = await deps.links.resolve(path.token);
@@ -137,43 +147,42 @@ export function makeDownloadHandler(deps: DownloadDeps) {
   };
 }
 
+/** The handler over the AWS platform (the bundled district profiles, no signer or Chromium). */
 async function fromEnvironment() {
-  const { createAwsClients } = await import('../adapters/aws-clients.ts');
+  const { awsPlatform } = await import('../platform/aws.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
-  const { ENV, requireEnv, tableNames } = await import('../platform/config.ts');
-  const { awsLog } = await import('../platform/aws-observability.ts');
-  const { deliveryStores } = await import('../platform/delivery-wiring.ts');
-
-  const config = requireEnv({
-    region: 'AWS_REGION',
-    bucket: ENV.documentsBucket,
-    districtsDir: ENV.districtsDir,
-  });
+  const { ENV } = await import('../contract/environment.ts');
+  const { buildDownload } = await import('../platform/use-cases/download.ts');
+  const { verifyCopyParts } = await import('../platform/verify-wiring.ts');
+  const { loadTrustAnchors } = await import('../adapters/trust-anchors.ts');
+  const platform = awsPlatform({ districts: loadDistrictDirectory });
   const minutes = Number(process.env[ENV.presignedUrlMinutes] ?? DEFAULT_PRESIGNED_URL_MINUTES);
-  const tables = tableNames(['decisions', 'documents', 'deliveries', 'links', 'accessLog']);
-  const log = awsLog;
-  const districts = loadDistrictDirectory(config.districtsDir);
-  const stores = deliveryStores({
-    clients: createAwsClients({ region: config.region }),
-    tables,
-    bucket: config.bucket,
-    districts,
-    log,
-    clock: () => new Date(),
-    downloadBaseUrl: process.env[ENV.downloadBaseUrl] ?? '',
+  const stores = buildDownload(platform);
+  const districtsDir = process.env[ENV.districtsDir] ?? '';
+  const verify = verifyCopyParts({
+    records: stores.records,
+    decisions: stores.decisions,
+    districts: platform.districts,
+    // No development CA in AWS: a profile naming it trusts nothing more here.
+    anchors: () =>
+      loadTrustAnchors({ districts: platform.districts, districtsDir, stateDir: '/nonexistent' }),
+    locales: stores.locales,
+    baseUrl: process.env[ENV.downloadBaseUrl] ?? '',
+    clock: platform.clock,
   });
   return makeDownloadHandler({
+    verify: makeVerifyCopyHandler({ ...verify, log: platform.log }),
     links: stores.links,
     records: stores.records,
     presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),
-    districts,
+    districts: platform.districts,
     templates: stores.templates,
     locales: stores.locales,
-    log,
+    log: platform.log,
     presignedUrlMinutes:
       Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_PRESIGNED_URL_MINUTES,
   });
 }
 
-/** The Lambda handler (API Gateway HTTP API, payload format 2.0). */
+/** The Lambda handler (API Gateway REST API proxy; 2.0 events are read as well). */
 export const handler = awsHandler(fromEnvironment);

@@ -65,8 +65,15 @@ export function makeMeetingNoticesHandler(deps: MeetingNoticesHandlerDeps) {
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  const { service } = await pipeline.meetingNotices();
-  return makeMeetingNoticesHandler({ service, log: pipeline.platform.log });
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildMeetingNotices } = await import('../platform/use-cases/meeting-notices.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
+  });
+  const { service } = await buildMeetingNotices(platform);
+  return makeMeetingNoticesHandler({ service, log: platform.log });
 });

@@ -6,6 +6,7 @@
  * dead-letter queue); the others of the batch are not re-run. The stack's event source reports
  * batch item failures (infra/constructs/regeneration.ts).
  */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Log } from '../pipeline/ports.ts';
 import type { Regenerate, RegenerateItem } from '../pipeline/regenerate.ts';
@@ -34,47 +35,57 @@ export function regenerateItemOf(record: Pick<SQSRecord, 'body'>): RegenerateIte
  */
 export const MESSAGE_TIME_MS = 20_000;
 
-/** The SQS handler over a built use case: one message at a time (one warm Chromium). */
+/**
+ * The SQS handler over a built use case: one message at a time (one warm Chromium), through
+ * Powertools Batch (a message that threw is a batch item failure, retried alone).
+ */
 export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process'>; log: Log }) {
-  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const [index, record] of event.Records.entries()) {
-      if (context && context.getRemainingTimeInMillis() < MESSAGE_TIME_MS) {
-        // Returned unprocessed: SQS delivers them again after the visibility timeout.
-        const left = event.Records.slice(index);
-        deps.log.warn('time is short: messages returned to the queue', { returned: left.length });
-        batchItemFailures.push(...left.map((r) => ({ itemIdentifier: r.messageId })));
-        break;
-      }
-      const item = regenerateItemOf(record);
-      if (!item) {
-        // Retrying cannot fix a malformed body: logged (ids only) and dropped.
-        deps.log.error('malformed regeneration message', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        await deps.service.process(item);
-      } catch (error) {
-        deps.log.error('regeneration failed', {
-          decisionId: item.decisionId,
-          version: item.version,
-          jobId: item.jobId,
-          error: (error as Error).message,
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
+  const processor = new BatchProcessor(EventType.SQS);
+  const processRecord = async (record: SQSRecord, context?: Context) => {
+    if (context && context.getRemainingTimeInMillis() < MESSAGE_TIME_MS) {
+      // Returned unprocessed: SQS delivers it again after the visibility timeout.
+      deps.log.warn('time is short: message returned to the queue', {
+        messageId: record.messageId,
+      });
+      throw new Error('time is short');
     }
-    return { batchItemFailures };
+    const item = regenerateItemOf(record);
+    if (!item) {
+      // Retrying cannot fix a malformed body: logged (ids only) and dropped.
+      deps.log.error('malformed regeneration message', { messageId: record.messageId });
+      return;
+    }
+    try {
+      await deps.service.process(item);
+    } catch (error) {
+      deps.log.error('regeneration failed', {
+        decisionId: item.decisionId,
+        version: item.version,
+        jobId: item.jobId,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
   };
+  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      ...(context ? { context } : {}),
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  return makeRegenerateHandler({
-    service: await pipeline.regenerate(),
-    log: pipeline.platform.log,
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildRegenerate } = await import('../platform/use-cases/regenerate.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
   });
+  return makeRegenerateHandler({ service: await buildRegenerate(platform), log: platform.log });
 });

@@ -93,9 +93,18 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  const { service, outcomes } = await pipeline.renderDecision();
-  const { log, metrics } = pipeline.platform;
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { secretsManagerStudentKey } = await import('../platform/aws-student-key.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildRenderDecision } = await import('../platform/use-cases/render-decision.ts');
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
+    calendarOptions: secretsManagerStudentKey,
+  });
+  const { service, outcomes } = await buildRenderDecision(platform);
+  const { log, metrics } = platform;
   return makeRenderDocumentsHandler({ service, outcomes, log, metrics });
 });

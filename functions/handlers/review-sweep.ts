@@ -82,12 +82,19 @@ export function makeReviewSweepHandler(deps: ReviewSweepDeps) {
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
+  const { kmsSigner } = await import('../platform/aws-signer.ts');
+  const { launchPrinter } = await import('../render/chromium.ts');
+  const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { buildCalendar } = await import('../platform/use-cases/calendar.ts');
   const { certificateExpiryMetric } = await import('../adapters/kms-certificate.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  const { sweep } = await pipeline.calendar({ scheduling: false });
-  const { districts, clock, log, metrics } = pipeline.platform;
-  const signer = await pipeline.platform.signer();
+  const platform = awsPlatform({
+    signer: kmsSigner,
+    printer: launchPrinter,
+    districts: loadDistrictDirectory,
+  });
+  const { sweep } = await buildCalendar(platform, { scheduling: false });
+  const { districts, clock, log, metrics } = platform;
+  const signer = await platform.signer();
   const run = makeReviewSweepHandler({ sweep, districts, clock, log, metrics });
   return async (event: SweepEvent, context?: Context) => {
     const summary = await run(event, context);

@@ -6,10 +6,11 @@
  * records are read back from the stream. When they have aged out (24 h), the range is logged and
  * the message keeps failing into its own dead-letter queue, which alarms: never dropped silently.
  */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { StreamRange } from '../adapters/dynamo-stream-range.ts';
 import { DECISION_STREAM_FILTERS } from '../contract/streams.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
@@ -103,60 +104,63 @@ export interface StreamDeadLetterDeps {
   clock: () => Date;
 }
 
-/** Builds the SQS handler: a message fails (and is retried, then dead-lettered) unless recorded. */
+/**
+ * Builds the SQS handler: a message fails (and is retried, then dead-lettered) unless recorded;
+ * Powertools Batch reports each message that threw as a batch item failure.
+ */
 export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const message of event.Records) {
-      const notice = streamFailureOf(message.body);
-      if (!notice) {
-        // Nothing else writes to this queue: an unknown body is kept (it ends in the alarmed
-        // dead-letter queue) for a person to read, not dropped.
-        deps.log.error('not a stream on-failure message', { messageId: message.messageId });
-        batchItemFailures.push({ itemIdentifier: message.messageId });
-        continue;
-      }
-      try {
-        const versions = decisionVersionsOf(await deps.readRange(notice.range));
-        const fallback = `stream batch given up (${notice.condition}${notice.approximateInvokeCount ? ` after ${notice.approximateInvokeCount} attempts` : ''})`;
-        for (const ref of versions) {
-          const outcome = await recordDeadLetter(deps.outcomes, ref, fallback, deps.clock());
-          // A version of the range that had already ended (a record after the failed one) keeps
-          // its outcome: recordDeadLetter never overwrites one.
-          if (outcome.outcome === 'dead-lettered')
-            deps.log.error('decision dead-lettered', { ...ref, reason: outcome.reason });
-          else
-            deps.log.info('decision of a failed batch had its outcome', {
-              ...ref,
-              outcome: outcome.outcome,
-            });
-        }
-        deps.log.info('stream dead letter recorded', {
-          ...notice.range,
-          condition: notice.condition,
-          versions: versions.length,
-        });
-      } catch (error) {
-        // Ids and stream positions only: the records themselves hold student data.
-        deps.log.error('stream dead letter not recorded', {
-          messageId: message.messageId,
-          ...notice.range,
-          condition: notice.condition,
-          ...(notice.firstRecordAt ? { firstRecordAt: notice.firstRecordAt } : {}),
-          error: (error as Error).message,
-          agedOut: (error as Error).name === 'StreamRangeGone',
-        });
-        batchItemFailures.push({ itemIdentifier: message.messageId });
-      }
+  const processor = new BatchProcessor(EventType.SQS);
+  const processRecord = async (message: SQSRecord) => {
+    const notice = streamFailureOf(message.body);
+    if (!notice) {
+      // Nothing else writes to this queue: an unknown body is kept (it ends in the alarmed
+      // dead-letter queue) for a person to read, not dropped.
+      deps.log.error('not a stream on-failure message', { messageId: message.messageId });
+      throw new Error('not a stream on-failure message');
     }
-    return { batchItemFailures };
+    try {
+      const versions = decisionVersionsOf(await deps.readRange(notice.range));
+      const fallback = `stream batch given up (${notice.condition}${notice.approximateInvokeCount ? ` after ${notice.approximateInvokeCount} attempts` : ''})`;
+      for (const ref of versions) {
+        const outcome = await recordDeadLetter(deps.outcomes, ref, fallback, deps.clock());
+        // A version of the range that had already ended (a record after the failed one) keeps
+        // its outcome: recordDeadLetter never overwrites one.
+        if (outcome.outcome === 'dead-lettered')
+          deps.log.error('decision dead-lettered', { ...ref, reason: outcome.reason });
+        else
+          deps.log.info('decision of a failed batch had its outcome', {
+            ...ref,
+            outcome: outcome.outcome,
+          });
+      }
+      deps.log.info('stream dead letter recorded', {
+        ...notice.range,
+        condition: notice.condition,
+        versions: versions.length,
+      });
+    } catch (error) {
+      // Ids and stream positions only: the records themselves hold student data.
+      deps.log.error('stream dead letter not recorded', {
+        messageId: message.messageId,
+        ...notice.range,
+        condition: notice.condition,
+        ...(notice.firstRecordAt ? { firstRecordAt: notice.firstRecordAt } : {}),
+        error: (error as Error).message,
+        agedOut: (error as Error).name === 'StreamRangeGone',
+      });
+      throw error;
+    }
   };
+  return (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
 export const handler = awsHandler(async () => {
   const { awsPlatform } = await import('../platform/aws.ts');
-  const { buildPipeline } = await import('../platform/pipeline.ts');
-  const pipeline = buildPipeline(awsPlatform());
-  return makeStreamDeadLetterHandler(pipeline.streamDeadLetter());
+  const { buildStreamDeadLetter } = await import('../platform/use-cases/stream-dead-letter.ts');
+  return makeStreamDeadLetterHandler(buildStreamDeadLetter(awsPlatform()));
 });

@@ -17,6 +17,7 @@ import type { DeliveryRecord, LinkRecord } from './delivery-ports.ts';
 import { composeEmail } from './delivery-templates.ts';
 import { DEFAULT_LINK_VALIDITY_DAYS, linkUrl } from './links.ts';
 import type { DocumentRecord } from './ports.ts';
+import { translationPendingFor } from './translation-pending.ts';
 
 /** Reports (or flags) a delivery another call claimed first. */
 export type Resume = (existing: DeliveryRecord) => Promise<DeliveryResult>;
@@ -100,6 +101,7 @@ function composeFor(
     linkValidUntil: calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone),
     languages: recipient.languages,
     translationNeeded: recipient.translationNeeded !== undefined,
+    translationPending: translationPendingFor(ctx.job, recipient),
     attachments: attach,
   });
   const claim: DeliveryRecord = {

@@ -8,6 +8,7 @@
 import { calendarDateIn } from '../core/dates.ts';
 import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { languageName } from '../render/locales.ts';
+import { trustedSigning } from '../render/trusted-signing.ts';
 import type { DeliverDeps } from './deliver.ts';
 import {
   baseRecord,
@@ -22,6 +23,7 @@ import {
 import type { DeliveryRecord } from './delivery-ports.ts';
 import { assemblePacket } from './delivery-postal.ts';
 import { composeCoverLetter, deliverySubject, documentName } from './delivery-templates.ts';
+import { translationPendingFor } from './translation-pending.ts';
 
 /** Builds, signs and stores a recipient's packet; `replaces` names the bounced email, if any. */
 export async function deliverPostal(
@@ -62,6 +64,7 @@ export async function deliverPostal(
     date: calendarDateIn(new Date(record.claimedAt), district.timeZone),
     documents: offered.map((d) => ({ type: d.type, language: d.language })),
     translationNeeded: recipient.translationNeeded !== undefined,
+    translationPending: translationPendingFor(ctx.job, recipient),
   });
   const coverPdf = await deps.printer.print(cover.job);
   const documents = await Promise.all(offered.map((d) => deps.store.get(d.s3Key)));
@@ -79,6 +82,8 @@ export async function deliverPostal(
       location: district.signing.location,
       signerName: district.name,
       signingTime: deps.clock(),
+      // B-T/B-LT like the documents when the platform has trust services.
+      ...(await trustedSigning(deps.trust, district)),
       // No student data: the packet's title is the letter's subject.
       metadata: {
         title: cover.subject,

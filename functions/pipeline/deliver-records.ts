@@ -11,6 +11,7 @@ import type { Locale } from '../render/locales.ts';
 import type { DeliveryRecord, DeliveryState } from './delivery-ports.ts';
 import type { DeliveryContent } from './delivery-templates.ts';
 import type { DeliveryJob, DocumentRecord } from './ports.ts';
+import { pendingFields } from './translation-pending.ts';
 
 /** What happened to one recipient's delivery in this call. */
 export interface DeliveryResult {
@@ -115,6 +116,7 @@ export function baseRecord(
     recipientId: recipient.recipientId,
     channel,
     language: recipient.messageLanguage,
+    ...pendingFields(job, recipient),
     ...(recipient.translationNeeded
       ? {
           translationNeeded: recipient.translationNeeded,

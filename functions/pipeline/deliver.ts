@@ -27,6 +27,7 @@ import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { type Recipient, recipientsOf, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { checkDecision } from '../core/validate.ts';
+import type { SigningTrust } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { sendEmail } from './deliver-email.ts';
@@ -85,6 +86,8 @@ export interface DeliverDeps {
   printer: PdfPrinter;
   /** Signs postal packets: the district's signing identity, as for its documents. */
   signer: Signer;
+  /** The packets' time-stamps and validation data (B-T/B-LT), as the documents'; absent: B-B. */
+  trust?: SigningTrust;
   /** Told of each postal packet stored (optional: a deployment without a mailroom queue). */
   postalNotifier?: PostalNotifier;
   templates: DeliveryTemplates;

@@ -3,7 +3,8 @@ import type { DecisionOutcome, DeliveryJob, DocumentRecord } from './ports.ts';
 
 /** `${decisionId}#v${version}#documents`: one job per version, so a repeated enqueue is harmless. */
 export function documentsJob(
-  outcome: Pick<DecisionOutcome, 'decisionId' | 'version'>,
+  outcome: Pick<DecisionOutcome, 'decisionId' | 'version'> &
+    Partial<Pick<DecisionOutcome, 'translationPending' | 'processedAt'>>,
   documents: readonly DocumentRecord[],
   districtId: string,
 ): DeliveryJob {
@@ -14,5 +15,13 @@ export function documentsJob(
     decisionId: outcome.decisionId,
     version: outcome.version,
     documentIds: documents.map((d) => d.documentId),
+    ...(outcome.translationPending?.length
+      ? {
+          translationPending: outcome.translationPending.map((language) => ({
+            language,
+            requestedOn: (outcome.processedAt ?? '').slice(0, 10),
+          })),
+        }
+      : {}),
   };
 }

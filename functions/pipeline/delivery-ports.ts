@@ -39,6 +39,8 @@ export interface DeliveryRecord {
   language: string;
   /** The recipient's language, when no locale serves it yet. */
   translationNeeded?: string;
+  /** The recipient's documents wait for a complete translation, requested on that day. */
+  translationPending?: { language: string; requestedOn: string };
   /** Every document of the set (all languages), to rebuild the job after a bounce. */
   documentSetIds: string[];
   /** The documents offered to this recipient: their language first, then English. */

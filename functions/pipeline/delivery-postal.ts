@@ -12,9 +12,10 @@ import { createHash } from 'node:crypto';
 import type { PdfMetadata, Signer } from '../render/ports.ts';
 import { signPdf } from '../render/signing/index.ts';
 import { type MergePart, mergeTaggedPdfs } from '../render/tagged-merge.ts';
+import type { TrustedSigning } from '../render/trusted-signing.ts';
 
-/** How the packet is signed: the district's identity, as on its documents. */
-export interface PacketSigning {
+/** How the packet is signed: the district's identity and trust services, as on its documents. */
+export interface PacketSigning extends TrustedSigning {
   signer: Signer;
   reason: string;
   location: string;

@@ -21,7 +21,8 @@ import { fontFaceCss } from '../render/fonts.ts';
 import { formatDate, interpolate, type Locale, languageName } from '../render/locales.ts';
 import type { PrintJob } from '../render/ports.ts';
 import { trustedCss } from '../render/templates.ts';
-import type { DeliveryJob } from './ports.ts';
+import type { DeliveryJob, TranslationPending } from './ports.ts';
+import { pendingNote } from './translation-pending.ts';
 
 const KNOWN_HELPERS = { if: true, unless: true, each: true, with: true } as const;
 
@@ -231,6 +232,8 @@ export interface EmailInput {
   /** The languages of the documents offered. */
   languages: string[];
   translationNeeded: boolean;
+  /** The recipient's documents wait for a translation (the note says when it was asked for). */
+  translationPending?: TranslationPending;
   attachments: boolean;
 }
 
@@ -256,7 +259,11 @@ export function composeEmail(
     languagesOffered: interpolate(texts.languagesOffered, {
       languages: input.languages.map((tag) => languageName(tag, locale)).join(', '),
     }),
-    translationNote: input.translationNeeded ? texts.translationNote : '',
+    translationNote: input.translationPending
+      ? pendingNote(locale, district, input.translationPending)
+      : input.translationNeeded
+        ? texts.translationNote
+        : '',
     attachmentsNote: input.attachments ? texts.attachmentsNote : '',
     contactHeading: interpolate(locale.email.contactHeading, { office: district.office }),
     signOff: interpolate(locale.email.signOff, { district: district.name }),
@@ -282,6 +289,8 @@ export interface CoverLetterInput {
   date: string;
   documents: { type: DocumentType; language: string }[];
   translationNeeded: boolean;
+  /** The recipient's documents wait for a translation (the note says when it was asked for). */
+  translationPending?: TranslationPending;
 }
 
 /** The cover letter as a print job (no running header or footer). */
@@ -312,7 +321,11 @@ export function composeCoverLetter(
     documents: input.documents.map(
       (d) => `${documentName(d.type, locale)} (${languageName(d.language, locale)})`,
     ),
-    translationNote: input.translationNeeded ? texts.translationNote : '',
+    translationNote: input.translationPending
+      ? pendingNote(locale, district, input.translationPending)
+      : input.translationNeeded
+        ? texts.translationNote
+        : '',
     contact: interpolate(locale.postal.contact, {
       office: district.office,
       phone: district.phone,

@@ -8,6 +8,8 @@
 export interface VersionStatus {
   version: number;
   status: string;
+  /** When a finalized version was finalized (ISO 8601), where the reader has it. */
+  finalizedAt?: string;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface DecisionOutcome {
   documentIds?: string[];
   /** Recipients' languages with no locale yet: English documents were produced instead. */
   translationNeeded?: string[];
+  /** Recipients' languages whose documents wait for a complete translation (300.503(c)). */
+  translationPending?: string[];
   processedAt: string;
   /** Set when the district withdrew the version after it was processed. */
   withdrawnAt?: string;
@@ -68,6 +70,13 @@ export interface DocumentRecord {
   signed: boolean;
   /** The signing certificate's subject. */
   signer: string;
+  /**
+   * The signing certificate's serial number (hex) and issuer, read from the stored file: in AWS
+   * with the short-lived leaf, the leaf this container had KMS certify. Absent for unsigned
+   * drafts and for records written before they were recorded.
+   */
+  signerSerial?: string;
+  signerIssuer?: string;
   createdAt: string;
 }
 
@@ -112,6 +121,15 @@ export interface DeliveryJob {
   documentIds: string[];
   /** Only these recipients (guardianId or 'student'); absent: every recipient of the decision. */
   recipientIds?: string[];
+  /** Languages whose translation the district awaits, and the day it was requested. */
+  translationPending?: TranslationPending[];
+}
+
+/** A language whose documents wait for the translation office, since `requestedOn`. */
+export interface TranslationPending {
+  language: string;
+  /** The day the version was processed: the translation has been wanted since then. */
+  requestedOn: string;
 }
 
 /** The delivery queue (SQS in AWS; a durable table-backed queue on one machine). */

@@ -158,6 +158,9 @@ export class RenderDecision {
       ...(result.plan.translationNeeded.length > 0
         ? { translationNeeded: result.plan.translationNeeded }
         : {}),
+      ...(result.plan.translationPending?.length
+        ? { translationPending: result.plan.translationPending }
+        : {}),
       processedAt: now,
     };
     await this.deps.afterDocumentsReady?.(

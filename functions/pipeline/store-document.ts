@@ -6,10 +6,10 @@
  * A retry after a crash finds the object a dead attempt stored and records what is stored,
  * not what it rendered again (the signed bytes always differ).
  */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { documentS3Key } from '../core/documents.ts';
 import type { RenderedDocument } from '../render/engine.ts';
-import { pdfPageCount } from '../render/signing/index.ts';
+import { pdfPageCount, verifyPdf } from '../render/signing/index.ts';
 import type { DocumentRecord, DocumentRecords, DocumentStore } from './ports.ts';
 
 export interface StoreDocumentDeps {
@@ -25,6 +25,16 @@ export interface StoreDocumentDeps {
 export type DocumentOwner = { districtId: string; decisionId: string; version: number };
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** The serial and issuer of the certificate that signed `pdf` (the file's own, not the signer's current one). */
+export function signingCertificateOf(
+  pdf: Uint8Array,
+): { signerSerial: string; signerIssuer: string } | undefined {
+  const certificate = verifyPdf(pdf).evidence?.signerCertificate;
+  if (!certificate) return undefined;
+  const x509 = new X509Certificate(certificate);
+  return { signerSerial: x509.serialNumber, signerIssuer: x509.issuer.replace(/\n/g, ', ') };
+}
 
 /** Stores `doc` once and records it once; `created` is false when another attempt recorded it first. */
 export async function storeDocumentOnce(
@@ -61,6 +71,7 @@ export async function storeDocumentOnce(
     pages: put.created ? doc.pages : pdfPageCount(bytes),
     signed: doc.signed,
     signer: deps.signerName,
+    ...(doc.signed ? signingCertificateOf(bytes) : {}),
     createdAt: deps.now(),
   };
   if (await deps.records.putOnce(record)) return { record, created: true };

@@ -1,62 +1,83 @@
 /**
- * The AWS implementation of the {@link Platform}, and the studentKey secret's rule.
+ * The AWS implementation of the {@link Platform}. Its heavy parts (the KMS signer, Chromium, the
+ * district profiles, the studentKey secret) are given by each handler that uses them, so a
+ * function's bundle holds only its own parts (the sizes are in docs/scale.md).
  */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAwsClients } from '../adapters/aws-clients.ts';
-import { loadDistrictDirectory } from '../adapters/district-files.ts';
-import { ssmCertificateChain } from '../adapters/kms-signer.ts';
-import { loadStudentKeySecret } from '../adapters/secrets-manager-student-key.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import { awsSigner } from '../adapters/short-lived-signer.ts';
+import type { AwsSigningMode } from '../adapters/short-lived-signer.ts';
 import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue.ts';
 import { SqsPostalNotifier } from '../adapters/sqs-postal-notifier.ts';
 import { ENV, TABLE_ENV } from '../contract/environment.ts';
 import type { CalendarOptions } from '../core/calendar.ts';
-import { launchPrinter } from '../render/chromium.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { awsLog, awsMetrics } from './aws-observability.ts';
+import { profileTimestamping } from './aws-signing-trust.ts';
 import { requireEnv } from './config.ts';
 import { onceUntilFailure } from './lazy-handler.ts';
 import type { Platform } from './platform.ts';
 
+/** A Lambda container's settings, as the platform's parts read them. */
+export interface AwsSettings {
+  readonly env: NodeJS.ProcessEnv;
+  readonly region: string;
+  /** The named variable's value; throws naming it when it is not set. */
+  need(name: string): string;
+}
+
+/**
+ * The parts of an AWS platform a handler gives when its use case needs them (a part not given
+ * fails by name when asked for): each module is imported by the functions that use it only.
+ */
+export interface AwsPlatformParts {
+  /**
+   * The document signer (aws-signer.ts `kmsSigner`), given the profiles (their signing mode);
+   * built once per container.
+   */
+  readonly signer?: (settings: AwsSettings, districts: DistrictDirectory) => Promise<Signer>;
+  /** Chromium (render/chromium.ts `launchPrinter`); launched once per container. */
+  readonly printer?: () => Promise<PdfPrinter>;
+  /** The bundled district profiles (adapters/district-files.ts `loadDistrictDirectory`). */
+  readonly districts?: (directory: string) => DistrictDirectory;
+  /** The studentKey secret (aws-student-key.ts `secretsManagerStudentKey`); read once. */
+  readonly calendarOptions?: (settings: AwsSettings) => Promise<CalendarOptions>;
+}
+
 /**
  * The AWS platform of one Lambda container, from its environment (read once, here): AWS clients,
- * the KMS signer (a short-lived leaf or KMS per document) with its certificate chain from SSM, the bundled district profiles, SQS, SES,
- * Powertools logging and metrics. Each setting is checked when a part that needs it is first
- * built (at cold start, by buildPipeline), and a missing one throws naming the variable: each
- * function is given only the settings and permissions of its own parts.
+ * SQS, SES, Powertools logging and metrics, and the {@link AwsPlatformParts} given. Each setting
+ * is checked when a part that needs it is first built (at cold start, by the use case's
+ * builder), and a missing one throws naming the variable: each function is given only the
+ * settings and permissions of its own parts.
  */
-export function awsPlatform(environment: NodeJS.ProcessEnv = process.env): Platform {
+export function awsPlatform(
+  parts: AwsPlatformParts = {},
+  environment: NodeJS.ProcessEnv = process.env,
+): Platform {
   const env = { ...environment };
   const need = (name: string): string => requireEnv({ value: name }, env).value;
-  const region = need('AWS_REGION');
-  const clients = createAwsClients({ region });
-  const districts = lazy(() => loadDistrictDirectory(need(ENV.districtsDir)));
-  // Short-lived leaf when the KMS key's certificate is an issuing CA (one KMS call per
-  // container), KMS per document otherwise or when IEP_SIGNING_MODE=kms-per-document.
-  const signer = onceUntilFailure(async () => {
-    const made = await awsSigner({
-      kms: new KMSClient({ region }),
-      keyId: need(ENV.signingKeyId),
-      chain: ssmCertificateChain(new SSMClient({ region }), need(ENV.signingCertificateParameter)),
-      mode: env[ENV.signingMode],
-      onIssued: (leaf) => awsLog.info('short-lived signing certificate issued', { ...leaf }),
-    });
-    // At cold start: a certificate that does not hold the KMS key's public key fails here, by name.
-    await made.certificates();
-    return made;
-  });
-  const printer = onceUntilFailure(() => launchPrinter());
+  const settings: AwsSettings = { env, region: need('AWS_REGION'), need };
+  const clients = createAwsClients({ region: settings.region });
+  const part = <K extends keyof AwsPlatformParts>(name: K): NonNullable<AwsPlatformParts[K]> => {
+    const given = parts[name];
+    if (!given) throw new Error(`this function's platform was built without its ${name} part`);
+    return given;
+  };
+  const districts = lazy(() => part('districts')(need(ENV.districtsDir)));
+  const signer = onceUntilFailure(async () => part('signer')(settings, districts()));
+  const printer = onceUntilFailure(async () => part('printer')());
+  const calendarOptions = onceUntilFailure(async () => part('calendarOptions')(settings));
   const queue = lazy(() => new SqsDeliveryQueue(clients.sqs, need(ENV.deliveryQueueUrl)));
   const configurationSetName = env[ENV.sesConfigurationSet];
   const mailer = lazy(
     () => new SesMailer(clients.ses, configurationSetName ? { configurationSetName } : {}),
   );
   const postalQueueUrl = env[ENV.postalQueueUrl];
-  const bucketName = () => need(ENV.documentsBucket);
   const postalNotifier = lazy(() =>
-    postalQueueUrl ? new SqsPostalNotifier(clients.sqs, postalQueueUrl, bucketName()) : undefined,
+    postalQueueUrl
+      ? new SqsPostalNotifier(clients.sqs, postalQueueUrl, need(ENV.documentsBucket))
+      : undefined,
   );
   return {
     clients,
@@ -68,16 +89,35 @@ export function awsPlatform(environment: NodeJS.ProcessEnv = process.env): Platf
       return districts();
     },
     signer,
+    // The profiles' time-stamping authorities: documents and postal packets are B-T.
+    trust: profileTimestamping(),
     printer,
     deliveryQueue: queue,
     mailer,
     postalNotifier,
-    calendarOptions: () => deploymentCalendarOptions(env),
+    calendarOptions,
     downloadBaseUrl: () => need(ENV.downloadBaseUrl),
     clock: () => new Date(),
     log: awsLog,
     metrics: awsMetrics,
   };
+}
+
+/**
+ * The deployment's signing mode: `IEP_SIGNING_MODE` when set, else KMS per document when any
+ * profile asks for it (the stricter policy wins: one key signs for every district), else the
+ * short-lived leaf.
+ */
+export function signingMode(
+  override: string | undefined,
+  districts: DistrictDirectory,
+): AwsSigningMode {
+  if (override === 'kms-per-document' || override === 'short-lived-leaf') return override;
+  if (override) throw new Error(`IEP_SIGNING_MODE: unknown mode "${override}"`);
+  const perDocument = districts.ids.some(
+    (id) => districts.get(id).signing.mode === 'kms-per-document',
+  );
+  return perDocument ? 'kms-per-document' : 'short-lived-leaf';
 }
 
 /** `make`'s value, made on first use. */
@@ -88,58 +128,3 @@ function lazy<T>(make: () => T): () => T {
     return made.value;
   };
 }
-
-/** Where {@link studentKeyOptions} looks for the studentKey secret. */
-export interface StudentKeyEnvironment {
-  /** `STUDENT_KEY_SECRET_ARN`: the Secrets Manager secret (what the stack sets). */
-  readonly arn?: string | undefined;
-  /** `STUDENT_KEY_SECRET`: the key itself, for local and dev runs. */
-  readonly plain?: string | undefined;
-  /** Whether this runs in Lambda (`AWS_LAMBDA_FUNCTION_NAME` set). */
-  readonly inLambda: boolean;
-}
-
-/**
- * The calendar options of this deployment: the studentKey secret from Secrets Manager when an
- * ARN is given (it wins), else the plain one. In Lambda without either it throws: the plain
- * SHA-256 key can be reversed by trying student ids, so AWS must never fall back to it.
- */
-export async function studentKeyOptions(
-  env: StudentKeyEnvironment,
-  load: (arn: string) => Promise<string>,
-): Promise<CalendarOptions> {
-  if (env.arn) return { studentKeySecret: await load(env.arn) };
-  if (env.plain) return { studentKeySecret: env.plain };
-  if (env.inLambda)
-    throw new Error(
-      'no studentKey secret: set STUDENT_KEY_SECRET_ARN (the stack does) rather than store calendar entries under a reversible key',
-    );
-  return {};
-}
-
-/**
- * {@link studentKeyOptions} from the environment, read once per container (memoized; a failed
- * read fails this cold start and is retried by the next).
- */
-function deploymentCalendarOptions(env: NodeJS.ProcessEnv): Promise<CalendarOptions> {
-  studentKeyOnce ??= onceUntilFailure(() =>
-    studentKeyOptions(
-      {
-        arn: env[ENV.studentKeySecretArn],
-        plain: env[ENV.studentKeySecret],
-        inLambda: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
-      },
-      async (arn) => {
-        const client = new SecretsManagerClient({ region: env.AWS_REGION });
-        try {
-          return await loadStudentKeySecret(client, arn);
-        } finally {
-          client.destroy();
-        }
-      },
-    ),
-  );
-  return studentKeyOnce();
-}
-
-let studentKeyOnce: (() => Promise<CalendarOptions>) | undefined;

@@ -1,22 +1,19 @@
 /**
- * How the delivery capability's parts are put together, for both places it runs: the Lambda
- * handlers (deliver, delivery-status, download) and the one-machine runtime. Built once per
- * container or process.
+ * How the delivery capability's stores and texts are put together, for both places it runs: the
+ * Lambda handlers (deliver, download) and the one-machine runtime. Built once per container or
+ * process. The deliver use case itself is in deliver-wiring.ts (the download bundle holds none
+ * of the mailer or the postal packet).
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { DynamoAccessLog, DynamoLinkStore } from '../adapters/dynamo-links.ts';
-import { DynamoMeetingReader, DynamoSafeguardsStore } from '../adapters/dynamo-meetings.ts';
+import { DynamoMeetingReader } from '../adapters/dynamo-meetings.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
-import { SesMailer } from '../adapters/ses-mailer.ts';
-import { type CalendarOptions, studentKey } from '../core/calendar.ts';
+import type { CalendarOptions } from '../core/calendar.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { meetingRecordPrefix } from '../core/meeting.ts';
-import { Deliver } from '../pipeline/deliver.ts';
-import { SafeguardsGivings } from '../pipeline/deliver-safeguards.ts';
-import type { PostalNotifier } from '../pipeline/delivery-ports.ts';
 import {
   compileDeliveryTemplates,
   type DeliveryTemplates,
@@ -24,7 +21,6 @@ import {
 import { LinkService } from '../pipeline/links.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { type Locale, loadLocales } from '../render/locales.ts';
-import type { PdfPrinter, Signer } from '../render/ports.ts';
 
 /** The physical tables delivery uses. */
 export interface DeliveryTables {
@@ -93,68 +89,5 @@ export function deliveryStores(parts: DeliveryParts) {
     links,
     templates,
     locales,
-  };
-}
-
-/** The deliver use case with its stores, SES mailer, cover-letter printer and packet signer. */
-export function deliverService(
-  parts: DeliveryParts & {
-    printer: PdfPrinter;
-    signer: Signer;
-    postalNotifier?: PostalNotifier;
-    sendLeaseMs?: number;
-  },
-) {
-  const stores = deliveryStores(parts);
-  const mailer = new SesMailer(
-    parts.clients.ses,
-    parts.configurationSetName ? { configurationSetName: parts.configurationSetName } : {},
-  );
-  const deliver = new Deliver({
-    decisions: stores.decisions,
-    ...(stores.meetings ? { meetings: stores.meetings } : {}),
-    ...(parts.tables.safeguards
-      ? {
-          safeguards: new SafeguardsGivings({
-            givings: new DynamoSafeguardsStore(parts.clients.documents, parts.tables.safeguards),
-            records: stores.records,
-            store: stores.store,
-            studentKeyOf: (districtId, studentId) =>
-              studentKey(districtId, studentId, parts.calendarOptions ?? {}),
-            clock: parts.clock,
-            log: parts.log,
-          }),
-        }
-      : {}),
-    districts: parts.districts,
-    records: stores.records,
-    store: stores.store,
-    deliveries: stores.deliveries,
-    links: stores.links,
-    mailer,
-    printer: parts.printer,
-    signer: parts.signer,
-    ...(parts.postalNotifier ? { postalNotifier: parts.postalNotifier } : {}),
-    templates: stores.templates,
-    locales: stores.locales,
-    downloadBaseUrl: parts.downloadBaseUrl,
-    clock: parts.clock,
-    log: parts.log,
-    ...(parts.sendLeaseMs === undefined ? {} : { sendLeaseMs: parts.sendLeaseMs }),
-  });
-  return { deliver, mailer, ...stores };
-}
-
-/** A printer that launches Chromium on first use (most delivery jobs are emails only). */
-export function lazyPrinter(launch: () => Promise<PdfPrinter>): PdfPrinter {
-  let printer: Promise<PdfPrinter> | undefined;
-  return {
-    async print(job) {
-      printer ??= launch();
-      return (await printer).print(job);
-    },
-    async close() {
-      if (printer) await (await printer).close();
-    },
   };
 }

@@ -1,217 +1,41 @@
 /**
- * The composition root: the use cases of the pipeline built from a {@link Platform}, for the
- * Lambda handlers (`buildPipeline(awsPlatform())`) and the one-machine runtime alike. Each use
- * case is built when first asked for, so a function builds only its own parts (and needs only
- * its own settings and permissions).
+ * The composition root of the one-machine runtime and the tests: every use case of the pipeline
+ * over one {@link Platform}, each built when first asked for. A Lambda handler imports its own
+ * use case's builder from `use-cases/` instead, so its bundle holds only what that use case uses.
  */
-
-import { DynamoCalendarStore } from '../adapters/dynamo-calendar.ts';
-import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
-import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
-import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
-import { DynamoAccessLog, DynamoLinkStore } from '../adapters/dynamo-links.ts';
-import { DynamoMeetingReader } from '../adapters/dynamo-meetings.ts';
-import { DynamoOutcomeStore } from '../adapters/dynamo-outcomes.ts';
-import { readStreamRange, type StreamRange } from '../adapters/dynamo-stream-range.ts';
-import { S3DocumentStore } from '../adapters/s3-document-store.ts';
-import { type AfterRenderParts, afterRender } from '../pipeline/after-render.ts';
-import { CalendarSchedule } from '../pipeline/calendar-schedule.ts';
-import { MailerStaffNotifier } from '../pipeline/calendar-staff-notifier.ts';
-import { DeliveryStatus } from '../pipeline/delivery-status.ts';
-import { LinkService } from '../pipeline/links.ts';
-import { MeetingNotices } from '../pipeline/meeting-notices.ts';
-import { DocumentEngine } from '../render/engine.ts';
-import { MeetingNoticeRenderer } from '../render/meeting-notice.ts';
-import { NoticeRenderer } from '../render/notice.ts';
-import { calendarServices } from './calendar-wiring.ts';
-import { deliverService, deliveryStores, lazyPrinter } from './delivery-wiring.ts';
 import type { Platform } from './platform.ts';
-import { regenerateService } from './regenerate-wiring.ts';
-import { renderDecisionService, signerSubject } from './wiring.ts';
+import { buildCalendar } from './use-cases/calendar.ts';
+import { buildDeliver } from './use-cases/deliver.ts';
+import { buildDeliveryStatus } from './use-cases/delivery-status.ts';
+import { buildDownload } from './use-cases/download.ts';
+import { buildMeetingNotices } from './use-cases/meeting-notices.ts';
+import { buildRegenerate } from './use-cases/regenerate.ts';
+import { buildRenderDecision, type RenderDecisionOptions } from './use-cases/render-decision.ts';
+import { buildStreamDeadLetter } from './use-cases/stream-dead-letter.ts';
 
 /** Options of {@link buildPipeline}. */
-export interface PipelineOptions {
-  /** Told of reminders the calendar cancelled while rendering (the local run's summary). */
-  readonly onCancelledReminders?: AfterRenderParts['onCancelledReminders'];
-}
+export type PipelineOptions = RenderDecisionOptions;
 
 /** The pipeline's use cases over one platform. */
 export function buildPipeline(platform: Platform, options: PipelineOptions = {}) {
-  const { clients, log, clock } = platform;
-  const db = clients.documents;
-  const engine = async () =>
-    new DocumentEngine({
-      printer: await platform.printer(),
-      signer: await platform.signer(),
-      districts: platform.districts,
-      clock,
-      ...(platform.trust ? { trust: platform.trust } : {}),
-    });
-  const links = () =>
-    new LinkService({
-      links: new DynamoLinkStore(db, platform.table('links')),
-      accessLog: new DynamoAccessLog(db, platform.table('accessLog')),
-      deliveries: new DynamoDeliveryStore(db, platform.table('deliveries')),
-      clock,
-      log,
-    });
-  const deliveryParts = () => ({
-    clients,
-    tables: {
-      decisions: platform.table('decisions'),
-      documents: platform.table('documents'),
-      deliveries: platform.table('deliveries'),
-      links: platform.table('links'),
-      accessLog: platform.table('accessLog'),
-      meetings: platform.table('meetings'),
-      safeguards: platform.table('safeguards'),
-    },
-    bucket: platform.bucket,
-    districts: platform.districts,
-    log,
-    clock,
-    downloadBaseUrl: platform.downloadBaseUrl(),
-  });
-
   return {
     platform,
-
-    /**
-     * render-documents: the use case, its outcome store, and after it the policy of
-     * pipeline/after-render.ts (the offer to the parents, the calendar, withdrawal).
-     */
-    async renderDecision() {
-      // The studentKey secret first: a cold start that cannot read it fails before Chromium.
-      const calendarOptions = await platform.calendarOptions();
-      const schedule = new CalendarSchedule({
-        store: new DynamoCalendarStore(db, platform.table('calendar')),
-        districts: platform.districts,
-        clock,
-        log,
-        options: calendarOptions,
-      });
-      const renderer = await engine();
-      return renderDecisionService({
-        clients,
-        tables: { outcomes: platform.table('outcomes'), documents: platform.table('documents') },
-        bucket: platform.bucket,
-        renderer,
-        signer: renderer.signer,
-        log,
-        clock,
-        ...afterRender({
-          queue: platform.deliveryQueue(),
-          schedule,
-          links: links(),
-          ...(options.onCancelledReminders
-            ? { onCancelledReminders: options.onCancelledReminders }
-            : {}),
-        }),
-      });
-    },
-
-    /**
-     * The calendar's scheduling and daily sweep (notices rendered and signed here). The sweep
-     * alone reads entries by due date and needs no studentKey secret: only scheduling loads it.
-     */
-    async calendar(use: { readonly scheduling: boolean } = { scheduling: true }) {
-      const signer = await platform.signer();
-      return calendarServices({
-        clients,
-        tables: {
-          calendar: platform.table('calendar'),
-          runs: platform.table('runs'),
-          documents: platform.table('documents'),
-        },
-        bucket: platform.bucket,
-        decisions: new DynamoDecisionReader(db, platform.table('decisions')),
-        districts: platform.districts,
-        notices: new NoticeRenderer({ printer: await platform.printer(), signer, clock }),
-        queue: platform.deliveryQueue(),
-        staff: new MailerStaffNotifier(platform.mailer(), platform.districts),
-        signerName: await signerSubject(signer),
-        clock,
-        log,
-        ...(use.scheduling ? { options: await platform.calendarOptions() } : {}),
-      });
-    },
-
-    /** deliver: Chromium starts lazily, on the first postal packet (most jobs are emails). */
-    async deliver() {
-      const postalNotifier = platform.postalNotifier();
-      return deliverService({
-        ...deliveryParts(),
-        // The safeguards givings are kept by the student's key, as the calendar's entries are.
-        calendarOptions: await platform.calendarOptions(),
-        // Postal packets are signed by the district's identity, as its documents are.
-        signer: await platform.signer(),
-        ...(postalNotifier ? { postalNotifier } : {}),
-        printer: lazyPrinter(() => platform.printer()),
-      });
-    },
-
-    /** The download endpoint's stores and texts. */
-    download() {
-      return deliveryStores(deliveryParts());
-    },
-
-    /** SES events → delivery status (a bounce re-enqueues for a postal packet). */
-    deliveryStatus() {
-      return new DeliveryStatus({
-        deliveries: new DynamoDeliveryStore(db, platform.table('deliveries')),
-        queue: platform.deliveryQueue(),
-        clock,
-        log,
-      });
-    },
-
-    /** The stream's on-failure consumer: reads a failed range back, records outcomes. */
-    streamDeadLetter() {
-      return {
-        readRange: (range: StreamRange) => readStreamRange(clients.dynamodbStreams, range),
-        outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
-        log,
-        clock,
-      };
-    },
-
-    /** meeting-notices: a meeting item → its signed notices and their delivery job. */
-    async meetingNotices() {
-      const signer = await platform.signer();
-      return {
-        service: new MeetingNotices({
-          meetings: new DynamoMeetingReader(db, platform.table('meetings')),
-          districts: platform.districts,
-          renderer: new MeetingNoticeRenderer({ printer: await platform.printer(), signer, clock }),
-          outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
-          records: new DynamoDocumentRecords(db, platform.table('documents')),
-          store: new S3DocumentStore(clients.s3, platform.bucket),
-          signerName: await signerSubject(signer),
-          now: () => clock().toISOString(),
-          queue: platform.deliveryQueue(),
-          clock,
-          log,
-        }),
-        outcomes: new DynamoOutcomeStore(db, platform.table('outcomes')),
-      };
-    },
-
-    /** Batch regeneration of one decision version. */
-    async regenerate() {
-      return regenerateService({
-        clients,
-        tables: {
-          decisions: platform.table('decisions'),
-          documents: platform.table('documents'),
-          runs: platform.table('runs'),
-        },
-        bucket: platform.bucket,
-        engine: await engine(),
-        districts: platform.districts,
-        log,
-        clock,
-      });
-    },
+    /** render-documents and the after-render policy (use-cases/render-decision.ts). */
+    renderDecision: () => buildRenderDecision(platform, options),
+    /** The calendar's scheduling and daily sweep (use-cases/calendar.ts). */
+    calendar: (use?: { readonly scheduling: boolean }) => buildCalendar(platform, use),
+    /** deliver (use-cases/deliver.ts). */
+    deliver: () => buildDeliver(platform),
+    /** The download endpoint's stores and texts (use-cases/download.ts). */
+    download: () => buildDownload(platform),
+    /** SES events → delivery status (use-cases/delivery-status.ts). */
+    deliveryStatus: () => buildDeliveryStatus(platform),
+    /** The stream's on-failure consumer (use-cases/stream-dead-letter.ts). */
+    streamDeadLetter: () => buildStreamDeadLetter(platform),
+    /** meeting-notices: a meeting item → its notices (use-cases/meeting-notices.ts). */
+    meetingNotices: () => buildMeetingNotices(platform),
+    /** Batch regeneration of one decision version (use-cases/regenerate.ts). */
+    regenerate: () => buildRegenerate(platform),
   };
 }
 

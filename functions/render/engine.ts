@@ -16,6 +16,9 @@ import {
 import { UnknownDistrict } from '../core/errors.ts';
 import { matchLocale } from '../core/languages.ts';
 import type { Problem } from '../core/problems.ts';
+import { completeTranslation, translatedDecision } from '../core/translated-decision.ts';
+import type { TranslationItem } from '../core/translation.ts';
+import { withTranslations } from '../core/translation-plan.ts';
 import {
   consentFormContent,
   documentTexts,
@@ -68,6 +71,8 @@ export interface RenderedDocument {
 export interface RenderOptions {
   rendition?: number;
   html?: boolean;
+  /** Translations items written apart from the decision (the translations table, a file). */
+  translations?: readonly TranslationItem[];
 }
 
 /** What the engine made of a decision. */
@@ -158,8 +163,13 @@ export class DocumentEngine {
   }
 
   /** The documents a decision yields, before rendering. */
-  plan(decision: Decision): DocumentPlan {
-    return planDocuments(decision, this.languages);
+  plan(decision: Decision, translations: readonly TranslationItem[] = []): DocumentPlan {
+    return withTranslations(
+      planDocuments(decision, this.languages),
+      decision,
+      this.#deps.decisionTextLanguage ?? 'en',
+      translations,
+    );
   }
 
   /**
@@ -201,19 +211,24 @@ export class DocumentEngine {
     const draft = decision.status === 'draft';
     if (!draft && problems.length > 0) return { kind: 'rejected', problems };
 
-    const plan = this.plan(decision);
+    const plan = this.plan(decision, options.translations);
     const engine = this;
+    const textLanguage = this.#deps.decisionTextLanguage ?? 'en';
     async function* documents(): AsyncGenerator<RenderedDocument> {
       for (const { type, language } of plan.documents) {
+        // A complete translation prints in place of the district's text (300.503(c)).
+        const translation = plan.translated?.includes(language)
+          ? completeTranslation(decision, language, options.translations)
+          : undefined;
         yield await engine.renderDocument(
           {
-            decision,
+            decision: translation ? translatedDecision(decision, translation) : decision,
             district,
             type,
             locale: engine.#locale(language),
             documentId: documentId({ ...decision, type, language, rendition: options.rendition }),
             draft: draft ? { problems } : null,
-            decisionTextLanguage: engine.#deps.decisionTextLanguage ?? 'en',
+            decisionTextLanguage: translation ? language : textLanguage,
           },
           { html: options.html },
         );

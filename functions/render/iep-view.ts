@@ -14,6 +14,7 @@ import {
   transitionAgeDate,
 } from '../core/milestones.ts';
 import { type StateLaw, stateLaw } from '../core/state-law.ts';
+import { disabilityLabel, providerLabel } from './coded-values.ts';
 import { formatDate, formatNumber, type Locale, languageName, localize } from './locales.ts';
 import { ageOn, common, type DocumentContext, emailParts } from './view-model.ts';
 
@@ -76,9 +77,10 @@ export function iepView(ctx: DocumentContext) {
       age: ageOn(d.student.dateOfBirth, d.meeting.parentAgreement?.date ?? d.meeting.date),
       grade: d.student.grade,
       school: d.student.school,
-      primaryDisability: d.student.primaryDisability,
+      primaryDisability: disabilityLabel(d.student.primaryDisability, t),
       secondaryDisabilities:
-        d.student.secondaryDisabilities.join(', ') || t.iep.student.noSecondaryDisabilities,
+        d.student.secondaryDisabilities.map((x) => disabilityLabel(x, t)).join(', ') ||
+        t.iep.student.noSecondaryDisabilities,
       englishLearner: yesNo(d.student.englishLearner),
       homeLanguage: languageName(d.student.homeLanguage, t),
     },
@@ -209,7 +211,7 @@ function serviceGroups(ctx: DocumentContext) {
       .filter((s) => s.category === category)
       .map((s) => ({
         name: s.name,
-        provider: s.provider ?? '',
+        provider: providerLabel(s.provider, t),
         frequency: s.frequency
           ? localize(t, t.iep.services.minutesPer[s.frequency.per], {
               minutes: s.frequency.minutes,

@@ -4,12 +4,14 @@
  * invitation and the agencies invited. A rescheduled meeting's notice says it replaces the
  * earlier one. Same Handlebars environment, fonts, printer and signer as every document.
  */
+
 import { createHash } from 'node:crypto';
 import { type CalendarDate, calendarDateIn } from '../core/dates.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf } from '../core/documents.ts';
 import { type MeetingItem, meetingRecordId } from '../core/meeting.ts';
 import type { MeetingCheck } from '../core/meeting-rules.ts';
+import type { SigningTrust } from './engine.ts';
 import { printJobSha256, type RenderedDocument } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import {
@@ -24,6 +26,7 @@ import {
 import type { PdfMetadata, PdfPrinter, Signer } from './ports.ts';
 import { pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
+import { trustedSigning } from './trusted-signing.ts';
 import { letterheadView } from './view-model.ts';
 
 /** Everything one meeting notice is made from. */
@@ -124,6 +127,8 @@ export interface MeetingNoticeRendererDeps {
   printer: PdfPrinter;
   signer: Signer;
   clock: () => Date;
+  /** Time-stamps and validation data: B-T/B-LT like the documents (absent: B-B). */
+  trust?: SigningTrust;
   templates?: TemplateSet;
   locales?: Map<string, Locale>;
 }
@@ -185,6 +190,7 @@ export class MeetingNoticeRenderer {
       signerName: ctx.district.name,
       signingTime: this.#deps.clock(),
       metadata,
+      ...(await trustedSigning(this.#deps.trust, ctx.district)),
     });
     const t3 = performance.now();
     return {

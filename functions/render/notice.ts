@@ -10,12 +10,14 @@ import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
 import { stateLaw } from '../core/state-law.ts';
+import type { SigningTrust } from './engine.ts';
 import { printJobSha256, type RenderedDocument } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import { formatDate, interpolate, type Locale, loadLocales, localizeSegments } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { pdfPageCount, signPdf } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
+import { trustedSigning } from './trusted-signing.ts';
 import { letterheadView } from './view-model.ts';
 
 /** Everything one notice is made from. */
@@ -82,6 +84,8 @@ export interface NoticeRendererDeps {
   printer: PdfPrinter;
   signer: Signer;
   clock: () => Date;
+  /** Time-stamps and validation data (B-T/B-LT), as the documents have; absent: B-B. */
+  trust?: SigningTrust;
   templates?: TemplateSet;
   locales?: Map<string, Locale>;
 }
@@ -153,6 +157,7 @@ export class NoticeRenderer {
       signerName: ctx.district.name,
       signingTime: this.#deps.clock(),
       metadata,
+      ...(await trustedSigning(this.#deps.trust, ctx.district)),
     });
     const t3 = performance.now();
     return {

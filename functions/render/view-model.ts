@@ -21,6 +21,7 @@ import {
   localizeSegments,
 } from './locales.ts';
 import { nextSteps } from './next-steps.ts';
+import { oralTranslations } from './oral-translations.ts';
 import { isolate, type RunningHeaderFooter } from './running.ts';
 import type { WordUsed } from './words.ts';
 
@@ -163,6 +164,7 @@ export function priorWrittenNoticeView(ctx: DocumentContext) {
     ...common(ctx),
     recipients: d.guardians.map((g) => g.name).join(', '),
     next: nextSteps(ctx),
+    oralTranslations: oralTranslations(ctx),
     intro: (() => {
       const about = occasion(d, t);
       return localize(t, about.amendment ? t.pwn.introAmendment : t.pwn.intro, about.values);

@@ -2,26 +2,16 @@
  * Delivery: the delivery queue (and its dead-letter queue) that render-documents and the sweep
  * feed; the deliver function; SES (the districts' sender domains with DKIM, a configuration
  * set that requires TLS and routes delivery events through EventBridge to delivery-status);
- * and the download endpoint, an HTTP API with throttling and access logs.
- * Each function is wired only when its handler exists.
+ * and the download endpoint (download-endpoint.ts, download-api.ts: links and the verification
+ * page, rate-limited per client by WAF, throttled, access-logged).
+ * Every function is required (infra/handlers.ts fails synth when a handler file is missing).
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  DomainName,
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -40,6 +30,8 @@ import type { DeploymentConfig } from '../config.ts';
 import type { HandlerEntries } from '../handlers.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
+import type { DownloadApi } from './download-api.ts';
+import { downloadEndpoint } from './download-endpoint.ts';
 import type { Operations } from './operations.ts';
 import { type FunctionDefaults, PipelineFunction } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
@@ -60,30 +52,26 @@ export interface DeliveryProps {
 /** Where deliver writes its postal packets (see `postalKeyFor`): its only write prefix. */
 export const POSTAL_PREFIX = 'districts/*/decisions/*/postal/';
 
-/** Queue, SES, download endpoint and the delivery functions that exist. */
+/** Queue, SES, download endpoint and the delivery functions (every one required). */
 export class Delivery extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly configurationSet: ConfigurationSet;
   readonly identities: EmailIdentity[];
-  readonly downloadApi?: HttpApi;
-  /** Base URL of the download endpoint, when it exists. */
-  readonly downloadBaseUrl?: string;
-  readonly deliver?: PipelineFunction;
-  readonly deliveryStatus?: PipelineFunction;
-  readonly download?: PipelineFunction;
+  /** The download links' and verification page's REST API with its web ACL. */
+  readonly downloadApi: DownloadApi;
+  /** Base URL of the download endpoint. */
+  readonly downloadBaseUrl: string;
+  readonly deliver: PipelineFunction;
+  readonly deliveryStatus: PipelineFunction;
+  readonly download: PipelineFunction;
   /** Told of each postal packet stored (`-c postalQueue=true`): the mailroom reads it. */
   readonly postalQueue?: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const { data, operations, entries, config, defaults } = props;
-    const stack = Stack.of(this);
-    const encrypted = {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: data.dataKey,
-      enforceSSL: true,
-    } as const;
+    const { data, operations } = props;
+    const encrypted = encryptedWith(data);
 
     this.deadLetterQueue = new Queue(this, 'DeliveryDeadLetters', {
       ...encrypted,
@@ -120,256 +108,172 @@ export class Delivery extends Construct {
           dkimSigning: true,
         }),
     );
-    if (entries.download) {
-      const download = new PipelineFunction(this, 'Download', {
-        defaults,
-        entry: entries.download,
-        description: 'Download links: token → access log (300.614) → short presigned URL',
-        memorySize: 512,
-        timeout: Duration.seconds(10),
-        environment: {
-          // The delivery stores are built together; the endpoint reads links and records and
-          // writes the access log only.
-          ...data.tableEnvironment([
-            'decisions',
-            'documents',
-            'deliveries',
-            'links',
-            'accessLog',
-            'meetings',
-            'safeguards',
-          ]),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
-          [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
-          ...(config.downloadDomain
-            ? { [ENV.downloadBaseUrl]: `https://${config.downloadDomain}` }
-            : {}),
-        },
-      });
-      this.download = download;
-      data.tables.links.grantReadData(download.function);
-      data.tables.documents.grantReadData(download.function);
-      // A link opens only while its version is in force: the decision's versions, read.
-      data.tables.decisions.grant(download.function, 'dynamodb:Query');
-      // A meeting notice's link opens while its revision is the meeting's newest.
-      data.tables.meetings.grant(download.function, 'dynamodb:Query');
-      // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
-      // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
-      data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
-      data.grantTableKey(download.function);
-      // Presigned GETs are signed with the function's role: it may read documents only.
-      data.grantDocumentRead(download.function, 'districts/');
+    const endpoint = downloadEndpoint(this, props);
+    this.download = endpoint.download;
+    this.downloadApi = endpoint.api;
+    this.downloadBaseUrl = endpoint.baseUrl;
+    const delivering = this.deliverFunction(props, endpoint.baseUrl);
+    this.deliver = delivering.deliver;
+    if (delivering.postalQueue) this.postalQueue = delivering.postalQueue;
+    this.deliveryStatus = this.statusFunction(props);
+  }
 
-      const customDomain = Boolean(config.downloadDomain && config.downloadCertificateArn);
-      const api = new HttpApi(this, 'DownloadApi', {
-        description: 'iep-docs download links',
-        createDefaultStage: false,
-        // With a custom domain, the execute-api host would be a second door around it.
-        disableExecuteApiEndpoint: customDomain,
-      });
-      const integration = new HttpLambdaIntegration('DownloadIntegration', download.function);
-      for (const path of ['/d/{token}', '/d/{token}/{documentId}']) {
-        api.addRoutes({ path, methods: [HttpMethod.GET], integration });
-      }
-      const accessLogs = new LogGroup(this, 'DownloadAccessLogs', {
-        encryptionKey: operations.key,
-        retention: defaults.logRetention,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      const domainName =
-        customDomain && config.downloadDomain && config.downloadCertificateArn
-          ? new DomainName(this, 'DownloadDomain', {
-              domainName: config.downloadDomain,
-              certificate: Certificate.fromCertificateArn(
-                this,
-                'DownloadCertificate',
-                config.downloadCertificateArn,
-              ),
-            })
-          : undefined;
-      new HttpStage(this, 'DownloadStage', {
-        httpApi: api,
-        stageName: '$default',
-        autoDeploy: true,
-        throttle: { rateLimit: config.downloadRateLimit, burstLimit: config.downloadBurstLimit },
-        // No path in the access log: the token is the credential. Route key names the route.
-        accessLogSettings: {
-          destination: new LogGroupLogDestination(accessLogs),
-          format: AccessLogFormat.custom(
-            JSON.stringify({
-              requestId: '$context.requestId',
-              requestTime: '$context.requestTime',
-              routeKey: '$context.routeKey',
-              status: '$context.status',
-              sourceIp: '$context.identity.sourceIp',
-              userAgent: '$context.identity.userAgent',
-              latencyMs: '$context.responseLatency',
-            }),
-          ),
-        },
-        ...(domainName ? { domainMapping: { domainName } } : {}),
-      });
-      this.downloadApi = api;
-      this.downloadBaseUrl = config.downloadDomain
-        ? `https://${config.downloadDomain}`
-        : `https://${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
-      // Pages link each document under this URL.
-      download.function.addEnvironment(ENV.downloadBaseUrl, this.downloadBaseUrl);
-      operations.watchFunctionErrors(
-        'DownloadErrorsAlarm',
-        download.function,
-        'the download endpoint failed: parents following a link get an error page',
-      );
-    }
+  /** The deliver function on the delivery queue (and the postal queue when configured). */
+  private deliverFunction(props: DeliveryProps, downloadBaseUrl: string) {
+    const { data, operations, entries, config, defaults } = props;
+    const encrypted = encryptedWith(data);
 
-    if (entries.deliver) {
-      const deliver = new PipelineFunction(this, 'Deliver', {
-        defaults,
-        entry: entries.deliver,
-        description: 'Delivery jobs → PII-free email via SES, or a postal packet in S3',
-        memorySize: config.renderMemoryMb,
-        timeout: Duration.minutes(2),
-        // Postal packets carry a printed cover letter.
-        layers: [props.chromium],
-        externalModules: [CHROMIUM_PACKAGE],
-        fonts: FONT_PACKAGES,
-        environment: {
-          // The delivery stores are built together; deliver never touches the access log.
-          ...data.tableEnvironment([
-            'decisions',
-            'documents',
-            'deliveries',
-            'links',
-            'accessLog',
-            'meetings',
-            'safeguards',
-          ]),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
-          [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
-          ...(this.downloadBaseUrl ? { [ENV.downloadBaseUrl]: this.downloadBaseUrl } : {}),
-          ...props.signing.environment(),
-        },
-      });
-      this.deliver = deliver;
-      const fn = deliver.function;
-      props.signing.grantSign(fn);
-      if (config.postalQueue) {
-        // Ids and the S3 key only; the mailroom deletes each message once the packet is mailed.
-        const postalQueue = new Queue(this, 'PostalQueue', {
-          ...encrypted,
-          retentionPeriod: Duration.days(14),
-        });
-        postalQueue.grantSendMessages(fn);
-        deliver.function.addEnvironment(ENV.postalQueueUrl, postalQueue.queueUrl);
-        this.postalQueue = postalQueue;
-      }
-      data.tables.decisions.grantReadData(fn);
-      // Meeting notices go to the meeting item's guardians (and the adult student).
-      data.tables.meetings.grantReadData(fn);
-      data.tables.documents.grantReadData(fn);
-      // The district's safeguards notice is recorded as a document on its first delivery.
-      data.tables.documents.grant(fn, 'dynamodb:PutItem');
-      // Every giving of the safeguards notice (300.504): read (is one due?) and appended.
-      data.tables.safeguards.grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
-      // The givings are kept by studentKey, as the calendar's entries are.
-      data.grantStudentKeySecret(fn);
-      data.tables.deliveries.grantReadWriteData(fn);
-      // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
-      data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-      data.grantTableKey(fn);
-      data.grantDocumentRead(fn, 'districts/');
-      // Postal packets only: deliver cannot write next to (or over) a signed document.
-      data.grantDocumentWrite(fn, POSTAL_PREFIX);
-      this.grantSendEmail(fn);
-      fn.addEventSource(
-        new SqsEventSource(this.queue, {
-          batchSize: DELIVERY_QUEUE.batchSize,
-          reportBatchItemFailures: true,
-          maxConcurrency: DELIVERY_QUEUE.maxConcurrency,
-        }),
-      );
-      operations.watchFunctionErrors(
-        'DeliverErrorsAlarm',
-        fn,
-        'deliver threw (SES, S3 or DynamoDB failure); the job is retried from the queue',
-      );
-    }
-
-    if (entries['delivery-status']) {
-      const statusDeadLetters = new Queue(this, 'DeliveryStatusDeadLetters', {
+    const deliver = new PipelineFunction(this, 'Deliver', {
+      defaults,
+      entry: entries.deliver,
+      description: 'Delivery jobs → PII-free email via SES, or a postal packet in S3',
+      memorySize: config.renderMemoryMb,
+      timeout: Duration.minutes(2),
+      // Postal packets carry a printed cover letter.
+      layers: [props.chromium],
+      externalModules: [CHROMIUM_PACKAGE],
+      fonts: FONT_PACKAGES,
+      environment: {
+        // The delivery stores are built together; deliver never touches the access log.
+        ...data.tableEnvironment([
+          'decisions',
+          'documents',
+          'deliveries',
+          'links',
+          'accessLog',
+          'meetings',
+          'safeguards',
+        ]),
+        [ENV.documentsBucket]: data.documentsBucket.bucketName,
+        [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+        [ENV.downloadBaseUrl]: downloadBaseUrl,
+        ...props.signing.environment(),
+      },
+    });
+    const fn = deliver.function;
+    props.signing.grantSign(fn);
+    let postalQueue: Queue | undefined;
+    if (config.postalQueue) {
+      // Ids and the S3 key only; the mailroom deletes each message once the packet is mailed.
+      postalQueue = new Queue(this, 'PostalQueue', {
         ...encrypted,
         retentionPeriod: Duration.days(14),
       });
-      const status = new PipelineFunction(this, 'DeliveryStatus', {
-        defaults,
-        entry: entries['delivery-status'],
-        description:
-          'SES events (delivered, bounced, complained) → delivery records; a bounce re-queues a postal packet',
-        memorySize: 512,
-        timeout: Duration.seconds(30),
-        deadLetterQueue: statusDeadLetters,
-        environment: {
-          ...data.tableEnvironment(['deliveries']),
-          [ENV.deliveryQueueUrl]: this.queue.queueUrl,
-        },
-      });
-      this.deliveryStatus = status;
-      const fn = status.function;
-      data.tables.deliveries.grantReadWriteData(fn);
-      // A bounced email becomes a postal delivery job for the deliver function.
-      this.queue.grantSendMessages(fn);
+      postalQueue.grantSendMessages(fn);
+      deliver.function.addEnvironment(ENV.postalQueueUrl, postalQueue.queueUrl);
+    }
+    data.tables.decisions.grantReadData(fn);
+    // Meeting notices go to the meeting item's guardians (and the adult student).
+    data.tables.meetings.grantReadData(fn);
+    data.tables.documents.grantReadData(fn);
+    // The district's safeguards notice is recorded as a document on its first delivery.
+    data.tables.documents.grant(fn, 'dynamodb:PutItem');
+    // Every giving of the safeguards notice (300.504): read (is one due?) and appended.
+    data.tables.safeguards.grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
+    // The givings are kept by studentKey, as the calendar's entries are.
+    data.grantStudentKeySecret(fn);
+    data.tables.deliveries.grantReadWriteData(fn);
+    // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
+    data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    data.grantTableKey(fn);
+    data.grantDocumentRead(fn, 'districts/');
+    // Postal packets only: deliver cannot write next to (or over) a signed document.
+    data.grantDocumentWrite(fn, POSTAL_PREFIX);
+    this.grantSendEmail(fn);
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: DELIVERY_QUEUE.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: DELIVERY_QUEUE.maxConcurrency,
+      }),
+    );
+    operations.watchFunctionErrors(
+      'DeliverErrorsAlarm',
+      fn,
+      'deliver threw (SES, S3 or DynamoDB failure); the job is retried from the queue',
+    );
+    return { deliver, postalQueue };
+  }
 
-      this.configurationSet.addEventDestination('ToEventBridge', {
-        destination: EventDestination.eventBus(
-          EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-        ),
-        events: [
-          EmailSendingEvent.DELIVERY,
-          EmailSendingEvent.BOUNCE,
-          EmailSendingEvent.COMPLAINT,
-          EmailSendingEvent.REJECT,
-          EmailSendingEvent.DELIVERY_DELAY,
-          EmailSendingEvent.RENDERING_FAILURE,
-        ],
-      });
-      // EventBridge puts events it could not deliver into the KMS-encrypted dead-letter queue.
-      data.dataKey.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [new ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-      new Rule(this, 'SesEventsRule', {
-        description: 'SES events of the iep-docs configuration set → delivery-status',
-        eventPattern: {
-          source: ['aws.ses'],
-          detail: {
-            mail: {
-              tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] },
-            },
+  /** delivery-status: SES events through EventBridge → delivery records. */
+  private statusFunction(props: DeliveryProps) {
+    const { data, operations, entries, defaults } = props;
+    const stack = Stack.of(this);
+    const encrypted = encryptedWith(data);
+
+    const statusDeadLetters = new Queue(this, 'DeliveryStatusDeadLetters', {
+      ...encrypted,
+      retentionPeriod: Duration.days(14),
+    });
+    const status = new PipelineFunction(this, 'DeliveryStatus', {
+      defaults,
+      entry: entries['delivery-status'],
+      description:
+        'SES events (delivered, bounced, complained) → delivery records; a bounce re-queues a postal packet',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      deadLetterQueue: statusDeadLetters,
+      environment: {
+        ...data.tableEnvironment(['deliveries']),
+        [ENV.deliveryQueueUrl]: this.queue.queueUrl,
+      },
+    });
+    const fn = status.function;
+    data.tables.deliveries.grantReadWriteData(fn);
+    // A bounced email becomes a postal delivery job for the deliver function.
+    this.queue.grantSendMessages(fn);
+
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(
+        EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      ),
+      events: [
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.DELIVERY_DELAY,
+        EmailSendingEvent.RENDERING_FAILURE,
+      ],
+    });
+    // EventBridge puts events it could not deliver into the KMS-encrypted dead-letter queue.
+    data.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    new Rule(this, 'SesEventsRule', {
+      description: 'SES events of the iep-docs configuration set → delivery-status',
+      eventPattern: {
+        source: ['aws.ses'],
+        detail: {
+          mail: {
+            tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] },
           },
         },
-        targets: [
-          new LambdaFunction(fn, {
-            deadLetterQueue: statusDeadLetters,
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(24),
-          }),
-        ],
-      });
-      operations.watchDeadLetterQueue(
-        'DeliveryStatusDeadLettersAlarm',
-        statusDeadLetters,
-        'an SES event (bounce, complaint, delivery) could not be recorded: a bounced parent may not get a postal packet',
-      );
-      operations.watchFunctionErrors(
-        'DeliveryStatusErrorsAlarm',
-        fn,
-        'delivery-status threw while recording an SES event; EventBridge retries it',
-      );
-    }
+      },
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: statusDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    operations.watchDeadLetterQueue(
+      'DeliveryStatusDeadLettersAlarm',
+      statusDeadLetters,
+      'an SES event (bounce, complaint, delivery) could not be recorded: a bounced parent may not get a postal packet',
+    );
+    operations.watchFunctionErrors(
+      'DeliveryStatusErrorsAlarm',
+      fn,
+      'delivery-status threw while recording an SES event; EventBridge retries it',
+    );
+    return status;
   }
 
   /** ses:SendEmail through the configuration set from the deployment's identities only. */
@@ -390,4 +294,13 @@ export class Delivery extends Construct {
       ],
     });
   }
+}
+
+/** Queue settings: encrypted with the data key, TLS only. */
+function encryptedWith(data: DataStore) {
+  return {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: data.dataKey,
+    enforceSSL: true,
+  } as const;
 }

@@ -41,8 +41,8 @@ export interface RenderingProps {
   readonly memorySize: number;
   /** The `@sparticuz/chromium` layer. */
   readonly chromium: ILayerVersion;
-  /** The stream-dead-letter handler, when it exists: the dead-letter queue's consumer. */
-  readonly deadLetterEntry?: string;
+  /** The stream-dead-letter handler: the dead-letter queue's consumer. */
+  readonly deadLetterEntry: string;
 }
 
 /** The dead-letter consumer's timeout (a few stream reads and outcome writes). */
@@ -53,9 +53,9 @@ export class Rendering extends Construct {
   readonly renderer: PipelineFunction;
   readonly deadLetterQueue: Queue;
   /** Reads the dead-letter queue and records each version `dead-lettered`. */
-  readonly deadLetterConsumer?: PipelineFunction;
+  readonly deadLetterConsumer: PipelineFunction;
   /** On-failure messages the consumer could not record (their records aged out). */
-  readonly unrecordedDeadLetterQueue?: Queue;
+  readonly unrecordedDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: RenderingProps) {
     super(scope, id);
@@ -113,21 +113,15 @@ export class Rendering extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     } as const;
-    if (props.deadLetterEntry) {
-      this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
-    }
+    this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
     this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
       ...encrypted,
-      ...(this.unrecordedDeadLetterQueue
-        ? {
-            // Six times the consumer's timeout, as Lambda recommends for SQS sources.
-            visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
-            deadLetterQueue: {
-              queue: this.unrecordedDeadLetterQueue,
-              maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
-            },
-          }
-        : {}),
+      // Six times the consumer's timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: {
+        queue: this.unrecordedDeadLetterQueue,
+        maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
+      },
     });
     // The mapping's settings are the contract's, which the local stream poller reads too.
     const mapping = DECISION_STREAM_MAPPING;
@@ -146,9 +140,7 @@ export class Rendering extends Construct {
     });
     fn.addEventSource(source);
 
-    if (props.deadLetterEntry && this.unrecordedDeadLetterQueue) {
-      this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
-    }
+    this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
     // Every batch given up alarms, whether or not the consumer has recorded it since (the
     // queue then stays empty, so its depth would not tell).
     operations.alarm('StreamDeadLettersAlarm', {
@@ -181,7 +173,7 @@ export class Rendering extends Construct {
     const { data, operations } = props;
     const consumer = new PipelineFunction(this, 'StreamDeadLetter', {
       defaults: props.defaults,
-      entry: props.deadLetterEntry as string,
+      entry: props.deadLetterEntry,
       description: 'Decisions stream on-failure records → dead-lettered outcomes',
       memorySize: 256,
       timeout: DEAD_LETTER_CONSUMER_TIMEOUT,

@@ -10,13 +10,24 @@
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
-import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import {
+  DEFAULT_DISTRICTS_DIR,
+  loadDistrictDirectory,
+} from '../../functions/adapters/district-files.ts';
+import { loadTrustAnchors } from '../../functions/adapters/trust-anchors.ts';
+import { stateDir } from '../../functions/cli/context.ts';
+import {
+  type ClientRateLimit,
+  DOWNLOAD_API_LIMITS,
+} from '../../functions/contract/download-api.ts';
+import { ENV } from '../../functions/contract/environment.ts';
 import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
+import { makeVerifyCopyHandler } from '../../functions/handlers/verify-copy.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
 import type { DeliveryRecord, DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
 import {
@@ -31,14 +42,14 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
-import {
-  type DeliveryTables,
-  deliverService,
-  lazyPrinter,
-} from '../../functions/platform/delivery-wiring.ts';
+import { deliverService, lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
+import type { DeliveryTables } from '../../functions/platform/delivery-wiring.ts';
+import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
+import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
+import type { TrustAnchor } from '../../functions/render/signing/index.ts';
 import { startDownloadServer } from './download-server.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
 
@@ -79,6 +90,8 @@ export interface LocalDeliveryOptions {
   printer?: PdfPrinter;
   /** Signs postal packets (the engine's signer: the same identity as the documents). */
   signer: Signer;
+  /** The packets' time-stamps and validation data (the engine's trust: B-LT like the documents). */
+  trust?: SigningTrust;
   /** The queue's table (created when missing), e.g. `iep-local-queue`. */
   queueTable: string;
   /** Where a person reads the emails (the SES emulator's web page: `endpoints.sesViewerUrl`). */
@@ -94,6 +107,10 @@ export interface LocalDeliveryOptions {
   maxReceiveCount?: number;
   /** The locales of messages and pages (default: every file of templates/locales). */
   locales?: Map<string, Locale>;
+  /** The verification page's trust anchors (the profiles'); absent: none, no upload is trusted. */
+  trustAnchors?: () => readonly TrustAnchor[];
+  /** Requests one client may make per window (the stack's WAF rules); absent: the contract's. */
+  rateLimits?: readonly ClientRateLimit[];
 }
 
 /** What the runtime uses. */
@@ -117,6 +134,8 @@ export interface LocalDelivery {
   drain(): Promise<void>;
   /** `http://127.0.0.1:<port>`; links are `${downloadBaseUrl}/d/<token>`. */
   downloadBaseUrl: string;
+  /** The "Is this copy genuine?" page: `${downloadBaseUrl}/verify`. */
+  verifyUrl: string;
   mailboxUrl: string;
   /** The deliveries of a decision version, for the summary (recipientId order, email before postal). */
   deliveriesFor(decisionId: string, version: number): Promise<SummaryDelivery[]>;
@@ -156,6 +175,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     },
     {
       port: options.downloadPort ?? 0,
+      rateLimits: options.rateLimits ?? Object.values(DOWNLOAD_API_LIMITS),
       onError: (error) =>
         log.error('download request failed', {
           error: error instanceof Error ? error.message : String(error),
@@ -172,9 +192,20 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     downloadBaseUrl: server.url,
     printer,
     signer: options.signer,
+    ...(options.trust ? { trust: options.trust } : {}),
     ...(options.locales ? { locales: options.locales } : {}),
   });
+  const verify = verifyCopyParts({
+    records: services.records,
+    decisions: services.decisions,
+    districts,
+    anchors: options.trustAnchors ?? (() => []),
+    locales: services.locales,
+    baseUrl: server.url,
+    clock,
+  });
   downloadHandler = makeDownloadHandler({
+    verify: makeVerifyCopyHandler({ ...verify, log }),
     links: services.links,
     records: services.records,
     presign: (key, seconds, options) => services.store.presignGet(key, seconds, options),
@@ -242,6 +273,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     },
     drain,
     downloadBaseUrl: server.url,
+    verifyUrl: `${server.url}/verify`,
     mailboxUrl: options.mailboxUrl,
     async deliveriesFor(decisionId, version) {
       const records = await services.deliveries.listForDecision(decisionId, version);
@@ -307,4 +339,13 @@ function sqsRecord(message: {
     eventSourceARN: 'arn:aws:sqs:local:000000000000:delivery',
     awsRegion: 'local',
   };
+}
+
+/** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */
+export function profileTrustAnchors(env: NodeJS.ProcessEnv, districts: DistrictDirectory) {
+  return loadTrustAnchors({
+    districts,
+    districtsDir: env[ENV.districtsDir] || DEFAULT_DISTRICTS_DIR,
+    stateDir: stateDir(env),
+  });
 }

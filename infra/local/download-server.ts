@@ -1,9 +1,14 @@
 /**
  * Serves the download endpoint over HTTP on loopback, as API Gateway would: each request
  * becomes an HTTP API (payload v2) event for the download handler, and its result the response.
+ * Per-client rate limits answer 429 before the handler, as the stack's WAF rules do.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ClientRateLimit } from '../../functions/contract/download-api.ts';
+
+/** API Gateway's largest request body (10 MB); Lambda takes less (the handler says). */
+const MAX_BODY_BYTES = 10 * 2 ** 20;
 
 /** The handler served (makeDownloadHandler's result). */
 export type HttpApiHandler = (
@@ -17,8 +22,8 @@ export interface DownloadServer {
   close(): Promise<void>;
 }
 
-/** The HTTP API event of a request. */
-export function httpApiEvent(req: IncomingMessage): APIGatewayProxyEventV2 {
+/** The HTTP API event of a request; a body is base64, as API Gateway hands a binary one. */
+export function httpApiEvent(req: IncomingMessage, body?: Buffer): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([name, value]) => [
@@ -34,7 +39,8 @@ export function httpApiEvent(req: IncomingMessage): APIGatewayProxyEventV2 {
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
-    isBase64Encoded: false,
+    ...(body?.length ? { body: body.toString('base64') } : {}),
+    isBase64Encoded: Boolean(body?.length),
     requestContext: {
       accountId: 'local',
       apiId: 'local',
@@ -56,26 +62,83 @@ export function httpApiEvent(req: IncomingMessage): APIGatewayProxyEventV2 {
   };
 }
 
+/**
+ * Counts each client's requests per limit in fixed windows (WAF's are sliding: a fixed window
+ * lets a client at most twice the limit across a boundary, enough for one machine).
+ */
+export function clientRateLimiter(limits: readonly ClientRateLimit[], clock = () => Date.now()) {
+  const counts = new Map<string, { window: number; count: number }>();
+  return (client: string, path: string): boolean => {
+    let allowed = true;
+    limits.forEach((limit, index) => {
+      if (limit.pathPrefix && !path.startsWith(limit.pathPrefix)) return;
+      const window = Math.floor(clock() / (limit.windowSeconds * 1000));
+      const key = `${index} ${client}`;
+      const seen = counts.get(key);
+      const count = seen && seen.window === window ? seen.count + 1 : 1;
+      counts.set(key, { window, count });
+      if (count > limit.requests) allowed = false;
+    });
+    return allowed;
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
 /** Starts serving `handler` on 127.0.0.1 (port 0: a free one); `onError` hears of handler failures. */
 export async function startDownloadServer(
   handler: HttpApiHandler,
-  options: { port?: number; onError?: (error: unknown) => void } = {},
+  options: {
+    port?: number;
+    onError?: (error: unknown) => void;
+    /** Per-client limits (the contract's `DOWNLOAD_API_LIMITS`); absent: none. */
+    rateLimits?: readonly ClientRateLimit[];
+  } = {},
 ): Promise<DownloadServer> {
   const port = options.port ?? 0;
+  const allow = clientRateLimiter(options.rateLimits ?? []);
+  const plain = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+  };
   const server: Server = createServer((req, res) => {
-    handler(httpApiEvent(req))
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (!allow(req.socket.remoteAddress ?? '', path)) {
+      // As WAF's block: no handler call, nothing said about what exists.
+      plain(res, 429, 'Too many requests. Please wait a few minutes and try again.');
+      return;
+    }
+    readBody(req)
+      .then((body) => {
+        if (!body) {
+          plain(res, 413, 'The request is too large.');
+          return undefined;
+        }
+        return handler(httpApiEvent(req, body));
+      })
       .then((result) => {
+        if (!result) return;
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
         res.end(req.method === 'HEAD' ? undefined : (result.body ?? ''));
       })
       .catch((error: unknown) => {
         options.onError?.(error);
         // The cause goes nowhere near the response: it could describe what exists.
-        res.writeHead(500, {
-          'content-type': 'text/plain; charset=utf-8',
-          'cache-control': 'no-store',
-        });
-        res.end('Something went wrong. Please try again later.');
+        plain(res, 500, 'Something went wrong. Please try again later.');
       });
   });
   await new Promise<void>((resolve, reject) => {

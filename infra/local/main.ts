@@ -68,6 +68,8 @@ export interface RunExtras {
   once: boolean;
   mailbox: string;
   downloadBaseUrl: string;
+  /** The "Is this copy genuine?" page: `${downloadBaseUrl}/verify`. */
+  verifyUrl: string;
   sweep: SweepReport;
 }
 
@@ -86,6 +88,7 @@ export function jsonSummary(
       problems: d.problems.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
       translationNeeded: d.translationNeeded,
       flags: d.flags.map((p) => ({ path: p.path, message: p.message, cfr: p.cfr ?? null })),
+      translationPending: d.translationPending,
       inForce: d.inForce,
       ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
       documents: d.documents.map((doc) => ({
@@ -99,6 +102,8 @@ export function jsonSummary(
         pages: doc.pages,
         state: doc.state,
         localPath: doc.localPath,
+        // The page answers as long as the document is stored; with --once its server is gone.
+        verifyUrl: extras.once ? null : `${extras.verifyUrl}/${doc.documentId}`,
       })),
       deliveries: d.deliveries.map((v) => deliveryJson(v, extras.once)),
       notices: d.notices.map((v) => deliveryJson(v, extras.once)),
@@ -137,6 +142,8 @@ function textSummary(
     for (const p of d.flags) lines.push(`    ! ${describeProblem(p)}`);
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+    for (const tag of d.translationPending)
+      lines.push(`    ! translation pending: ${tag} (the team's text as written until translated)`);
     for (const doc of d.documents) {
       lines.push(
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
@@ -179,7 +186,10 @@ function textSummary(
       'Emails and download links live while the runtime runs: run without --once to read them.',
     );
   else
-    lines.push(`Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`);
+    lines.push(
+      `Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`,
+      `Verify: ${extras.verifyUrl}`,
+    );
   return lines.join('\n');
 }
 
@@ -231,9 +241,10 @@ export async function main(argv: string[]): Promise<number> {
     say(`iep-local: no decision files match ${pattern} (quote the glob: --decisions 'dir/*.json')`);
     return 3;
   }
-  if (json && process.env.npm_lifecycle_event && process.env.npm_config_loglevel !== 'silent')
+  const byNpmStart = ['start', 'start:json'].includes(process.env.npm_lifecycle_event ?? '');
+  if (json && byNpmStart && process.env.npm_config_loglevel !== 'silent')
     say(
-      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm start --silent -- --json` (or `node bin/iep-local.mjs --json`) to get JSON alone',
+      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm run -s start:json` (or `npx iep-local --json`) to get JSON alone',
     );
   if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
 
@@ -261,6 +272,7 @@ export async function main(argv: string[]): Promise<number> {
       once,
       mailbox: runtime.delivery.mailboxUrl,
       downloadBaseUrl: runtime.delivery.downloadBaseUrl,
+      verifyUrl: runtime.delivery.verifyUrl,
       sweep,
     };
     if (json)
@@ -272,7 +284,7 @@ export async function main(argv: string[]): Promise<number> {
 
     runtime.poller.start();
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());

@@ -32,7 +32,12 @@ import type { calendarServices } from '../../functions/platform/calendar-wiring.
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import { decisionStreamMapping } from './decision-stream.ts';
-import { type LocalDelivery, type SummaryDelivery, startLocalDelivery } from './delivery.ts';
+import {
+  type LocalDelivery,
+  profileTrustAnchors,
+  type SummaryDelivery,
+  startLocalDelivery,
+} from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { meetingStreamMapping, uploadSafeguards, writeMeeting } from './meetings.ts';
@@ -84,6 +89,8 @@ export interface SummaryDecision {
   translationNeeded: string[];
   /** What went out but needs the district's attention (a meeting notice sent late). */
   flags: Problem[];
+  /** Languages whose documents print the team's text until a complete translation arrives. */
+  translationPending: string[];
   /** True for the highest version whose documents are ready and not withdrawn. */
   inForce: boolean;
   withdrawnAt?: string;
@@ -174,11 +181,13 @@ export class LocalRuntime {
         bucket: names.buckets.documents,
         printer: engine.printer,
         signer: engine.signer,
+        ...(engine.trust ? { trust: engine.trust } : {}),
         queueTable: 'iep-local-queue',
         mailboxUrl: endpoints.sesViewerUrl,
         log,
         clock,
         districts,
+        trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
       });
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
@@ -362,6 +371,7 @@ export class LocalRuntime {
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
         flags: outcome?.flags ?? [],
+        translationPending: outcome?.translationPending ?? [],
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],

@@ -97,7 +97,11 @@ describe('npm start (the one-machine runtime)', () => {
     const postal = byId['sample-0002'].deliveries[1];
     expect(postal.postalUri).toBe(`s3://iep-local-documents/${postal.postalKey}`);
     expect(postal.localPath).toMatch(/\/out\/sample-0002\/v1\/postal\/dlv_[0-9a-f]+\.pdf$/);
-    expect(verifyPdf(readFileSync(postal.localPath)).intact).toBe(true);
+    const packet = verifyPdf(readFileSync(postal.localPath));
+    expect(packet.intact).toBe(true);
+    // B-LT like the documents: the local authority's time-stamp and the DSS.
+    expect(packet.evidence?.timestampToken).toBeDefined();
+    expect(packet.evidence?.dssCrls.length).toBeGreaterThan(0);
     for (const doc of byId['sample-0001'].documents) {
       expect(doc.state).toBe('created');
       // B-LT: the local time-stamping authority's token and the DSS with the chain and CRL.

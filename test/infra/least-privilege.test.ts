@@ -121,7 +121,7 @@ describe('download endpoint', () => {
       downloadCertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
     });
     const apis = (b: BuiltStack) =>
-      Object.values(b.template.findResources('AWS::ApiGatewayV2::Api')).map(
+      Object.values(b.template.findResources('AWS::ApiGateway::RestApi')).map(
         (api) => api.Properties.DisableExecuteApiEndpoint,
       );
 

@@ -1,10 +1,15 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ClientRateLimit,
+  DOWNLOAD_API_LIMITS,
+} from '../../functions/contract/download-api.ts';
 import { ENV, TABLE_ENV } from '../../functions/contract/environment.ts';
 import { tables } from '../../functions/contract/resources.ts';
 import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { DataStore } from '../../infra/constructs/data.ts';
+import { DOWNLOAD_STAGE } from '../../infra/constructs/download-api.ts';
 import { Operations } from '../../infra/constructs/operations.ts';
 import { type BuiltStack, buildStack } from './build-stack.ts';
 
@@ -371,11 +376,59 @@ describe('delivery', () => {
   });
 
   it('throttles the download endpoint and logs its access', () => {
-    built.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
-      AccessLogSettings: { DestinationArn: Match.anyValue() },
+    built.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: DOWNLOAD_STAGE,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+      ]),
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
+  });
+
+  it('serves the links and the verification page, and limits each client with WAF', () => {
+    const routes = Object.values(built.template.findResources('AWS::ApiGateway::Method')).map(
+      (m) => m.Properties.HttpMethod,
+    );
+    expect(routes.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'POST']);
+    for (const path of ['d', '{token}', '{documentId}', 'verify', '{code}'])
+      built.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: path });
+    const rate = (limit: ClientRateLimit) =>
+      Match.objectLike({
+        Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+        Statement: {
+          RateBasedStatement: Match.objectLike({
+            AggregateKeyType: 'IP',
+            Limit: limit.requests,
+            EvaluationWindowSec: limit.windowSeconds,
+            ...(limit.pathPrefix
+              ? {
+                  ScopeDownStatement: {
+                    ByteMatchStatement: Match.objectLike({ SearchString: limit.pathPrefix }),
+                  },
+                }
+              : {}),
+          }),
+        },
+      });
+    built.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [rate(DOWNLOAD_API_LIMITS.perClient), rate(DOWNLOAD_API_LIMITS.verifyPerClient)],
+    });
+    const [association] = Object.values(
+      built.template.findResources('AWS::WAFv2::WebACLAssociation'),
+    );
+    const [stageId] = Object.keys(built.template.findResources('AWS::ApiGateway::Stage'));
+    const arn = JSON.stringify(association?.Properties.ResourceArn);
+    expect(arn).toContain('/stages/');
+    expect(arn).toContain(`{"Ref":"${stageId}"}`);
+  });
+
+  it('puts no path, token or personal data in the access log format', () => {
+    const [stage] = Object.values(built.template.findResources('AWS::ApiGateway::Stage'));
+    const format = String(stage?.Properties.AccessLogSetting.Format);
+    expect(format).not.toMatch(/\$context\.path|\$context\.requestOverride|\$input/);
+    expect(format).toContain('$context.resourcePath');
   });
 
   it('retries delivery jobs a bounded number of times into an encrypted dead-letter queue', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { Deliver, DeliveryInProgress, deliveryIdFor } from '../../functions/pipeline/deliver.ts';
 import type { Mailer } from '../../functions/pipeline/delivery-ports.ts';
-import { deliverService } from '../../functions/platform/delivery-wiring.ts';
+import { deliverService } from '../../functions/platform/deliver-wiring.ts';
 import { testSigner } from '../fixtures/engine.ts';
 import { sentEmails } from '../support/ses.ts';
 import { deliveryFixturesForFile, quiet, testLocales, uniqueDecision } from './deliver-support.ts';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -121,6 +121,11 @@ describe('render-documents, fed by the decisions stream', () => {
       const stored = await p.store.get(record?.s3Key ?? '');
       expect(sha256(stored)).toBe(record?.sha256);
       expect(verifyPdf(stored).intact).toBe(true);
+      // The record names the certificate that signed the stored file: its serial and issuer.
+      const [own] = await engine.signer.certificates();
+      const signing = new X509Certificate(own as Uint8Array);
+      expect(record?.signerSerial).toBe(signing.serialNumber);
+      expect(record?.signerIssuer).toBe(signing.issuer.replace(/\n/g, ', '));
       expect(record?.s3Key).not.toContain(decision.student.studentId);
     }
   });

@@ -341,6 +341,15 @@ const cases: {
     path: 'exit.summaryOfPerformance.recommendations.employment',
     cfr: '300.305(e)(3)',
   },
+  {
+    rule: 'developmental-delay-age',
+    sample: 'amendment-written-v2-en',
+    change: (d) => {
+      d.student.primaryDisability = 'developmental-delay';
+    },
+    path: 'student.primaryDisability',
+    cfr: '300.8(b)(1)',
+  },
 ];
 
 describe('the completeness gate', () => {

@@ -70,6 +70,7 @@ describe('the docs agree with the code', () => {
       problems: [{ path: 'p', message: 'm', cfr: '300.320' }],
       translationNeeded: [],
       flags: [{ path: 'scheduledFor', message: 'm', cfr: '300.322(a)(1)' }],
+      translationPending: [],
       inForce: true,
       withdrawnAt: '2026-01-01T00:00:00Z',
       documents: [
@@ -114,6 +115,7 @@ describe('the docs agree with the code', () => {
       once: false,
       mailbox: 'http://127.0.0.1:1/',
       downloadBaseUrl: 'http://127.0.0.1:2',
+      verifyUrl: 'http://127.0.0.1:2/verify',
       sweep: {
         reminders: [
           {

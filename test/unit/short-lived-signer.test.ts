@@ -6,6 +6,7 @@ import {
   type IssuedLeaf,
   ShortLivedLeafSigner,
 } from '../../functions/adapters/short-lived-signer.ts';
+import { signingCertificateOf } from '../../functions/pipeline/store-document.ts';
 import { signPdf, validateDocument } from '../../functions/render/signing/index.ts';
 import { fakeKms } from './kms-fake.ts';
 import { classicPdf, metadata } from './signing/fixtures.ts';
@@ -61,6 +62,11 @@ describe('ShortLivedLeafSigner', () => {
     const hours = (Date.parse(certificate.validTo) - Date.parse(certificate.validFrom)) / 3_600_000;
     expect(hours).toBeLessThanOrEqual(24);
     expect(issued[0]?.serial).toBe(certificate.serialNumber);
+    // The document record names this leaf: read from the signed file itself.
+    expect(signingCertificateOf(pdfs[0] as Uint8Array)).toEqual({
+      signerSerial: certificate.serialNumber,
+      signerIssuer: 'CN=Example USD Issuing CA, O=Example Unified School District, C=US',
+    });
     const result = validateDocument(pdfs[0] as Uint8Array, {
       anchors: [{ certificate: issuing.der, source: 'test' }],
       now,

@@ -14,7 +14,7 @@ import {
   StudentKeySecretError,
 } from '../../functions/adapters/secrets-manager-student-key.ts';
 import { studentKey } from '../../functions/core/calendar.ts';
-import { studentKeyOptions } from '../../functions/platform/aws.ts';
+import { studentKeyOptions } from '../../functions/platform/aws-student-key.ts';
 import { onceUntilFailure } from '../../functions/platform/lazy-handler.ts';
 
 const ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:DataStudentKeySecret-AbCdEf';
