@@ -5,7 +5,7 @@
  * its page and the verification page to API Gateway REST API (1.0) requests, the sweep runs
  * from its EventBridge Scheduler input; delivery-status records SES's EventBridge event,
  * regenerate works an SQS message, the stream's dead-letter consumer records an on-failure
- * message. A variable a handler reads and the template does not set, or a module the
+ * message, meeting-notices signs a notice from the meetings stream. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -293,6 +293,58 @@ describe('the synthesized bundles, run as Lambda runs them', () => {
     expect(packages('RenderDocuments').has('@aws-sdk/client-secrets-manager')).toBe(true);
     expect(packages('Regenerate').has('@aws-sdk/client-secrets-manager')).toBe(false);
   });
+
+  it('renders a meeting item from its stream into a signed notice of IEP team meeting', async () => {
+    // Prepare: a meeting item as the district's system writes it, and its stream record.
+    // The item as written to the meetings table keeps its kind (the local runtime writes it so).
+    const raw = JSON.parse(
+      readFileSync(join('samples', 'meetings', 'meeting-annual-en.json'), 'utf8'),
+    );
+    raw.meetingId = `${raw.meetingId}-${env.prefix}`;
+    await env.clients.documents.put({ TableName: env.names.tables.meetings, Item: raw });
+    const image = marshall(raw, { removeUndefinedValues: true });
+    const batch = {
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'INSERT',
+          eventVersion: '1.1',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'us-east-1',
+          dynamodb: {
+            Keys: { meetingId: image.meetingId, revision: image.revision },
+            NewImage: image,
+            SequenceNumber: '200',
+            SizeBytes: 1000,
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
+          eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/meetings/stream/x',
+        },
+      ],
+    };
+
+    // Act: the meeting-notices function, as its stream mapping invokes it.
+    const rendered = await run('MeetingNotices', [batch]);
+
+    // Assess: the notice is a signed PDF in S3 and its outcome says so.
+    expect(rendered.results).toEqual([{ batchItemFailures: [] }]);
+    const outcomes = new DynamoOutcomeStore(env.clients.documents, env.names.tables.outcomes);
+    const outcome = await outcomes.get(`meeting-${raw.meetingId}`, raw.revision);
+    expect(outcome?.outcome, JSON.stringify(outcome?.problems)).toBe('documents-ready');
+    expect(outcome?.documentIds?.length).toBeGreaterThan(0);
+    const listed = await env.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: env.names.buckets.documents, Prefix: 'districts/' }),
+    );
+    const key = (listed.Contents ?? [])
+      .map((o) => o.Key as string)
+      .find((k) => k.includes(raw.meetingId));
+    expect(key).toBeDefined();
+    const object = await env.clients.s3.send(
+      new GetObjectCommand({ Bucket: env.names.buckets.documents, Key: key }),
+    );
+    const pdf = new Uint8Array(await (object.Body?.transformToByteArray() ?? []));
+    expect(verifyPdf(pdf)).toMatchObject({ intact: true });
+  }, 180_000);
 
   it('records a stream batch that exhausted its retries from the on-failure message', async () => {
     // Prepare: a decision on the stream, never rendered, and its position.
