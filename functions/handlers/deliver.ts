@@ -4,13 +4,13 @@
  * it (and, after maxReceiveCount, moves it to the dead-letter queue). Redelivery is safe:
  * deliver never sends the same email twice (see functions/pipeline/deliver.ts).
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { METRIC } from '../contract/environment.ts';
 import type { Deliver, DeliveryResult } from '../pipeline/deliver.ts';
 import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryJob, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
+import { sqsBatchHandler } from './partial-batch.ts';
 
 const DELIVERY_JOB_KINDS: readonly DeliveryJob['kind'][] = [
   'decision-documents',
@@ -46,7 +46,6 @@ export interface DeliverHandlerDeps {
  * reports each job that threw as a batch item failure, one job at a time.
  */
 export function makeDeliverHandler(deps: DeliverHandlerDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
   const metrics = deps.metrics ?? noMetrics;
   const processRecord = async (record: SQSRecord) => {
     let districtId = 'unknown';
@@ -70,12 +69,7 @@ export function makeDeliverHandler(deps: DeliverHandlerDeps) {
       throw error;
     }
   };
-  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
-      ...(context ? { context } : {}),
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return sqsBatchHandler(processRecord);
 }
 
 /** The Lambda handler (SQS event source, ReportBatchItemFailures on). */

@@ -3,18 +3,13 @@
  * an IEP team meeting rendered, signed, stored and queued for delivery). A record that fails
  * for an infrastructure reason is a batch item failure, retried from it.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { MeetingNotices, MeetingRef } from '../pipeline/meeting-notices.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
+import { streamBatchHandler } from './partial-batch.ts';
 
 export interface MeetingNoticesHandlerDeps {
   service: Pick<MeetingNotices, 'process'>;
@@ -36,7 +31,6 @@ export function meetingItemOf(record: DynamoDBRecord): MeetingRef | undefined {
 
 /** Builds the handler around its dependencies (built once per container). */
 export function makeMeetingNoticesHandler(deps: MeetingNoticesHandlerDeps) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const processRecord = async (record: DynamoDBRecord) => {
     const ref = meetingItemOf(record);
     if (!ref) {
@@ -54,12 +48,7 @@ export function makeMeetingNoticesHandler(deps: MeetingNoticesHandlerDeps) {
       throw error;
     }
   };
-  return (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
-      context,
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return streamBatchHandler(processRecord);
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */

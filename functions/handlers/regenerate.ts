@@ -6,11 +6,11 @@
  * dead-letter queue); the others of the batch are not re-run. The stack's event source reports
  * batch item failures (infra/constructs/regeneration.ts).
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import type { Log } from '../pipeline/ports.ts';
 import type { Regenerate, RegenerateItem } from '../pipeline/regenerate.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
+import { sqsBatchHandler } from './partial-batch.ts';
 
 /** Reads a message body; undefined when it is not a regeneration item. */
 export function regenerateItemOf(record: Pick<SQSRecord, 'body'>): RegenerateItem | undefined {
@@ -40,7 +40,6 @@ export const MESSAGE_TIME_MS = 20_000;
  * Powertools Batch (a message that threw is a batch item failure, retried alone).
  */
 export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process'>; log: Log }) {
-  const processor = new BatchProcessor(EventType.SQS);
   const processRecord = async (record: SQSRecord, context?: Context) => {
     if (context && context.getRemainingTimeInMillis() < MESSAGE_TIME_MS) {
       // Returned unprocessed: SQS delivers it again after the visibility timeout.
@@ -67,12 +66,7 @@ export function makeRegenerateHandler(deps: { service: Pick<Regenerate, 'process
       throw error;
     }
   };
-  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
-      ...(context ? { context } : {}),
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return sqsBatchHandler(processRecord);
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */

@@ -4,20 +4,15 @@
  * record that fails for an infrastructure reason is reported as a batch item failure, so
  * the event source mapping retries from it without re-running the records before it.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { METRIC } from '../contract/environment.ts';
 import { noMetrics, type PipelineMetrics } from '../pipeline/metrics.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import type { DecisionItem, ProcessResult, RenderDecision } from '../pipeline/render-decision.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
+import { streamBatchHandler } from './partial-batch.ts';
 
 export interface RenderDocumentsDeps {
   service: RenderDecision;
@@ -56,7 +51,6 @@ export function decisionItemOf(record: DynamoDBRecord): DecisionItem | undefined
 
 /** Builds the handler around its dependencies (built once per container). */
 export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const processRecord = async (record: DynamoDBRecord) => {
     const ref = decisionItemOf(record);
     if (!ref) {
@@ -82,12 +76,7 @@ export function makeRenderDocumentsHandler(deps: RenderDocumentsDeps) {
       throw error;
     }
   };
-  return (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
-      context,
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return streamBatchHandler(processRecord);
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */

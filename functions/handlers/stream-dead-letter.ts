@@ -6,16 +6,16 @@
  * records are read back from the stream. When they have aged out (24 h), the range is logged and
  * the message keeps failing into its own dead-letter queue, which alarms: never dropped silently.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { StreamRange } from '../adapters/dynamo-stream-range.ts';
 import { DECISION_STREAM_FILTERS } from '../contract/streams.ts';
 import type { Log, OutcomeStore } from '../pipeline/ports.ts';
 import { recordDeadLetter } from '../pipeline/render-decision.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
+import { sqsBatchHandler } from './partial-batch.ts';
 
 /** What Lambda sends to a stream's on-failure destination (the parts this consumer reads). */
 export interface StreamFailureNotice {
@@ -109,7 +109,6 @@ export interface StreamDeadLetterDeps {
  * Powertools Batch reports each message that threw as a batch item failure.
  */
 export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
   const processRecord = async (message: SQSRecord) => {
     const notice = streamFailureOf(message.body);
     if (!notice) {
@@ -151,11 +150,7 @@ export function makeStreamDeadLetterHandler(deps: StreamDeadLetterDeps) {
       throw error;
     }
   };
-  return (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return sqsBatchHandler(processRecord);
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
