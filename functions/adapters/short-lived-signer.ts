@@ -7,7 +7,9 @@
 import { generateKeyPair, type KeyObject, sign, X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Signer } from '../render/ports.ts';
-import { issueCertificateWith } from '../render/signing/certificates.ts';
+import { issueCertificateWith, issueCrlWith } from '../render/signing/certificates.ts';
+import type { ValidationData } from '../render/signing/index.ts';
+import { ChainRevocation, type LongTermSigner, withChainRevocation } from './chain-revocation.ts';
 import { type CertificateChainSource, type KmsApi, KmsKey, pemCertificates } from './kms-signer.ts';
 
 /** The longest a short-lived leaf is valid (the issue's bound). */
@@ -38,18 +40,23 @@ export interface ShortLivedLeafOptions {
   validityHours?: number;
   /** Called with each issued leaf (record it in the runs table or the log). */
   onIssued?: (leaf: IssuedLeaf) => void;
+  /** The CRLs of the issuing CA's own chain (its root's), for B-LT; default over HTTP(S). */
+  revocation?: ChainRevocation;
 }
 
 interface Leaf {
   key: KeyObject;
   chain: Uint8Array[];
   notAfter: number;
+  /** The issuing CA's CRL covering this leaf (KMS-signed once, at its first B-LT signature). */
+  crl?: Promise<Uint8Array>;
 }
 
 /** A {@link Signer} with a short-lived leaf certified by KMS: KMS calls per container, not per document. */
-export class ShortLivedLeafSigner implements Signer {
+export class ShortLivedLeafSigner implements LongTermSigner {
   readonly #options: ShortLivedLeafOptions;
   readonly #issuer: KmsKey;
+  readonly #revocation: ChainRevocation;
   #leaf: Promise<Leaf> | undefined;
 
   constructor(options: ShortLivedLeafOptions) {
@@ -58,6 +65,37 @@ export class ShortLivedLeafSigner implements Signer {
       throw new Error(`short-lived leaf: validity must be 0–${MAX_LEAF_HOURS} hours, got ${hours}`);
     this.#options = options;
     this.#issuer = new KmsKey(options.kms, options.keyId);
+    this.#revocation = options.revocation ?? new ChainRevocation();
+  }
+
+  /**
+   * The chain and its CRLs for the DSS (B-LT): a CRL the issuing CA signs in KMS for the
+   * current leaf (one more KMS Sign per leaf; it runs from the leaf's issue to its expiry and
+   * revokes nothing: the leaf's key never leaves this container's memory), and the CRLs of the
+   * issuing CA's own chain from their distribution points (none when it is self-issued).
+   */
+  async validationData(): Promise<ValidationData> {
+    const leaf = await this.#current();
+    leaf.crl ??= this.#leafCrl(leaf).catch((cause: unknown) => {
+      leaf.crl = undefined;
+      throw new Error("issue the issuing CA's CRL for the short-lived leaf", { cause });
+    });
+    const [crl, upstream] = await Promise.all([
+      leaf.crl,
+      this.#revocation.crls(leaf.chain.slice(1)),
+    ]);
+    return { certificates: leaf.chain, crls: [crl, ...upstream] };
+  }
+
+  #leafCrl(leaf: Leaf): Promise<Uint8Array> {
+    return issueCrlWith(
+      {
+        issuerCertificate: leaf.chain[1] as Uint8Array,
+        thisUpdate: (this.#options.clock ?? (() => new Date()))(),
+        nextUpdate: new Date(leaf.notAfter),
+      },
+      (tbs) => this.#issuer.sign(tbs),
+    );
   }
 
   async certificates(): Promise<Uint8Array[]> {
@@ -123,7 +161,11 @@ export class ShortLivedLeafSigner implements Signer {
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
     });
-    return { key: privateKey, chain: [leaf, ...issuerChain], notAfter: notAfter.getTime() };
+    return {
+      key: privateKey,
+      chain: [leaf, ...issuerChain],
+      notAfter: notAfter.getTime(),
+    };
   }
 }
 
@@ -140,10 +182,16 @@ export async function awsSigner(options: {
   chain: CertificateChainSource;
   mode?: string;
   onIssued?: (leaf: IssuedLeaf) => void;
-}): Promise<Signer> {
+  /** Where the chain's CRLs come from (B-LT); default over HTTP(S), cached. */
+  revocation?: ChainRevocation;
+}): Promise<LongTermSigner> {
   const { KmsKey, KmsSigner, assertCertificateHoldsKey } = await import('./kms-signer.ts');
-  const perDocument = (): Signer =>
-    new KmsSigner({ kms: options.kms, keyId: options.keyId, certificateChain: options.chain });
+  const revocation = options.revocation ?? new ChainRevocation();
+  const perDocument = (): LongTermSigner =>
+    withChainRevocation(
+      new KmsSigner({ kms: options.kms, keyId: options.keyId, certificateChain: options.chain }),
+      revocation,
+    );
   if (options.mode === 'kms-per-document') return perDocument();
   const pem = await options.chain();
   const [first] = pemCertificates(pem);
@@ -164,6 +212,7 @@ export async function awsSigner(options: {
     keyId: options.keyId,
     issuerChain: async () => pem,
     subject,
+    revocation,
     ...(options.onIssued ? { onIssued: options.onIssued } : {}),
   });
 }

@@ -1,21 +1,30 @@
 /**
  * Time-stamps and validation data for the CLI's signatures: the district's
  * `signing.timestampAuthorityUrl` (or `IEP_TSA_URL` for every district), and, for the
- * development CA, its chain and a fresh CRL for the DSS, so documents reach B-LT.
+ * development CA, its chain and a fresh CRL for the DSS, so documents reach B-LT; for a
+ * district's own identity, its chain's CRLs from their distribution points.
  */
+import { ChainRevocation } from '../adapters/chain-revocation.ts';
 import { httpTimestampAuthority } from '../adapters/http-timestamp-authority.ts';
 import type { SigningTrust } from '../render/engine.ts';
 import { issueCrl } from '../render/signing/certificates.ts';
 import type { LocalSigner, TimestampAuthority } from '../render/signing/index.ts';
 
-/** Validation data of a development identity: its chain and a CRL its root signs now. */
+/**
+ * Validation data of a development identity: its chain and a CRL its root signs now; of
+ * another identity, its chain and the CRLs its certificates' distribution points publish.
+ */
 export function developmentValidationData(
   signer: LocalSigner,
   clock: () => Date = () => new Date(),
 ): SigningTrust['validationData'] {
   const ca = signer.developmentCa;
+  const revocation = new ChainRevocation({ clock });
   return async () => {
-    if (!ca) return undefined;
+    if (!ca) {
+      const certificates = await signer.certificates();
+      return { certificates, crls: await revocation.crls(certificates) };
+    }
     const now = clock();
     const crl = issueCrl(
       {

@@ -47,6 +47,11 @@ export const districtProfileSchema = z.strictObject({
     /** Sign without a time-stamp (B-B) when the authority does not answer; off: signing fails. */
     allowBaselineB: z.boolean().default(false),
     /**
+     * The lowest PAdES level a signature may have; one that would fall short fails its signing
+     * step (retried, then dead-lettered). Default: B-LT with a time-stamping authority, else B-B.
+     */
+    minimumLevel: z.enum(['B-B', 'B-T', 'B-LT']).optional(),
+    /**
      * How AWS signs (docs/deploying.md): `short-lived-leaf` (KMS certifies an in-memory key once
      * per container) or `kms-per-document` (one KMS Sign per document, for districts whose policy
      * keeps every signature inside KMS). A deployment signing for several districts with one

@@ -1,16 +1,20 @@
 /**
- * Time-stamps for signatures made in AWS: each district profile's
- * `signing.timestampAuthorityUrl` (RFC 3161 over HTTP), one client per URL per container.
- * Documents are then PAdES B-T. No validation data is added (B-LT needs the issuing CA's CRL or
- * OCSP responses, which the stack does not fetch yet): docs/deploying.md says so.
+ * Time-stamps and validation data for signatures made in AWS: each district profile's
+ * `signing.timestampAuthorityUrl` (RFC 3161 over HTTP), one client per URL per container, and
+ * the signer's chain with its CRLs (the issuing CA's own CRL, signed in KMS, and its root's,
+ * fetched from the distribution point), so documents are PAdES B-LT (docs/deploying.md).
  */
 import { httpTimestampAuthority } from '../adapters/http-timestamp-authority.ts';
 import type { SigningTrust } from '../render/engine.ts';
-import type { TimestampAuthority } from '../render/signing/index.ts';
+import type { TimestampAuthority, ValidationData } from '../render/signing/index.ts';
 
-/** The profiles' time-stamping authorities; `make` builds one client (tests hand their own). */
+/**
+ * The profiles' time-stamping authorities; `make` builds one client (tests hand their own);
+ * `validationData` is the signer's (none: B-T).
+ */
 export function profileTimestamping(
   make: (url: string) => TimestampAuthority = (url) => httpTimestampAuthority({ url }),
+  validationData: () => Promise<ValidationData | undefined> = async () => undefined,
 ): SigningTrust {
   const byUrl = new Map<string, TimestampAuthority>();
   return {
@@ -24,6 +28,6 @@ export function profileTimestamping(
       }
       return found;
     },
-    validationData: async () => undefined,
+    validationData,
   };
 }

@@ -4,6 +4,7 @@
  * function's bundle holds only its own parts (the sizes are in docs/scale.md).
  */
 import { createAwsClients } from '../adapters/aws-clients.ts';
+import type { LongTermSigner } from '../adapters/chain-revocation.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { AwsSigningMode } from '../adapters/short-lived-signer.ts';
 import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue.ts';
@@ -89,8 +90,12 @@ export function awsPlatform(
       return districts();
     },
     signer,
-    // The profiles' time-stamping authorities: documents and postal packets are B-T.
-    trust: profileTimestamping(),
+    // The profiles' time-stamping authorities and the signer's CRLs: documents, packets, B-LT.
+    trust: profileTimestamping(undefined, async () => {
+      // Type-only check: this module is in every bundle, the CRL code only in the signers'.
+      const made: Partial<LongTermSigner> = await signer();
+      return made.validationData ? made.validationData() : undefined;
+    }),
     printer,
     deliveryQueue: queue,
     mailer,

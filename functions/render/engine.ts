@@ -39,6 +39,7 @@ import {
   type ValidationData,
 } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
+import { trustedSigning } from './trusted-signing.ts';
 import { common, type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
 import { wordsUsed } from './words.ts';
 
@@ -269,9 +270,6 @@ export class DocumentEngine {
     const printed = await this.#deps.printer.print(job);
     const t2 = performance.now();
     const metadata = this.#metadata(ctx);
-    const trust = this.#deps.trust;
-    const timestampAuthority = trust?.timestampAuthority(ctx.district);
-    const validationData = timestampAuthority ? await trust?.validationData() : undefined;
     const signed = ctx.draft
       ? { pdf: addMetadata(printed, metadata), level: undefined }
       : await signPdfAtLevel(printed, {
@@ -281,9 +279,7 @@ export class DocumentEngine {
           signerName: ctx.district.name,
           signingTime: this.#deps.clock(),
           metadata,
-          ...(timestampAuthority ? { timestampAuthority } : {}),
-          ...(validationData ? { validationData } : {}),
-          allowBaselineB: ctx.district.signing.allowBaselineB,
+          ...(await trustedSigning(this.#deps.trust, ctx.district)),
         });
     const { pdf } = signed;
     const t3 = performance.now();

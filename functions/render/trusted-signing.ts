@@ -1,28 +1,54 @@
 /**
  * What makes a district's signature last (PAdES B-T/B-LT): its time-stamping authority and the
- * validation data for the DSS, from the platform's {@link SigningTrust}. Documents, postal
- * packets and calendar notices take them alike, and the profile's `allowBaselineB` alike.
+ * validation data for the DSS, from the platform's {@link SigningTrust}, and the level the
+ * district's profile requires. Documents, postal packets and calendar notices take them alike.
  */
 import type { DistrictProfile } from '../core/district.ts';
 import type { SigningTrust } from './engine.ts';
-import type { SignOptions } from './signing/index.ts';
+import type { SignatureLevel, SignOptions } from './signing/index.ts';
 
 /** The sign options a district's trust services give (none: B-B). */
 export type TrustedSigning = Pick<
   SignOptions,
-  'timestampAuthority' | 'validationData' | 'allowBaselineB'
+  'timestampAuthority' | 'validationData' | 'allowBaselineB' | 'requiredLevel'
 >;
 
-/** The time-stamp authority and validation data of `district`'s signatures. */
+/**
+ * The lowest PAdES level `district` accepts: its `signing.minimumLevel`; by default B-LT when
+ * it names a time-stamping authority (a time-stamp alone cannot be validated once the CA's
+ * revocation service is gone) and B-B when it names none. `allowBaselineB` accepts B-B.
+ */
+export function requiredLevel(district: DistrictProfile): SignatureLevel {
+  const { signing } = district;
+  if (signing.allowBaselineB) return 'B-B';
+  return signing.minimumLevel ?? (signing.timestampAuthorityUrl ? 'B-LT' : 'B-B');
+}
+
+/**
+ * The time-stamp authority and validation data of `district`'s signatures. Validation data
+ * that cannot be had fails here when the district requires B-LT, and leaves B-T otherwise.
+ */
 export async function trustedSigning(
   trust: SigningTrust | undefined,
   district: DistrictProfile,
 ): Promise<TrustedSigning> {
+  const required = requiredLevel(district);
   const timestampAuthority = trust?.timestampAuthority(district);
-  const validationData = timestampAuthority ? await trust?.validationData() : undefined;
+  let validationData: Awaited<ReturnType<SigningTrust['validationData']>>;
+  if (timestampAuthority) {
+    try {
+      validationData = await trust?.validationData();
+    } catch (cause) {
+      if (required === 'B-LT')
+        throw new Error(`the validation data (CRLs) for ${district.districtId}'s B-LT signatures`, {
+          cause,
+        });
+    }
+  }
   return {
     ...(timestampAuthority ? { timestampAuthority } : {}),
     ...(validationData ? { validationData } : {}),
     allowBaselineB: district.signing.allowBaselineB,
+    requiredLevel: required,
   };
 }

@@ -31,13 +31,22 @@ describe('time-stamps of signatures made in AWS', () => {
   });
 
   it("is the AWS platform's trust, so documents, packets and notices are time-stamped", async () => {
-    const platform = awsPlatform({}, { AWS_REGION: 'us-east-1' });
+    const data = { certificates: [new Uint8Array([1])], crls: [new Uint8Array([2])] };
+    const signer = { certificates: async () => [], sign: async () => new Uint8Array() };
+    const env = { AWS_REGION: 'us-east-1', IEP_DISTRICTS_DIR: 'config/districts' };
+    const districts = () => loadDistrictDirectory();
+    const longTerm = awsPlatform(
+      { signer: async () => ({ ...signer, validationData: async () => data }), districts },
+      env,
+    );
+    const plain = awsPlatform({ signer: async () => signer, districts }, env);
 
-    expect(platform.trust?.timestampAuthority(withTsa('https://tsa.example.org/'))?.name).toBe(
+    expect(longTerm.trust?.timestampAuthority(withTsa('https://tsa.example.org/'))?.name).toBe(
       'tsa.example.org',
     );
-    // No revocation data is fetched in AWS yet: B-T, never a B-LT without its CRL.
-    expect(await platform.trust?.validationData()).toBeUndefined();
+    // The validation data (B-LT) is the signer's: its chain and CRLs; none from a plain signer.
+    expect(await longTerm.trust?.validationData()).toBe(data);
+    expect(await plain.trust?.validationData()).toBeUndefined();
   });
 });
 

@@ -256,8 +256,8 @@ export interface CrlTemplate {
   revoked?: readonly { serial: Uint8Array; date: Date }[];
 }
 
-/** A CRL signed by the issuer's local key, DER. */
-export function issueCrl(template: CrlTemplate, issuerKey: KeyObject): Buffer {
+/** The DER TBSCertList the CRL issuer signs. */
+function crlTbs(template: CrlTemplate): TBSCertList {
   const issuer = AsnConvert.parse(template.issuerCertificate, Certificate).tbsCertificate;
   const revoked = (template.revoked ?? []).map(
     (entry) =>
@@ -266,7 +266,7 @@ export function issueCrl(template: CrlTemplate, issuerKey: KeyObject): Buffer {
         revocationDate: new Time(entry.date),
       }),
   );
-  const tbs = new TBSCertList({
+  return new TBSCertList({
     version: Version.v2,
     signature: sha256WithRsa(),
     issuer: issuer.subject,
@@ -274,13 +274,30 @@ export function issueCrl(template: CrlTemplate, issuerKey: KeyObject): Buffer {
     nextUpdate: new Time(template.nextUpdate),
     ...(revoked.length > 0 ? { revokedCertificates: revoked } : {}),
   });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+}
+
+function assembleCrl(tbs: TBSCertList, signature: Uint8Array): Buffer {
   const list = new CertificateList({
     tbsCertList: tbs,
     signatureAlgorithm: sha256WithRsa(),
-    signature: new Uint8Array(sign('sha256', tbsDer, issuerKey)).buffer as ArrayBuffer,
+    signature: new Uint8Array(signature).buffer as ArrayBuffer,
   });
   return Buffer.from(AsnConvert.serialize(list));
+}
+
+/** A CRL signed by the issuer's local key, DER. */
+export function issueCrl(template: CrlTemplate, issuerKey: KeyObject): Buffer {
+  const tbs = crlTbs(template);
+  return assembleCrl(tbs, sign('sha256', Buffer.from(AsnConvert.serialize(tbs)), issuerKey));
+}
+
+/** A CRL whose issuer signs through a callback (the KMS-held issuing CA), DER. */
+export async function issueCrlWith(
+  template: CrlTemplate,
+  issuerSign: (tbs: Uint8Array) => Promise<Uint8Array>,
+): Promise<Buffer> {
+  const tbs = crlTbs(template);
+  return assembleCrl(tbs, await issuerSign(new Uint8Array(AsnConvert.serialize(tbs))));
 }
 
 /** PEM armour of a DER object. */

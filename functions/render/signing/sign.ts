@@ -27,8 +27,29 @@ export interface SignOptions {
   timestampAuthority?: TimestampAuthority;
   /** Sign B-B when the authority fails (only when the district profile allows it). */
   allowBaselineB?: boolean;
-  /** Chain certificates and CRLs for the DSS (B-LT, together with a time-stamp). */
+  /** Chain certificates and CRLs for the DSS (B-LT, together with a time-stamp and a CRL). */
   validationData?: ValidationData;
+  /**
+   * The lowest level the district accepts: a signature that would fall short fails (the
+   * signing step is retried, then dead-lettered) instead of being silently downgraded.
+   */
+  requiredLevel?: SignatureLevel;
+}
+
+const LEVEL_RANK: Readonly<Record<SignatureLevel, number>> = { 'B-B': 0, 'B-T': 1, 'B-LT': 2 };
+
+/** The level `options` can reach at best, before the time-stamp is asked for. */
+function reachableLevel(options: SignOptions): SignatureLevel {
+  if (!options.timestampAuthority) return 'B-B';
+  return (options.validationData?.crls.length ?? 0) > 0 ? 'B-LT' : 'B-T';
+}
+
+function assertLevel(level: SignatureLevel, options: SignOptions, why: string): void {
+  const required = options.requiredLevel ?? 'B-B';
+  if (LEVEL_RANK[level] < LEVEL_RANK[required])
+    throw new Error(
+      `sign PDF: the district requires PAdES ${required}, this signature would be ${level} (${why})`,
+    );
 }
 
 /** Spare room in /Contents beyond the CMS's exact size (it is zero-padded). */
@@ -50,6 +71,11 @@ export async function signPdfAtLevel(
   pdf: Uint8Array,
   options: SignOptions,
 ): Promise<{ pdf: Uint8Array; level: SignatureLevel }> {
+  assertLevel(
+    reachableLevel(options),
+    options,
+    !options.timestampAuthority ? 'no time-stamping authority' : 'no revocation data',
+  );
   const certificates = await options.signer.certificates();
   const [signerCertificate] = certificates;
   if (!signerCertificate) throw new Error('sign PDF: the signer has no certificate');
@@ -97,7 +123,8 @@ export async function signPdfAtLevel(
     throw new Error('sign PDF: the signature and its time-stamp do not fit in /Contents');
   // Lowercase hex, zero padding already in place.
   file.write(cms.toString('hex'), place.contentsStart + 1, 'latin1');
-  const level: SignatureLevel = !token ? 'B-B' : options.validationData ? 'B-LT' : 'B-T';
+  const level: SignatureLevel = !token ? 'B-B' : reachableLevel(options);
+  assertLevel(level, options, 'the time-stamp failed');
   return { pdf: new Uint8Array(file.buffer, file.byteOffset, file.length), level };
 }
 

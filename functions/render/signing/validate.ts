@@ -38,6 +38,27 @@ export interface DocumentValidation extends VerifyResult {
   version: number | null;
 }
 
+/**
+ * Whether the document's own DSS holds the revocation data of every certificate on the
+ * signer's path (ETSI EN 319 142-1 §5.4: B-LT validates offline with what it carries).
+ */
+function revocationInDss(
+  evidence: NonNullable<VerifyResult['evidence']>,
+  pool: readonly Uint8Array[],
+  anchors: readonly Uint8Array[],
+  at: Date,
+): boolean {
+  const path = validatePath({
+    leaf: evidence.signerCertificate,
+    intermediates: pool,
+    anchors,
+    crls: evidence.dssCrls,
+    at,
+    purpose: 'document-signing',
+  });
+  return path.trusted && path.revocation === 'good';
+}
+
 /** Validates integrity and trust; never throws for a malformed file. */
 export function validateDocument(bytes: Uint8Array, options: TrustOptions): DocumentValidation {
   const result = verifyPdf(bytes);
@@ -114,5 +135,6 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
   }
   out.trusted = true;
   out.issuer = path.issuer;
+  if (out.level === 'B-LT' && !revocationInDss(evidence, pool, anchors, at)) out.level = 'B-T';
   return out;
 }
