@@ -1,8 +1,16 @@
 /** The links table (keyed by token hash) and the access log (one item per document fetched). */
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import type { AccessEntry, AccessLog, LinkRecord, LinkStore } from '../pipeline/delivery-ports.ts';
+import {
+  RecipientLinksRevoked,
+  type RecipientRevocation,
+  recipientRevocationKey,
+} from '../pipeline/recipient-revocation.ts';
 
 export class DynamoLinkStore implements LinkStore {
   constructor(
@@ -10,12 +18,80 @@ export class DynamoLinkStore implements LinkStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * One transaction: the recipient's revocation marker must not cover the link's version, and
+   * the token hash must be new. Serialized with the marker's write (recipient-revocation.ts).
+   */
   async put(link: LinkRecord): Promise<void> {
-    await this.db.put({
+    try {
+      await this.db.transactWrite({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { tokenHash: recipientRevocationKey(link.decisionId, link.recipientId) },
+              ConditionExpression: 'attribute_not_exists(tokenHash) OR throughVersion < :v',
+              ExpressionAttributeValues: { ':v': link.version },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: link,
+              ConditionExpression: 'attribute_not_exists(tokenHash)',
+            },
+          },
+        ],
+      });
+    } catch (error) {
+      const [marker] = (error as TransactionCanceledException).CancellationReasons ?? [];
+      if (
+        error instanceof TransactionCanceledException &&
+        marker?.Code === 'ConditionalCheckFailed'
+      )
+        throw new RecipientLinksRevoked(link.decisionId, link.recipientId, link.version);
+      throw error;
+    }
+  }
+
+  async markRecipientRevoked(marker: RecipientRevocation): Promise<void> {
+    try {
+      await this.db.update({
+        TableName: this.tableName,
+        Key: { tokenHash: recipientRevocationKey(marker.decisionId, marker.recipientId) },
+        UpdateExpression:
+          'SET throughVersion = :v, decisionId = :d, recipientId = :r, revokedAt = if_not_exists(revokedAt, :at)',
+        // Only ever extended to newer versions: a second run never narrows the first.
+        ConditionExpression: 'attribute_not_exists(throughVersion) OR throughVersion < :v',
+        ExpressionAttributeValues: {
+          ':v': marker.throughVersion,
+          ':d': marker.decisionId,
+          ':r': marker.recipientId,
+          ':at': marker.revokedAt,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async recipientRevocation(
+    decisionId: string,
+    recipientId: string,
+  ): Promise<RecipientRevocation | undefined> {
+    const { Item } = await this.db.get({
       TableName: this.tableName,
-      Item: link,
-      ConditionExpression: 'attribute_not_exists(tokenHash)',
+      Key: { tokenHash: recipientRevocationKey(decisionId, recipientId) },
+      ConsistentRead: true,
     });
+    return Item
+      ? {
+          decisionId,
+          recipientId,
+          throughVersion: Number(Item.throughVersion),
+          revokedAt: String(Item.revokedAt),
+        }
+      : undefined;
   }
 
   async get(tokenHash: string): Promise<LinkRecord | undefined> {

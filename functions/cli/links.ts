@@ -1,11 +1,15 @@
 /**
  * `iep-docs links revoke --decision ID --recipient ID`: closes every download link one
- * recipient holds to any version of a decision (an email typed wrong gave a stranger a link).
- * The tables come from `--deliveries-table`/`--links-table` or the stack's variables
- * (`DELIVERIES_TABLE`, `LINKS_TABLE`); the region from `AWS_REGION`.
+ * recipient holds to any version of a decision that exists now (an email typed wrong gave a
+ * stranger a link), those a delivery still in flight would write included
+ * (pipeline/recipient-revocation.ts); a version written afterwards is delivered as usual.
+ * The tables come from `--deliveries-table`/`--links-table`/`--decisions-table` or the
+ * stack's variables (`DELIVERIES_TABLE`, `LINKS_TABLE`, `DECISIONS_TABLE`); the region from
+ * `AWS_REGION`.
  */
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDeliveryStore } from '../adapters/dynamo-deliveries.ts';
 import { DynamoLinkStore } from '../adapters/dynamo-links.ts';
 import { TABLE_ENV } from '../contract/environment.ts';
@@ -13,7 +17,8 @@ import type { AccessLog } from '../pipeline/delivery-ports.ts';
 import { LinkService } from '../pipeline/links.ts';
 
 const USAGE = `usage: iep-docs links revoke --decision ID --recipient ID
-  [--deliveries-table NAME] [--links-table NAME]   (default: $DELIVERIES_TABLE, $LINKS_TABLE)`;
+  [--deliveries-table NAME] [--links-table NAME] [--decisions-table NAME]
+  (default: $DELIVERIES_TABLE, $LINKS_TABLE, $DECISIONS_TABLE)`;
 
 /** Revoking writes no access; the service's access log is never touched here. */
 const noAccessLog: AccessLog = {
@@ -21,7 +26,10 @@ const noAccessLog: AccessLog = {
   list: () => Promise.resolve([]),
 };
 
-/** Exit 0 with `{decisionId, recipientId, revoked}` on stdout; 3 usage; 4 AWS error. */
+/**
+ * Exit 0 with `{decisionId, recipientId, throughVersion, revoked}` on stdout; 3 usage; 4 AWS
+ * error or no such decision.
+ */
 export async function linksCommand(
   argv: string[],
   io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
@@ -37,6 +45,7 @@ export async function linksCommand(
         recipient: { type: 'string' },
         'deliveries-table': { type: 'string' },
         'links-table': { type: 'string' },
+        'decisions-table': { type: 'string' },
       },
       strict: true,
     }));
@@ -46,8 +55,16 @@ export async function linksCommand(
   }
   const deliveriesTable = values['deliveries-table'] ?? io.env[TABLE_ENV.deliveries];
   const linksTable = values['links-table'] ?? io.env[TABLE_ENV.links];
+  const decisionsTable = values['decisions-table'] ?? io.env[TABLE_ENV.decisions];
   const { decision, recipient } = values;
-  if (sub !== 'revoke' || !decision || !recipient || !deliveriesTable || !linksTable) {
+  if (
+    sub !== 'revoke' ||
+    !decision ||
+    !recipient ||
+    !deliveriesTable ||
+    !linksTable ||
+    !decisionsTable
+  ) {
     io.stderr(USAGE);
     return 3;
   }
@@ -60,15 +77,28 @@ export async function linksCommand(
   const owned = deps.documents ? undefined : createAwsClients({ region: region as string });
   const db = deps.documents ?? (owned?.documents as DynamoDBDocument);
   try {
+    const deliveries = new DynamoDeliveryStore(db, deliveriesTable);
     const links = new LinkService({
       links: new DynamoLinkStore(db, linksTable),
-      deliveries: new DynamoDeliveryStore(db, deliveriesTable),
+      deliveries,
       accessLog: noAccessLog,
       clock: () => new Date(),
       log: { debug() {}, info() {}, warn() {}, error() {} },
     });
-    const revoked = await links.revokeRecipient(decision, recipient);
-    io.stdout(JSON.stringify({ decisionId: decision, recipientId: recipient, revoked }));
+    // Every version that exists now: one a job is delivering at this moment included.
+    const versions = [
+      ...(await new DynamoDecisionReader(db, decisionsTable).versions(decision)),
+      ...(await deliveries.listForDecision(decision)),
+    ].map((v) => v.version);
+    if (versions.length === 0) {
+      io.stderr(`iep-docs links: no decision ${decision} in ${decisionsTable}`);
+      return 4;
+    }
+    const throughVersion = Math.max(...versions);
+    const revoked = await links.revokeRecipient(decision, recipient, throughVersion);
+    io.stdout(
+      JSON.stringify({ decisionId: decision, recipientId: recipient, throughVersion, revoked }),
+    );
     return 0;
   } catch (error) {
     io.stderr(`iep-docs links: ${(error as Error).message}`);

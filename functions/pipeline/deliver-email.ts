@@ -17,6 +17,7 @@ import type { DeliveryRecord, LinkRecord } from './delivery-ports.ts';
 import { composeEmail } from './delivery-templates.ts';
 import { DEFAULT_LINK_VALIDITY_DAYS, linkUrl } from './links.ts';
 import type { DocumentRecord } from './ports.ts';
+import { RecipientLinksRevoked } from './recipient-revocation.ts';
 import { translationPendingFor } from './translation-pending.ts';
 
 /** Reports (or flags) a delivery another call claimed first. */
@@ -37,7 +38,13 @@ export async function sendEmail(
     if (!winner) throw new Error(`delivery ${deliveryId} vanished after its claim failed`);
     return resume(winner);
   }
-  const attachments = await stage(deps, email);
+  let attachments: Attachment[] | undefined;
+  try {
+    attachments = await stage(deps, email);
+  } catch (error) {
+    if (!(error instanceof RecipientLinksRevoked)) throw error;
+    return withheld(deps, ctx, email.claim);
+  }
   // 2. Send once.
   const messageId = await sendOnce(deps, ctx, recipient, email, attachments);
   // 3. Mark sent.
@@ -57,6 +64,32 @@ export async function sendEmail(
     messageId,
   });
   return { ...result({ ...email.claim, state: 'sent' }, true), link: email.url };
+}
+
+/**
+ * The district revoked this recipient's links (`iep-docs links revoke`) while the job was on
+ * its way: no link was saved and nothing is sent; the delivery waits for the district's review
+ * (a corrected address comes as a new version).
+ */
+async function withheld(
+  deps: DeliverDeps,
+  ctx: DeliveryContext,
+  claim: DeliveryRecord,
+): Promise<DeliveryResult> {
+  const at = deps.clock().toISOString();
+  const reason = 'recipient-links-revoked';
+  await deps.deliveries.transition(claim.deliveryId, ['sending'], {
+    state: 'needs-review',
+    reason,
+    updatedAt: at,
+  });
+  deps.log.warn('delivery withheld: the recipient’s links were revoked', {
+    deliveryId: claim.deliveryId,
+    decisionId: ctx.job.decisionId,
+    version: ctx.job.version,
+    recipientId: claim.recipientId,
+  });
+  return result({ ...claim, state: 'needs-review', reason }, false);
 }
 
 /** One email, composed before its claim: the link (token and record), the message, the claim. */
@@ -128,6 +161,8 @@ async function stage(deps: DeliverDeps, email: ComposedEmail): Promise<Attachmen
       })),
     );
   } catch (error) {
+    // The district revoked this recipient: nothing was written, the caller records why.
+    if (error instanceof RecipientLinksRevoked) throw error;
     // Release the claim, so the retry starts afresh instead of asking for review.
     await deps.links.revoke(email.link.tokenHash).catch(() => undefined);
     await deps.deliveries.release(email.claim.deliveryId, email.claim.claimedAt);

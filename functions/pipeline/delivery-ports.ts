@@ -2,8 +2,10 @@
  * The delivery capability's interfaces: delivery records, download links, the access log,
  * the mailer and the decision reader. Adapters implement them against DynamoDB and SES.
  */
+
 import type { Channel } from '../core/recipients.ts';
 import type { DeliveryJob } from './ports.ts';
+import type { RecipientRevocation } from './recipient-revocation.ts';
 
 /**
  * Where one delivery stands.
@@ -117,9 +119,17 @@ export interface LinkRecord {
 
 /** The links table. */
 export interface LinkStore {
+  /** Saves a new link; throws `RecipientLinksRevoked` when a recipient revocation covers it. */
   put(link: LinkRecord): Promise<void>;
   get(tokenHash: string): Promise<LinkRecord | undefined>;
   revoke(tokenHash: string, at: string): Promise<void>;
+  /** Writes (or extends to a newer version) a recipient revocation marker. */
+  markRecipientRevoked(marker: RecipientRevocation): Promise<void>;
+  /** The recipient's revocation marker, if any (a consistent read). */
+  recipientRevocation(
+    decisionId: string,
+    recipientId: string,
+  ): Promise<RecipientRevocation | undefined>;
 }
 
 /** One access to an education record through a link (34 CFR 300.614). */

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AccessLog, DeliveryStore, LinkRecord, LinkStore } from './delivery-ports.ts';
 import { type VersionStatus, versionInForce } from './link-standing.ts';
 import type { Log } from './ports.ts';
+import { revocationCovers } from './recipient-revocation.ts';
 
 /** 256 random bits: far beyond guessing, and a hash lookup needs no slow KDF at that strength. */
 const TOKEN_BYTES = 32;
@@ -92,6 +93,9 @@ export class LinkService {
     if (versions && !versionInForce(link.version, await versions(link.decisionId))) {
       return undefined;
     }
+    // A recipient revocation covers links its listing of the deliveries did not see.
+    const marker = await this.deps.links.recipientRevocation(link.decisionId, link.recipientId);
+    if (revocationCovers(marker, link.version)) return undefined;
     return link;
   }
 
@@ -142,11 +146,33 @@ export class LinkService {
     return revoked;
   }
 
-  /** Revokes every link one recipient holds to any version of a decision (a mistyped address). */
-  async revokeRecipient(decisionId: string, recipientId: string): Promise<number> {
+  /**
+   * Revokes every link one recipient holds to the versions of a decision up to
+   * `throughVersion` (a mistyped address), those of deliveries still in flight included: the
+   * marker is written first, so no link of those versions can be saved or opened after it
+   * (recipient-revocation.ts). Idempotent.
+   */
+  async revokeRecipient(
+    decisionId: string,
+    recipientId: string,
+    throughVersion: number,
+  ): Promise<number> {
+    await this.deps.links.markRecipientRevoked({
+      decisionId,
+      recipientId,
+      throughVersion,
+      revokedAt: this.deps.clock().toISOString(),
+    });
     const deliveries = await this.deps.deliveries.listForDecision(decisionId);
-    const revoked = await this.#revokeAll(deliveries.filter((d) => d.recipientId === recipientId));
-    this.deps.log.info('recipient links revoked', { decisionId, recipientId, links: revoked });
+    const revoked = await this.#revokeAll(
+      deliveries.filter((d) => d.recipientId === recipientId && d.version <= throughVersion),
+    );
+    this.deps.log.info('recipient links revoked', {
+      decisionId,
+      recipientId,
+      throughVersion,
+      links: revoked,
+    });
     return revoked;
   }
 

@@ -174,7 +174,13 @@ export class Delivery extends Construct {
     data.grantStudentKeySecret(fn);
     data.tables.deliveries.grantReadWriteData(fn);
     // A link is created (PutItem) and revoked (UpdateItem); deliver never reads one back.
-    data.tables.links.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // ConditionCheckItem: a link is saved only if no recipient revocation covers it.
+    data.tables.links.grant(
+      fn,
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    );
     data.grantTableKey(fn);
     data.grantDocumentRead(fn, 'districts/');
     // Postal packets only: deliver cannot write next to (or over) a signed document.

@@ -67,10 +67,11 @@ describe('DynamoDB grants per role and table', () => {
     ]);
   });
 
-  it('lets deliver create and revoke links, not read or delete them', () => {
+  it('lets deliver create and revoke links (checking recipient revocations), not read or delete them', () => {
     const role = logicalId(built.stack.delivery.deliver?.role as never);
 
     expect(tableActions(role, logicalId(built.stack.data.tables.links))).toEqual([
+      'dynamodb:ConditionCheckItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);

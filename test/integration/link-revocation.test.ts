@@ -68,6 +68,8 @@ describe('link revocation', () => {
         f.env.names.tables.deliveries,
         '--links-table',
         f.env.names.tables.links,
+        '--decisions-table',
+        f.env.names.tables.decisions,
       ],
       io,
       { documents: f.env.clients.documents },
@@ -78,6 +80,7 @@ describe('link revocation', () => {
     expect(JSON.parse(out[0] as string)).toEqual({
       decisionId: raw.decisionId,
       recipientId: 'G-1',
+      throughVersion: 1,
       revoked: 1,
     });
     expect(await status(links.g1)).toBe(404);
