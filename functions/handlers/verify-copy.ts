@@ -4,12 +4,13 @@
  *   GET  /verify?code=<code>    → the answer about that code
  *   GET  /verify/<code>         → the same answer, at an address a letter or email can print
  *   POST /verify                → an uploaded PDF (multipart/form-data), compared by hash and signature
- * An unknown, malformed or other district's code gets one and the same 404 page.
+ * An unknown, malformed or other district's code gets one and the same 404 page. The page
+ * speaks the language of `?lang=` or else of Accept-Language, among the locales'.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type GenuineCopies, MAX_UPLOAD_BYTES } from '../pipeline/genuine-copy.ts';
 import type { Log } from '../pipeline/ports.ts';
-import type { VerifyPage, VerifyView } from '../pipeline/verify-page.ts';
+import { pageLanguage, type VerifyPage, type VerifyView } from '../pipeline/verify-page.ts';
 import { formBoundary, parseMultipartForm } from './multipart-form.ts';
 
 /** The download endpoint's headers, the page's own form allowed to post back to it. */
@@ -50,13 +51,15 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
 
 /** Builds the page's handler (called by the download handler for `/verify` paths). */
 export function makeVerifyCopyHandler(deps: VerifyCopyDeps) {
-  const respond = (statusCode: number, view: VerifyView): APIGatewayProxyStructuredResultV2 => ({
-    statusCode,
-    headers: { ...HEADERS },
-    body: deps.page.render(view),
-  });
+  const reply =
+    (language: string) =>
+    (statusCode: number, view: VerifyView): APIGatewayProxyStructuredResultV2 => ({
+      statusCode,
+      headers: { ...HEADERS, 'content-language': language, vary: 'Accept-Language' },
+      body: deps.page.render(view, language),
+    });
 
-  const upload = async (event: APIGatewayProxyEventV2) => {
+  const upload = async (event: APIGatewayProxyEventV2, respond: ReturnType<typeof reply>) => {
     const raw = event.body ?? '';
     const body = Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'latin1');
     if (body.length > MAX_UPLOAD_BYTES + 64 * 1024) return respond(413, { kind: 'too-large' });
@@ -80,9 +83,12 @@ export function makeVerifyCopyHandler(deps: VerifyCopyDeps) {
     pathCode: string,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext?.http?.method ?? 'GET';
-    if (method === 'POST' && pathCode === '') return upload(event);
-    if (method !== 'GET' && method !== 'HEAD') return respond(404, { kind: 'not-found' });
     const query = new URLSearchParams(event.rawQueryString ?? '');
+    const respond = reply(
+      pageLanguage(deps.page.languages, query.get('lang'), header(event, 'accept-language')),
+    );
+    if (method === 'POST' && pathCode === '') return upload(event, respond);
+    if (method !== 'GET' && method !== 'HEAD') return respond(404, { kind: 'not-found' });
     const code = pathCode || query.get('code') || '';
     if (!code) return respond(200, { kind: 'form' });
     const facts = await deps.copies.byCode(code.slice(0, 200));

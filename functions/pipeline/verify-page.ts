@@ -1,14 +1,16 @@
 /**
- * The "Is this copy genuine?" page: the form, and the answer about a code or an uploaded file.
- * Strict Handlebars like the delivery pages (every value escaped). Its words are English for
- * now; document and language names come from the English locale.
+ * The "Is this copy genuine?" page: the form, and the answer about a code or an uploaded file,
+ * in each language the locales support (its words in `templates/verify/words/<tag>.json`,
+ * document and language names and dates from the locale). Strict Handlebars like the delivery
+ * pages (every value escaped).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
+import { matchLocale } from '../core/languages.ts';
 import { templatesDir } from '../render/assets.ts';
-import { formatDate, type Locale, languageName } from '../render/locales.ts';
+import { formatDate, interpolate, type Locale, languageName } from '../render/locales.ts';
 import { documentName } from './delivery-templates.ts';
 import type { CopyFacts, SignatureFinding, Standing, UploadCheck } from './genuine-copy.ts';
 
@@ -23,31 +25,75 @@ export type VerifyView =
 
 /** Renders the page's views for one deployment. */
 export interface VerifyPage {
-  render(view: VerifyView): string;
+  /** The language tags the page speaks, English first. */
+  readonly languages: readonly string[];
+  /** The page in `language` (one of {@link languages}; English otherwise). */
+  render(view: VerifyView, language?: string): string;
 }
 
-const SIGNATURE_TEXT: Record<SignatureFinding, string> = {
-  trusted:
-    "Its signature is intact and was made with a certificate the district's trust anchors issued.",
-  'not-trusted':
-    'Its signature is intact but was not made with a certificate this district trusts: treat it as a forgery.',
-  'not-intact': 'It was changed after it was signed: its signature no longer matches its contents.',
-  unsigned: 'It carries no signature that can be read.',
-};
+/** The page's own words in one language (English is the reference). */
+export type VerifyWords = typeof import('../../templates/verify/words/en.json');
 
-function standingText(standing: Standing, locale: Locale): string {
+/** The words files of a templates folder, by tag. */
+export function loadVerifyWords(dir: string = templatesDir()): Map<string, VerifyWords> {
+  const folder = join(dir, 'verify/words');
+  const words = new Map<string, VerifyWords>();
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+    const read = JSON.parse(readFileSync(join(folder, file), 'utf8')) as VerifyWords;
+    words.set(read.locale, read);
+  }
+  return words;
+}
+
+const SIGNATURE_KEY = {
+  trusted: 'signatureTrusted',
+  'not-trusted': 'signatureNotTrusted',
+  'not-intact': 'signatureNotIntact',
+  unsigned: 'signatureUnsigned',
+} as const satisfies Record<SignatureFinding, keyof VerifyWords>;
+
+function standingText(standing: Standing, w: VerifyWords, locale: Locale): string {
   switch (standing.state) {
     case 'in-force':
-      return 'This version is the one in force.';
+      return w.inForce;
     case 'superseded':
-      return `This version is no longer in force: version ${standing.byVersion} superseded it${
-        standing.on ? ` on ${formatDate(standing.on, locale)}` : ''
-      }.`;
+      return standing.on
+        ? interpolate(w.superseded, {
+            version: standing.byVersion,
+            date: formatDate(standing.on, locale),
+          })
+        : interpolate(w.supersededUndated, { version: standing.byVersion });
     case 'withdrawn':
-      return 'This version was withdrawn by the district: it is not in force.';
+      return w.withdrawn;
     case 'not-in-force':
-      return 'This version is not in force.';
+      return w.notInForce;
   }
+}
+
+/** The language of a request: `?lang=` when the page speaks it, else Accept-Language, else English. */
+export function pageLanguage(
+  available: readonly string[],
+  query: string | null | undefined,
+  acceptLanguage: string | undefined,
+): string {
+  const asked = query ? matchLocale(query, available) : undefined;
+  if (asked) return asked;
+  // RFC 9110 §12.5.4: ranges by weight, in order for equal weights; "*" and q=0 name nothing.
+  const ranges = (acceptLanguage ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((r) => r.tag && r.tag !== '*' && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const range of ranges) {
+    const found = matchLocale(range.tag, available);
+    if (found) return found;
+  }
+  return 'en';
 }
 
 /**
@@ -57,7 +103,7 @@ function standingText(standing: Standing, locale: Locale): string {
  */
 export function compileVerifyPage(input: {
   districts: DistrictDirectory;
-  english: Locale;
+  locales: ReadonlyMap<string, Locale>;
   action: string;
   maxUploadBytes: number;
   dir?: string;
@@ -65,72 +111,101 @@ export function compileVerifyPage(input: {
   const hbs = Handlebars.create();
   const template = hbs.compile(
     readFileSync(join(input.dir ?? templatesDir(), 'verify/page.hbs'), 'utf8'),
-    { strict: true, knownHelpers: { if: true }, knownHelpersOnly: true, preventIndent: true },
+    {
+      strict: true,
+      knownHelpers: { if: true, each: true },
+      knownHelpersOnly: true,
+      preventIndent: true,
+    },
   );
-  const t = input.english;
+  const allWords = loadVerifyWords(input.dir);
+  // A language needs both its locale (names, dates) and the page's words.
+  const languages = [
+    'en',
+    ...[...input.locales.keys()].filter((t) => t !== 'en' && allWords.has(t)),
+  ];
   const ids = input.districts.ids;
   const sole: DistrictProfile | undefined =
     ids.length === 1 ? input.districts.get(ids[0] as string) : undefined;
-  const notFound = sole
-    ? `${sole.name} has no document with this code, or the file names none. Check the code in the footer, or call ${sole.name} at ${sole.phone}.`
-    : 'No document with this code was found, or the file names none. Check the code in the footer, or ask the district that sent it.';
-  const factsView = (facts: CopyFacts) => {
-    const district = input.districts.get(facts.districtId);
-    return {
-      documentId: facts.documentId,
-      districtName: district.name,
-      districtPhone: district.phone,
-      districtEmail: district.email,
-      typeName: documentName(facts.type, t),
-      languageName: languageName(facts.language, t),
-      issuedOn: formatDate(facts.issuedOn, t),
-      version: facts.version,
-      standing: standingText(facts.standing, t),
-      sha256: facts.sha256,
+  const maxUploadMb = Math.floor(input.maxUploadBytes / 2 ** 20);
+
+  const renderIn = (view: VerifyView, language: string): string => {
+    const t = input.locales.get(language) as Locale;
+    const w = allWords.get(language) as VerifyWords;
+    const notFound = sole
+      ? interpolate(w.notFoundDistrict, { district: sole.name, phone: sole.phone })
+      : w.notFound;
+    const factsView = (facts: CopyFacts) => {
+      const district = input.districts.get(facts.districtId);
+      const typeName = documentName(facts.type, t);
+      return {
+        heading: interpolate(w.answerHeading, { type: typeName, district: district.name }),
+        documentId: facts.documentId,
+        districtName: district.name,
+        districtPhone: district.phone,
+        districtEmail: district.email,
+        typeName,
+        languageName: languageName(facts.language, t),
+        issuedOn: formatDate(facts.issuedOn, t),
+        version: facts.version,
+        standing: standingText(facts.standing, w, t),
+        sha256: facts.sha256,
+      };
     };
-  };
-  const uploadView = (facts: CopyFacts | undefined, upload: UploadCheck) => ({
-    verdict: upload.sameFile
-      ? 'Your file is the genuine file, byte for byte.'
-      : 'Your file is NOT the file the district issued under this code.',
-    hash: upload.sameFile
-      ? 'Its SHA-256 is the genuine file’s.'
-      : `Its SHA-256 differs from the genuine file’s${facts ? ` (${facts.sha256})` : ''}.`,
-    signature: SIGNATURE_TEXT[upload.signature],
-    sha256: upload.uploadedSha256,
-  });
-  // Every key present (null when not shown): the template is strict.
-  const common = {
-    action: input.action,
-    maxUploadMb: Math.floor(input.maxUploadBytes / 2 ** 20),
-    facts: null,
-    upload: null,
-    notFound: null,
-    tooLarge: null,
+    const uploadView = (facts: CopyFacts | undefined, upload: UploadCheck) => ({
+      verdict: upload.sameFile ? w.sameFile : w.notSameFile,
+      hash: upload.sameFile
+        ? w.sameHash
+        : facts
+          ? interpolate(w.differentHash, { sha256: facts.sha256 })
+          : w.differentHashUnknown,
+      signature: w[SIGNATURE_KEY[upload.signature]],
+      sha256: upload.uploadedSha256,
+    });
+    // The same answer in another language: a code's page keeps its code.
+    const here = view.kind === 'facts' ? `${input.action}/${view.facts.documentId}` : input.action;
+    const others = languages
+      .filter((tag) => tag !== language)
+      .map((tag) => ({
+        tag,
+        name: (input.locales.get(tag) as Locale).languageName,
+        href: `${here}?lang=${encodeURIComponent(tag)}`,
+      }));
+    // Every key present (null when not shown): the template is strict.
+    const common = {
+      w: { ...w, checkIntro: interpolate(w.checkIntro, { footerWord: t.common.document }) },
+      fileLabel: interpolate(w.fileLabel, { mb: maxUploadMb }),
+      lang: language,
+      dir: t.direction,
+      action: input.action,
+      others,
+      facts: null,
+      upload: null,
+      notFound: null,
+      tooLarge: null,
+    };
+    switch (view.kind) {
+      case 'form':
+        return template(common);
+      case 'facts':
+        return template({ ...common, facts: factsView(view.facts) });
+      case 'upload':
+        return view.facts
+          ? template({
+              ...common,
+              facts: factsView(view.facts),
+              upload: uploadView(view.facts, view.upload),
+            })
+          : template({ ...common, notFound, upload: uploadView(undefined, view.upload) });
+      case 'not-found':
+        return template({ ...common, notFound });
+      case 'too-large':
+        return template({ ...common, tooLarge: interpolate(w.tooLarge, { mb: maxUploadMb }) });
+    }
   };
   return {
-    render(view) {
-      switch (view.kind) {
-        case 'form':
-          return template(common);
-        case 'facts':
-          return template({ ...common, facts: factsView(view.facts) });
-        case 'upload':
-          return view.facts
-            ? template({
-                ...common,
-                facts: factsView(view.facts),
-                upload: uploadView(view.facts, view.upload),
-              })
-            : template({ ...common, notFound, upload: uploadView(undefined, view.upload) });
-        case 'not-found':
-          return template({ ...common, notFound });
-        case 'too-large':
-          return template({
-            ...common,
-            tooLarge: `The file is larger than ${common.maxUploadMb} MB: no document of the district is. Type the code in its footer instead.`,
-          });
-      }
-    },
+    languages,
+    render: (view, language) =>
+      renderIn(view, language && languages.includes(language) ? language : 'en'),
   };
 }

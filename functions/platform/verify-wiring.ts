@@ -27,8 +27,7 @@ export interface VerifyParts {
 
 /** The page's use case and its page (`makeVerifyCopyHandler`'s dependencies but the log). */
 export function verifyCopyParts(parts: VerifyParts) {
-  const english = parts.locales.get('en');
-  if (!english) throw new Error('no English locale');
+  if (!parts.locales.has('en')) throw new Error('no English locale');
   let anchors: readonly TrustAnchor[] | undefined;
   const copies = new GenuineCopies({
     records: parts.records,
@@ -41,7 +40,7 @@ export function verifyCopyParts(parts: VerifyParts) {
   });
   const page = compileVerifyPage({
     districts: parts.districts,
-    english,
+    locales: parts.locales,
     action: `${parts.baseUrl.replace(/\/+$/, '')}/verify`,
     maxUploadBytes: MAX_UPLOAD_BYTES,
   });

@@ -1,8 +1,9 @@
 /**
  * The "Is this copy genuine?" page end to end on the one-machine runtime: `npm start` (not
  * --once) prints `Verify:`-style addresses, each document's `verifyUrl` answers with its public
- * facts and no personal data, an upload is compared by hash and by signature, every unknown
- * code gets one page, and a client that asks too often is refused (429).
+ * facts and no personal data, a superseded version's documents say by which version and since
+ * when, the page speaks the asker's language, an upload is compared by hash and by signature,
+ * every unknown code gets one page, and a client that asks too often is refused (429).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,11 @@ const work = mkdtempSync(join(tmpdir(), 'iep-verify-page-'));
 const inputs = join(work, 'decisions');
 mkdirSync(inputs);
 
+/** When version 2 was finalized: in the district's time zone, December 1, 2026. */
+const SUPERSEDED_AT = '2026-12-01T10:00:00-08:00';
+
 interface Doc {
+  version: number;
   documentId: string;
   type: string;
   language: string;
@@ -32,6 +37,11 @@ let documents: Doc[] = [];
 
 beforeAll(async () => {
   writeFileSync(join(inputs, 'good.json'), JSON.stringify(rawSample()));
+  // Version 2 of the same decision, finalized later: it supersedes version 1.
+  writeFileSync(
+    join(inputs, 'good-v2.json'),
+    JSON.stringify({ ...rawSample(), version: 2, finalizedAt: SUPERSEDED_AT }),
+  );
   child = spawn(
     process.execPath,
     [BIN, '--json', '--fresh', '--out', join(work, 'out'), '--decisions', join(inputs, '*.json')],
@@ -52,7 +62,9 @@ beforeAll(async () => {
     });
     child?.once('close', (code) => fail(new Error(`runtime exited ${code}:\n${stderr}`)));
   });
-  documents = JSON.parse(stdout).decisions.flatMap((d: { documents: Doc[] }) => d.documents);
+  documents = JSON.parse(stdout).decisions.flatMap((d: { version: number; documents: Doc[] }) =>
+    d.documents.map((doc) => ({ ...doc, version: d.version })),
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -63,7 +75,9 @@ afterAll(async () => {
   }
 }, 60_000);
 
-const iep = () => documents.find((d) => d.type === 'iep' && d.language === 'en') as Doc;
+/** The English IEP of a version (the one in force, version 2, by default). */
+const iep = (version = 2) =>
+  documents.find((d) => d.type === 'iep' && d.language === 'en' && d.version === version) as Doc;
 const verifyBase = () => iep().verifyUrl.replace(/\/doc_[0-9a-f]+$/, '');
 
 function upload(file: Buffer, name = 'copy.pdf'): Promise<Response> {
@@ -95,6 +109,32 @@ describe('the verification page on npm start', () => {
       ...sample.guardians.map((g: { name: string }) => g.name),
     ])
       expect(page).not.toContain(secret);
+  });
+
+  it('says of a superseded version’s document which version superseded it, and on what date', async () => {
+    const old = iep(1);
+    expect(old.documentId).not.toBe(iep(2).documentId);
+
+    const response = await fetch(old.verifyUrl);
+    const page = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(page).toContain(
+      'This version is no longer in force: version 2 superseded it on December 1, 2026.',
+    );
+    expect(page).toContain(old.sha256);
+    expect(page).not.toContain('This version is the one in force.');
+  });
+
+  it('speaks the language Accept-Language or ?lang= asks for', async () => {
+    const spanish = await fetch(iep(1).verifyUrl, { headers: { 'Accept-Language': 'es-MX,es' } });
+    const vietnamese = await fetch(`${iep(2).verifyUrl}?lang=vi`);
+
+    expect(spanish.headers.get('content-language')).toBe('es');
+    expect(await spanish.text()).toContain(
+      'Esta versión ya no está vigente: la versión 2 la reemplazó el 1 de diciembre de 2026.',
+    );
+    expect(await vietnamese.text()).toContain('Phiên bản này là phiên bản đang có hiệu lực.');
   });
 
   it('gives the form, and one and the same 404 page for unknown and malformed codes', async () => {
