@@ -96,10 +96,44 @@ export function pageLanguage(
   return 'en';
 }
 
+/** The answer about one document, in one language. */
+function factsText(facts: CopyFacts, districts: DistrictDirectory, w: VerifyWords, t: Locale) {
+  const district = districts.get(facts.districtId);
+  const typeName = documentName(facts.type, t);
+  return {
+    heading: interpolate(w.answerHeading, { type: typeName, district: district.name }),
+    documentId: facts.documentId,
+    districtName: district.name,
+    districtPhone: district.phone,
+    districtEmail: district.email,
+    typeName,
+    languageName: languageName(facts.language, t),
+    issuedOn: formatDate(facts.issuedOn, t),
+    version: facts.version,
+    standing: standingText(facts.standing, w, t),
+    sha256: facts.sha256,
+  };
+}
+
+/** The check of an uploaded file, in one language. */
+function uploadText(facts: CopyFacts | undefined, upload: UploadCheck, w: VerifyWords) {
+  return {
+    verdict: upload.sameFile ? w.sameFile : w.notSameFile,
+    hash: upload.sameFile
+      ? w.sameHash
+      : facts
+        ? interpolate(w.differentHash, { sha256: facts.sha256 })
+        : w.differentHashUnknown,
+    signature: w[SIGNATURE_KEY[upload.signature]],
+    sha256: upload.uploadedSha256,
+  };
+}
+
 /**
  * Compiles the page once. `action` is the page's absolute address (`<base>/verify`); the
  * not-found message names the deployment's district only when it serves exactly one, so it
- * says the same for every code.
+ * says the same for every code. (Long for one reason: `renderIn` closes over the compiled
+ * template, the words and the languages, built once per deployment.)
  */
 export function compileVerifyPage(input: {
   districts: DistrictDirectory;
@@ -135,33 +169,9 @@ export function compileVerifyPage(input: {
     const notFound = sole
       ? interpolate(w.notFoundDistrict, { district: sole.name, phone: sole.phone })
       : w.notFound;
-    const factsView = (facts: CopyFacts) => {
-      const district = input.districts.get(facts.districtId);
-      const typeName = documentName(facts.type, t);
-      return {
-        heading: interpolate(w.answerHeading, { type: typeName, district: district.name }),
-        documentId: facts.documentId,
-        districtName: district.name,
-        districtPhone: district.phone,
-        districtEmail: district.email,
-        typeName,
-        languageName: languageName(facts.language, t),
-        issuedOn: formatDate(facts.issuedOn, t),
-        version: facts.version,
-        standing: standingText(facts.standing, w, t),
-        sha256: facts.sha256,
-      };
-    };
-    const uploadView = (facts: CopyFacts | undefined, upload: UploadCheck) => ({
-      verdict: upload.sameFile ? w.sameFile : w.notSameFile,
-      hash: upload.sameFile
-        ? w.sameHash
-        : facts
-          ? interpolate(w.differentHash, { sha256: facts.sha256 })
-          : w.differentHashUnknown,
-      signature: w[SIGNATURE_KEY[upload.signature]],
-      sha256: upload.uploadedSha256,
-    });
+    const factsView = (facts: CopyFacts) => factsText(facts, input.districts, w, t);
+    const uploadView = (facts: CopyFacts | undefined, upload: UploadCheck) =>
+      uploadText(facts, upload, w);
     // The same answer in another language: a code's page keeps its code.
     const here = view.kind === 'facts' ? `${input.action}/${view.facts.documentId}` : input.action;
     const others = languages
