@@ -4,6 +4,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
+import type { MeetingNoticeFacts } from '../core/late-notices.ts';
+import { meetingRecordPrefix } from '../core/meeting.ts';
 import type { DecisionOutcome, OutcomeStore } from '../pipeline/ports.ts';
 
 export class DynamoOutcomeStore implements OutcomeStore {
@@ -96,6 +98,32 @@ export class DynamoOutcomeStore implements OutcomeStore {
     } while (ExclusiveStartKey);
     return items.filter((i) => i.outcome).map(toOutcome);
   }
+}
+
+/**
+ * The timing of every meeting notice of a district (the overdue report's late notices): a scan
+ * of the outcomes table, a daily batch read, never on a request path.
+ */
+export async function meetingNoticesOf(
+  db: DynamoDBDocument,
+  tableName: string,
+  districtId: string,
+): Promise<MeetingNoticeFacts[]> {
+  const found: MeetingNoticeFacts[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.scan({
+      TableName: tableName,
+      FilterExpression:
+        'districtId = :d AND begins_with(decisionId, :m) AND attribute_exists(meetingNotice)',
+      ExpressionAttributeValues: { ':d': districtId, ':m': meetingRecordPrefix },
+      ProjectionExpression: 'meetingNotice',
+      ExclusiveStartKey,
+    });
+    for (const item of page.Items ?? []) found.push(item.meetingNotice as MeetingNoticeFacts);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return found;
 }
 
 function toOutcome(item: Record<string, unknown>): DecisionOutcome {

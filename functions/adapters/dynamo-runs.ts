@@ -78,8 +78,13 @@ export async function findFinalizedDecisions(
   do {
     const page = await db.scan({
       TableName: outcomesTable,
-      FilterExpression: 'districtId = :d AND outcome = :ready',
-      ExpressionAttributeValues: { ':d': districtId, ':ready': 'documents-ready' },
+      // An exit without documents (`calendar-closed`) is in force too: no older version is.
+      FilterExpression: 'districtId = :d AND outcome IN (:ready, :closed)',
+      ExpressionAttributeValues: {
+        ':d': districtId,
+        ':ready': 'documents-ready',
+        ':closed': 'calendar-closed',
+      },
       ConsistentRead: true,
       ExclusiveStartKey,
     });
@@ -93,7 +98,8 @@ export async function findFinalizedDecisions(
   for (const [decisionId, outcomes] of byDecision) {
     const version = versionInForce(outcomes);
     const inForce = outcomes.find((o) => o.version === version);
-    if (version === undefined || !inForce) continue;
+    // A version in force without documents (an exit by a move) has nothing to re-render.
+    if (version === undefined || !inForce || inForce.outcome !== 'documents-ready') continue;
     if (since !== undefined && inForce.processedAt < since) continue;
     found.push({ decisionId, version });
   }

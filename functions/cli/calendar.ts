@@ -8,6 +8,7 @@
 import type { CalendarEntry, CalendarOptions, OverdueItem } from '../core/calendar.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
+import type { LateNotice } from '../core/late-notices.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
 import { calendarFor, type Reminder, type ReminderOffsets } from '../core/reminders.ts';
 import { loadDecisionFile } from './load.ts';
@@ -213,22 +214,32 @@ export async function calendarCommand(
   return bad ? EXIT.invalidInput : EXIT.ok;
 }
 
-/** `iep-docs overdue [--json]`: prints an overdue report (read by the caller); exit 0. */
+/**
+ * `iep-docs overdue [--json]`: prints an overdue report (read by the caller): the deadlines
+ * passed, then the meeting notices issued late (300.322(a)(1)) for meetings still to come; exit 0.
+ */
 export function overdueCommand(
-  report: { today: string; overdue: OverdueItem[] },
+  report: { today: string; overdue: OverdueItem[]; lateNotices?: LateNotice[] },
   options: { json: boolean },
   io: CalendarIo,
 ): number {
+  const lateNotices = report.lateNotices ?? [];
   if (options.json) {
-    io.stdout(JSON.stringify({ today: report.today, overdue: report.overdue }, null, 2));
+    io.stdout(
+      JSON.stringify({ today: report.today, overdue: report.overdue, lateNotices }, null, 2),
+    );
     return EXIT.ok;
   }
-  if (report.overdue.length === 0) {
+  if (report.overdue.length === 0 && lateNotices.length === 0) {
     io.stdout(`nothing overdue on ${report.today}`);
     return EXIT.ok;
   }
   io.stdout(`overdue on ${report.today}:`);
   for (const o of report.overdue)
     io.stdout(`  ${o.dueDate}  ${o.entry.padEnd(14)} ${o.decisionId}`);
+  for (const n of lateNotices)
+    io.stdout(
+      `  ${n.meetingDate}  late notice    meeting ${n.meetingId} r${n.revision}: issued ${n.issuedOn}, ${n.leadDays} day(s) before (minimum ${n.minimumDays}, ${n.cfr})`,
+    );
   return EXIT.ok;
 }

@@ -19,13 +19,15 @@ export const documentTypes = [
   'summary-of-performance',
 ] as const;
 /**
- * Notices the compliance calendar's sweep sends (not rendered with the meeting's documents):
- * the parents' annual-review notice, and the notice of the transfer of rights at majority.
+ * Notices sent on their own (not rendered with the meeting's documents): the calendar sweep's
+ * annual-review notice and notice of the transfer of rights at majority, and the notice of an
+ * IEP team meeting (300.322) or of its cancellation.
  */
 export const noticeDocumentTypes = [
   'annual-review-notice',
   'majority-notice',
   'notice-of-meeting',
+  'meeting-cancellation',
 ] as const;
 /**
  * Documents the district provides rather than the pipeline renders: its procedural safeguards

@@ -79,3 +79,12 @@ export interface EntryExit {
  */
 export const servedOn = (exit: EntryExit | undefined, day: string): boolean =>
   exit === undefined || day <= exit.date;
+
+/**
+ * Why an exit's version yields no document, for its outcome (`calendar-closed`): the calendar
+ * ends on the exit date; the prior written notice and the Summary of Performance are required
+ * only on graduation with a regular diploma and on aging out (300.102(a)(3)(iii), 300.305(e)(2)).
+ */
+export function calendarClosedReason(exit: Pick<Exit, 'reason' | 'date'>): string {
+  return `exit (${exit.reason}) on ${exit.date}: the calendar ends with it; no document is required for this way of leaving (300.102(a)(3), 300.305(e)(2) require the prior written notice and Summary of Performance only on graduation with a regular diploma or aging out)`;
+}

@@ -39,6 +39,8 @@ export interface MeetingCheck {
   transition: boolean;
   /** Set on a reschedule: the notice replaces that revision's. */
   replaces?: { revision: number; scheduledFor?: string; timeZone?: string };
+  /** The meeting is cancelled: the notice is a notice of cancellation. */
+  cancelled: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function transitionApplies(
 
 /** Every rule of 300.322 a meeting notice meets or fails, with the edge each one names. */
 export function checkMeeting(meeting: MeetingItem, ctx: MeetingRuleContext): MeetingCheck {
+  if (meeting.status === 'cancelled') return checkCancellation(meeting, ctx);
   const problems: Problem[] = [];
   const flags: Problem[] = [];
   const meetingDate = calendarDateIn(new Date(meeting.scheduledFor), meeting.timeZone);
@@ -133,7 +136,53 @@ export function checkMeeting(meeting: MeetingItem, ctx: MeetingRuleContext): Mee
       ),
     );
 
-  const check: MeetingCheck = { problems, flags, meetingDate, transition };
+  const check: MeetingCheck = { problems, flags, meetingDate, transition, cancelled: false };
+  withReplaces(check, meeting, ctx);
+  return check;
+}
+
+/**
+ * A cancellation: no rule of 300.322 governs it (the meeting it noticed will not be held), but
+ * the families were told of the meeting in writing and are told of its end the same way. What
+ * it must be: the cancellation of a meeting still to come (one already held or past cannot be
+ * cancelled: the district records what happened instead).
+ */
+function checkCancellation(meeting: MeetingItem, ctx: MeetingRuleContext): MeetingCheck {
+  const meetingDate = calendarDateIn(new Date(meeting.scheduledFor), meeting.timeZone);
+  const problems: Problem[] = [];
+  if (meeting.revision === 1)
+    problems.push({
+      path: 'revision',
+      message:
+        'a cancellation is the next revision of a meeting already noticed (revision 1 noticed nothing to cancel)',
+      rule: 'meeting-cancellation-revision',
+    });
+  if (meetingDate < ctx.issuedOn)
+    problems.push({
+      path: 'status',
+      message: `the meeting of ${meetingDate} is past on ${ctx.issuedOn}: there is nothing to cancel`,
+      rule: 'meeting-cancellation-past',
+    });
+  const check: MeetingCheck = {
+    problems,
+    flags: [],
+    meetingDate,
+    transition: false,
+    cancelled: true,
+  };
+  withReplaces(check, meeting, ctx);
+  return check;
+}
+
+/** Sets what a revision after the first replaces (and flags an earlier revision not found). */
+function withReplaces(check: MeetingCheck, meeting: MeetingItem, ctx: MeetingRuleContext): void {
+  const { flags } = check;
+  const rule = (path: string, message: string, cfr: string, name: string): Problem => ({
+    path,
+    message,
+    cfr,
+    rule: name,
+  });
   if (meeting.revision > 1) {
     check.replaces = ctx.previous
       ? {
@@ -152,5 +201,4 @@ export function checkMeeting(meeting: MeetingItem, ctx: MeetingRuleContext): Mee
         ),
       );
   }
-  return check;
 }

@@ -31,13 +31,16 @@ export const meetingPurposes = [
 ] as const;
 export type MeetingPurpose = (typeof meetingPurposes)[number];
 
+/** A meeting item's status: a cancelled meeting is not held. */
+export const meetingStatuses = ['scheduled', 'cancelled'] as const;
+
 /** How a parent joins a meeting held by phone or video (300.328 alternative means). */
 export const callMethods = ['phone', 'video'] as const;
 
 const name = z.string().min(1).max(200);
 
-/** The student, as far as the notice and its recipients need them. */
-const meetingStudent = z.strictObject({
+/** The student, as far as a notice and its recipients need them (meeting and safeguards-event items). */
+export const meetingStudent = z.strictObject({
   studentId: id,
   firstName: z.string().min(1).max(100),
   lastName: z.string().min(1).max(100),
@@ -63,6 +66,13 @@ export const meetingItemSchema = z.strictObject({
   meetingId: id,
   /** 1 for the first notice; each reschedule writes the next revision (its notice replaces the last). */
   revision: z.number().int().min(1),
+  /**
+   * `cancelled`: the meeting will not be held. A cancellation is a revision like a reschedule
+   * (the item as last noticed, with this status): its notice tells the families so.
+   */
+  status: z.enum(meetingStatuses).default('scheduled'),
+  /** Why the meeting is cancelled, in words (printed on the notice of cancellation). */
+  cancellationReason: z.string().min(1).max(2000).optional(),
   districtId: id,
   /** The IEP in force (absent or null for an initial IEP). */
   decisionId: id.nullable().optional(),

@@ -16,6 +16,7 @@ const DELIVERY_JOB_KINDS: readonly DeliveryJob['kind'][] = [
   'decision-documents',
   'reminder-notice',
   'meeting-notice',
+  'safeguards-notice',
 ];
 
 /** Reads a delivery job from a message body; throws on anything else. */

@@ -42,6 +42,8 @@ export interface SweepSummary {
   skippedStale: number;
   cancelled: number;
   overdue: number;
+  /** Meeting notices issued later than the district's minimum, for meetings still to come. */
+  lateNotices: number;
 }
 
 /** Builds the handler around its dependencies (built once per container). */
@@ -64,6 +66,7 @@ export function makeReviewSweepHandler(deps: ReviewSweepDeps) {
       skippedStale: count('skipped-stale'),
       cancelled: count('cancelled'),
       overdue: result.overdue.length,
+      lateNotices: result.lateNotices.length,
     };
     // Counted before a partial failure throws: what was sent, was sent.
     const metrics = deps.metrics ?? noMetrics;

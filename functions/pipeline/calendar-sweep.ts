@@ -36,6 +36,11 @@ import type { DistrictDirectory } from '../core/district.ts';
 import type { NoticeDocumentType } from '../core/documents.ts';
 import { servedOn } from '../core/exit.ts';
 import { matchLocale } from '../core/languages.ts';
+import {
+  type LateNotice,
+  lateNoticeReport,
+  type MeetingNoticeFacts,
+} from '../core/late-notices.ts';
 import { type Reminder, selectDueReminders } from '../core/reminders.ts';
 import { stateLaw } from '../core/state-law.ts';
 import { checkDecision } from '../core/validate.ts';
@@ -86,6 +91,8 @@ export interface CalendarSweepDeps {
   signerName: string;
   clock: () => Date;
   log: Log;
+  /** The meeting notices' timing (the outcomes table): late notices join the overdue report. */
+  meetingNotices?: { meetingNoticesOf(districtId: string): Promise<MeetingNoticeFacts[]> };
   /**
    * How long a `sending` claim belongs to the sweep that took it (default 15 minutes, the
    * sweep function's timeout): older claims were left by a crash and are taken over.
@@ -100,6 +107,8 @@ export interface SweepResult {
   /** Every reminder handled today (this run or an earlier run of the same day). */
   reminders: ReminderReport[];
   overdue: OverdueItem[];
+  /** Meeting notices issued later than the district's minimum, for meetings still to come. */
+  lateNotices: LateNotice[];
   /** Reminders that failed this run: still pending (or claimed), the next run retries them. */
   failed: { reminderId: string; reason: string }[];
 }
@@ -185,6 +194,7 @@ export class CalendarSweep {
       await store.raiseOldestPending(districtId, marker, next);
 
     const overdue = await this.overdueOn(districtId, today);
+    const lateNotices = await this.lateNoticesOn(districtId, today);
     const reminders = [...reported.values()].sort(
       (a, b) =>
         a.sendOn.localeCompare(b.sendOn) ||
@@ -200,8 +210,15 @@ export class CalendarSweep {
       skippedStale: reminders.filter((r) => r.state === 'skipped-stale').length,
       failed: failed.length,
       overdue: overdue.length,
+      lateNotices: lateNotices.length,
     });
-    return { districtId, today, reminders, overdue, failed };
+    return { districtId, today, reminders, overdue, lateNotices, failed };
+  }
+
+  /** The late meeting notices of a district as of `today` (300.322(a)(1); `core/late-notices.ts`). */
+  async lateNoticesOn(districtId: string, today: CalendarDate): Promise<LateNotice[]> {
+    if (!this.deps.meetingNotices) return [];
+    return lateNoticeReport(await this.deps.meetingNotices.meetingNoticesOf(districtId), today);
   }
 
   /** The overdue report of a district as of `today`, from the stored entries (`iep-docs overdue`). */

@@ -87,12 +87,14 @@ export class SafeguardsGivings {
     preferredLanguage: string;
     today: CalendarDate;
     event?: SafeguardsEvent;
+    /** The event's day, whose school year counts (default: today). */
+    occurredOn?: CalendarDate;
   }): Promise<SafeguardsDue | undefined> {
     const { district } = input;
     const profile = district.safeguards;
     if (!profile) return undefined;
     const studentKey = this.deps.studentKeyOf(district.districtId, input.studentId);
-    const schoolYear = schoolYearOf(input.today, profile.schoolYearStart);
+    const schoolYear = schoolYearOf(input.occurredOn ?? input.today, profile.schoolYearStart);
     const event = input.event ?? 'annual';
     const givings = await this.deps.givings.forStudent(studentKey);
     if (!givingDue(givings, input.recipientId, schoolYear, event)) return undefined;
@@ -100,19 +102,17 @@ export class SafeguardsGivings {
       input.preferredLanguage,
       Object.keys(profile.files),
     );
-    const document = await this.documentOf(district, profile.version, language).catch(
-      (error: unknown) => {
-        // The district has not uploaded its notice: the documents still go (a missing upload
-        // must not hold back an IEP), nothing is recorded, and the next delivery tries again.
-        this.deps.log.error('safeguards notice missing: delivered without it', {
-          districtId: district.districtId,
-          version: profile.version,
-          language,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-        return undefined;
-      },
-    );
+    const document = await this.documentIn(district, language).catch((error: unknown) => {
+      // The district has not uploaded its notice: the documents still go (a missing upload
+      // must not hold back an IEP), nothing is recorded, and the next delivery tries again.
+      this.deps.log.error('safeguards notice missing: delivered without it', {
+        districtId: district.districtId,
+        version: profile.version,
+        language,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    });
     if (!document) return undefined;
     return {
       document,
@@ -152,46 +152,55 @@ export class SafeguardsGivings {
     return giving;
   }
 
-  /**
-   * The record of the district's notice in S3 (it uploads it under the key of
-   * {@link safeguardsS3Key}); recorded on first use, as a document every delivery can offer.
-   */
-  private async documentOf(
-    district: DistrictProfile,
-    version: string,
-    language: string,
-  ): Promise<DocumentRecord> {
-    const id = safeguardsDocumentId(district.districtId, version, language);
-    const found = await this.deps.records.get(id);
-    if (found) return found;
-    const s3Key = safeguardsS3Key(district.districtId, version, language);
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.deps.store.get(s3Key);
-    } catch (error) {
-      throw new Error(`the district's safeguards notice is missing at ${s3Key}`, { cause: error });
-    }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const record: DocumentRecord = {
-      documentId: id,
-      districtId: district.districtId,
-      decisionId: `safeguards-${version}`,
-      version: 1,
-      type: 'procedural-safeguards',
-      language,
-      rendition: 1,
-      s3Key,
-      sha256,
-      htmlSha256: sha256,
-      bytes: bytes.byteLength,
-      pages: pdfPageCount(bytes),
-      signed: false,
-      signer: `${district.name} (district-provided)`,
-      createdAt: this.deps.clock().toISOString(),
-    };
-    await this.deps.records.putOnce(record);
-    return (await this.deps.records.get(id)) ?? record;
+  /** The district's notice in `language` (see {@link districtSafeguardsDocument}). */
+  documentIn(district: DistrictProfile, language: string): Promise<DocumentRecord> {
+    return districtSafeguardsDocument(this.deps, district, language);
   }
+}
+
+/**
+ * The record of the district's notice in `language`, current version, in S3 (the district
+ * uploads it under the key of {@link safeguardsS3Key}); recorded on first use, as a document
+ * every delivery can offer. Throws when the district has not uploaded it.
+ */
+export async function districtSafeguardsDocument(
+  deps: { records: DocumentRecords; store: DocumentStore; clock: () => Date },
+  district: DistrictProfile,
+  language: string,
+): Promise<DocumentRecord> {
+  const version = district.safeguards?.version;
+  if (version === undefined)
+    throw new Error(`district ${district.districtId} names no safeguards notice`);
+  const id = safeguardsDocumentId(district.districtId, version, language);
+  const found = await deps.records.get(id);
+  if (found) return found;
+  const s3Key = safeguardsS3Key(district.districtId, version, language);
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.store.get(s3Key);
+  } catch (error) {
+    throw new Error(`the district's safeguards notice is missing at ${s3Key}`, { cause: error });
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const record: DocumentRecord = {
+    documentId: id,
+    districtId: district.districtId,
+    decisionId: `safeguards-${version}`,
+    version: 1,
+    type: 'procedural-safeguards',
+    language,
+    rendition: 1,
+    s3Key,
+    sha256,
+    htmlSha256: sha256,
+    bytes: bytes.byteLength,
+    pages: pdfPageCount(bytes),
+    signed: false,
+    signer: `${district.name} (district-provided)`,
+    createdAt: deps.clock().toISOString(),
+  };
+  await deps.records.putOnce(record);
+  return (await deps.records.get(id)) ?? record;
 }
 
 /** What {@link safeguardsFor} reads of the deliver use case. */
@@ -203,7 +212,10 @@ interface SafeguardsContextDeps {
 
 /**
  * One recipient's delivery with the safeguards notice where one is due: the notice is offered
- * beside the job's documents, and its giving recorded once the delivery has left.
+ * beside the job's documents, and its giving recorded once the delivery has left. A
+ * `safeguards-notice` job (an event of 300.504(a)(1)-(4)) carries the notice itself: it is
+ * delivered when the event requires a copy for this recipient (a second state complaint of
+ * the same school year does not: 300.504(a)(2)), and undefined is returned when it does not.
  */
 export async function safeguardsFor<T extends { deliveryId: string }>(
   deps: SafeguardsContextDeps,
@@ -212,7 +224,10 @@ export async function safeguardsFor<T extends { deliveryId: string }>(
   studentId: string,
   today: CalendarDate,
   deliver: (ctx: DeliveryContext) => Promise<T>,
-): Promise<T & { safeguards?: SafeguardsGiving }> {
+): Promise<(T & { safeguards?: SafeguardsGiving }) | undefined> {
+  const event = ctx.job.safeguardsEvent;
+  if (event && !deps.safeguards)
+    throw new Error('a safeguards-notice job needs the safeguards table');
   if (!deps.safeguards || !recipient.channel) return deliver(ctx);
   const due = await deps.safeguards.due({
     district: ctx.district,
@@ -220,9 +235,21 @@ export async function safeguardsFor<T extends { deliveryId: string }>(
     recipientId: recipient.recipientId,
     preferredLanguage: recipient.preferredLanguage,
     today,
+    ...(event ? { event: event.event, occurredOn: event.occurredOn } : {}),
   });
-  if (!due) return deliver(ctx);
-  const result = await deliver({ ...ctx, documents: [...ctx.documents, due.document] });
+  if (!due) {
+    if (!event) return deliver(ctx);
+    deps.log.info('safeguards already given for this event this school year', {
+      decisionId: ctx.job.decisionId,
+      recipientId: recipient.recipientId,
+      event: event.event,
+    });
+    return undefined;
+  }
+  const documents = ctx.documents.some((d) => d.documentId === due.document.documentId)
+    ? ctx.documents
+    : [...ctx.documents, due.document];
+  const result = await deliver({ ...ctx, documents });
   const record = await deps.deliveries.get(result.deliveryId);
   const giving = await deps.safeguards.recordIfGiven(due, record, ctx.district, today);
   if (giving && record && !record.safeguards)
@@ -241,6 +268,7 @@ export async function safeguardsFor<T extends { deliveryId: string }>(
       recipientId: giving.recipientId,
       schoolYear: giving.schoolYear,
       language: giving.language,
+      event: giving.event,
     });
   return giving ? { ...result, safeguards: giving } : result;
 }

@@ -136,7 +136,9 @@ export class Deliver {
     );
     const all = recipientsOf(audience.people, today, [...this.deps.locales.keys()], {
       state: district.state,
-      ...(content === 'meeting-documents' ? {} : { notice: content }),
+      ...(content === 'meeting-documents' || content === 'procedural-safeguards'
+        ? {}
+        : { notice: content }),
     });
     const recipients = job.recipientIds
       ? job.recipientIds.map(
@@ -156,16 +158,15 @@ export class Deliver {
     const failures: unknown[] = [];
     for (const recipient of recipients) {
       try {
-        results.push(
-          await safeguardsFor(
-            this.deps,
-            ctx,
-            recipient,
-            audience.people.student.studentId,
-            today,
-            (c) => this.deliverTo(c, recipient),
-          ),
+        const delivered = await safeguardsFor(
+          this.deps,
+          ctx,
+          recipient,
+          audience.people.student.studentId,
+          today,
+          (c) => this.deliverTo(c, recipient),
         );
+        if (delivered) results.push(delivered);
       } catch (error) {
         failures.push(error);
         log.error('delivery failed', {
@@ -191,7 +192,7 @@ export class Deliver {
   private async audienceOf(
     job: DeliveryJob,
   ): Promise<(MeetingAudience & { decision?: Decision }) | undefined> {
-    if (job.kind === 'meeting-notice') {
+    if (job.kind === 'meeting-notice' || job.kind === 'safeguards-notice') {
       if (!this.deps.meetings) throw new Error('a meeting notice job needs the meetings table');
       return meetingAudience(this.deps.meetings, job);
     }

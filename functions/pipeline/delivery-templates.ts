@@ -69,7 +69,9 @@ const NOTICE_TEXTS = {
   'annual-review-notice': 'annualReviewNotice',
   'majority-notice': 'majorityNotice',
   'notice-of-meeting': 'meetingNotice',
-} as const satisfies Record<NoticeDocumentType, string>;
+  'meeting-cancellation': 'meetingCancellation',
+  'procedural-safeguards': 'safeguardsNotice',
+} as const satisfies Record<Exclude<DeliveryContent, 'meeting-documents'>, string>;
 
 /** Texts, or sections of texts (one level deep, as the per-kind sets are): strings only. */
 function allTexts(value: unknown, depth = 1): boolean {
@@ -110,16 +112,19 @@ export function documentName(type: DocumentType, locale: Locale): string {
       return locale.exit.summary.title;
     case 'notice-of-meeting':
       return locale.notice.meeting.title;
+    case 'meeting-cancellation':
+      return locale.notice.meeting.cancelled.title;
     case 'procedural-safeguards':
       return locale.pwn.sections.proceduralSafeguards;
   }
 }
 
 /**
- * What a delivery carries, which decides what its message says: a meeting's documents, or one
- * of the compliance calendar's notices to parents (or to the student).
+ * What a delivery carries, which decides what its message says: a meeting's documents, one
+ * of the compliance calendar's notices to parents (or to the student), or the procedural
+ * safeguards notice alone (given on an event of 300.504(a)(1)-(4)).
  */
-export type DeliveryContent = 'meeting-documents' | NoticeDocumentType;
+export type DeliveryContent = 'meeting-documents' | NoticeDocumentType | 'procedural-safeguards';
 
 /**
  * What a job carries: a decision's documents, or the notice of a reminder job (the notice in
@@ -143,7 +148,10 @@ export function deliveryContent(
  * job): one kind of notice only is that notice; anything else is a meeting's documents.
  */
 export function contentOfDocuments(documentTypes: readonly DocumentType[]): DeliveryContent {
-  // The district's safeguards notice travels with whatever a delivery carries (300.504(a)).
+  // The district's safeguards notice travels with whatever a delivery carries (300.504(a));
+  // alone, it was given on an event of 300.504(a)(1)-(4).
+  if (documentTypes.length > 0 && documentTypes.every((t) => t === 'procedural-safeguards'))
+    return 'procedural-safeguards';
   const types = new Set(documentTypes.filter((t) => t !== 'procedural-safeguards'));
   const [type] = types;
   const notice = noticeDocumentTypes.find((n) => n === type);

@@ -1,18 +1,20 @@
 /**
- * The meeting-notices use case: a meeting item (scheduled or rescheduled) becomes a signed
- * "Notice of IEP Team Meeting" in English and each recipient's language, stored once, and a
+ * The meeting-notices use case: a meeting item (scheduled, rescheduled or cancelled) becomes a
+ * signed "Notice of IEP Team Meeting" (or of its cancellation) in English and each recipient's language, stored once, and a
  * delivery job to every guardian (and the student once rights have transferred). The outcome
  * is recorded once per (meeting, revision), in the outcomes table under the meeting's record
  * id, so a redelivered stream record renders and sends nothing again.
  */
-import { calendarDateIn } from '../core/dates.ts';
+import { calendarDateIn, daysBetween } from '../core/dates.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { type MeetingItem, meetingRecordId, readMeetingItem } from '../core/meeting.ts';
 import { checkMeeting } from '../core/meeting-rules.ts';
 import { languagesFor } from '../core/recipients.ts';
+import { isSafeguardsEventItem } from '../core/safeguards-event.ts';
 import type { MeetingNoticeRenderer } from '../render/meeting-notice.ts';
 import type { MeetingReader } from './meeting-ports.ts';
 import type { DecisionOutcome, DeliveryQueue, DocumentRecord, Log, OutcomeStore } from './ports.ts';
+import type { SafeguardsEvents } from './safeguards-events.ts';
 import { type StoreDocumentDeps, storeDocumentOnce } from './store-document.ts';
 
 export interface MeetingNoticesDeps extends StoreDocumentDeps {
@@ -23,6 +25,8 @@ export interface MeetingNoticesDeps extends StoreDocumentDeps {
   queue: DeliveryQueue;
   clock: () => Date;
   log: Log;
+  /** The safeguards-event items of the same table (`"kind": "safeguards-event"`). */
+  events?: Pick<SafeguardsEvents, 'process'>;
 }
 
 /** A meeting item as the stream gives it: its key even when the item does not validate. */
@@ -43,6 +47,10 @@ export class MeetingNotices {
   constructor(private readonly deps: MeetingNoticesDeps) {}
 
   async process(ref: MeetingRef): Promise<MeetingResult> {
+    if (isSafeguardsEventItem(ref.item)) {
+      if (!this.deps.events) throw new Error('safeguards-event items need the safeguards events');
+      return this.deps.events.process(ref);
+    }
     const recordId = meetingRecordId(ref.meetingId);
     const existing = await this.deps.outcomes.get(recordId, ref.revision);
     if (existing) return { outcome: existing, documents: [], alreadyProcessed: true };
@@ -66,8 +74,9 @@ export class MeetingNotices {
         ? await this.deps.meetings.get(meeting.meetingId, meeting.revision - 1)
         : undefined;
     const previous = previousItem === undefined ? undefined : readMeetingItem(previousItem);
+    const issuedOn = calendarDateIn(this.deps.clock(), district.timeZone);
     const check = checkMeeting(meeting, {
-      issuedOn: calendarDateIn(this.deps.clock(), district.timeZone),
+      issuedOn,
       minimumNoticeDays: district.meetings.minimumNoticeDays,
       state: district.state,
       ...(previous?.kind === 'meeting' ? { previous: previous.meeting } : {}),
@@ -94,6 +103,16 @@ export class MeetingNotices {
       documentIds: documents.map((d) => d.documentId),
       ...(translationNeeded.length > 0 ? { translationNeeded } : {}),
       ...(check.flags.length > 0 ? { flags: check.flags } : {}),
+      // The timing, for the overdue report's late notices (`core/late-notices.ts`).
+      meetingNotice: {
+        meetingId: meeting.meetingId,
+        revision: meeting.revision,
+        meetingDate: check.meetingDate,
+        issuedOn,
+        leadDays: daysBetween(issuedOn, check.meetingDate),
+        minimumDays: district.meetings.minimumNoticeDays,
+        ...(check.cancelled ? { cancelled: true } : {}),
+      },
       processedAt: this.deps.clock().toISOString(),
     };
     // The job before the outcome: a crash between them re-renders (found stored) and re-enqueues

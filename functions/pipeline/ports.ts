@@ -3,10 +3,22 @@
  * Adapters implement them against DynamoDB and S3; tests use the emulators.
  */
 import type { DocumentType } from '../core/documents.ts';
+import type { MeetingNoticeFacts } from '../core/late-notices.ts';
 import type { Problem } from '../core/problems.ts';
+import type { SafeguardsEvent } from '../core/safeguards.ts';
 
-/** How a decision version ended. */
-export type OutcomeKind = 'documents-ready' | 'rejected' | 'skipped' | 'dead-lettered';
+/**
+ * How a decision version ended. `calendar-closed`: a finalized exit that requires no document
+ * (a move, dropping out, a death: only graduation with a regular diploma and aging out require
+ * the prior written notice and Summary of Performance, 300.102(a)(3), 300.305(e)(2)): the
+ * version is in force and ends the student's calendar, and nothing is sent.
+ */
+export type OutcomeKind =
+  | 'documents-ready'
+  | 'calendar-closed'
+  | 'rejected'
+  | 'skipped'
+  | 'dead-lettered';
 
 /** The pipeline's verdict on one decision version (its own table: a district's write cannot erase it). */
 export interface DecisionOutcome {
@@ -21,6 +33,8 @@ export interface DecisionOutcome {
   problems?: Problem[];
   /** What went out but needs the district's attention (a meeting notice sent late: 300.322(a)(1)). */
   flags?: Problem[];
+  /** A meeting notice's timing (meeting outcomes only), read by the overdue report's late notices. */
+  meetingNotice?: MeetingNoticeFacts;
   documentIds?: string[];
   /** Recipients' languages with no locale yet: English documents were produced instead. */
   translationNeeded?: string[];
@@ -113,7 +127,7 @@ export interface Log {
 export interface DeliveryJob {
   /** Deterministic (the same request always has the same id), so a repeated enqueue is harmless. */
   jobId: string;
-  kind: 'decision-documents' | 'reminder-notice' | 'meeting-notice';
+  kind: 'decision-documents' | 'reminder-notice' | 'meeting-notice' | 'safeguards-notice';
   districtId: string;
   decisionId: string;
   version: number;
@@ -121,6 +135,11 @@ export interface DeliveryJob {
   documentIds: string[];
   /** Only these recipients (guardianId or 'student'); absent: every recipient of the decision. */
   recipientIds?: string[];
+  /**
+   * A `safeguards-notice` job: the event of 300.504(a)(1)-(4) that requires the notice, and its
+   * day (its school year decides "the first complaint in a school year").
+   */
+  safeguardsEvent?: { event: SafeguardsEvent; occurredOn: string };
   /** Languages whose translation the district awaits, and the day it was requested. */
   translationPending?: TranslationPending[];
 }

@@ -9,6 +9,7 @@
  * crash finds what was done and completes the rest, never making a second document.
  */
 import type { Decision } from '../core/decision.ts';
+import { calendarClosedReason } from '../core/exit.ts';
 import { checkDecision } from '../core/validate.ts';
 import { versionInForce } from '../core/versions.ts';
 import type { EngineStream, RenderedDocument } from '../render/engine.ts';
@@ -152,7 +153,10 @@ export class RenderDecision {
       decisionId,
       version,
       districtId: decision.districtId,
-      outcome: 'documents-ready',
+      outcome: documents.length === 0 && decision.exit ? 'calendar-closed' : 'documents-ready',
+      ...(documents.length === 0 && decision.exit
+        ? { reason: calendarClosedReason(decision.exit) }
+        : {}),
       ...(newer ? { supersededBy: newer } : {}),
       documentIds: documents.map((d) => d.record.documentId),
       ...(result.plan.translationNeeded.length > 0

@@ -2,6 +2,7 @@
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoCalendarStore, DynamoSweepRuns } from '../adapters/dynamo-calendar.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
+import { meetingNoticesOf } from '../adapters/dynamo-outcomes.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import type { CalendarOptions } from '../core/calendar.ts';
 import type { DistrictDirectory } from '../core/district.ts';
@@ -14,7 +15,8 @@ import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
 /** What {@link calendarServices} needs. */
 export interface CalendarParts {
   clients: AwsClients;
-  tables: { calendar: string; runs: string; documents: string };
+  /** `outcomes`: the meeting notices' timing, for the late notices of the overdue report. */
+  tables: { calendar: string; runs: string; documents: string; outcomes?: string };
   bucket: string;
   decisions: DecisionSource;
   districts: DistrictDirectory;
@@ -56,6 +58,14 @@ export function calendarServices(parts: CalendarParts) {
     clock: parts.clock,
     log: parts.log,
     ...(parts.leaseMs === undefined ? {} : { leaseMs: parts.leaseMs }),
+    ...(parts.tables.outcomes
+      ? {
+          meetingNotices: {
+            meetingNoticesOf: (districtId: string) =>
+              meetingNoticesOf(db, parts.tables.outcomes as string, districtId),
+          },
+        }
+      : {}),
   });
   return { store, schedule, sweep };
 }

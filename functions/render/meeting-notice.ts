@@ -2,7 +2,8 @@
  * The "Notice of IEP Team Meeting" (34 CFR 300.322(b)): purpose, date, time and place, who will
  * attend, the parents' right to bring others, and for a transition meeting the student's
  * invitation and the agencies invited. A rescheduled meeting's notice says it replaces the
- * earlier one. Same Handlebars environment, fonts, printer and signer as every document.
+ * earlier one; a cancelled meeting's (a revision with status `cancelled`) is a notice of
+ * cancellation: the meeting, its date and time, that it will not be held, and why. Same Handlebars environment, fonts, printer and signer as every document.
  */
 
 import { createHash } from 'node:crypto';
@@ -32,22 +33,28 @@ import { letterheadView } from './view-model.ts';
 /** Everything one meeting notice is made from. */
 export interface MeetingNoticeContext {
   meeting: MeetingItem;
-  check: Pick<MeetingCheck, 'meetingDate' | 'transition' | 'replaces'>;
+  check: Pick<MeetingCheck, 'meetingDate' | 'transition' | 'replaces' | 'cancelled'>;
   district: DistrictProfile;
   locale: Locale;
   issuedOn?: CalendarDate;
 }
 
+/** The document type of a meeting revision's notice: of the meeting, or of its cancellation. */
+export const meetingNoticeType = (meeting: Pick<MeetingItem, 'status'>) =>
+  meeting.status === 'cancelled'
+    ? ('meeting-cancellation' as const)
+    : ('notice-of-meeting' as const);
+
 /** The id of a meeting revision's notice in one language (deterministic: a retry finds it). */
 export function meetingNoticeId(
-  meeting: Pick<MeetingItem, 'districtId' | 'meetingId' | 'revision'>,
+  meeting: Pick<MeetingItem, 'districtId' | 'meetingId' | 'revision' | 'status'>,
   language: string,
 ): string {
   return documentIdOf({
     districtId: meeting.districtId,
     decisionId: meetingRecordId(meeting.meetingId),
     version: meeting.revision,
-    type: 'notice-of-meeting',
+    type: meetingNoticeType(meeting),
     language,
   });
 }
@@ -81,14 +88,24 @@ export function meetingNoticeView(ctx: MeetingNoticeContext) {
     });
   } else if (check.replaces) replaces = texts.replacesUndated;
   const contact = [m.caseManager.phone, m.caseManager.email].filter(Boolean).join(', ');
+  const when = `${date}, ${timeOfDay(m.scheduledFor, m.timeZone, t)}`;
+  const cancelled = check.cancelled
+    ? {
+        statement: interpolate(texts.cancelled.statement, { student, when }),
+        reasonLabel: texts.cancelled.reasonLabel,
+        reason: m.cancellationReason ?? null,
+        next: interpolate(texts.cancelled.next, { name: m.caseManager.name, contact }),
+      }
+    : null;
   return {
     t,
     locale: t.locale,
     direction: t.direction,
-    title: texts.title,
-    subject: interpolate(texts.subject, { date }),
+    title: check.cancelled ? texts.cancelled.title : texts.title,
+    subject: interpolate(check.cancelled ? texts.cancelled.subject : texts.subject, { date }),
+    cancelled,
     labels: texts,
-    replaces,
+    replaces: check.cancelled ? null : replaces,
     issued: ctx.issuedOn ? formatDate(ctx.issuedOn, t) : null,
     studentName: student,
     purpose: texts.purposes[m.purpose],
@@ -150,7 +167,7 @@ export class MeetingNoticeRenderer {
   /** The locales with the meeting notice's texts (any other recipient language gets English). */
   get languages(): string[] {
     return [...this.#locales.entries()]
-      .filter(([, l]) => (l as Partial<Locale>).notice?.meeting !== undefined)
+      .filter(([, l]) => (l as Partial<Locale>).notice?.meeting?.cancelled !== undefined)
       .map(([tag]) => tag);
   }
 
@@ -195,7 +212,7 @@ export class MeetingNoticeRenderer {
     const t3 = performance.now();
     return {
       documentId: id,
-      type: 'notice-of-meeting',
+      type: meetingNoticeType(ctx.meeting),
       language: locale.locale,
       pdf,
       sha256: sha256(pdf),

@@ -33,12 +33,13 @@ const USAGE = `usage: npm start -- [--decisions GLOB] [--once] [--fresh] [--json
   --today DATE      run the daily compliance sweep as of this date (default: today in each district)
   LOG_LEVEL=debug   more logs on stderr`;
 
-/** The summary's counts: written = documentsReady + rejected + skipped + deadLettered when nothing is lost. */
+/** The summary's counts: written = documentsReady + calendarClosed + rejected + skipped + deadLettered + pending when nothing is lost. */
 function countsOf(decisions: SummaryDecision[]) {
   const count = (o: string) => decisions.filter((d) => d.outcome === o).length;
   return {
     written: decisions.length,
     documentsReady: count('documents-ready'),
+    calendarClosed: count('calendar-closed'),
     rejected: count('rejected'),
     skipped: count('skipped'),
     deadLettered: count('dead-lettered'),
@@ -124,6 +125,7 @@ export function jsonSummary(
       entry: o.entry,
       dueDate: o.dueDate,
     })),
+    lateNotices: extras.sweep.lateNotices,
   };
 }
 
@@ -168,6 +170,10 @@ function textSummary(
     );
   for (const o of extras.sweep.overdue)
     lines.push(`OVERDUE: ${o.decisionId} ${o.entry} was due ${o.dueDate}`);
+  for (const n of extras.sweep.lateNotices)
+    lines.push(
+      `LATE NOTICE: meeting ${n.meetingId} r${n.revision} on ${n.meetingDate}: noticed ${n.leadDays} day(s) before (minimum ${n.minimumDays}, ${n.cfr})`,
+    );
   for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
   const c = countsOf(decisions);
   const created = decisions
@@ -176,7 +182,7 @@ function textSummary(
   const unchanged = decisions.flatMap((d) => d.documents).length - created;
   lines.push('');
   lines.push(
-    `${c.written} decision(s) written: ${c.documentsReady} documents-ready, ${c.rejected} rejected, ${c.skipped} skipped, ${c.deadLettered} dead-lettered${c.pending ? `, ${c.pending} pending` : ''}; ${inputErrors.length} input error(s)`,
+    `${c.written} decision(s) written: ${c.documentsReady} documents-ready, ${c.calendarClosed ? `${c.calendarClosed} calendar-closed, ` : ''}${c.rejected} rejected, ${c.skipped} skipped, ${c.deadLettered} dead-lettered${c.pending ? `, ${c.pending} pending` : ''}; ${inputErrors.length} input error(s)`,
   );
   lines.push(
     `${created} document(s) created, ${unchanged} unchanged (already stored by an earlier run).`,

@@ -7,12 +7,14 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
 import { DynamoCalendarStore } from '../../functions/adapters/dynamo-calendar.ts';
+import { meetingNoticesOf } from '../../functions/adapters/dynamo-outcomes.ts';
 import { overdueCommand } from '../../functions/cli/calendar.ts';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
 import { ENV } from '../../functions/contract/environment.ts';
 import { resourceNames } from '../../functions/contract/resources.ts';
 import { overdueReport } from '../../functions/core/calendar.ts';
 import { calendarDateIn, isCalendarDate } from '../../functions/core/dates.ts';
+import { lateNoticeReport } from '../../functions/core/late-notices.ts';
 import { emulatorClientConfig, startEmulators } from './emulators.ts';
 import { provision } from './provision.ts';
 
@@ -40,13 +42,16 @@ export async function overdueLocal(argv: string[], io: Io): Promise<number> {
     await provision(clients, names);
     const store = new DynamoCalendarStore(clients.documents, names.tables.calendar);
     const overdue = [];
+    const lateNotices = [];
     let reportDay = values.today ?? '';
     for (const districtId of districts.ids) {
       const today = values.today ?? calendarDateIn(new Date(), districts.get(districtId).timeZone);
       reportDay ||= today;
       overdue.push(...overdueReport(await store.entriesOfDistrict(districtId), today));
+      const notices = await meetingNoticesOf(clients.documents, names.tables.outcomes, districtId);
+      lateNotices.push(...lateNoticeReport(notices, today));
     }
-    return overdueCommand({ today: reportDay, overdue }, { json: values.json }, io);
+    return overdueCommand({ today: reportDay, overdue, lateNotices }, { json: values.json }, io);
   } finally {
     clients.destroy();
     await emulators.stop();

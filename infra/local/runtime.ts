@@ -17,8 +17,10 @@ import { type ResourceNames, resourceNames } from '../../functions/contract/reso
 import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
+import type { LateNotice } from '../../functions/core/late-notices.ts';
 import { isMeetingItem } from '../../functions/core/meeting.ts';
 import type { Problem } from '../../functions/core/problems.ts';
+import { isSafeguardsEventItem } from '../../functions/core/safeguards-event.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
 import type {
@@ -129,6 +131,8 @@ export function runClock(today?: string): () => Date {
 export interface SweepReport {
   reminders: ReminderReport[];
   overdue: OverdueItem[];
+  /** Meeting notices issued later than the district's minimum (300.322(a)(1)). */
+  lateNotices: LateNotice[];
 }
 
 /** The running one-machine pipeline. */
@@ -273,8 +277,9 @@ export class LocalRuntime {
         continue;
       }
       const item = value as Record<string, unknown>;
-      if (isMeetingItem(item)) {
-        // A meeting item (`"kind": "meeting"`) goes to the meetings table; see meetings.ts.
+      if (isMeetingItem(item) || isSafeguardsEventItem(item)) {
+        // A meeting item (`"kind": "meeting"`) or a safeguards-event item goes to the meetings
+        // table; see meetings.ts.
         const meeting = await writeMeeting(this.clients, this.names, item);
         if ('error' in meeting) inputErrors.push({ file, message: meeting.error });
         else written.push({ file, ...meeting });
@@ -332,13 +337,14 @@ export class LocalRuntime {
    * then delivers the notices it queued.
    */
   async sweep(): Promise<SweepReport> {
-    const report: SweepReport = { reminders: [], overdue: [] };
+    const report: SweepReport = { reminders: [], overdue: [], lateNotices: [] };
     for (const districtId of this.cli.districts.ids) {
       const { timeZone } = this.cli.districts.get(districtId);
       const today = this.options.today ?? calendarDateIn(this.clock(), timeZone);
       const result = await this.calendar.sweep.runSweep({ districtId, today });
       report.reminders.push(...result.reminders);
       report.overdue.push(...result.overdue);
+      report.lateNotices.push(...result.lateNotices);
     }
     await this.delivery.drain();
     report.reminders.push(...this.cancelledReminders);

@@ -3,7 +3,8 @@
  * consent is pending (documents marked as the offer, a consent form delivered, no calendar),
  * its next version with consent given (the calendar appears), a revocation (the notice of
  * ending services, entries cancelled); a graduation (notice and Summary of Performance
- * delivered, nothing sent for the student after the exit date).
+ * delivered, nothing sent for the student after the exit date); a move (no document, the
+ * outcome `calendar-closed`, nothing sent or overdue after the exit date).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -20,6 +21,7 @@ interface Summary {
     decisionId: string;
     version: number;
     outcome: string;
+    reason?: string;
     documents: { type: string; language: string }[];
     deliveries: { recipientId: string; state: string }[];
   }[];
@@ -57,7 +59,11 @@ describe('consent and exit on the runtime', () => {
     const offer = await run(
       'offer',
       '2027-10-25',
-      ['consent/initial-pending-en.json', 'exit/iep-before-graduation-ar.json'],
+      [
+        'consent/initial-pending-en.json',
+        'exit/iep-before-graduation-ar.json',
+        'decisions/annual-grade4-en.json',
+      ],
       true,
     );
     // Assess 1
@@ -70,10 +76,12 @@ describe('consent and exit on the runtime', () => {
     expect(offered?.deliveries.map((d) => d.state)).toEqual(['sent', 'sent']);
     expect(sentFor(offer, 'sample-0101')).toEqual([]);
 
-    // Act 2: consent given; Omar graduates (exit 2027-06-12, before this run's day).
+    // Act 2: consent given; Omar graduates (exit 2027-06-12, before this run's day); Riley
+    // (sample-0001) moved away on 2027-10-01.
     const given = await run('given', '2027-10-25', [
       'consent/initial-given-en.json',
       'exit/graduation-ar.json',
+      'exit/moved-en.json',
     ]);
     // Assess 2
     expect(types(given, 'sample-0101', 2)).toEqual(['iep.en', 'prior-written-notice.en']);
@@ -93,6 +101,10 @@ describe('consent and exit on the runtime', () => {
       'student:sent',
     ]);
     expect(sentFor(given, 'sample-0201')).toEqual([]);
+    // A move requires no document (300.102(a)(3), 300.305(e)(2) name graduation and aging out).
+    const moved = given.decisions.find((d) => d.decisionId === 'sample-0001' && d.version === 2);
+    expect(moved).toMatchObject({ outcome: 'calendar-closed', documents: [], deliveries: [] });
+    expect(moved?.reason).toMatch(/^exit \(moved\) on 2027-10-01: the calendar ends/);
 
     // Act 3: consent revoked; a month later.
     const revoked = await run('revoked', '2027-11-25', ['consent/initial-revoked-en.json']);
@@ -103,6 +115,9 @@ describe('consent and exit on the runtime', () => {
     ).toEqual([]);
     expect(sentFor(revoked, 'sample-0101')).toEqual([]);
     expect(sentFor(revoked, 'sample-0201')).toEqual([]);
+    // Riley's annual review (due 2027-11-19) would have sent notices and be overdue by now.
+    expect(sentFor(revoked, 'sample-0001')).toEqual([]);
+    expect(revoked.reminders.filter((r) => r.decisionId === 'sample-0001')).toEqual([]);
     expect(revoked.overdue).toEqual([]);
   }, 600_000);
 });

@@ -497,6 +497,7 @@ describe('the review-sweep handler', () => {
     today: '2027-10-20',
     reminders: [],
     overdue: [],
+    lateNotices: [],
     failed,
   });
   const handlerWith = (failed: SweepResult['failed']) =>

@@ -128,6 +128,17 @@ describe('the docs agree with the code', () => {
           },
         ],
         overdue: [{ decisionId: 'd', entry: 'annual-review', dueDate: '2027-01-01' }],
+        lateNotices: [
+          {
+            meetingId: 'm',
+            revision: 1,
+            meetingDate: '2027-01-10',
+            issuedOn: '2027-01-05',
+            leadDays: 5,
+            minimumDays: 10,
+            cfr: '300.322(a)(1)',
+          },
+        ],
       },
     });
     const keys = new Set<string>();

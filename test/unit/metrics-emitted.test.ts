@@ -137,6 +137,7 @@ async function everyHandlerLine(): Promise<EmfLine[]> {
         today: '2026-01-01',
         reminders: [{ state: 'sent' } as never],
         overdue: [{} as never],
+        lateNotices: [],
         failed: [],
       }),
     } as Pick<CalendarSweep, 'runSweep'>,

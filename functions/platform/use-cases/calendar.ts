@@ -22,6 +22,7 @@ export async function buildCalendar(
       calendar: platform.table('calendar'),
       runs: platform.table('runs'),
       documents: platform.table('documents'),
+      outcomes: platform.table('outcomes'),
     },
     bucket: platform.bucket,
     decisions: new DynamoDecisionReader(clients.documents, platform.table('decisions')),

@@ -4,6 +4,7 @@ import { DynamoMeetingReader } from '../../adapters/dynamo-meetings.ts';
 import { DynamoOutcomeStore } from '../../adapters/dynamo-outcomes.ts';
 import { S3DocumentStore } from '../../adapters/s3-document-store.ts';
 import { MeetingNotices } from '../../pipeline/meeting-notices.ts';
+import { SafeguardsEvents } from '../../pipeline/safeguards-events.ts';
 import { MeetingNoticeRenderer } from '../../render/meeting-notice.ts';
 import type { Platform } from '../platform.ts';
 import { signerSubject } from '../wiring.ts';
@@ -14,6 +15,9 @@ export async function buildMeetingNotices(platform: Platform) {
   const db = clients.documents;
   const signer = await platform.signer();
   const outcomes = new DynamoOutcomeStore(db, platform.table('outcomes'));
+  const records = new DynamoDocumentRecords(db, platform.table('documents'));
+  const store = new S3DocumentStore(clients.s3, platform.bucket);
+  const queue = platform.deliveryQueue();
   return {
     service: new MeetingNotices({
       meetings: new DynamoMeetingReader(db, platform.table('meetings')),
@@ -25,13 +29,22 @@ export async function buildMeetingNotices(platform: Platform) {
         ...(platform.trust ? { trust: platform.trust } : {}),
       }),
       outcomes,
-      records: new DynamoDocumentRecords(db, platform.table('documents')),
-      store: new S3DocumentStore(clients.s3, platform.bucket),
+      records,
+      store,
       signerName: await signerSubject(signer),
       now: () => clock().toISOString(),
-      queue: platform.deliveryQueue(),
+      queue,
       clock,
       log,
+      events: new SafeguardsEvents({
+        districts: platform.districts,
+        outcomes,
+        records,
+        store,
+        queue,
+        clock,
+        log,
+      }),
     }),
     outcomes,
   };
