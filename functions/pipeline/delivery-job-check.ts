@@ -1,9 +1,14 @@
 /**
  * A delivery job must agree with the records it names: every document belongs to the job's
- * decision, version and district, and so does the decision. A mis-built or forged message
+ * decision, version and district (a district-provided document to its district), and so does
+ * the decision. A mis-built or forged message
  * would otherwise mail one student's IEP to another student's guardians.
  */
+import { districtDocumentTypes } from '../core/documents.ts';
 import type { DeliveryJob, DocumentRecord } from './ports.ts';
+
+const isDistrictDocument = (type: string) =>
+  (districtDocumentTypes as readonly string[]).includes(type);
 
 /** The job names a record of another decision, version or district. Retrying cannot help. */
 export class DeliveryJobMismatch extends Error {
@@ -21,9 +26,12 @@ export function checkJobRecords(
     problems.push(`decision ${job.decisionId} belongs to another district than the job's`);
   }
   for (const d of documents) {
+    // A district-provided document (its safeguards notice, given on an event of 300.504(a))
+    // belongs to the district, not to a decision: it must be the job's district's.
+    const own = isDistrictDocument(d.type);
     const differs = [
-      d.decisionId !== job.decisionId ? 'decision' : undefined,
-      d.version !== job.version ? 'version' : undefined,
+      !own && d.decisionId !== job.decisionId ? 'decision' : undefined,
+      !own && d.version !== job.version ? 'version' : undefined,
       d.districtId !== job.districtId ? 'district' : undefined,
     ].filter(Boolean);
     if (differs.length > 0) problems.push(`document ${d.documentId}: other ${differs.join(', ')}`);

@@ -2,7 +2,10 @@
  * The meeting item through `npm start`, as a district would run it: a notice of meeting per
  * guardian language, delivered, the safeguards notice given with each guardian's first delivery
  * of the school year and recorded; a second run creates and gives nothing; a notice shorter
- * than the profile's minimum is flagged; `iep-docs safeguards` lists the givings.
+ * than the profile's minimum is flagged and listed in the overdue report until it is cancelled;
+ * the cancellation sends a notice of cancellation; safeguards-event items give the notice on a
+ * first state complaint (once a school year) and a disciplinary removal; `iep-docs safeguards`
+ * lists the givings.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +56,7 @@ type Delivery = {
 type Summary = {
   decisions: {
     decisionId: string;
+    version: number;
     outcome: string;
     flags: { cfr: string }[];
     documents: {
@@ -64,6 +68,7 @@ type Summary = {
     }[];
     notices: Delivery[];
   }[];
+  lateNotices: { meetingId: string; revision: number; leadDays: number; minimumDays: number }[];
 };
 
 describe('meeting items in npm start', () => {
@@ -106,6 +111,15 @@ describe('meeting items in npm start', () => {
     const short = byId['meeting-mtg-0001-annual-2027'];
     expect(short?.outcome).toBe('documents-ready');
     expect(short?.flags.map((f) => f.cfr)).toEqual(['300.322(a)(1)']);
+    // The late notice is in the overdue report until the meeting (2027-01-15).
+    expect(summary.lateNotices).toEqual([
+      expect.objectContaining({
+        meetingId: 'mtg-0001-annual-2027',
+        revision: 1,
+        leadDays: 5,
+        minimumDays: 10,
+      }),
+    ]);
 
     const again = await runtime('--today', '2027-01-10');
     expect(again.code, again.stderr).toBe(0);
@@ -133,5 +147,63 @@ describe('meeting items in npm start', () => {
       ['G-1', 'email', 'sample-2026'],
       ['G-2', 'postal', 'sample-2026'],
     ]);
-  }, 600_000);
+
+    // Act 3: the late meeting is cancelled (its next revision); a first and a second state
+    // complaint of Diego's family in the same school year; Riley's removal, a change of placement.
+    const cancelled = {
+      ...sample('meeting-annual-en'),
+      revision: 2,
+      status: 'cancelled',
+      cancellationReason: 'The team will meet after the reevaluation is complete.',
+      scheduledFor: '2027-01-15T15:30:00-08:00',
+    };
+    writeFileSync(join(inputs, 'annual-en-cancelled.json'), JSON.stringify(cancelled));
+    const event = (name: string, occurredOn: string) => ({
+      ...JSON.parse(readFileSync(join(ROOT, 'samples/safeguards', `${name}.json`), 'utf8')),
+      occurredOn,
+    });
+    writeFileSync(
+      join(inputs, 'complaint-1.json'),
+      JSON.stringify(event('state-complaint-es', '2027-01-05')),
+    );
+    writeFileSync(
+      join(inputs, 'complaint-2.json'),
+      JSON.stringify(event('state-complaint-again-es', '2027-01-08')),
+    );
+    writeFileSync(join(inputs, 'removal.json'), JSON.stringify(event('removal-en', '2027-01-11')));
+    const third = await runtime('--today', '2027-01-11');
+
+    // Assess 3
+    expect(third.code, third.stderr).toBe(0);
+    const after = JSON.parse(third.stdout) as Summary;
+    const of = (id: string, version = 1) =>
+      after.decisions.find((d) => d.decisionId === id && d.version === version);
+    const cancellation = of('meeting-mtg-0001-annual-2027', 2);
+    expect(cancellation?.outcome).toBe('documents-ready');
+    expect(cancellation?.documents.map((d) => `${d.type}.${d.language}`)).toEqual([
+      'meeting-cancellation.en',
+    ]);
+    expect(cancellation?.notices.map((n) => `${n.recipientId}:${n.state}`)).toEqual([
+      'G-1:sent',
+      'G-2:sent',
+    ]);
+    expect(after.lateNotices).toEqual([]);
+    const given = (id: string) =>
+      of(id)?.notices.map((n) => `${n.recipientId}:${n.language}:${n.safeguards?.event}`);
+    expect(given('meeting-evt-0002-complaint-1')).toEqual([
+      'G-1:es:state-complaint',
+      'G-2:es:state-complaint',
+    ]);
+    // 300.504(a)(2): the first state complaint in a school year only.
+    expect(of('meeting-evt-0002-complaint-2')?.notices).toEqual([]);
+    expect(given('meeting-evt-0001-removal-1')).toEqual([
+      'G-1:en:disciplinary-removal',
+      'G-2:en:disciplinary-removal',
+    ]);
+    const relisted = await run('iep-docs.mjs', ['safeguards', '--student', 'S-100002', '--json']);
+    const events = (JSON.parse(relisted.stdout) as { givings: { event: string }[] }).givings.map(
+      (g) => g.event,
+    );
+    expect(events.sort()).toEqual(['annual', 'annual', 'state-complaint', 'state-complaint']);
+  }, 900_000);
 });
