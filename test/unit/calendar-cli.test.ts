@@ -180,7 +180,34 @@ describe('iep-docs overdue', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(JSON.parse(c.out.join('\n'))).toEqual({ today: '2027-10-20', overdue });
+    expect(JSON.parse(c.out.join('\n'))).toEqual({ today: '2027-10-20', overdue, lateNotices: [] });
+  });
+
+  it('lists a late meeting notice after the overdue deadlines (300.322(a)(1))', () => {
+    // Prepare
+    const c = capture();
+    const late = {
+      meetingId: 'mtg-1',
+      revision: 1,
+      meetingDate: '2027-10-25',
+      issuedOn: '2027-10-20',
+      leadDays: 5,
+      minimumDays: 10,
+      cfr: '300.322(a)(1)' as const,
+    };
+
+    // Act
+    overdueCommand(
+      { today: '2027-10-20', overdue: [], lateNotices: [late] },
+      { json: false },
+      c.io,
+    );
+
+    // Assess
+    expect(c.out).toEqual([
+      'overdue on 2027-10-20:',
+      '  2027-10-25  late notice    meeting mtg-1 r1: issued 2027-10-20, 5 day(s) before (minimum 10, 300.322(a)(1))',
+    ]);
   });
 
   it('says when nothing is overdue', () => {
