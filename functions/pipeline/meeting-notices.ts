@@ -5,10 +5,11 @@
  * is recorded once per (meeting, revision), in the outcomes table under the meeting's record
  * id, so a redelivered stream record renders and sends nothing again.
  */
-import { calendarDateIn, daysBetween } from '../core/dates.ts';
-import type { DistrictDirectory } from '../core/district.ts';
+import { type CalendarDate, calendarDateIn, daysBetween } from '../core/dates.ts';
+import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
+import type { MeetingNoticeFacts } from '../core/late-notices.ts';
 import { type MeetingItem, meetingRecordId, readMeetingItem } from '../core/meeting.ts';
-import { checkMeeting } from '../core/meeting-rules.ts';
+import { checkMeeting, type MeetingCheck } from '../core/meeting-rules.ts';
 import { languagesFor } from '../core/recipients.ts';
 import { isSafeguardsEventItem } from '../core/safeguards-event.ts';
 import type { MeetingNoticeRenderer } from '../render/meeting-notice.ts';
@@ -46,6 +47,10 @@ export interface MeetingResult {
 export class MeetingNotices {
   constructor(private readonly deps: MeetingNoticesDeps) {}
 
+  /**
+   * One item, in order: read, check, render, enqueue, record (longer than most: split further,
+   * its parts would only hand the same item, check and district to each other).
+   */
   async process(ref: MeetingRef): Promise<MeetingResult> {
     if (isSafeguardsEventItem(ref.item)) {
       if (!this.deps.events) throw new Error('safeguards-event items need the safeguards events');
@@ -85,16 +90,7 @@ export class MeetingNotices {
       return this.finish(this.rejected(ref, meeting.districtId, check.problems, check.flags), []);
 
     const { languages, translationNeeded } = this.plan(meeting);
-    const documents: DocumentRecord[] = [];
-    for (const language of languages) {
-      const rendered = await this.deps.renderer.render({ meeting, check, district, language });
-      const owner = {
-        districtId: meeting.districtId,
-        decisionId: recordId,
-        version: meeting.revision,
-      };
-      documents.push((await storeDocumentOnce(this.deps, owner, rendered)).record);
-    }
+    const documents = await this.renderEach(meeting, check, district, languages);
     const outcome: DecisionOutcome = {
       decisionId: recordId,
       version: meeting.revision,
@@ -103,16 +99,7 @@ export class MeetingNotices {
       documentIds: documents.map((d) => d.documentId),
       ...(translationNeeded.length > 0 ? { translationNeeded } : {}),
       ...(check.flags.length > 0 ? { flags: check.flags } : {}),
-      // The timing, for the overdue report's late notices (`core/late-notices.ts`).
-      meetingNotice: {
-        meetingId: meeting.meetingId,
-        revision: meeting.revision,
-        meetingDate: check.meetingDate,
-        issuedOn,
-        leadDays: daysBetween(issuedOn, check.meetingDate),
-        minimumDays: district.meetings.minimumNoticeDays,
-        ...(check.cancelled ? { cancelled: true } : {}),
-      },
+      meetingNotice: timingOf(meeting, check, issuedOn, district.meetings.minimumNoticeDays),
       processedAt: this.deps.clock().toISOString(),
     };
     // The job before the outcome: a crash between them re-renders (found stored) and re-enqueues
@@ -132,6 +119,26 @@ export class MeetingNotices {
         rule: flag.rule,
       });
     return this.finish(outcome, documents);
+  }
+
+  /** The notice in each language, signed and stored once (a retry finds it stored). */
+  private async renderEach(
+    meeting: MeetingItem,
+    check: MeetingCheck,
+    district: DistrictProfile,
+    languages: readonly string[],
+  ): Promise<DocumentRecord[]> {
+    const owner = {
+      districtId: meeting.districtId,
+      decisionId: meetingRecordId(meeting.meetingId),
+      version: meeting.revision,
+    };
+    const documents: DocumentRecord[] = [];
+    for (const language of languages) {
+      const rendered = await this.deps.renderer.render({ meeting, check, district, language });
+      documents.push((await storeDocumentOnce(this.deps, owner, rendered)).record);
+    }
+    return documents;
   }
 
   /** English and each recipient's language the notice has texts in (300.503(c), 300.322(e)). */
@@ -182,4 +189,22 @@ export class MeetingNotices {
     const winner = await this.deps.outcomes.get(outcome.decisionId, outcome.version);
     return { outcome: winner ?? outcome, documents, alreadyProcessed: true };
   }
+}
+
+/** A notice's timing, kept on its outcome for the overdue report's late notices. */
+function timingOf(
+  meeting: MeetingItem,
+  check: MeetingCheck,
+  issuedOn: CalendarDate,
+  minimumDays: number,
+): MeetingNoticeFacts {
+  return {
+    meetingId: meeting.meetingId,
+    revision: meeting.revision,
+    meetingDate: check.meetingDate,
+    issuedOn,
+    leadDays: daysBetween(issuedOn, check.meetingDate),
+    minimumDays,
+    ...(check.cancelled ? { cancelled: true } : {}),
+  };
 }
