@@ -164,11 +164,11 @@ describe('meeting items in npm start', () => {
     });
     writeFileSync(
       join(inputs, 'complaint-1.json'),
-      JSON.stringify(event('state-complaint-es', '2027-01-05')),
+      JSON.stringify(event('state-complaint-1-es', '2027-01-05')),
     );
     writeFileSync(
       join(inputs, 'complaint-2.json'),
-      JSON.stringify(event('state-complaint-again-es', '2027-01-08')),
+      JSON.stringify(event('state-complaint-2-es', '2027-01-08')),
     );
     writeFileSync(join(inputs, 'removal.json'), JSON.stringify(event('removal-en', '2027-01-11')));
     const third = await runtime('--today', '2027-01-11');

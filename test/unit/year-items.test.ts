@@ -173,7 +173,7 @@ describe('safeguards-event items (300.504(a)(1)-(4))', () => {
   });
 
   it('refuses the yearly copy (it rides with the first delivery of the year) and a revision', () => {
-    const complaint = raw('safeguards/state-complaint-es.json');
+    const complaint = raw('safeguards/state-complaint-1-es.json');
     expect(readSafeguardsEventItem({ ...complaint, event: 'annual' }).kind).toBe('invalid');
     expect(readSafeguardsEventItem({ ...complaint, revision: 2 })).toMatchObject({
       kind: 'invalid',
@@ -243,8 +243,8 @@ describe('the meetings table items published JSON Schemas', () => {
   const SAMPLES: Record<PublishedItem, string[]> = {
     'meeting-item.v1': ['meetings/meeting-annual-en.json', 'meetings/meeting-transition-es.json'],
     'safeguards-event-item.v1': [
-      'safeguards/state-complaint-es.json',
-      'safeguards/state-complaint-again-es.json',
+      'safeguards/state-complaint-1-es.json',
+      'safeguards/state-complaint-2-es.json',
       'safeguards/removal-en.json',
     ],
   };
