@@ -225,7 +225,9 @@ export async function safeguardsFor<T extends { deliveryId: string }>(
   today: CalendarDate,
   deliver: (ctx: DeliveryContext) => Promise<T>,
 ): Promise<(T & { safeguards?: SafeguardsGiving }) | undefined> {
-  const event = ctx.job.safeguardsEvent;
+  const event = ctx.job.kind === 'safeguards-notice' ? ctx.job.safeguardsEvent : undefined;
+  if (ctx.job.kind === 'safeguards-notice' && !event)
+    throw new Error(`safeguards-notice job ${ctx.job.jobId} names no event`);
   if (event && !deps.safeguards)
     throw new Error('a safeguards-notice job needs the safeguards table');
   if (!deps.safeguards || !recipient.channel) return deliver(ctx);

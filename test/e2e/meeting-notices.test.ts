@@ -170,7 +170,7 @@ describe('meeting items in npm start', () => {
       join(inputs, 'complaint-2.json'),
       JSON.stringify(event('state-complaint-2-es', '2027-01-08')),
     );
-    writeFileSync(join(inputs, 'removal.json'), JSON.stringify(event('removal-en', '2027-01-11')));
+    writeFileSync(join(inputs, 'removal.json'), JSON.stringify(event('removal-en', '2027-01-10')));
     const third = await runtime('--today', '2027-01-11');
 
     // Assess 3
@@ -196,6 +196,8 @@ describe('meeting items in npm start', () => {
     ]);
     // 300.504(a)(2): the first state complaint in a school year only.
     expect(of('meeting-evt-0002-complaint-2')?.notices).toEqual([]);
+    // Given the day after the decision to remove: it goes, flagged (300.530(h): the same day).
+    expect(of('meeting-evt-0001-removal-1')?.flags.map((f) => f.cfr)).toEqual(['300.530(h)']);
     expect(given('meeting-evt-0001-removal-1')).toEqual([
       'G-1:en:disciplinary-removal',
       'G-2:en:disciplinary-removal',
