@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Consent } from '../../functions/core/consent.ts';
 import {
-  answerSequence,
   answeringRight,
+  answerSequence,
   consentEffect,
   ESIGN_CONSENT_VERSION,
   MAX_MESSAGE_LENGTH,
