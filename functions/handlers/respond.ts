@@ -114,21 +114,23 @@ export function makeRespondHandler(deps: RespondDeps, invalid: APIGatewayProxySt
         403,
         deps.page.standing(
           standing,
-          { csrf, status: status(deps, standing, 'conflict', {}) },
+          { csrf, at, status: status(deps, standing, 'pageExpired', {}) },
           path.token,
         ),
       );
     }
     if (path.action === 'code') {
       const sent = await deps.service.requestCode(standing);
-      const key = CODE_MESSAGES[sent];
+      if (sent === 'not-allowed')
+        return html(403, deps.page.standing(standing, { csrf, at }, path.token));
+      const key = CODE_MESSAGES[sent as Exclude<typeof sent, 'not-allowed'>];
       const fresh = sent === 'sent' ? await deps.service.lookup(path.token) : found;
       const shown = fresh.kind === 'open' ? fresh : standing;
       return html(
         sent === 'sent' ? 200 : 429,
         deps.page.standing(
           shown,
-          { csrf, status: status(deps, shown, key, {}, sent !== 'sent') },
+          { csrf, at, status: status(deps, shown, key, {}, sent !== 'sent') },
           path.token,
         ),
       );
@@ -156,7 +158,6 @@ const CODE_MESSAGES = {
   'too-soon': 'codeTooSoon',
   'too-many': 'codeTooMany',
   'no-email': 'noEmail',
-  'not-allowed': 'codeTooMany',
 } as const;
 
 function status(
