@@ -68,7 +68,10 @@ export async function responsesLocal(argv: string[], io: Io): Promise<number> {
     } while (ExclusiveStartKey);
     const rows = items
       .filter((r) => !values.decision || r.decisionId === values.decision)
-      .sort((a, b) => a.decisionId.localeCompare(b.decisionId) || a.responseKey.localeCompare(b.responseKey))
+      .sort(
+        (a, b) =>
+          a.decisionId.localeCompare(b.decisionId) || a.responseKey.localeCompare(b.responseKey),
+      )
       .map(reportOf);
     if (values.json) io.stdout(JSON.stringify(rows));
     else {
