@@ -6,7 +6,6 @@
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoCodeStore, DynamoResponseStore } from '../adapters/dynamo-responses.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import type { RespondDeps } from '../handlers/respond.ts';
 import type { DecisionReader, LinkStore, Mailer } from '../pipeline/delivery-ports.ts';
 import type { VersionStatus } from '../pipeline/link-standing.ts';
 import type { DocumentRecords, DocumentStore, Log } from '../pipeline/ports.ts';
@@ -36,9 +35,7 @@ export interface ResponseParts {
 }
 
 /** The response routes' dependencies, and the responses table for reports. */
-export function responseDeps(
-  parts: ResponseParts,
-): RespondDeps & { responses: DynamoResponseStore } {
+export function responseDeps(parts: ResponseParts) {
   const db = parts.clients.documents;
   const responses = new DynamoResponseStore(db, parts.tables.responses);
   const page = new ResponsePage(loadResponseTexts(), parts.locales);

@@ -9,8 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DistrictProfile } from '../core/district.ts';
-import type { ResponseTexts } from '../pipeline/response-page.ts';
-import type { ResponseRecord } from '../pipeline/response-ports.ts';
 import { templatesDir } from './assets.ts';
 import { printJobSha256, type RenderedDocument, type SigningTrust } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
@@ -26,9 +24,28 @@ main{margin:18mm 20mm}h1{font-size:18pt;margin:4mm 0 6mm}h2{font-size:12pt;margi
 th,td{border:0.5pt solid #777;padding:2mm 3mm;text-align:start;vertical-align:top}th{width:38%}
 .signed{margin-top:8mm;font-style:italic}`;
 
+/** The response texts of one language (templates/response/locales/<tag>.json). */
+type ResponseTexts = typeof import('../../templates/response/locales/en.json');
+
+/** What the PDF shows of a recorded answer (pipeline/response-ports.ts's ResponseRecord fits). */
+export interface ResponseDocumentRecord {
+  decisionId: string;
+  responseKey: string;
+  responseId: string;
+  districtId: string;
+  version: number;
+  supersedes?: string;
+  response: 'agree' | 'agree-except' | 'refuse' | 'meeting';
+  except: readonly string[];
+  message?: string;
+  signature: string;
+  esignConsentVersion: string;
+  signedAt: string;
+}
+
 /** What one answer's PDF is made from. */
 export interface ResponseDocumentInput {
-  record: ResponseRecord;
+  record: ResponseDocumentRecord;
   district: DistrictProfile;
   texts: ResponseTexts;
   /** The page's language if its texts exist, else `en` (the texts given). */
@@ -47,7 +64,7 @@ export interface ResponseDocumentDeps {
 
 /** The document id of an answer's PDF (`doc_` and 24 hex digits, like every document's). */
 export function responseDocumentId(
-  record: Pick<ResponseRecord, 'districtId' | 'decisionId' | 'responseKey'>,
+  record: Pick<ResponseDocumentRecord, 'districtId' | 'decisionId' | 'responseKey'>,
 ): string {
   const material = [
     record.districtId,
