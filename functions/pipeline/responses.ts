@@ -285,9 +285,19 @@ export class ResponseService {
       sequence,
     });
     if (this.deps.document) {
-      const documentId = await this.deps.document(standing, record);
-      await this.deps.responses.attachDocument(record.decisionId, key, documentId);
-      record.documentId = documentId;
+      // The answer is on record already: a PDF that fails is logged and made again by a
+      // person (the record keeps no documentId), never a reason to lose the answer's emails.
+      try {
+        const documentId = await this.deps.document(standing, record);
+        await this.deps.responses.attachDocument(record.decisionId, key, documentId);
+        record.documentId = documentId;
+      } catch (error) {
+        this.deps.log.error('response document failed', {
+          decisionId: link.decisionId,
+          responseId: record.responseId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      }
     }
     await this.deps.notices.recorded(
       standing,
