@@ -7,6 +7,7 @@ import {
   parseForm,
   parseRespondPath,
 } from '../../functions/handlers/respond.ts';
+import { clientRateLimiter } from '../../infra/local/download-server.ts';
 
 const TOKEN = 'A'.repeat(43);
 const OTHER = 'B'.repeat(43);
@@ -58,5 +59,24 @@ describe('parseForm', () => {
   });
   it('refuses a body over 16 KiB', () => {
     expect(parseForm(event(`message=${'x'.repeat(17 * 1024)}`))).toBeUndefined();
+  });
+});
+
+describe('the response page\u2019s rate limits on the local download server', () => {
+  it('counts one link\u2019s page over every address, and each address over every link', () => {
+    const allow = clientRateLimiter(
+      [
+        { requests: 2, windowSeconds: 60, pathPrefix: '/respond', per: 'path' },
+        { requests: 3, windowSeconds: 60, pathPrefix: '/respond' },
+      ],
+      () => 0,
+    );
+    const link = `/links/d/${TOKEN}/respond`;
+    expect([allow('a', link), allow('b', link), allow('c', link)]).toEqual([true, true, false]);
+    expect(allow('a', `/d/${OTHER}/respond`)).toBe(true);
+    // 'a' makes its third response request (another link), then a fourth is refused.
+    expect(allow('a', `/d/${'C'.repeat(43)}/respond/code`)).toBe(true);
+    expect(allow('a', `/d/${'D'.repeat(43)}/respond`)).toBe(false);
+    expect(allow('a', `/d/${TOKEN}`)).toBe(true);
   });
 });
