@@ -33,6 +33,7 @@ import type { DecisionReader, LinkRecord, LinkStore } from './delivery-ports.ts'
 import { type VersionStatus, versionInForce } from './link-standing.ts';
 import { hashToken, isWellFormedToken } from './links.ts';
 import type { Log } from './ports.ts';
+import { revocationCovers } from './recipient-revocation.ts';
 import type { CodeStore, ResponseRecord, ResponseStore } from './response-ports.ts';
 
 /** The sections of an offer a parent may except, besides each service (California: "in part"). */
@@ -68,7 +69,7 @@ export interface ResponseNotices {
 }
 
 export interface ResponseServiceDeps {
-  links: Pick<LinkStore, 'get'>;
+  links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
   versions: (decisionId: string) => Promise<VersionStatus[]>;
   decisions: DecisionReader;
   districts: DistrictDirectory;
@@ -151,6 +152,9 @@ export class ResponseService {
     if (!versionInForce(link.version, await this.deps.versions(link.decisionId)))
       return { kind: 'not-in-force', district, language: link.language };
     if (link.revokedAt) return { kind: 'invalid' };
+    // As LinkService.resolve: a recipient revocation covers links its listing did not see.
+    const marker = await this.deps.links.recipientRevocation(link.decisionId, link.recipientId);
+    if (revocationCovers(marker, link.version)) return { kind: 'invalid' };
     const checked = checkDecision(await this.deps.decisions.get(link.decisionId, link.version));
     if (checked.kind !== 'checked') return { kind: 'invalid' };
     const decision = checked.decision;

@@ -20,7 +20,7 @@ import { ResponseDocumentRenderer } from '../render/response-document.ts';
 export interface ResponseParts {
   clients: AwsClients;
   tables: { responses: string; responseCodes: string };
-  links: Pick<LinkStore, 'get'>;
+  links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
   versions: (decisionId: string) => Promise<VersionStatus[]>;
   decisions: DecisionReader;
   records: DocumentRecords;
