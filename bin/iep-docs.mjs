@@ -15,6 +15,8 @@ const machine = {
   regenerate: async (args, io) =>
     (await import('../infra/local/regenerate.ts')).regenerateCommand(args, io),
   overdue: async (args, io) => (await import('../infra/local/overdue.ts')).overdueLocal(args, io),
+  responses: async (args, io) =>
+    (await import('../infra/local/responses-cli.ts')).responsesLocal(args, io),
   safeguards: async (args, io) =>
     (await import('../infra/local/safeguards-cli.ts')).safeguardsLocal(args, io),
 };

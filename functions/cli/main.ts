@@ -47,6 +47,9 @@ commands:
   calendar FILE... [--json]     the compliance calendar a decision derives, and its reminder dates
   overdue [--today DATE] [--json]
                                 overdue reviews and reevaluations, from the local runtime's state
+  responses [--decision ID] [--json]
+                                parents' online answers to the offer (issue #19), from the
+                                local runtime's state: who answered what, when, and its signed PDF
   safeguards --student KEY [--district ID] [--json]
                                 when a family was given the procedural safeguards notice (300.504),
                                 from the local runtime's state (KEY: stu_… or the student id)
@@ -211,6 +214,8 @@ export interface MachineCommands {
   /** `regenerate` without `--queue-url`: the job on this machine. */
   regenerate(args: string[], io: CliIo): Promise<number>;
   overdue(args: string[], io: CliIo): Promise<number>;
+  /** `responses`: parents' online answers (issue #19), from the local runtime's state. */
+  responses(args: string[], io: CliIo): Promise<number>;
   /** `safeguards`: the givings of the safeguards notice, from the local runtime's state. */
   safeguards(args: string[], io: CliIo): Promise<number>;
 }
@@ -239,6 +244,7 @@ export async function runCli(
   if (command === 'links') return (await import('./links.ts')).linksCommand(rest, io);
   if (command === 'overdue') return guarded(() => onMachine('overdue'), io);
   if (command === 'safeguards') return guarded(() => onMachine('safeguards'), io);
+  if (command === 'responses') return guarded(() => onMachine('responses'), io);
   if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
     return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
   if (command === 'translation')

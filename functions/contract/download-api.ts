@@ -8,8 +8,10 @@
 export interface ClientRateLimit {
   readonly requests: number;
   readonly windowSeconds: 60 | 120 | 300 | 600;
-  /** Only paths under this prefix count (and are limited); absent: every path. */
+  /** Only paths containing this count (and are limited); absent: every path. */
   readonly pathPrefix?: string;
+  /** What is counted: each client address (default), or each path (one link's response page). */
+  readonly per?: 'client' | 'path';
 }
 
 export const DOWNLOAD_API_LIMITS = {
@@ -17,4 +19,11 @@ export const DOWNLOAD_API_LIMITS = {
   perClient: { requests: 300, windowSeconds: 300 },
   /** The verification page: a person checks a few codes; guessing codes needs millions. */
   verifyPerClient: { requests: 30, windowSeconds: 300, pathPrefix: '/verify' },
+  /**
+   * The response page (issue #19): a parent reads it, asks for a code, answers, perhaps
+   * corrects a field: a dozen requests. The code itself allows 5 wrong tries per link.
+   */
+  respondPerClient: { requests: 60, windowSeconds: 300, pathPrefix: '/respond' },
+  /** One link's response page from any number of addresses (a forwarded link, a botnet). */
+  respondPerLink: { requests: 30, windowSeconds: 300, pathPrefix: '/respond', per: 'path' },
 } as const satisfies Record<string, ClientRateLimit>;

@@ -17,6 +17,8 @@ export const TABLE_ENV: Readonly<Record<TableName, string>> = {
   runs: 'RUNS_TABLE',
   meetings: 'MEETINGS_TABLE',
   safeguards: 'SAFEGUARDS_TABLE',
+  responses: 'RESPONSES_TABLE',
+  responseCodes: 'RESPONSE_CODES_TABLE',
 };
 
 /** Every other environment variable a handler may be given. */

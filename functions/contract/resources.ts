@@ -175,6 +175,30 @@ export const tables = {
     globalIndexes: [],
     timeToLiveAttribute: 'expiresAt',
   },
+  /**
+   * Parents' online answers to the district's offer (issue #19): one item per signed answer,
+   * (decisionId, responseKey = v<version>#<recipientId>#<sequence>). Written by the download
+   * endpoint with attribute_not_exists (append-only: a later answer is a new item, the earlier
+   * kept); only the answer's PDF id is set afterwards, once. Read per recipient and version
+   * (begins_with) and by `iep-docs responses`. Never expires: it is the consent record (300.9).
+   */
+  responses: {
+    logicalName: 'responses',
+    partitionKey: s('decisionId'),
+    sortKey: s('responseKey'),
+    globalIndexes: [],
+  },
+  /**
+   * One item per download link (linkId): its one-time code's hash, when issued, the wrong tries
+   * and the lock. Written by the download endpoint with conditions on the counters. Expires
+   * with the link (TTL).
+   */
+  responseCodes: {
+    logicalName: 'responseCodes',
+    partitionKey: s('linkId'),
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Logical table names. */

@@ -34,6 +34,13 @@ export const noticeDocumentTypes = [
  * notice (300.504), delivered with the first document of a school year (`core/safeguards.ts`).
  */
 export const districtDocumentTypes = ['procedural-safeguards'] as const;
+/**
+ * A parent's signed online answer to the offer (issue #19, `core/parent-response.ts`): made
+ * when the answer is recorded, one per answer, stored with the decision's documents.
+ */
+export const responseDocumentTypes = ['parent-response'] as const;
+/** A parent's answer. */
+export type ResponseDocumentType = (typeof responseDocumentTypes)[number];
 /** A district-provided document. */
 export type DistrictDocumentType = (typeof districtDocumentTypes)[number];
 /** A meeting document. */
@@ -41,7 +48,11 @@ export type MeetingDocumentType = (typeof documentTypes)[number];
 /** A calendar notice. */
 export type NoticeDocumentType = (typeof noticeDocumentTypes)[number];
 /** Any stored document. */
-export type DocumentType = MeetingDocumentType | NoticeDocumentType | DistrictDocumentType;
+export type DocumentType =
+  | MeetingDocumentType
+  | NoticeDocumentType
+  | DistrictDocumentType
+  | ResponseDocumentType;
 
 /** The documents to produce, and the languages asked for that have no locale yet. */
 export interface DocumentPlan {

@@ -26,6 +26,7 @@ import type { LinkService } from '../pipeline/links.ts';
 import type { DocumentRecords, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 import type { Locale } from '../render/locales.ts';
+import { makeRespondHandler, parseRespondPath, type RespondDeps } from './respond.ts';
 import { asHttpApiEvent } from './rest-event.ts';
 import { makeVerifyCopyHandler, parseVerifyPath } from './verify-copy.ts';
 
@@ -48,6 +49,8 @@ export interface DownloadDeps {
   presignedUrlMinutes?: number;
   /** The verification page (`/verify` paths); absent, they get the invalid page. */
   verify?: ReturnType<typeof makeVerifyCopyHandler>;
+  /** The response page (`/d/<token>/respond` paths, issue #19); absent, they get the invalid page. */
+  respond?: RespondDeps;
 }
 
 const HEADERS = {
@@ -85,6 +88,7 @@ export function makeDownloadHandler(deps: DownloadDeps) {
   const sole: DistrictProfile | undefined =
     ids.length === 1 ? deps.districts.get(ids[0] as string) : undefined;
   const invalid = html(404, invalidLinkPage(deps.templates, english, sole));
+  const respond = deps.respond ? makeRespondHandler(deps.respond, invalid) : undefined;
   const seconds = Math.round((deps.presignedUrlMinutes ?? DEFAULT_PRESIGNED_URL_MINUTES) * 60);
 
   return async (
@@ -95,6 +99,8 @@ export function makeDownloadHandler(deps: DownloadDeps) {
     const method = event.requestContext?.http?.method ?? 'GET';
     const verifyCode = parseVerifyPath(event.rawPath ?? '');
     if (verifyCode !== undefined && deps.verify) return deps.verify(event, verifyCode);
+    const respondPath = parseRespondPath(event.rawPath ?? '');
+    if (respondPath) return respond ? respond(event, respondPath) : invalid;
     const path = parseDownloadPath(event.rawPath ?? '');
     if ((method !== 'GET' && method !== 'HEAD') || !path) return invalid;
     const link = await deps.links.resolve(path.token);
@@ -119,9 +125,23 @@ export function makeDownloadHandler(deps: DownloadDeps) {
       );
       const validUntil = calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone);
       const content = contentOfDocuments(documents.map((d) => d.type));
+      const respond =
+        deps.respond && content === 'meeting-documents'
+          ? {
+              href: `${encodeURIComponent(path.token)}/respond`,
+              text: deps.respond.page.textsFor(link.language).texts.answerLink,
+            }
+          : undefined;
       return html(
         200,
-        downloadPage(deps.templates, { locale, district, content, validUntil, documents }),
+        downloadPage(deps.templates, {
+          locale,
+          district,
+          content,
+          validUntil,
+          documents,
+          ...(respond ? { respond } : {}),
+        }),
       );
     }
 
@@ -170,8 +190,29 @@ async function fromEnvironment() {
     baseUrl: process.env[ENV.downloadBaseUrl] ?? '',
     clock: platform.clock,
   });
+  const { responseDeps } = await import('../platform/response-wiring.ts');
+  // No Chromium in this function: answers are recorded and mailed; their PDF is made only
+  // where a printer is at hand (the one-machine runtime). See docs/parent-response.md.
+  const respond = responseDeps({
+    clients: platform.clients,
+    tables: {
+      responses: platform.table('responses'),
+      responseCodes: platform.table('responseCodes'),
+    },
+    links: stores.linkStore,
+    versions: (decisionId) => stores.decisions.versions(decisionId),
+    decisions: stores.decisions,
+    records: stores.records,
+    store: stores.store,
+    districts: platform.districts,
+    locales: stores.locales,
+    mailer: platform.mailer(),
+    clock: platform.clock,
+    log: platform.log,
+  });
   return makeDownloadHandler({
     verify: makeVerifyCopyHandler({ ...verify, log: platform.log }),
+    respond,
     links: stores.links,
     records: stores.records,
     presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),

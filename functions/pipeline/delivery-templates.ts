@@ -116,6 +116,9 @@ export function documentName(type: DocumentType, locale: Locale): string {
       return locale.notice.meeting.cancelled.title;
     case 'procedural-safeguards':
       return locale.pwn.sections.proceduralSafeguards;
+    case 'parent-response':
+      // Never on a link's page: it is the parent's emailed copy (response-mail.ts names it).
+      return 'Parent response';
   }
 }
 
@@ -368,6 +371,8 @@ export function downloadPage(
     content: DeliveryContent;
     validUntil: string;
     documents: DownloadEntry[];
+    /** The response page's link (a meeting's documents, issue #19); absent: none. */
+    respond?: { href: string; text: string };
   },
 ): string {
   const { locale, district, content } = input;
@@ -389,6 +394,7 @@ export function downloadPage(
       date: formatDate(input.validUntil, locale),
     }),
     district: { name: district.name, phone: district.phone, email: district.email },
+    respond: input.respond ?? null,
   });
 }
 

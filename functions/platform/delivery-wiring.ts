@@ -33,6 +33,9 @@ export interface DeliveryTables {
   meetings?: string;
   /** Safeguards givings (absent: the safeguards notice is not delivered). */
   safeguards?: string;
+  /** Parents' online answers and their codes (absent: no response page, issue #19). */
+  responses?: string;
+  responseCodes?: string;
 }
 
 export interface DeliveryParts {

@@ -110,6 +110,12 @@ export class Delivery extends Construct {
     );
     const endpoint = downloadEndpoint(this, props);
     this.download = endpoint.download;
+    // The response page emails the one-time code, the parent's copy and the case manager.
+    this.grantSendEmail(endpoint.download.function);
+    endpoint.download.function.addEnvironment(
+      ENV.sesConfigurationSet,
+      this.configurationSet.configurationSetName,
+    );
     this.downloadApi = endpoint.api;
     this.downloadBaseUrl = endpoint.baseUrl;
     const delivering = this.deliverFunction(props, endpoint.baseUrl);

@@ -49,7 +49,13 @@ function rateRule(name: string, priority: number, limit: ClientRateLimit): CfnWe
       rateBasedStatement: {
         limit: limit.requests,
         evaluationWindowSec: limit.windowSeconds,
-        aggregateKeyType: 'IP',
+        ...(limit.per === 'path'
+          ? {
+              // One link's page (the token is in the path) counted over every address.
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [{ uriPath: { textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+            }
+          : { aggregateKeyType: 'IP' }),
         ...(limit.pathPrefix
           ? {
               scopeDownStatement: {
@@ -124,6 +130,11 @@ export class DownloadApi extends Construct {
     const links = this.api.root.addResource('d').addResource('{token}');
     links.addMethod('GET', integration);
     links.addResource('{documentId}').addMethod('GET', integration);
+    // The response page (issue #19): the form, the answer, the code request.
+    const respond = links.addResource('respond');
+    respond.addMethod('GET', integration);
+    respond.addMethod('POST', integration);
+    respond.addResource('code').addMethod('POST', integration);
     const verify = this.api.root.addResource('verify');
     verify.addMethod('GET', integration);
     verify.addMethod('POST', integration);
@@ -137,6 +148,8 @@ export class DownloadApi extends Construct {
       rules: [
         rateRule('PerClient', 0, DOWNLOAD_API_LIMITS.perClient),
         rateRule('VerifyPerClient', 1, DOWNLOAD_API_LIMITS.verifyPerClient),
+        rateRule('RespondPerClient', 2, DOWNLOAD_API_LIMITS.respondPerClient),
+        rateRule('RespondPerLink', 3, DOWNLOAD_API_LIMITS.respondPerLink),
       ],
       visibilityConfig: {
         cloudWatchMetricsEnabled: true,

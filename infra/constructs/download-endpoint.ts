@@ -32,6 +32,8 @@ export function downloadEndpoint(scope: Construct, props: DeliveryProps) {
         'accessLog',
         'meetings',
         'safeguards',
+        'responses',
+        'responseCodes',
       ]),
       [ENV.documentsBucket]: data.documentsBucket.bucketName,
       [ENV.presignedUrlMinutes]: String(config.presignedUrlMinutes),
@@ -49,6 +51,11 @@ export function downloadEndpoint(scope: Construct, props: DeliveryProps) {
   // 300.614's record is append-only: PutItem (the adapter's attribute_not_exists condition
   // refuses an existing key), never UpdateItem, DeleteItem or BatchWriteItem.
   data.tables.accessLog.grant(download.function, 'dynamodb:PutItem');
+  // Parents' answers (issue #19) are append-only: PutItem with attribute_not_exists, read per
+  // recipient and version by Query; never UpdateItem or DeleteItem (no PDF is made here).
+  data.tables.responses.grant(download.function, 'dynamodb:PutItem', 'dynamodb:Query');
+  // The one-time code and its wrong-try counter: one item per link, conditional puts.
+  data.tables.responseCodes.grant(download.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
   data.grantTableKey(download.function);
   // Presigned GETs are signed with the function's role: it may read documents only.
   data.grantDocumentRead(download.function, 'districts/');

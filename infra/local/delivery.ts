@@ -44,7 +44,9 @@ import type {
 } from '../../functions/pipeline/ports.ts';
 import { deliverService, lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
 import type { DeliveryTables } from '../../functions/platform/delivery-wiring.ts';
+import { responseDeps } from '../../functions/platform/response-wiring.ts';
 import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
+import { signerSubject } from '../../functions/platform/wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
@@ -204,8 +206,10 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     baseUrl: server.url,
     clock,
   });
+  const respond = await localResponses(options, services, districts, printer, clock);
   downloadHandler = makeDownloadHandler({
     verify: makeVerifyCopyHandler({ ...verify, log }),
+    ...(respond ? { respond } : {}),
     links: services.links,
     records: services.records,
     presign: (key, seconds, options) => services.store.presignGet(key, seconds, options),
@@ -308,6 +312,38 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
       await ownPrinter?.close();
     },
   };
+}
+
+/** The response page (issue #19) when the runtime has its tables: answers signed by the engine's signer. */
+async function localResponses(
+  options: LocalDeliveryOptions,
+  services: ReturnType<typeof deliverService>,
+  districts: DistrictDirectory,
+  printer: PdfPrinter,
+  clock: () => Date,
+) {
+  const { responses, responseCodes } = options.tables;
+  if (!responses || !responseCodes) return undefined;
+  return responseDeps({
+    clients: options.clients,
+    tables: { responses, responseCodes },
+    links: services.linkStore,
+    versions: (decisionId) => services.decisions.versions(decisionId),
+    decisions: services.decisions,
+    records: services.records,
+    store: services.store,
+    districts,
+    locales: services.locales,
+    mailer: services.mailer,
+    clock,
+    log: options.log,
+    signing: {
+      printer,
+      signer: options.signer,
+      signerName: await signerSubject(options.signer),
+      ...(options.trust ? { trust: options.trust } : {}),
+    },
+  });
 }
 
 function describe(error: unknown): string {

@@ -71,9 +71,10 @@ export function clientRateLimiter(limits: readonly ClientRateLimit[], clock = ()
   return (client: string, path: string): boolean => {
     let allowed = true;
     limits.forEach((limit, index) => {
-      if (limit.pathPrefix && !path.startsWith(limit.pathPrefix)) return;
+      // CONTAINS, as the WAF rule's scope-down statement matches.
+      if (limit.pathPrefix && !path.includes(limit.pathPrefix)) return;
       const window = Math.floor(clock() / (limit.windowSeconds * 1000));
-      const key = `${index} ${client}`;
+      const key = `${index} ${limit.per === 'path' ? path : client}`;
       const seen = counts.get(key);
       const count = seen && seen.window === window ? seen.count + 1 : 1;
       counts.set(key, { window, count });

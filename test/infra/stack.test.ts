@@ -344,14 +344,21 @@ describe('functions', () => {
     expect(renderActions).not.toContain('s3:BypassGovernanceRetention');
   });
 
-  it('lets the download function write only the access log, no other table', () => {
+  it('lets the download function write only the access log, the responses and their codes, no other table', () => {
     const download = built.stack.delivery.download;
     const writes = statementsOf(logicalId(download?.role as never)).filter((s) =>
       [s.Action].flat().includes('dynamodb:PutItem'),
     );
     expect(writes.map((s) => [s.Resource].flat())).toEqual([
       [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.accessLog), 'Arn'] }],
+      [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.responses), 'Arn'] }],
+      [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.responseCodes), 'Arn'] }],
     ]);
+    // Answers are append-only: nothing of the download role updates or deletes them.
+    const changes = statementsOf(logicalId(download?.role as never)).filter((s) =>
+      [s.Action].flat().some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'),
+    );
+    expect(JSON.stringify(changes)).not.toContain(logicalId(built.stack.data.tables.responses));
   });
 });
 
@@ -389,15 +396,17 @@ describe('delivery', () => {
     const routes = Object.values(built.template.findResources('AWS::ApiGateway::Method')).map(
       (m) => m.Properties.HttpMethod,
     );
-    expect(routes.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'POST']);
-    for (const path of ['d', '{token}', '{documentId}', 'verify', '{code}'])
+    expect(routes.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+    for (const path of ['d', '{token}', '{documentId}', 'respond', 'code', 'verify', '{code}'])
       built.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: path });
     const rate = (limit: ClientRateLimit) =>
       Match.objectLike({
         Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
         Statement: {
           RateBasedStatement: Match.objectLike({
-            AggregateKeyType: 'IP',
+            ...(limit.per === 'path'
+              ? { AggregateKeyType: 'CUSTOM_KEYS', CustomKeys: [{ UriPath: Match.anyValue() }] }
+              : { AggregateKeyType: 'IP' }),
             Limit: limit.requests,
             EvaluationWindowSec: limit.windowSeconds,
             ...(limit.pathPrefix
@@ -413,7 +422,12 @@ describe('delivery', () => {
     built.template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
-      Rules: [rate(DOWNLOAD_API_LIMITS.perClient), rate(DOWNLOAD_API_LIMITS.verifyPerClient)],
+      Rules: [
+        rate(DOWNLOAD_API_LIMITS.perClient),
+        rate(DOWNLOAD_API_LIMITS.verifyPerClient),
+        rate(DOWNLOAD_API_LIMITS.respondPerClient),
+        rate(DOWNLOAD_API_LIMITS.respondPerLink),
+      ],
     });
     const [association] = Object.values(
       built.template.findResources('AWS::WAFv2::WebACLAssociation'),

@@ -45,7 +45,9 @@ describe('download link', () => {
     // Act: the page, then every document through its entry.
     const page = await fetch(link);
     const html = await page.text();
-    const entries = hrefs(html).filter((h) => !h.startsWith('mailto:'));
+    // Besides the documents: the district's address and the response page (issue #19).
+    const entries = hrefs(html).filter((h) => !h.startsWith('mailto:') && !h.endsWith('/respond'));
+    expect(hrefs(html).filter((h) => h.endsWith('/respond'))).toHaveLength(1);
     const fetched: { documentId: string; sha256: string }[] = [];
     for (const href of entries) {
       const url = new URL(href, link);

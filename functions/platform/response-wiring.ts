@@ -1,0 +1,77 @@
+/**
+ * How the response page is put together (issue #19), for the download function and the
+ * one-machine runtime: the responses and codes tables, the service, the page and the emails;
+ * with a printer and signer, the signed "Parent response" PDF too.
+ */
+import type { AwsClients } from '../adapters/aws-clients.ts';
+import { DynamoCodeStore, DynamoResponseStore } from '../adapters/dynamo-responses.ts';
+import type { DistrictDirectory } from '../core/district.ts';
+import type { DecisionReader, LinkStore, Mailer } from '../pipeline/delivery-ports.ts';
+import type { VersionStatus } from '../pipeline/link-standing.ts';
+import type { DocumentRecords, DocumentStore, Log } from '../pipeline/ports.ts';
+import { responseDocuments, responseMail } from '../pipeline/response-mail.ts';
+import { loadResponseTexts, ResponsePage } from '../pipeline/response-page.ts';
+import { ResponseService } from '../pipeline/responses.ts';
+import type { SigningTrust } from '../render/engine.ts';
+import type { Locale } from '../render/locales.ts';
+import type { PdfPrinter, Signer } from '../render/ports.ts';
+import { ResponseDocumentRenderer } from '../render/response-document.ts';
+
+export interface ResponseParts {
+  clients: AwsClients;
+  tables: { responses: string; responseCodes: string };
+  links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
+  versions: (decisionId: string) => Promise<VersionStatus[]>;
+  decisions: DecisionReader;
+  records: DocumentRecords;
+  store: DocumentStore;
+  districts: DistrictDirectory;
+  locales: ReadonlyMap<string, Locale>;
+  mailer: Mailer;
+  clock: () => Date;
+  log: Log;
+  /** Prints and signs the answer's PDF; absent, answers are recorded and mailed without one. */
+  signing?: { printer: PdfPrinter; signer: Signer; signerName: string; trust?: SigningTrust };
+}
+
+/** The response routes' dependencies, and the responses table for reports. */
+export function responseDeps(parts: ResponseParts) {
+  const db = parts.clients.documents;
+  const responses = new DynamoResponseStore(db, parts.tables.responses);
+  const page = new ResponsePage(loadResponseTexts(), parts.locales);
+  const signing = parts.signing;
+  const document = signing
+    ? responseDocuments({
+        renderer: new ResponseDocumentRenderer({
+          printer: signing.printer,
+          signer: signing.signer,
+          ...(signing.trust ? { trust: signing.trust } : {}),
+        }),
+        page,
+        records: parts.records,
+        store: parts.store,
+        signerName: signing.signerName,
+        clock: parts.clock,
+      })
+    : undefined;
+  const service = new ResponseService({
+    links: parts.links,
+    versions: parts.versions,
+    decisions: parts.decisions,
+    districts: parts.districts,
+    codes: new DynamoCodeStore(db, parts.tables.responseCodes),
+    responses,
+    notices: responseMail({
+      mailer: parts.mailer,
+      page,
+      pdfOf: async (documentId) => {
+        const record = await parts.records.get(documentId);
+        return record ? parts.store.get(record.s3Key) : undefined;
+      },
+    }),
+    ...(document ? { document } : {}),
+    clock: parts.clock,
+    log: parts.log,
+  });
+  return { service, page, clock: parts.clock, log: parts.log, responses };
+}
