@@ -17,6 +17,7 @@ export const TABLE_ENV: Readonly<Record<TableName, string>> = {
   runs: 'RUNS_TABLE',
   meetings: 'MEETINGS_TABLE',
   safeguards: 'SAFEGUARDS_TABLE',
+  translations: 'TRANSLATIONS_TABLE',
 };
 
 /** Every other environment variable a handler may be given. */

@@ -9,9 +9,10 @@
  * crash finds what was done and completes the rest, never making a second document.
  */
 import type { Decision } from '../core/decision.ts';
+import type { TranslationItem } from '../core/translation.ts';
 import { checkDecision } from '../core/validate.ts';
 import { versionInForce } from '../core/versions.ts';
-import type { EngineStream, RenderedDocument } from '../render/engine.ts';
+import type { EngineStream, RenderedDocument, RenderOptions } from '../render/engine.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -24,7 +25,12 @@ import { storeDocumentOnce } from './store-document.ts';
 
 /** The engine as the pipeline sees it: documents handed over one at a time, in the plan's order. */
 export interface DecisionRenderer {
-  renderEach(decision: Decision): Promise<EngineStream>;
+  renderEach(decision: Decision, options?: RenderOptions): Promise<EngineStream>;
+}
+
+/** The translations table, as rendering reads it: a version's translations, every language. */
+export interface TranslationReader {
+  forVersion(decisionId: string, version: number): Promise<TranslationItem[]>;
 }
 
 /** What happens to a decision once its documents are ready (delivery, calendar): must be idempotent. */
@@ -47,6 +53,8 @@ export interface RenderDecisionDeps {
   log: Log;
   afterDocumentsReady?: AfterDocumentsReady;
   afterWithdrawn?: AfterWithdrawn;
+  /** Translations written apart from the decision; without it, only the decision's own. */
+  translations?: TranslationReader;
 }
 
 /** A document of a processed decision, and whether this run created it. */
@@ -129,7 +137,13 @@ export class RenderDecision {
       );
     }
 
-    const result = await this.deps.renderer.renderEach(decision);
+    // A language without a complete translation gets no documents of its own yet (300.503(c)):
+    // they follow when the translation office writes its translation (render-translation.ts).
+    const translations = (await this.deps.translations?.forVersion(decisionId, version)) ?? [];
+    const result = await this.deps.renderer.renderEach(decision, {
+      translations,
+      withholdPending: true,
+    });
     if (result.kind === 'rejected') {
       return this.finish(
         {

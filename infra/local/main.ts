@@ -143,7 +143,9 @@ function textSummary(
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
     for (const tag of d.translationPending)
-      lines.push(`    ! translation pending: ${tag} (the team's text as written until translated)`);
+      lines.push(
+        `    ! translation pending: ${tag} (English documents sent; the ${tag} documents follow when translated)`,
+      );
     for (const doc of d.documents) {
       lines.push(
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
@@ -283,6 +285,7 @@ export async function main(argv: string[]): Promise<number> {
     if (once) return 0;
 
     runtime.poller.start();
+    runtime.translationPoller?.start();
     say(
       `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
