@@ -12,6 +12,7 @@ import { glob } from 'tinyglobby';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
 import { isCalendarDate } from '../../functions/core/dates.ts';
 import { describeProblem } from '../../functions/core/problems.ts';
+import { keepDelivering } from './keep-delivering.ts';
 import { jsonLog, parseLogLevel } from './log.ts';
 import {
   type InputError,
@@ -286,14 +287,16 @@ export async function main(argv: string[]): Promise<number> {
 
     runtime.poller.start();
     runtime.translationPoller?.start();
+    const stopDelivering = keepDelivering(() => runtime.delivery.drain(), log);
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} (a translation to ${runtime.names.tables.translations}) to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());
       process.once('SIGTERM', () => done());
     });
     say('stopping…');
+    await stopDelivering();
     return 0;
   } catch (error) {
     say(`iep-local: ${(error as Error).stack ?? error}`);

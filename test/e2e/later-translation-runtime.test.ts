@@ -6,11 +6,16 @@
  * and `prior-written-notice.es.pdf` with the Spanish text and none of the team's English
  * sentences, and a `sent` delivery of them; a third run makes and sends nothing new.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../functions/adapters/aws-clients.ts';
+import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
+import { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
+import { DynamoTranslations } from '../../functions/adapters/dynamo-translations.ts';
+import { resourceNames } from '../../functions/contract/resources.ts';
 import type { TranslationItem } from '../../functions/core/translation.ts';
 import { checkDecision } from '../../functions/core/validate.ts';
 import { englishWordsLeft, translatedWordsMissing, wordsOf } from '../support/translated-text.ts';
@@ -134,4 +139,65 @@ describe('a translation that arrives on the next run', () => {
     expect(third.documents).toHaveLength(4);
     expect(rows(third)).toEqual(rows(second));
   }, 600_000);
+});
+
+describe('a translation written while the runtime runs', () => {
+  it('is rendered from the translations table and delivered, without a restart', async () => {
+    // Prepare: the runtime keeps running after its first summary.
+    const dir = join(work, 'running');
+    mkdirSync(dir);
+    copyFileSync(join(SAMPLES, 'transition-v2-es.json'), join(dir, 'decision.json'));
+    const child = spawn(
+      process.execPath,
+      [BIN, '--json', '--fresh', '--out', join(dir, 'out'), '--decisions', join(dir, '*.json')],
+      {
+        env: { ...process.env, IEP_STATE_DIR: join(dir, 'state'), IEP_FAILPOINT: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const closed = new Promise((done) => child.once('close', done));
+    const endpoint = await new Promise<string>((ready, fail) => {
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+        const found = /ready: the pipeline is running on (\S+) \(DynamoDB\)/.exec(stderr);
+        if (found?.[1]) ready(found[1]);
+      });
+      child.once('close', (code) => fail(new Error(`runtime exited ${code}:\n${stderr}`)));
+    });
+    const clients = createAwsClients({ region: 'us-east-1', endpoints: { dynamodb: endpoint } });
+    const names = resourceNames('iep-local');
+    const outcomes = new DynamoOutcomeStore(clients.documents, names.tables.outcomes);
+    const deliveries = new DynamoDeliveryStore(clients.documents, names.tables.deliveries);
+    const item = JSON.parse(
+      readFileSync(join(SAMPLES, 'transition-v2-es.translation.json'), 'utf8'),
+    ) as TranslationItem;
+
+    try {
+      expect((await outcomes.get(item.decisionId, 1))?.translationPending).toEqual(['es']);
+
+      // Act: the translation office writes its item into the table.
+      await new DynamoTranslations(clients.documents, names.tables.translations).put(item);
+
+      // Assess: the Spanish set is made and goes out to both guardians, while it runs.
+      const until = Date.now() + 150_000;
+      let records = await deliveries.listForDecision(item.decisionId, 1);
+      const settled = () => records.length === 4 && records.every((r) => r.state !== 'sending');
+      while (!settled() && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        records = await deliveries.listForDecision(item.decisionId, 1);
+      }
+      expect((await outcomes.get(item.decisionId, 1))?.translated).toEqual(['es']);
+      const spanish = records.filter((r) => !r.translationPending);
+      expect(spanish.map((r) => [r.recipientId, r.channel, r.language, r.state]).sort()).toEqual([
+        ['G-1', 'email', 'es', 'sent'],
+        ['G-2', 'postal', 'es', 'pending-mail'],
+      ]);
+      expect(spanish.every((r) => r.documentIds.length === 2)).toBe(true);
+    } finally {
+      clients.destroy();
+      child.kill('SIGTERM');
+      await closed;
+    }
+  }, 400_000);
 });
