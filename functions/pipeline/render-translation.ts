@@ -94,6 +94,11 @@ export class RenderTranslation {
     const skip = skipReason(outcome, item, language);
     if (skip || !language) return this.skipped(item, skip ?? 'not pending');
 
+    if (await this.renderedBefore(outcome, language))
+      return this.skipped(
+        item,
+        `the version already has ${language} documents, made before a pending language's documents were withheld; they are not replaced (the district writes a next version with its translations)`,
+      );
     const decision = await this.decision(item);
     const problems = checkTranslation(decision, item);
     if (problems.length > 0) return this.rejected(ref, problems);
@@ -129,6 +134,16 @@ export class RenderTranslation {
     throw new DecisionNotProcessedYet(
       `${item.decisionId} v${item.version} is not processed yet: the translation waits for it`,
     );
+  }
+
+  /**
+   * Whether the version's own set already holds documents in the language (a version processed
+   * before pending languages were withheld): their ids are the ones a translation would take.
+   */
+  private async renderedBefore(outcome: DecisionOutcome, language: string): Promise<boolean> {
+    for (const id of outcome.documentIds ?? [])
+      if ((await this.deps.records.get(id))?.language === language) return true;
+    return false;
   }
 
   private async decision(item: TranslationItem): Promise<Decision> {

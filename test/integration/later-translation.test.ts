@@ -252,6 +252,75 @@ describe('a translation written after its decision version was processed', () =>
   }, 120_000);
 });
 
+describe('a version processed before pending languages were withheld', () => {
+  it('keeps its Spanish documents as they are and says why, rather than pass them off as translated', async () => {
+    const env = await testEnvironment();
+    const db = env.clients.documents;
+    const { tables } = env.names;
+    const raw = sample('transition-v2-es.json');
+    raw.decisionId = `${raw.decisionId}-${env.prefix}`;
+    await db.put({ TableName: tables.decisions, Item: raw });
+    const records = new DynamoDocumentRecords(db, tables.documents);
+    const old = {
+      documentId: `doc_old_es_${env.prefix}`,
+      districtId: raw.districtId,
+      decisionId: raw.decisionId,
+      version: 1,
+      type: 'iep' as const,
+      language: 'es',
+      rendition: 1,
+      s3Key: 'districts/x/old.pdf',
+      sha256: '0'.repeat(64),
+      htmlSha256: '0'.repeat(64),
+      bytes: 1,
+      pages: 1,
+      signed: true,
+      signer: 'test',
+      createdAt: new Date().toISOString(),
+    };
+    await records.putOnce(old);
+    const outcomes = new DynamoOutcomeStore(db, tables.outcomes);
+    await outcomes.recordOnce({
+      decisionId: raw.decisionId,
+      version: 1,
+      districtId: raw.districtId,
+      outcome: 'documents-ready',
+      documentIds: [old.documentId],
+      translationPending: ['es'],
+      processedAt: new Date().toISOString(),
+    });
+    const enqueued: unknown[] = [];
+    const service = new RenderTranslation({
+      decisions: new DynamoDecisionReader(db, tables.decisions),
+      outcomes,
+      records,
+      store: new S3DocumentStore(env.clients.s3, env.names.buckets.documents),
+      renderer: engine,
+      queue: { enqueue: async (job) => void enqueued.push(job) },
+      districts: loadDistrictDirectory(),
+      locales: engine.languages,
+      signerName: 'test',
+      clock: () => new Date(),
+      log: quiet,
+    });
+    try {
+      const result = await service.process({
+        decisionId: raw.decisionId,
+        translationKey: '1#es',
+        item: { ...sample('transition-v2-es.translation.json'), decisionId: raw.decisionId },
+      });
+      expect(result).toMatchObject({
+        state: 'skipped',
+        reason: expect.stringMatching(/not replaced/),
+      });
+      expect(enqueued).toEqual([]);
+      expect((await outcomes.get(raw.decisionId, 1))?.documentIds).toEqual([old.documentId]);
+    } finally {
+      env.clients.destroy();
+    }
+  }, 120_000);
+});
+
 function checked(raw: unknown): Decision {
   const result = checkDecision(raw);
   if (result.kind !== 'checked') throw new Error(JSON.stringify(result.problems));
