@@ -163,12 +163,16 @@ describe('a translation written after its decision version was processed', () =>
 
       // Once: one more email to the Spanish guardian, one more packet, whatever the retries.
       const after = await delivery.deliveriesFor(raw.decisionId, 1);
-      expect(after.map((d) => [d.recipientId, d.channel, d.state, d.notes ?? []])).toEqual([
-        ['G-1', 'email', 'sent', before[0]?.notes],
-        ['G-1', 'email', 'sent', []],
-        ['G-2', 'postal', 'pending-mail', before[1]?.notes],
-        ['G-2', 'postal', 'pending-mail', []],
-      ]);
+      // Sorted: deliveries of one recipient and channel have no order between them.
+      const rows = (list: unknown[][]) => list.map((row) => JSON.stringify(row)).sort();
+      expect(rows(after.map((d) => [d.recipientId, d.channel, d.state, d.notes ?? []]))).toEqual(
+        rows([
+          ['G-1', 'email', 'sent', before[0]?.notes],
+          ['G-1', 'email', 'sent', []],
+          ['G-2', 'postal', 'pending-mail', before[1]?.notes],
+          ['G-2', 'postal', 'pending-mail', []],
+        ]),
+      );
       expect(await sentEmails({ to })).toHaveLength(2);
 
       // The Spanish documents print the Spanish text and none of the team's English sentences.
