@@ -15,6 +15,7 @@ export const HANDLER_NAMES = [
   'regenerate',
   'stream-dead-letter',
   'meeting-notices',
+  'render-translations',
 ] as const;
 
 /** A handler's name. */

@@ -22,6 +22,7 @@ import type { FunctionDefaults } from './constructs/pipeline-function.ts';
 import { Regeneration } from './constructs/regeneration.ts';
 import { Rendering } from './constructs/rendering.ts';
 import { Signing } from './constructs/signing.ts';
+import { Translations } from './constructs/translations.ts';
 import type { HandlerEntries } from './handlers.ts';
 
 /** What {@link IepDocsStack} needs. */
@@ -44,6 +45,7 @@ export class IepDocsStack extends Stack {
   readonly delivery: Delivery;
   readonly rendering: Rendering;
   readonly meetingNotices: MeetingNotices;
+  readonly translations: Translations;
   readonly regeneration: Regeneration;
   readonly calendar: Calendar;
 
@@ -104,6 +106,16 @@ export class IepDocsStack extends Stack {
       memorySize: config.renderMemoryMb,
       chromium,
     });
+    this.translations = new Translations(this, 'Translations', {
+      defaults,
+      entry: handlers['render-translations'],
+      data: this.data,
+      signing: this.signing,
+      delivery: this.delivery,
+      operations: this.operations,
+      memorySize: config.renderMemoryMb,
+      chromium,
+    });
     this.regeneration = new Regeneration(this, 'Regeneration', {
       defaults,
       entry: handlers.regenerate,
@@ -157,6 +169,10 @@ export class IepDocsStack extends Stack {
     new CfnOutput(this, 'DataKeyArn', { value: this.data.dataKey.keyArn });
     new CfnOutput(this, 'OutcomesTableName', { value: this.data.tables.outcomes.tableName });
     new CfnOutput(this, 'DeliveriesTableName', { value: this.data.tables.deliveries.tableName });
+    // Where the district's translation office writes (`iep-docs translation import --table`).
+    new CfnOutput(this, 'TranslationsTableName', {
+      value: this.data.tables.translations.tableName,
+    });
     if (this.delivery.postalQueue) {
       new CfnOutput(this, 'PostalQueueUrl', { value: this.delivery.postalQueue.queueUrl });
     }

@@ -80,6 +80,16 @@ export function applySuppressions(stack: IepDocsStack): void {
     'AwsSolutions-SQS3':
       'This queue is itself the on-failure destination of the meetings stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
   });
+  acknowledge(stack.translations.function, {
+    'AwsSolutions-IAM5[Resource::*]':
+      'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the translations stream',
+    'HIPAA.Security-LambdaDLQ':
+      'Invoked synchronously by the translations stream event source mapping, whose on-failure destination is the TranslationStreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
+  });
+  acknowledge(stack.translations.deadLetterQueue, {
+    'AwsSolutions-SQS3':
+      'This queue is itself the on-failure destination of the translations stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
+  });
   acknowledge(stack.regeneration.regenerate, {
     'HIPAA.Security-LambdaDLQ':
       "Invoked synchronously by the SQS event source; a message that fails 5 receives goes to the regeneration queue's redrive dead-letter queue (RegenerationDeadLetters, alarmed)",

@@ -81,6 +81,35 @@ export class DynamoOutcomeStore implements OutcomeStore {
     });
   }
 
+  async recordTranslated(
+    decisionId: string,
+    version: number,
+    language: string,
+    documentIds: readonly string[],
+  ): Promise<boolean> {
+    try {
+      // One conditional update: the language is added once, its documents appended once.
+      await this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, version },
+        UpdateExpression:
+          'SET documentIds = list_append(if_not_exists(documentIds, :none), :ids), translated = list_append(if_not_exists(translated, :none), :language)',
+        ConditionExpression: 'attribute_exists(#outcome) AND NOT contains(translated, :tag)',
+        ExpressionAttributeNames: { '#outcome': 'outcome' },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':ids': [...documentIds],
+          ':language': [language],
+          ':tag': language,
+        },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async listVersions(decisionId: string): Promise<DecisionOutcome[]> {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -149,6 +149,9 @@ async function render(
     const result = await engine.render(decision, {
       html: options.html,
       translations: translations.items,
+      // Official documents never print the team's English under another language's label;
+      // a draft's watermarked preview shows every language, for the team and its translators.
+      withholdPending: decision.status === 'finalized',
     });
     if (result.kind === 'withdrawn') {
       io.stderr(

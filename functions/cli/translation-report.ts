@@ -1,7 +1,7 @@
 /**
  * What `validate` and `render` say of a decision's translations, one stderr line each: a
  * translation the decision carries that is incomplete (every untranslated field by its path),
- * and the languages whose documents still print the team's own text.
+ * and the languages whose documents wait for one (withheld, or draft previews in the team's text).
  */
 import type { Decision } from '../core/decision.ts';
 import type { DocumentPlan } from '../core/documents.ts';
@@ -26,8 +26,11 @@ export function reportTranslations(
   for (const item of mine)
     for (const p of checkTranslation(decision, item))
       io.stderr(`${file}: translation item (${item.language}): ${describeProblem(p)}`);
+  const made = new Set(plan?.documents.map((d) => d.language));
   for (const language of plan?.translationPending ?? [])
     io.stderr(
-      `${file}: translation pending: ${language} (its documents print the team's text as written until a complete translation arrives)`,
+      made.has(language)
+        ? `${file}: translation pending: ${language} (its draft previews print the team's text as written until a complete translation arrives)`
+        : `${file}: translation pending: ${language} (no ${language} documents until a complete translation: --translation ITEM)`,
     );
 }

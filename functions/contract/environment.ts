@@ -19,6 +19,7 @@ export const TABLE_ENV: Readonly<Record<TableName, string>> = {
   safeguards: 'SAFEGUARDS_TABLE',
   responses: 'RESPONSES_TABLE',
   responseCodes: 'RESPONSE_CODES_TABLE',
+  translations: 'TRANSLATIONS_TABLE',
 };
 
 /** Every other environment variable a handler may be given. */

@@ -152,6 +152,21 @@ export const tables = {
     stream: 'NEW_AND_OLD_IMAGES',
   },
   /**
+   * Translations of a decision version's free text (34 CFR 300.503(c)): one item per
+   * (decisionId, translationKey = `<version>#<language>`), with `version` and `language` as
+   * attributes too, written by the district's translation office when a translation is done
+   * (`iep-docs translation import --table`). Never written by the pipeline. Read through its
+   * stream (render-translations: that language's documents of that version, once) and by
+   * Query(decisionId, begins_with(translationKey, `<version>#`)) when a version is rendered.
+   */
+  translations: {
+    logicalName: 'translations',
+    partitionKey: s('decisionId'),
+    sortKey: s('translationKey'),
+    globalIndexes: [],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  /**
    * Every giving of the district's procedural safeguards notice (300.504): one item per
    * (studentKey, givingKey = givenOn#recipientId#event#deliveryId). Written by deliver with a
    * conditional put (once per delivery); read by deliver (is one due this school year?) and by

@@ -57,3 +57,12 @@ export const DECISION_STREAM_FILTERS = DECISION_STREAM_MAPPING.filters;
 export const MEETING_STREAM_MAPPING = {
   ...DECISION_STREAM_MAPPING,
 } as const satisfies StreamMapping;
+
+/**
+ * The translations stream → render-translations: the same settings (each item is one language
+ * of one version to render and deliver); a record that keeps failing goes to its own
+ * on-failure queue.
+ */
+export const TRANSLATION_STREAM_MAPPING = {
+  ...DECISION_STREAM_MAPPING,
+} as const satisfies StreamMapping;

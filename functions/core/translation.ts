@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { type Decision, id, languageTag, text } from './decision.ts';
 import type { Problem } from './problems.ts';
+import { schemaProblems } from './schema-messages.ts';
 import { translatableFields } from './translatable.ts';
 
 /** One decision version's text in one language. */
@@ -19,6 +20,13 @@ export interface TranslationItem {
   language: string;
   /** Translated text by field id (`iep.goals.<goalId>.baseline`). */
   texts: Record<string, string>;
+  /** The translations table's sort key, `<version>#<language>` (see {@link translationKey}). */
+  translationKey?: string;
+}
+
+/** The translations table's sort key of a version's translation into a language: `2#es`. */
+export function translationKey(version: number, language: string): string {
+  return `${version}#${language}`;
 }
 
 /** An HTML or XML tag, or a template expression: markup, never text a parent should read. */
@@ -67,4 +75,28 @@ export const translationItemSchema = z.strictObject({
   version: z.number().int().min(1).max(1_000_000),
   language: languageTag,
   texts: z.record(z.string().min(1).max(300), text),
+  translationKey: z.string().max(120).optional(),
 });
+
+/**
+ * A translations item as read (from the table or a file): its shape, and a sort key, when it
+ * has one, that agrees with its version and language; every problem named by its path.
+ */
+export function parseTranslationItem(
+  value: unknown,
+): { item: TranslationItem } | { problems: Problem[] } {
+  const parsed = translationItemSchema.safeParse(value);
+  if (!parsed.success) return { problems: schemaProblems(parsed.error, value) };
+  const item = parsed.data as TranslationItem;
+  const key = translationKey(item.version, item.language);
+  if (item.translationKey !== undefined && item.translationKey !== key)
+    return {
+      problems: [
+        {
+          path: 'translationKey',
+          message: `"${item.translationKey}" does not match version ${item.version} and language ${item.language} (expected "${key}")`,
+        },
+      ],
+    };
+  return { item };
+}

@@ -38,8 +38,13 @@ export interface DecisionOutcome {
   documentIds?: string[];
   /** Recipients' languages with no locale yet: English documents were produced instead. */
   translationNeeded?: string[];
-  /** Recipients' languages whose documents wait for a complete translation (300.503(c)). */
+  /**
+   * Recipients' languages whose documents waited for a complete translation when the version
+   * was processed (300.503(c)); those in `translated` have since been rendered and sent.
+   */
   translationPending?: string[];
+  /** Languages whose documents were rendered later, from a translations item (once each). */
+  translated?: string[];
   processedAt: string;
   /** Set when the district withdrew the version after it was processed. */
   withdrawnAt?: string;
@@ -62,6 +67,17 @@ export interface OutcomeStore {
   markWithdrawn(decisionId: string, version: number, at: string): Promise<void>;
   /** Every version's outcome, newest version first. */
   listVersions(decisionId: string): Promise<DecisionOutcome[]>;
+  /**
+   * Records that a pending language's documents were rendered from a later translation: adds
+   * them to `documentIds` and the language to `translated`, unless the language is already
+   * `translated`; false when it was.
+   */
+  recordTranslated(
+    decisionId: string,
+    version: number,
+    language: string,
+    documentIds: readonly string[],
+  ): Promise<boolean>;
 }
 
 /** One stored PDF. */

@@ -10,9 +10,10 @@
  */
 import type { Decision } from '../core/decision.ts';
 import { calendarClosedReason } from '../core/exit.ts';
+import type { TranslationItem } from '../core/translation.ts';
 import { checkDecision } from '../core/validate.ts';
 import { versionInForce } from '../core/versions.ts';
-import type { EngineStream, RenderedDocument } from '../render/engine.ts';
+import type { EngineStream, RenderedDocument, RenderOptions } from '../render/engine.ts';
 import type {
   DecisionOutcome,
   DocumentRecord,
@@ -25,7 +26,12 @@ import { storeDocumentOnce } from './store-document.ts';
 
 /** The engine as the pipeline sees it: documents handed over one at a time, in the plan's order. */
 export interface DecisionRenderer {
-  renderEach(decision: Decision): Promise<EngineStream>;
+  renderEach(decision: Decision, options?: RenderOptions): Promise<EngineStream>;
+}
+
+/** The translations table, as rendering reads it: a version's translations, every language. */
+export interface TranslationReader {
+  forVersion(decisionId: string, version: number): Promise<TranslationItem[]>;
 }
 
 /** What happens to a decision once its documents are ready (delivery, calendar): must be idempotent. */
@@ -48,6 +54,8 @@ export interface RenderDecisionDeps {
   log: Log;
   afterDocumentsReady?: AfterDocumentsReady;
   afterWithdrawn?: AfterWithdrawn;
+  /** Translations written apart from the decision; without it, only the decision's own. */
+  translations?: TranslationReader;
 }
 
 /** A document of a processed decision, and whether this run created it. */
@@ -130,7 +138,13 @@ export class RenderDecision {
       );
     }
 
-    const result = await this.deps.renderer.renderEach(decision);
+    // A language without a complete translation gets no documents of its own yet (300.503(c)):
+    // they follow when the translation office writes its translation (render-translation.ts).
+    const translations = (await this.deps.translations?.forVersion(decisionId, version)) ?? [];
+    const result = await this.deps.renderer.renderEach(decision, {
+      translations,
+      withholdPending: true,
+    });
     if (result.kind === 'rejected') {
       return this.finish(
         {

@@ -11,6 +11,7 @@ import { buildDownload } from './use-cases/download.ts';
 import { buildMeetingNotices } from './use-cases/meeting-notices.ts';
 import { buildRegenerate } from './use-cases/regenerate.ts';
 import { buildRenderDecision, type RenderDecisionOptions } from './use-cases/render-decision.ts';
+import { buildRenderTranslation } from './use-cases/render-translation.ts';
 import { buildStreamDeadLetter } from './use-cases/stream-dead-letter.ts';
 
 /** Options of {@link buildPipeline}. */
@@ -34,6 +35,8 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
     streamDeadLetter: () => buildStreamDeadLetter(platform),
     /** meeting-notices: a meeting item → its notices (use-cases/meeting-notices.ts). */
     meetingNotices: () => buildMeetingNotices(platform),
+    /** render-translations: a later translation → its documents (use-cases/render-translation.ts). */
+    renderTranslation: () => buildRenderTranslation(platform),
     /** Batch regeneration of one decision version (use-cases/regenerate.ts). */
     regenerate: () => buildRegenerate(platform),
   };

@@ -14,6 +14,7 @@ import {
   type AfterWithdrawn,
   type DecisionRenderer,
   RenderDecision,
+  type TranslationReader,
 } from '../pipeline/render-decision.ts';
 import type { Signer } from '../render/ports.ts';
 
@@ -34,6 +35,8 @@ export interface PipelineParts {
   clock: () => Date;
   afterDocumentsReady?: AfterDocumentsReady;
   afterWithdrawn?: AfterWithdrawn;
+  /** The translations table (translations written apart from the decision). */
+  translations?: TranslationReader;
 }
 
 /** The render-documents use case with its stores. */
@@ -51,6 +54,7 @@ export async function renderDecisionService(parts: PipelineParts) {
     log: parts.log,
     afterDocumentsReady: parts.afterDocumentsReady,
     afterWithdrawn: parts.afterWithdrawn,
+    ...(parts.translations ? { translations: parts.translations } : {}),
   });
   return { service, outcomes, records, store };
 }

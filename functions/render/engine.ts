@@ -74,6 +74,10 @@ export interface RenderOptions {
   html?: boolean;
   /** Translations items written apart from the decision (the translations table, a file). */
   translations?: readonly TranslationItem[];
+  /** Leave out the documents of languages whose translation is pending (official sets). */
+  withholdPending?: boolean;
+  /** Only the documents in these languages (a later translation's set). */
+  languages?: readonly string[];
 }
 
 /** What the engine made of a decision. */
@@ -164,12 +168,17 @@ export class DocumentEngine {
   }
 
   /** The documents a decision yields, before rendering. */
-  plan(decision: Decision, translations: readonly TranslationItem[] = []): DocumentPlan {
+  plan(
+    decision: Decision,
+    translations: readonly TranslationItem[] = [],
+    withholdPending = false,
+  ): DocumentPlan {
     return withTranslations(
       planDocuments(decision, this.languages),
       decision,
       this.#deps.decisionTextLanguage ?? 'en',
       translations,
+      withholdPending,
     );
   }
 
@@ -212,7 +221,11 @@ export class DocumentEngine {
     const draft = decision.status === 'draft';
     if (!draft && problems.length > 0) return { kind: 'rejected', problems };
 
-    const plan = this.plan(decision, options.translations);
+    const planned = this.plan(decision, options.translations, options.withholdPending);
+    const only = options.languages;
+    const plan = only
+      ? { ...planned, documents: planned.documents.filter((d) => only.includes(d.language)) }
+      : planned;
     const engine = this;
     const textLanguage = this.#deps.decisionTextLanguage ?? 'en';
     async function* documents(): AsyncGenerator<RenderedDocument> {

@@ -80,6 +80,7 @@ export class Rendering extends Construct {
           'links',
           'accessLog',
           'calendar',
+          'translations',
         ]),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
@@ -89,6 +90,8 @@ export class Rendering extends Construct {
     });
     const fn = this.renderer.function;
     data.tables.decisions.grantReadData(fn);
+    // A version's translations written before it was processed (never written by the pipeline).
+    data.tables.translations.grantReadData(fn);
     for (const table of [data.tables.outcomes, data.tables.documents, data.tables.calendar]) {
       table.grantReadWriteData(fn);
     }

@@ -12,6 +12,7 @@ import { glob } from 'tinyglobby';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
 import { isCalendarDate } from '../../functions/core/dates.ts';
 import { describeProblem } from '../../functions/core/problems.ts';
+import { keepDelivering } from './keep-delivering.ts';
 import { jsonLog, parseLogLevel } from './log.ts';
 import {
   type InputError,
@@ -145,7 +146,9 @@ function textSummary(
     for (const tag of d.translationNeeded)
       lines.push(`    ! translation needed: ${tag} (English documents produced)`);
     for (const tag of d.translationPending)
-      lines.push(`    ! translation pending: ${tag} (the team's text as written until translated)`);
+      lines.push(
+        `    ! translation pending: ${tag} (English documents sent; the ${tag} documents follow when translated)`,
+      );
     for (const doc of d.documents) {
       lines.push(
         `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
@@ -289,14 +292,17 @@ export async function main(argv: string[]): Promise<number> {
     if (once) return 0;
 
     runtime.poller.start();
+    runtime.translationPoller?.start();
+    const stopDelivering = keepDelivering(() => runtime.delivery.drain(), log);
     say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} (a translation to ${runtime.names.tables.translations}) to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());
       process.once('SIGTERM', () => done());
     });
     say('stopping…');
+    await stopDelivering();
     return 0;
   } catch (error) {
     say(`iep-local: ${(error as Error).stack ?? error}`);

@@ -50,6 +50,7 @@ import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
 import type { StreamPoller } from './stream-poller.ts';
 import { localCliContext } from './time-stamping-authority.ts';
+import { routeTranslation, stillPending, translationStreamMapping } from './translations.ts';
 
 /** A decision the runtime wrote into the decisions table. */
 export interface WrittenDecision {
@@ -139,6 +140,8 @@ export interface SweepReport {
 export class LocalRuntime {
   /** The meetings stream's poller (meeting notices), set once started. */
   meetingPoller?: StreamPoller;
+  /** The translations stream's poller (documents of a later translation), set once started. */
+  translationPoller?: StreamPoller;
 
   private constructor(
     readonly emulators: Emulators,
@@ -246,6 +249,13 @@ export class LocalRuntime {
         options,
       );
       runtime.meetingPoller = meetingPoller;
+      runtime.translationPoller = translationStreamMapping({
+        clients,
+        translationsTable: names.tables.translations,
+        service: (await pipeline.renderTranslation()).service,
+        log,
+        checkpointFile: join(options.stateDir, 'translation-stream-checkpoints.json'),
+      });
       return runtime;
     } catch (error) {
       await cli?.close();
@@ -285,6 +295,9 @@ export class LocalRuntime {
         else written.push({ file, ...meeting });
         continue;
       }
+      // A translations item (`"kind": "translation"`) goes to the translations table.
+      if (await routeTranslation(this.clients, this.names, { file, item, written, inputErrors }))
+        continue;
       if (
         typeof item.decisionId !== 'string' ||
         item.decisionId === '' ||
@@ -329,6 +342,7 @@ export class LocalRuntime {
   async drain(): Promise<void> {
     await this.poller.drain();
     await this.meetingPoller?.drain();
+    await this.translationPoller?.drain();
     await this.delivery.drain();
   }
 
@@ -377,7 +391,7 @@ export class LocalRuntime {
         problems: outcome?.problems ?? [],
         translationNeeded: outcome?.translationNeeded ?? [],
         flags: outcome?.flags ?? [],
-        translationPending: outcome?.translationPending ?? [],
+        translationPending: stillPending(outcome),
         inForce,
         ...(outcome?.withdrawnAt ? { withdrawnAt: outcome.withdrawnAt } : {}),
         documents: outcome ? await this.documentsOf(outcome, runStartedAt) : [],
@@ -430,6 +444,7 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     await this.poller.stop();
     await this.meetingPoller?.stop();
+    await this.translationPoller?.stop();
     await this.delivery.stop();
     await this.cli.close();
     this.clients.destroy();

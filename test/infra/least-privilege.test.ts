@@ -148,6 +148,7 @@ describe('signing key policy', () => {
       built.stack.calendar?.sweep,
       built.stack.delivery?.deliver,
       built.stack.meetingNotices.function,
+      built.stack.translations.function,
     ].map((pf) => ({ 'Fn::GetAtt': [logicalId(pf?.role as never), 'Arn'] }));
     const principals = unconditioned.flatMap((s) => [s.Principal.AWS].flat());
 

@@ -222,6 +222,7 @@ describe('signing', () => {
         // Postal packets are signed too.
         built.stack.delivery.deliver,
         built.stack.meetingNotices.function,
+        built.stack.translations.function,
       ]
         .map((pf) => logicalId(pf?.role.node.findChild('DefaultPolicy') as never))
         .sort(),

@@ -1,10 +1,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
+import type { Decision } from '../../functions/core/decision.ts';
 import { documentId } from '../../functions/core/documents.ts';
+import { checkDecision } from '../../functions/core/validate.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import type { DocumentRecords, DocumentStore, Log } from '../../functions/pipeline/ports.ts';
@@ -308,9 +311,29 @@ describe('render-documents under failure', () => {
 });
 
 /** The ids of a sample's documents, in the order the engine plans them. */
-function plannedIds(name: string): string[] {
-  const decision = sampleDecision(name);
+function plannedIds(name: string | Record<string, unknown>): string[] {
+  const decision = typeof name === 'string' ? sampleDecision(name) : checked(name);
   return engine.plan(decision).documents.map((d) => documentId({ ...decision, ...d }));
+}
+
+/**
+ * A decision with its complete Spanish translation: four documents, English and Spanish (a
+ * Spanish set without one is withheld until it arrives: 300.503(c)).
+ */
+function translatedSample(): Record<string, unknown> {
+  const read = (name: string) =>
+    JSON.parse(
+      readFileSync(new URL(`../../samples/translations/${name}`, import.meta.url), 'utf8'),
+    );
+  const raw = read('transition-v2-es.json');
+  raw.translations = { es: read('transition-v2-es.translation.json').texts };
+  return raw;
+}
+
+function checked(raw: unknown): Decision {
+  const result = checkDecision(raw);
+  if (result.kind !== 'checked') throw new Error(JSON.stringify(result.problems));
+  return result.decision;
 }
 
 /**
@@ -372,8 +395,8 @@ function timeline(ids: string[]) {
 describe('render-documents, storing each document while the next one renders', () => {
   it('stores document k while document k+1 renders, with one store in flight at most', async () => {
     // Prepare: four documents (English and Spanish), prints and stores watched.
-    const decision = rawSample('transition-es');
-    const ids = plannedIds('transition-es');
+    const decision = translatedSample() as { decisionId: string };
+    const ids = plannedIds(decision);
     const t = timeline(ids);
     const p = await pipeline({ printer: t.printer, records: t.records });
 
@@ -490,7 +513,7 @@ describe('render-documents, storing each document while the next one renders', (
 
   it("lists the documents in the outcome in the plan's order", async () => {
     // Prepare
-    const decision = rawSample('transition-es');
+    const decision = translatedSample() as { decisionId: string };
     const p = await pipeline();
 
     // Act
@@ -507,7 +530,7 @@ describe('render-documents, storing each document while the next one renders', (
       'iep.es',
       'prior-written-notice.es',
     ]);
-    expect(result.outcome.documentIds).toEqual(plannedIds('transition-es'));
+    expect(result.outcome.documentIds).toEqual(plannedIds(decision));
     expect((await p.outcomes.get(decision.decisionId, 1))?.documentIds).toEqual(
       result.outcome.documentIds,
     );

@@ -2,6 +2,7 @@
 import { DynamoCalendarStore } from '../../adapters/dynamo-calendar.ts';
 import { DynamoDeliveryStore } from '../../adapters/dynamo-deliveries.ts';
 import { DynamoAccessLog, DynamoLinkStore } from '../../adapters/dynamo-links.ts';
+import { DynamoTranslations } from '../../adapters/dynamo-translations.ts';
 import { type AfterRenderParts, afterRender } from '../../pipeline/after-render.ts';
 import { CalendarSchedule } from '../../pipeline/calendar-schedule.ts';
 import { LinkService } from '../../pipeline/links.ts';
@@ -47,6 +48,7 @@ export async function buildRenderDecision(platform: Platform, options: RenderDec
     signer: renderer.signer,
     log,
     clock,
+    translations: new DynamoTranslations(db, platform.table('translations')),
     ...afterRender({
       queue: platform.deliveryQueue(),
       schedule,
