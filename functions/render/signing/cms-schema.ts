@@ -12,12 +12,14 @@ import {
   SignerInfos,
 } from '@peculiar/asn1-cms';
 import {
+  AsnAnyConverter,
   AsnArray,
   AsnIntegerArrayBufferConverter,
   AsnProp,
   AsnPropTypes,
   AsnType,
   AsnTypeTypes,
+  type IAsnConverter,
   OctetString,
 } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, GeneralNames } from '@peculiar/asn1-x509';
@@ -74,6 +76,27 @@ export class AttributeSet extends AsnArray<Attribute> {
 AsnType({ type: AsnTypeTypes.Set, itemType: Attribute })(AttributeSet);
 
 /**
+ * The library's ANY converter, remembering what it made of each buffer: it decodes an ANY's
+ * bytes on every encoding, and a signer's certificates are the same buffers document after
+ * document (cms.ts keeps one per certificate), so each is decoded once.
+ */
+function cachedAny(): IAsnConverter<ArrayBuffer | null> {
+  const decoded = new WeakMap<object, ReturnType<typeof AsnAnyConverter.toASN>>();
+  return {
+    fromASN: (value) => AsnAnyConverter.fromASN(value),
+    toASN: (value) => {
+      if (value === null) return AsnAnyConverter.toASN(value);
+      let asn = decoded.get(value);
+      if (!asn) {
+        asn = AsnAnyConverter.toASN(value);
+        decoded.set(value, asn);
+      }
+      return asn;
+    },
+  };
+}
+
+/**
  * SignedData (RFC 5652 §5.1) with its certificates kept as their encoded bytes: they are
  * hashed as they are (signing-certificate-v2) and parsed only when needed, which halves the
  * cost of reading a signature.
@@ -99,6 +122,7 @@ AsnProp({
   context: 0,
   implicit: true,
   optional: true,
+  converter: cachedAny(),
 })(rawSignedData, 'certificates');
 AsnProp({ type: RevocationInfoChoices, context: 1, implicit: true, optional: true })(
   rawSignedData,

@@ -71,15 +71,6 @@ export interface CertificateIdentity {
   serial: Buffer;
 }
 
-/** Reads issuer and serial number from a DER certificate's TBSCertificate. */
-function certificateIdentity(certificate: Uint8Array): CertificateIdentity {
-  const { tbsCertificate } = AsnConvert.parse(certificate, Certificate);
-  return {
-    issuer: der(tbsCertificate.issuer),
-    serial: Buffer.from(tbsCertificate.serialNumber),
-  };
-}
-
 /** The ESS IssuerSerial (DER) of a certificate named by its identity. */
 export function issuerSerialOf(identity: CertificateIdentity): Buffer {
   return der(issuerSerialValue(identity));
@@ -97,17 +88,43 @@ function issuerSerialValue(identity: CertificateIdentity): IssuerSerial {
 const algorithm = (oid: string, withNull: boolean): AlgorithmIdentifier =>
   new AlgorithmIdentifier(withNull ? { algorithm: oid, parameters: null } : { algorithm: oid });
 
+/** What a signature says of a certificate: its issuer and serial, its ESSCertIDv2. */
+interface CertificateFacts {
+  /** The certificate's bytes, one buffer for every signature (see cms-schema.ts). */
+  bytes: ArrayBuffer;
+  tbs: Certificate['tbsCertificate'];
+  essCertId: EssCertIdV2;
+}
+
+/**
+ * Facts by certificate: a signer hands out the same certificate objects each time, and
+ * parsing one through the library costs more than the rest of a signature (docs/scale.md).
+ */
+const factsByCertificate = new WeakMap<Uint8Array, CertificateFacts>();
+
+function factsOf(certificate: Uint8Array): CertificateFacts {
+  let facts = factsByCertificate.get(certificate);
+  if (!facts) {
+    const { tbsCertificate: tbs } = AsnConvert.parse(certificate, Certificate);
+    const issuerSerial = new IssuerSerial({
+      issuer: new GeneralNames([new GeneralName({ directoryName: tbs.issuer })]),
+      serialNumber: tbs.serialNumber,
+    });
+    facts = {
+      bytes: arrayBuffer(certificate),
+      tbs,
+      essCertId: new EssCertIdV2({ certHash: new OctetString(sha256(certificate)), issuerSerial }),
+    };
+    factsByCertificate.set(certificate, facts);
+  }
+  return facts;
+}
+
 /** SigningCertificateV2 with an ESSCertIDv2 for each certificate (SHA-256, the default, so omitted). */
 export function essSigningCertificateV2(certificates: readonly Uint8Array[]): Buffer {
   return der(
     new SigningCertificateV2({
-      certs: certificates.map(
-        (certificate) =>
-          new EssCertIdV2({
-            certHash: new OctetString(sha256(certificate)),
-            issuerSerial: issuerSerialValue(certificateIdentity(certificate)),
-          }),
-      ),
+      certs: certificates.map((certificate) => factsOf(certificate).essCertId),
     }),
   );
 }
@@ -139,7 +156,7 @@ export function signedData(
 ): Buffer {
   const [signer] = certificates;
   if (!signer) throw new Error('signed data: the signer has no certificate');
-  const { tbsCertificate } = AsnConvert.parse(signer, Certificate);
+  const { tbs: tbsCertificate } = factsOf(signer);
   const signerInfo = new SignerInfo({
     version: 1,
     sid: new SignerIdentifier({
@@ -167,7 +184,7 @@ export function signedData(
   const content = new SignedDataRawCertificates({
     version: 1,
     encapContentInfo: new EncapsulatedContentInfo({ eContentType: Oid.data }),
-    certificates: certificates.map(arrayBuffer),
+    certificates: certificates.map((certificate) => factsOf(certificate).bytes),
     signerInfos: new SignerInfos([signerInfo]),
   });
   content.digestAlgorithms.push(algorithm(Oid.sha256, false));
