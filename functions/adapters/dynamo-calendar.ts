@@ -16,7 +16,7 @@
  * day's query is narrowed to one district and a student's items sort by date. Keys hold ids,
  * dates and the opaque studentKey only: never a student id.
  *
- * Also the sweep's progress in the `runs` table (`DynamoSweepRuns`).
+ * The sweep's progress in the `runs` table is dynamo-sweep-runs.ts (re-exported here).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
@@ -28,9 +28,9 @@ import type {
   SendClaim,
   StoredReminder,
   StoredReminderState,
-  SweepRunItem,
-  SweepRuns,
 } from '../pipeline/calendar-ports.ts';
+
+export { DynamoSweepRuns } from './dynamo-sweep-runs.ts';
 
 type Item = Record<string, unknown>;
 
@@ -338,49 +338,5 @@ export class DynamoCalendarStore implements CalendarStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
-  }
-}
-
-/** Days the progress of a sweep run is kept (the runs table's TTL). */
-const RUN_RETENTION_SECONDS = 90 * 24 * 3600;
-
-/** The sweep's progress: jobId `sweep#<districtId>#<day>`, one item per reminder handled. */
-export class DynamoSweepRuns implements SweepRuns {
-  constructor(
-    private readonly db: DynamoDBDocument,
-    private readonly tableName: string,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  async list(districtId: string, today: CalendarDate): Promise<SweepRunItem[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.db.query({
-        TableName: this.tableName,
-        KeyConditionExpression: 'jobId = :j',
-        ExpressionAttributeValues: { ':j': `sweep#${districtId}#${today}` },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      });
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items.map((i) => ({
-      reminderId: String(i.itemKey),
-      report: i.report as SweepRunItem['report'],
-    }));
-  }
-
-  async record(districtId: string, today: CalendarDate, item: SweepRunItem): Promise<void> {
-    await this.db.put({
-      TableName: this.tableName,
-      Item: {
-        jobId: `sweep#${districtId}#${today}`,
-        itemKey: item.reminderId,
-        report: item.report,
-        expiresAt: Math.floor(this.clock().getTime() / 1000) + RUN_RETENTION_SECONDS,
-      },
-    });
   }
 }

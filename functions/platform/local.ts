@@ -12,6 +12,7 @@ import type { DistrictDirectory } from '../core/district.ts';
 import { noMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
 import type { SigningTrust } from '../render/engine.ts';
+import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import type { Platform } from './platform.ts';
 
@@ -30,6 +31,8 @@ export interface LocalPlatformParts {
   readonly calendarOptions?: CalendarOptions;
   /** The local time-stamping authority and CRL (the documents are then B-LT). */
   readonly trust?: SigningTrust;
+  /** The texts of messages and pages (tests give stand-ins); absent: templates/locales. */
+  readonly locales?: Map<string, Locale>;
 }
 
 /** The platform over the emulators and the local parts. */
@@ -52,5 +55,6 @@ export function localPlatform(parts: LocalPlatformParts): Platform {
     log: parts.log,
     metrics: noMetrics,
     ...(parts.trust ? { trust: parts.trust } : {}),
+    ...(parts.locales ? { locales: parts.locales } : {}),
   };
 }

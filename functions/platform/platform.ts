@@ -12,6 +12,7 @@ import type { Mailer, PostalNotifier } from '../pipeline/delivery-ports.ts';
 import type { PipelineMetrics } from '../pipeline/metrics.ts';
 import type { DeliveryQueue, Log } from '../pipeline/ports.ts';
 import type { SigningTrust } from '../render/engine.ts';
+import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 
 /** The outside world of the pipeline, in one runtime. */
@@ -41,4 +42,6 @@ export interface Platform {
   readonly metrics: PipelineMetrics;
   /** Time-stamps and validation data for signatures (PAdES B-T/B-LT); none: B-B. */
   readonly trust?: SigningTrust;
+  /** The texts of messages and pages; absent: every file of templates/locales. */
+  readonly locales?: Map<string, Locale>;
 }

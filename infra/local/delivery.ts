@@ -1,14 +1,14 @@
 /**
  * Delivery on one machine: the table-backed delivery queue, the deliver handler invoked as an
- * SQS event source mapping would (batches, partial failures, redelivery after the visibility
- * timeout, dead letters), the download endpoint on loopback, and the SES emulator's mailbox.
+ * SQS event source mapping would (delivery-drain.ts), the download endpoint on loopback, and
+ * the SES emulator's mailbox. The use cases come from the same builders as the Lambda
+ * handlers', over the local platform (functions/platform/local.ts).
  *
  * Links in the summary: a token is stored nowhere (only its hash), so the URL of each link
  * sent by THIS process is kept in this process's memory, for the summary shown to the person
  * running it, and is gone when the process ends. A later run lists such deliveries with
  * `link: null` rather than inventing or persisting a bearer credential.
  */
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
 import {
   DEFAULT_DISTRICTS_DIR,
@@ -22,19 +22,18 @@ import {
 } from '../../functions/contract/download-api.ts';
 import { ENV } from '../../functions/contract/environment.ts';
 import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
+import type { ResourceNames } from '../../functions/contract/resources.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
+import type { RespondDeps } from '../../functions/handlers/respond.ts';
 import { makeVerifyCopyHandler } from '../../functions/handlers/verify-copy.ts';
+import type { Deliver } from '../../functions/pipeline/deliver.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
 import type { DeliveryRecord, DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
-import {
-  DeliveryStatus,
-  parseSesEvent,
-  type StatusUpdate,
-} from '../../functions/pipeline/delivery-status.ts';
+import { parseSesEvent, type StatusUpdate } from '../../functions/pipeline/delivery-status.ts';
 import type {
   DecisionOutcome,
   DeliveryJob,
@@ -42,8 +41,10 @@ import type {
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
-import { deliverService, lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
-import type { DeliveryTables } from '../../functions/platform/delivery-wiring.ts';
+import { lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
+import { localPlatform } from '../../functions/platform/local.ts';
+import { buildPipeline, type Pipeline } from '../../functions/platform/pipeline.ts';
+import type { Platform } from '../../functions/platform/platform.ts';
 import { responseDeps } from '../../functions/platform/response-wiring.ts';
 import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
 import { signerSubject } from '../../functions/platform/wiring.ts';
@@ -52,6 +53,7 @@ import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import type { TrustAnchor } from '../../functions/render/signing/index.ts';
+import { drainer } from './delivery-drain.ts';
 import { startDownloadServer } from './download-server.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
 
@@ -81,10 +83,8 @@ export interface SummaryDelivery {
 
 export interface LocalDeliveryOptions {
   clients: AwsClients;
-  /** Physical table names (`names.tables` of the runtime fits). */
-  tables: DeliveryTables;
-  /** The documents bucket. */
-  bucket: string;
+  /** Physical table and bucket names (the runtime's `names`). */
+  names: ResourceNames;
   /**
    * Prints postal cover letters: the engine's warm printer if at hand; absent, delivery
    * launches its own Chromium on the first cover letter and closes it in stop().
@@ -117,6 +117,8 @@ export interface LocalDeliveryOptions {
 
 /** What the runtime uses. */
 export interface LocalDelivery {
+  /** The local platform delivery was built on (the runtime builds the rest of the pipeline on it). */
+  platform: Platform;
   /** The delivery queue (pass to whatever enqueues jobs). */
   queue: DeliveryQueue;
   /** RenderDecision's afterDocumentsReady: enqueues `${decisionId}#v${version}#documents`. */
@@ -151,7 +153,13 @@ export interface LocalDelivery {
 
 export { documentsJob };
 
-/** Starts delivery on one machine. */
+/**
+ * Starts delivery on one machine, built as the Lambda handlers are: the local platform over
+ * the emulators, the queue and the download server, then the deliver, download and
+ * delivery-status use cases from the pipeline's builders (functions/platform/use-cases/).
+ * Longer than most functions: one wiring sequence, each step needing the one before (the
+ * platform the server's address, the use cases the platform), read best in one place.
+ */
 export async function startLocalDelivery(options: LocalDeliveryOptions): Promise<LocalDelivery> {
   const clock = options.clock ?? (() => new Date());
   const { log } = options;
@@ -167,7 +175,6 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     maxReceiveCount: options.maxReceiveCount ?? DELIVERY_QUEUE.maxReceiveCount,
     clock,
   });
-
   // The download handler needs no base URL, the deliver use case does: serve first.
   let downloadHandler: ReturnType<typeof makeDownloadHandler> | undefined;
   const server = await startDownloadServer(
@@ -184,90 +191,35 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
         }),
     },
   );
-  const services = deliverService({
+  const platform = localPlatform({
     clients: options.clients,
-    tables: options.tables,
-    bucket: options.bucket,
+    names: options.names,
     districts,
-    log,
-    clock,
-    downloadBaseUrl: server.url,
-    printer,
     signer: options.signer,
+    printer,
+    deliveryQueue: queue,
+    downloadBaseUrl: server.url,
+    clock,
+    log,
     ...(options.trust ? { trust: options.trust } : {}),
     ...(options.locales ? { locales: options.locales } : {}),
   });
-  const verify = verifyCopyParts({
-    records: services.records,
-    decisions: services.decisions,
+  const pipeline = buildPipeline(platform);
+  const services = await pipeline.deliver();
+  const stores = pipeline.download();
+  downloadHandler = localDownloadHandler(stores, {
     districts,
     anchors: options.trustAnchors ?? (() => []),
-    locales: services.locales,
     baseUrl: server.url,
     clock,
-  });
-  const respond = await localResponses(options, services, districts, printer, clock);
-  downloadHandler = makeDownloadHandler({
-    verify: makeVerifyCopyHandler({ ...verify, log }),
-    ...(respond ? { respond } : {}),
-    links: services.links,
-    records: services.records,
-    presign: (key, seconds, options) => services.store.presignGet(key, seconds, options),
-    districts,
-    templates: services.templates,
-    locales: services.locales,
     log,
+    respond: await localResponses(platform, stores, printer, options),
   });
-
-  // Raw link URLs sent by this process, for the summary only (see the module comment).
-  const sentLinks = new Map<string, string>();
-  // Why each job last failed, kept with its message (and shown with its dead letter).
-  const lastErrors = new Map<string, string>();
-  const deliver = {
-    async deliver(job: DeliveryJob) {
-      try {
-        const results = await services.deliver.deliver(job);
-        for (const r of results) if (r.link) sentLinks.set(r.deliveryId, r.link);
-        return results;
-      } catch (error) {
-        lastErrors.set(job.jobId, describe(error));
-        throw error;
-      }
-    },
-  };
-  const handler = makeDeliverHandler({ deliver, log });
-  const lastErrorOf = (body: string) => {
-    try {
-      return lastErrors.get((JSON.parse(body) as DeliveryJob).jobId) ?? 'not a delivery job';
-    } catch {
-      return 'not a delivery job';
-    }
-  };
-  const status = new DeliveryStatus({ deliveries: services.deliveries, queue, clock, log });
-
-  const drain = async () => {
-    for (;;) {
-      const messages = await queue.receive(10);
-      if (messages.length === 0) {
-        const { count, nextVisibleAt } = await queue.pending();
-        if (count === 0) return;
-        // In flight or waiting for its visibility timeout: wait for it, as SQS would.
-        const wait = Math.max(50, Math.min(5_000, (nextVisibleAt ?? 0) - clock().getTime()));
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        continue;
-      }
-      const event: SQSEvent = { Records: messages.map(sqsRecord) };
-      const response = await handler(event);
-      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      for (const message of messages) {
-        if (failed.has(message.messageId))
-          await queue.recordFailure(message, lastErrorOf(message.body));
-        else await queue.delete(message);
-      }
-    }
-  };
-
+  const sent = recordingDeliver(services.deliver);
+  const drain = drainer(queue, makeDeliverHandler({ deliver: sent, log }), sent.lastError, clock);
+  const status = pipeline.deliveryStatus();
   return {
+    platform,
     queue,
     afterDocumentsReady: (decision, documents, outcome) =>
       queue.enqueue(documentsJob(outcome, documents, decision.districtId)),
@@ -279,29 +231,8 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     downloadBaseUrl: server.url,
     verifyUrl: `${server.url}/verify`,
     mailboxUrl: options.mailboxUrl,
-    async deliveriesFor(decisionId, version) {
-      const records = await services.deliveries.listForDecision(decisionId, version);
-      return records
-        .sort(
-          (a, b) =>
-            a.recipientId.localeCompare(b.recipientId) ||
-            (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1),
-        )
-        .map((r) => ({
-          kind: r.kind,
-          recipientId: r.recipientId,
-          channel: r.channel,
-          language: r.language,
-          subject: r.subject,
-          link: sentLinks.get(r.deliveryId) ?? null,
-          state: r.state,
-          ...(r.postalKey ? { postalKey: r.postalKey } : {}),
-          ...(r.safeguards ? { safeguards: r.safeguards } : {}),
-          ...(r.reason || r.notes
-            ? { notes: [...(r.reason ? [r.reason] : []), ...(r.notes ?? [])] }
-            : {}),
-        }));
-    },
+    deliveriesFor: async (decisionId, version) =>
+      summaryOf(await services.deliveries.listForDecision(decisionId, version), sent.links),
     async applySesEvent(body) {
       const event = parseSesEvent(body);
       return event ? status.apply(event) : 'ignored';
@@ -314,29 +245,63 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
   };
 }
 
-/** The response page (issue #19) when the runtime has its tables: answers signed by the engine's signer. */
-async function localResponses(
-  options: LocalDeliveryOptions,
-  services: ReturnType<typeof deliverService>,
-  districts: DistrictDirectory,
-  printer: PdfPrinter,
-  clock: () => Date,
+/** The download endpoint over the download use case's stores, with the verification page. */
+function localDownloadHandler(
+  stores: ReturnType<Pipeline['download']>,
+  parts: {
+    districts: DistrictDirectory;
+    anchors: () => readonly TrustAnchor[];
+    baseUrl: string;
+    clock: () => Date;
+    log: Log;
+    respond?: RespondDeps;
+  },
 ) {
-  const { responses, responseCodes } = options.tables;
-  if (!responses || !responseCodes) return undefined;
+  const verify = verifyCopyParts({
+    records: stores.records,
+    decisions: stores.decisions,
+    districts: parts.districts,
+    anchors: parts.anchors,
+    locales: stores.locales,
+    baseUrl: parts.baseUrl,
+    clock: parts.clock,
+  });
+  return makeDownloadHandler({
+    verify: makeVerifyCopyHandler({ ...verify, log: parts.log }),
+    ...(parts.respond ? { respond: parts.respond } : {}),
+    links: stores.links,
+    records: stores.records,
+    presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),
+    districts: parts.districts,
+    templates: stores.templates,
+    locales: stores.locales,
+    log: parts.log,
+  });
+}
+
+/** The response page (issue #19): answers printed and signed by the runtime's printer and signer. */
+async function localResponses(
+  platform: Platform,
+  stores: ReturnType<Pipeline['download']>,
+  printer: PdfPrinter,
+  options: LocalDeliveryOptions,
+): Promise<RespondDeps> {
   return responseDeps({
-    clients: options.clients,
-    tables: { responses, responseCodes },
-    links: services.linkStore,
-    versions: (decisionId) => services.decisions.versions(decisionId),
-    decisions: services.decisions,
-    records: services.records,
-    store: services.store,
-    districts,
-    locales: services.locales,
-    mailer: services.mailer,
-    clock,
-    log: options.log,
+    clients: platform.clients,
+    tables: {
+      responses: platform.table('responses'),
+      responseCodes: platform.table('responseCodes'),
+    },
+    links: stores.linkStore,
+    versions: (decisionId) => stores.decisions.versions(decisionId),
+    decisions: stores.decisions,
+    records: stores.records,
+    store: stores.store,
+    districts: platform.districts,
+    locales: stores.locales,
+    mailer: platform.mailer(),
+    clock: platform.clock,
+    log: platform.log,
     signing: {
       printer,
       signer: options.signer,
@@ -346,35 +311,60 @@ async function localResponses(
   });
 }
 
+/**
+ * The deliver use case, keeping the raw link URLs this process sent (for the summary only,
+ * see the module comment) and why each job last failed (shown with its dead letter).
+ */
+function recordingDeliver(deliver: Pick<Deliver, 'deliver'>) {
+  const links = new Map<string, string>();
+  const lastErrors = new Map<string, string>();
+  return {
+    links,
+    lastError: (job: DeliveryJob) => lastErrors.get(job.jobId),
+    async deliver(job: DeliveryJob) {
+      try {
+        const results = await deliver.deliver(job);
+        for (const r of results) if (r.link) links.set(r.deliveryId, r.link);
+        return results;
+      } catch (error) {
+        lastErrors.set(job.jobId, describe(error));
+        throw error;
+      }
+    },
+  };
+}
+
+/** The summary's deliveries: recipientId order, email before postal. */
+function summaryOf(
+  records: DeliveryRecord[],
+  sentLinks: ReadonlyMap<string, string>,
+): SummaryDelivery[] {
+  return records
+    .sort(
+      (a, b) =>
+        a.recipientId.localeCompare(b.recipientId) ||
+        (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1),
+    )
+    .map((r) => ({
+      kind: r.kind,
+      recipientId: r.recipientId,
+      channel: r.channel,
+      language: r.language,
+      subject: r.subject,
+      link: sentLinks.get(r.deliveryId) ?? null,
+      state: r.state,
+      ...(r.postalKey ? { postalKey: r.postalKey } : {}),
+      ...(r.safeguards ? { safeguards: r.safeguards } : {}),
+      ...(r.reason || r.notes
+        ? { notes: [...(r.reason ? [r.reason] : []), ...(r.notes ?? [])] }
+        : {}),
+    }));
+}
+
 function describe(error: unknown): string {
   if (error instanceof AggregateError)
     return `${error.message}: ${error.errors.map(describe).join('; ')}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function sqsRecord(message: {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  receiveCount: number;
-  sentAt: string;
-}): SQSRecord {
-  return {
-    messageId: message.messageId,
-    receiptHandle: message.receiptHandle,
-    body: message.body,
-    attributes: {
-      ApproximateReceiveCount: String(message.receiveCount),
-      SentTimestamp: String(Date.parse(message.sentAt)),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:delivery',
-    awsRegion: 'local',
-  };
 }
 
 /** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */

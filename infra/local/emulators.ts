@@ -4,16 +4,16 @@
  * Every one listens on a free loopback port; `stop()` ends them all.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { join, resolve } from 'node:path';
 import type { AwsClientConfig } from '../../functions/adapters/aws-clients.ts';
 import { emulateConditionalPut } from '../../functions/platform/emulated-conditional-put.ts';
 import { dynamoDbLocalCommand } from './dynamodb-local.ts';
+import { startS3rver } from './s3rver.ts';
+import { onceAsync, type Started } from './started.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -129,11 +129,6 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   }
 }
 
-interface Started {
-  readonly endpoint: string;
-  readonly stop: () => Promise<void>;
-}
-
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -239,100 +234,6 @@ async function waitUntil(
   throw new Error(`${what} did not answer in time`, { cause: lastError });
 }
 
-/** The parts of s3rver's API used here (it ships no type definitions). */
-interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-  store: S3rverStore;
-}
-
-/** s3rver's filesystem store, as far as {@link writeAtomically} replaces it. */
-interface S3rverStore {
-  getResourcePath(bucket: string, key: string, resource: string): string;
-  putObject(object: {
-    bucket: string;
-    key: string;
-    content: Buffer | Readable;
-    metadata: Record<string, string>;
-  }): Promise<{ size: number; md5: string }>;
-  putMetadata(
-    bucket: string,
-    key: string,
-    metadata: Record<string, string>,
-    md5?: string,
-  ): Promise<void>;
-}
-
-/**
- * Writes a file under a temporary name, then renames it: readers see all of it or none.
- * Synchronous: small files into the page cache, where the thread-pool round trips of the async
- * calls cost more than the writes (docs/scale.md).
- */
-function writeWhole(path: string, data: Buffer | string): void {
-  const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
-}
-
-/**
- * s3rver writes an object's file and then its metadata with plain writes: a process killed in
- * between (the crash suite kills the runtime, its emulators included, with SIGKILL) leaves a
- * truncated file that s3rver answers with 500 from then on. S3 stores an object atomically;
- * writing each file under a temporary name and renaming it, the object last, gives the emulator
- * the same. (Temporary names do not end in s3rver's object suffix, so listings skip them.)
- */
-function writeAtomically(store: S3rverStore): void {
-  // The metadata s3rver keeps: its allowed headers and the user's x-amz-meta-* entries.
-  const { ALLOWED_METADATA } = require('s3rver/lib/models/object.js') as {
-    ALLOWED_METADATA: string[];
-  };
-  store.putMetadata = async (bucket, key, metadata, md5) => {
-    const kept = Object.fromEntries(
-      Object.entries(metadata).filter(
-        ([name]) => ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'),
-      ),
-    );
-    if (md5) writeWhole(store.getResourcePath(bucket, key, 'object.md5'), md5);
-    writeWhole(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(kept));
-  };
-  store.putObject = async (object) => {
-    const path = store.getResourcePath(object.bucket, object.key, 'object');
-    mkdirSync(dirname(path), { recursive: true });
-    let content: Buffer;
-    if (Buffer.isBuffer(object.content)) content = object.content;
-    else {
-      const chunks: Buffer[] = [];
-      for await (const chunk of object.content) chunks.push(chunk as Buffer);
-      content = Buffer.concat(chunks);
-    }
-    const md5 = createHash('md5').update(content).digest('hex');
-    const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    writeFileSync(temporary, content);
-    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
-    renameSync(temporary, path);
-    return { size: content.length, md5 };
-  };
-}
-
-type S3rverConstructor = new (options: {
-  address: string;
-  port: number;
-  directory: string;
-  silent: boolean;
-}) => S3rverInstance;
-
-async function startS3rver(directory: string): Promise<Started> {
-  mkdirSync(directory, { recursive: true });
-  const S3rver = require('s3rver') as S3rverConstructor;
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
-  writeAtomically(server.store);
-  const { port } = await server.run();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: onceAsync(() => server.close()),
-  };
-}
-
 /**
  * The SES emulator runs in this process: its store of sent emails is module state, so every
  * SES emulator started by one process shares it (read it through the store URL).
@@ -351,13 +252,5 @@ async function startSes(): Promise<Started> {
           server.closeAllConnections();
         }),
     ),
-  };
-}
-
-function onceAsync(action: () => Promise<void>): () => Promise<void> {
-  let result: Promise<void> | undefined;
-  return () => {
-    result ??= action();
-    return result;
   };
 }

@@ -31,7 +31,6 @@ import type {
 } from '../../functions/pipeline/ports.ts';
 import type { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
-import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import { decisionStreamMapping } from './decision-stream.ts';
 import {
@@ -184,8 +183,7 @@ export class LocalRuntime {
       const districts = cli.districts;
       const delivery = await startLocalDelivery({
         clients,
-        tables: names.tables,
-        bucket: names.buckets.documents,
+        names,
         printer: engine.printer,
         signer: engine.signer,
         ...(engine.trust ? { trust: engine.trust } : {}),
@@ -198,21 +196,9 @@ export class LocalRuntime {
       });
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
-      const pipeline = buildPipeline(
-        localPlatform({
-          clients,
-          names,
-          districts,
-          signer,
-          printer: engine.printer,
-          deliveryQueue: delivery.queue,
-          downloadBaseUrl: delivery.downloadBaseUrl,
-          clock,
-          log,
-          ...(engine.trust ? { trust: engine.trust } : {}),
-        }),
-        { onCancelledReminders: (reminders) => cancelledReminders.push(...reminders) },
-      );
+      const pipeline = buildPipeline(delivery.platform, {
+        onCancelledReminders: (reminders) => cancelledReminders.push(...reminders),
+      });
       const calendar = await pipeline.calendar();
       const { service, outcomes, records, store } = await pipeline.renderDecision();
       const poller = decisionStreamMapping({

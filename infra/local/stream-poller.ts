@@ -3,11 +3,11 @@
  * reads every shard of DynamoDB Local's stream (parents before children), drops records that
  * match no filter, invokes the handler with batches shaped like Lambda's DynamoDBStreamEvent,
  * honours partial batch responses (ReportBatchItemFailures), bisects failing batches, gives up
- * on a record after maxRetryAttempts (on-failure destination) and checkpoints per shard in a
+ * on a record after maxRetryAttempts (on-failure destination; the batch logic is in
+ * stream-batch.ts) and checkpoints per shard in a
  * JSON file, so a restart resumes where it stopped (at-least-once: the last uncheckpointed
  * batch may be delivered again, as on AWS).
  */
-import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -17,14 +17,10 @@ import {
   type _Record as SdkRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type {
-  Context,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  DynamoDBStreamHandler,
-} from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
+import { type BatchSettings, deliverBatch } from './stream-batch.ts';
 import {
   type CheckpointFile,
   loadCheckpoints,
@@ -35,9 +31,7 @@ import {
 import {
   describeError,
   errorName,
-  type Invocation,
   parentsFirst,
-  readBatchResponse,
   reportPollError,
   sequenceNumberOf,
   toLambdaRecord,
@@ -99,13 +93,11 @@ export interface StreamPollerOptions {
   readonly functionName?: string;
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 /** Polls one table's stream and invokes a handler like a Lambda event source mapping. */
 export class StreamPoller {
   readonly #options: StreamPollerOptions;
   readonly #batchSize: number;
-  readonly #maxRetryAttempts: number;
+  readonly #batches: BatchSettings;
   readonly #filters: readonly FilterPattern[];
   readonly #checkpoints: CheckpointFile;
   /** Open iterators per shard of the current stream, so a poll continues where the last ended. */
@@ -120,7 +112,18 @@ export class StreamPoller {
   constructor(options: StreamPollerOptions) {
     this.#options = options;
     this.#batchSize = options.batchSize ?? streamMappingDefaults.batchSize;
-    this.#maxRetryAttempts = options.maxRetryAttempts ?? streamMappingDefaults.maxRetryAttempts;
+    const functionName = options.functionName ?? `${options.tableName}-stream-handler`;
+    this.#batches = {
+      handler: options.handler,
+      maxRetryAttempts: options.maxRetryAttempts ?? streamMappingDefaults.maxRetryAttempts,
+      bisectBatchOnFunctionError:
+        options.bisectBatchOnFunctionError ?? streamMappingDefaults.bisectBatchOnFunctionError,
+      reportBatchItemFailures:
+        options.reportBatchItemFailures ?? streamMappingDefaults.reportBatchItemFailures,
+      retryDelayMs: options.retryDelayMs ?? 100,
+      functionName,
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+    };
     this.#filters = options.filters ?? [];
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 10_000) {
       throw new Error(`batchSize must be 1-10000, got ${this.#batchSize}`);
@@ -305,119 +308,10 @@ export class StreamPoller {
         covered = sequenceNumberOf(record);
         if (matchesAnyFilter(this.#filters, record)) batch.push(record);
       }
-      if (batch.length > 0) await this.#deliver(batch, checkpoint);
+      if (batch.length > 0) await deliverBatch(batch, checkpoint, this.#batches);
       // Records dropped by the filters count as processed, like on AWS.
       checkpoint(covered);
     }
-  }
-
-  /**
-   * Invokes the handler until every record of the batch succeeded or was given up:
-   * a partial failure checkpoints before the first failed record and retries from it; a thrown
-   * error bisects the batch (when enabled) and counts a retry once a batch cannot be split.
-   */
-  async #deliver(batch: DynamoDBRecord[], checkpoint: (sequenceNumber: string) => void) {
-    const failedAttempts = new Map<string, number>();
-    const failOnce = (record: DynamoDBRecord) => {
-      const attempts = (failedAttempts.get(sequenceNumberOf(record)) ?? 0) + 1;
-      failedAttempts.set(sequenceNumberOf(record), attempts);
-      return attempts;
-    };
-    const exhausted = (attempts: number) =>
-      this.#maxRetryAttempts >= 0 && attempts > this.#maxRetryAttempts;
-    const pending: DynamoDBRecord[][] = [batch];
-    while (pending.length > 0) {
-      const current = pending[0] as DynamoDBRecord[];
-      const outcome = await this.#invoke(current);
-      if (outcome.kind === 'success') {
-        pending.shift();
-        checkpoint(sequenceNumberOf(current.at(-1) as DynamoDBRecord));
-        continue;
-      }
-      if (outcome.kind === 'partial') {
-        const done = current.slice(0, outcome.failedIndex);
-        if (done.length > 0) checkpoint(sequenceNumberOf(done.at(-1) as DynamoDBRecord));
-        const rest = current.slice(outcome.failedIndex);
-        const failed = rest[0] as DynamoDBRecord;
-        const attempts = failOnce(failed);
-        if (exhausted(attempts)) {
-          await this.#giveUp([failed], attempts, 'reported in batchItemFailures');
-          checkpoint(sequenceNumberOf(failed));
-          rest.shift();
-        } else {
-          await this.#backOff(attempts);
-        }
-        if (rest.length > 0) pending[0] = rest;
-        else pending.shift();
-        continue;
-      }
-      if (
-        current.length > 1 &&
-        (this.#options.bisectBatchOnFunctionError ??
-          streamMappingDefaults.bisectBatchOnFunctionError)
-      ) {
-        const half = Math.ceil(current.length / 2);
-        pending.splice(0, 1, current.slice(0, half), current.slice(half));
-        continue;
-      }
-      const attempts = failOnce(current[0] as DynamoDBRecord);
-      if (exhausted(attempts)) {
-        await this.#giveUp(current, attempts, outcome.message);
-        checkpoint(sequenceNumberOf(current.at(-1) as DynamoDBRecord));
-        pending.shift();
-      } else {
-        await this.#backOff(attempts);
-      }
-    }
-  }
-
-  async #invoke(records: DynamoDBRecord[]): Promise<Invocation> {
-    // A fresh copy per invocation: a handler that mutates its event cannot change a retry.
-    const event: DynamoDBStreamEvent = { Records: structuredClone(records) };
-    let response: unknown;
-    try {
-      response = await this.#options.handler(event, this.#context(), () => undefined);
-    } catch (error) {
-      return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
-    }
-    if (!(this.#options.reportBatchItemFailures ?? streamMappingDefaults.reportBatchItemFailures)) {
-      return { kind: 'success' };
-    }
-    return readBatchResponse(response, records);
-  }
-
-  async #giveUp(records: DynamoDBRecord[], attempts: number, lastError: string) {
-    for (const record of records) {
-      await this.#options.onFailure?.(record, {
-        condition: 'RetryAttemptsExhausted',
-        attempts,
-        lastError,
-      });
-    }
-  }
-
-  async #backOff(attempts: number) {
-    const first = this.#options.retryDelayMs ?? 100;
-    if (first > 0) await sleep(Math.min(first * 2 ** (attempts - 1), 5000));
-  }
-
-  #context(): Context {
-    const functionName = this.#options.functionName ?? `${this.#options.tableName}-stream-handler`;
-    const deadline = Date.now() + 900_000;
-    return {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
   }
 
   #checkpoint(streamArn: string, shardId: string): ShardCheckpoint {

@@ -32,8 +32,7 @@ describe('delivery of rendered documents', () => {
     const env = await testEnvironment();
     const delivery = await startLocalDelivery({
       clients: env.clients,
-      tables: env.names.tables,
-      bucket: env.names.buckets.documents,
+      names: env.names,
       printer,
       signer: engine.signer,
       queueTable: `${env.prefix}-queue`,

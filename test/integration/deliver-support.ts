@@ -123,8 +123,7 @@ export async function deliveryFixture(
   const clock = testClock();
   const delivery = await startLocalDelivery({
     clients: env.clients,
-    tables: env.names.tables,
-    bucket: env.names.buckets.documents,
+    names: env.names,
     printer,
     signer: await testSigner(),
     queueTable: `${env.prefix}-queue`,

@@ -49,8 +49,7 @@ describe('a translation written after its decision version was processed', () =>
     const db = env.clients.documents;
     const delivery = await startLocalDelivery({
       clients: env.clients,
-      tables,
-      bucket: env.names.buckets.documents,
+      names: env.names,
       printer,
       signer: engine.signer,
       queueTable: `${env.prefix}-queue`,

@@ -20,5 +20,6 @@ export function deliveryParts(platform: Platform): DeliveryParts {
     log: platform.log,
     clock: platform.clock,
     downloadBaseUrl: platform.downloadBaseUrl(),
+    ...(platform.locales ? { locales: platform.locales } : {}),
   };
 }

@@ -1,27 +1,35 @@
 /**
- * CMS (RFC 5652) SignedData for PAdES B-B (ETSI.CAdES.detached): detached, SHA-256,
- * RSA PKCS#1 v1.5, signed attributes contentType, messageDigest and
+ * CMS (RFC 5652) SignedData for PAdES B-B (ETSI.CAdES.detached), through @peculiar/asn1-cms:
+ * detached, SHA-256, RSA PKCS#1 v1.5, signed attributes contentType, messageDigest and
  * signing-certificate-v2 (RFC 5035). No signingTime attribute: PAdES puts the time in /M.
+ *
+ * cms-reader.ts reads it back, strictly.
  */
 import { createHash } from 'node:crypto';
 import {
-  children,
-  childrenOfTag,
-  childrenWithTags,
-  DerError,
-  derNull,
-  expectTlv,
-  octetString,
-  oid,
-  readTlv,
-  sameBytes,
-  sequence,
-  setOf,
-  smallInteger,
-  Tag,
-  type Tlv,
-  tlv,
-} from './der.ts';
+  Attribute,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+} from '@peculiar/asn1-cms';
+import { AsnConvert, AsnObjectIdentifierConverter, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier,
+  Certificate,
+  GeneralName,
+  GeneralNames,
+  Name,
+} from '@peculiar/asn1-x509';
+import {
+  AttributeSet,
+  EssCertIdV2,
+  IssuerSerial,
+  SignedContentInfo,
+  SignedDataRawCertificates,
+  SigningCertificateV2,
+} from './cms-schema.ts';
 
 export const Oid = {
   data: '1.2.840.113549.1.7.1',
@@ -37,43 +45,88 @@ export const Oid = {
 } as const;
 
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+const der = (value: unknown): Buffer => Buffer.from(AsnConvert.serialize(value));
+const arrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer as ArrayBuffer;
 
-/** The issuer Name and serialNumber INTEGER of a certificate, as their DER encodings. */
+/** The DER encoding of an OBJECT IDENTIFIER (an attribute value). */
+export function oidValue(dotted: string): ArrayBuffer {
+  return AsnObjectIdentifierConverter.toASN(dotted).toBER(false);
+}
+
+/** The DER SET OF of `attributes`, sorted by their encodings as DER requires. */
+export function attributeSet(attributes: readonly Attribute[]): {
+  der: Buffer;
+  sorted: Attribute[];
+} {
+  const sorted = [...attributes]
+    .map((attribute) => ({ attribute, encoding: der(attribute) }))
+    .sort((a, b) => Buffer.compare(a.encoding, b.encoding))
+    .map(({ attribute }) => attribute);
+  return { der: der(new AttributeSet(sorted)), sorted };
+}
+
+/** The issuer Name and serial number of a certificate (DER Name, serial INTEGER's content). */
 export interface CertificateIdentity {
   issuer: Buffer;
   serial: Buffer;
 }
 
-/** Reads issuer and serial number from a DER certificate's TBSCertificate. */
-export function certificateIdentity(certificate: Uint8Array): CertificateIdentity {
-  const cert = expectTlv(Buffer.from(certificate), 0, Tag.sequence, 'certificate');
-  if (cert.end !== certificate.length) throw new DerError('certificate: trailing bytes');
-  const tbs = expectTlv(cert.content, 0, Tag.sequence, 'tbsCertificate');
-  const version = readTlv(tbs.content, 0);
-  const offset = version.tag === Tag.context0 ? version.end : 0;
-  const serial = expectTlv(tbs.content, offset, Tag.integer, 'serialNumber');
-  const algorithm = expectTlv(tbs.content, serial.end, Tag.sequence, 'signature');
-  const issuer = expectTlv(tbs.content, algorithm.end, Tag.sequence, 'issuer');
-  return { issuer: issuer.encoded, serial: serial.encoded };
+/** The ESS IssuerSerial (DER) of a certificate named by its identity. */
+export function issuerSerialOf(identity: CertificateIdentity): Buffer {
+  return der(issuerSerialValue(identity));
 }
 
-/** The ESS IssuerSerial of a certificate: GeneralNames(directoryName issuer), serialNumber. */
-export function issuerSerial(certificate: Uint8Array): Buffer {
-  const { issuer, serial } = certificateIdentity(certificate);
-  return sequence(sequence(tlv(Tag.context4, issuer)), serial);
+function issuerSerialValue(identity: CertificateIdentity): IssuerSerial {
+  return new IssuerSerial({
+    issuer: new GeneralNames([
+      new GeneralName({ directoryName: AsnConvert.parse(identity.issuer, Name) }),
+    ]),
+    serialNumber: arrayBuffer(identity.serial),
+  });
 }
 
-const algorithm = (dotted: string, withNull: boolean): Buffer =>
-  withNull ? sequence(oid(dotted), derNull()) : sequence(oid(dotted));
+const algorithm = (oid: string, withNull: boolean): AlgorithmIdentifier =>
+  new AlgorithmIdentifier(withNull ? { algorithm: oid, parameters: null } : { algorithm: oid });
 
-const attribute = (type: string, value: Uint8Array): Buffer => sequence(oid(type), setOf(value));
+/** What a signature says of a certificate: its issuer and serial, its ESSCertIDv2. */
+interface CertificateFacts {
+  /** The certificate's bytes, one buffer for every signature (see cms-schema.ts). */
+  bytes: ArrayBuffer;
+  tbs: Certificate['tbsCertificate'];
+  essCertId: EssCertIdV2;
+}
+
+/**
+ * Facts by certificate: a signer hands out the same certificate objects each time, and
+ * parsing one through the library costs more than the rest of a signature (docs/scale.md).
+ */
+const factsByCertificate = new WeakMap<Uint8Array, CertificateFacts>();
+
+function factsOf(certificate: Uint8Array): CertificateFacts {
+  let facts = factsByCertificate.get(certificate);
+  if (!facts) {
+    const { tbsCertificate: tbs } = AsnConvert.parse(certificate, Certificate);
+    const issuerSerial = new IssuerSerial({
+      issuer: new GeneralNames([new GeneralName({ directoryName: tbs.issuer })]),
+      serialNumber: tbs.serialNumber,
+    });
+    facts = {
+      bytes: arrayBuffer(certificate),
+      tbs,
+      essCertId: new EssCertIdV2({ certHash: new OctetString(sha256(certificate)), issuerSerial }),
+    };
+    factsByCertificate.set(certificate, facts);
+  }
+  return facts;
+}
 
 /** SigningCertificateV2 with an ESSCertIDv2 for each certificate (SHA-256, the default, so omitted). */
 export function essSigningCertificateV2(certificates: readonly Uint8Array[]): Buffer {
-  const ids = certificates.map((certificate) =>
-    sequence(octetString(sha256(certificate)), issuerSerial(certificate)),
+  return der(
+    new SigningCertificateV2({
+      certs: certificates.map((certificate) => factsOf(certificate).essCertId),
+    }),
   );
-  return sequence(sequence(...ids));
 }
 
 /**
@@ -82,11 +135,13 @@ export function essSigningCertificateV2(certificates: readonly Uint8Array[]): Bu
  * covers each certificate the CMS carries.
  */
 export function signedAttributes(digest: Uint8Array, certificates: readonly Uint8Array[]): Buffer {
-  return setOf(
-    attribute(Oid.contentType, oid(Oid.data)),
-    attribute(Oid.messageDigest, octetString(digest)),
-    attribute(Oid.signingCertificateV2, essSigningCertificateV2(certificates)),
-  );
+  const attribute = (attrType: string, value: ArrayBuffer) =>
+    new Attribute({ attrType, attrValues: [value] });
+  return attributeSet([
+    attribute(Oid.contentType, oidValue(Oid.data)),
+    attribute(Oid.messageDigest, arrayBuffer(der(new OctetString(digest)))),
+    attribute(Oid.signingCertificateV2, arrayBuffer(essSigningCertificateV2(certificates))),
+  ]).der;
 }
 
 /**
@@ -101,190 +156,37 @@ export function signedData(
 ): Buffer {
   const [signer] = certificates;
   if (!signer) throw new Error('signed data: the signer has no certificate');
-  const { issuer, serial } = certificateIdentity(signer);
-  const signerInfo = sequence(
-    smallInteger(1),
-    sequence(issuer, serial),
-    algorithm(Oid.sha256, false),
-    tlv(Tag.context0, expectTlv(attributes, 0, Tag.set, 'signed attributes').content),
-    algorithm(Oid.rsaEncryption, true),
-    octetString(signature),
-    ...(timestampToken ? [tlv(Tag.context1, attribute(Oid.timestampToken, timestampToken))] : []),
-  );
-  const content = sequence(
-    smallInteger(1),
-    setOf(algorithm(Oid.sha256, false)),
-    sequence(oid(Oid.data)),
-    tlv(Tag.context0, ...certificates),
-    setOf(signerInfo),
-  );
-  return sequence(oid(Oid.signedData), tlv(Tag.context0, content));
-}
-
-/** What the verifier needs from a parsed SignedData. */
-export interface ParsedSignedData {
-  /** The signed attributes re-tagged as a SET: the bytes the signature covers. */
-  signedAttributes: Buffer;
-  messageDigest: Buffer;
-  /** SHA-256 hashes from signing-certificate-v2, the signer's first. */
-  certificateHashes: Buffer[];
-  /** The IssuerSerial encodings from signing-certificate-v2, when given. */
-  issuerSerials: (Buffer | undefined)[];
-  certificates: Buffer[];
-  signer: CertificateIdentity;
-  signature: Buffer;
-  /** The signature-time-stamp-token unsigned attribute's token, when present. */
-  timestampToken?: Buffer;
-}
-
-/** A CMS structure this verifier does not accept. */
-export class CmsError extends Error {
-  override name = 'CmsError';
-}
-
-function expectOid(node: Tlv, dotted: string, what: string): void {
-  if (node.tag !== Tag.oid || !sameBytes(node.encoded, oid(dotted))) {
-    throw new CmsError(`${what} is not ${dotted}`);
-  }
-}
-
-function expectInteger(node: Tlv, value: number, what: string): void {
-  if (!sameBytes(node.encoded, smallInteger(value))) throw new CmsError(`${what} is not ${value}`);
-}
-
-function expectAlgorithm(node: Tlv, expected: readonly Buffer[], what: string): void {
-  if (!expected.some((encoding) => sameBytes(node.encoded, encoding))) {
-    throw new CmsError(`unsupported ${what}`);
-  }
-}
-
-/**
- * Parses a ContentInfo(SignedData) strictly: exactly the shape this module writes
- * (any DER tail is rejected by the caller, which checks the padding).
- */
-export function parseSignedData(der: Buffer): { parsed: ParsedSignedData; length: number } {
-  try {
-    return parseStrict(der);
-  } catch (error) {
-    if (error instanceof DerError) throw new CmsError(`CMS does not parse: ${error.message}`);
-    throw error;
-  }
-}
-
-function parseStrict(der: Buffer): { parsed: ParsedSignedData; length: number } {
-  const contentInfo = expectTlv(der, 0, Tag.sequence, 'ContentInfo');
-  const [type, explicit] = childrenWithTags(contentInfo, [Tag.oid, Tag.context0], 'ContentInfo');
-  expectOid(type as Tlv, Oid.signedData, 'content type');
-  const [body] = childrenWithTags(explicit as Tlv, [Tag.sequence], 'SignedData');
-  const [version, digestAlgorithms, encap, certificateSet, signerInfos] = childrenWithTags(
-    body as Tlv,
-    [Tag.integer, Tag.set, Tag.sequence, Tag.context0, Tag.set],
-    'SignedData (certificates required, no CRLs)',
-  ) as [Tlv, Tlv, Tlv, Tlv, Tlv];
-  expectInteger(version, 1, 'SignedData version');
-  const sha256Algorithms = [algorithm(Oid.sha256, false), algorithm(Oid.sha256, true)];
-  const [digestAlgorithm] = childrenWithTags(digestAlgorithms, [Tag.sequence], 'digestAlgorithms');
-  expectAlgorithm(digestAlgorithm as Tlv, sha256Algorithms, 'digest algorithm');
-  const [encapType] = childrenWithTags(encap, [Tag.oid], 'encapContentInfo (detached)');
-  expectOid(encapType as Tlv, Oid.data, 'encapsulated content type');
-  const certificates = childrenOfTag(certificateSet, Tag.sequence, 'certificates').map(
-    (certificate) => Buffer.from(certificate.encoded),
-  );
-  const [signerInfo] = childrenWithTags(signerInfos, [Tag.sequence], 'signerInfos (one signer)');
-  const shape: number[] = [
-    Tag.integer,
-    Tag.sequence,
-    Tag.sequence,
-    Tag.context0,
-    Tag.sequence,
-    Tag.octetString,
-  ];
-  // The only unsigned attribute accepted: one signature-time-stamp-token.
-  if (children(signerInfo as Tlv).length === 7) shape.push(Tag.context1);
-  const [siVersion, sid, siDigest, attributes, signatureAlgorithm, signature, unsigned] =
-    childrenWithTags(
-      signerInfo as Tlv,
-      shape,
-      'SignerInfo (signed attributes required, a time-stamp the only unsigned attribute)',
-    ) as [Tlv, Tlv, Tlv, Tlv, Tlv, Tlv, Tlv | undefined];
-  expectInteger(siVersion, 1, 'SignerInfo version');
-  const [issuer, serial] = childrenWithTags(sid, [Tag.sequence, Tag.integer], 'sid') as [Tlv, Tlv];
-  expectAlgorithm(siDigest, sha256Algorithms, 'digest algorithm');
-  expectAlgorithm(
-    signatureAlgorithm,
-    [algorithm(Oid.rsaEncryption, true), algorithm(Oid.sha256WithRsa, true)],
-    'signature algorithm',
-  );
-  const attributeSet = tlv(Tag.set, attributes.content);
-  const { messageDigest, hashes, serials } = readAttributes(attributes);
-  return {
-    parsed: {
-      signedAttributes: attributeSet,
-      messageDigest,
-      certificateHashes: hashes,
-      issuerSerials: serials,
-      certificates,
-      signer: { issuer: Buffer.from(issuer.encoded), serial: Buffer.from(serial.encoded) },
-      signature: Buffer.from(signature.content),
-      ...(unsigned ? { timestampToken: readTimestampAttribute(unsigned) } : {}),
-    },
-    length: contentInfo.end,
-  };
-}
-
-function readTimestampAttribute(unsigned: Tlv): Buffer {
-  const [entry] = childrenWithTags(unsigned, [Tag.sequence], 'unsigned attributes (one)');
-  const [type, values] = childrenWithTags(entry as Tlv, [Tag.oid, Tag.set], 'attribute') as [
-    Tlv,
-    Tlv,
-  ];
-  expectOid(type, Oid.timestampToken, 'unsigned attribute');
-  const [token] = childrenWithTags(values, [Tag.sequence], 'time-stamp token (one value)');
-  return Buffer.from((token as Tlv).encoded);
-}
-
-function readAttributes(attributes: Tlv): {
-  messageDigest: Buffer;
-  hashes: Buffer[];
-  serials: (Buffer | undefined)[];
-} {
-  const list = childrenWithTags(
-    attributes,
-    [Tag.sequence, Tag.sequence, Tag.sequence],
-    'signed attributes (contentType, messageDigest, signing-certificate-v2)',
-  );
-  const byType = new Map<string, Tlv>();
-  for (const entry of list) {
-    const [type, values] = childrenWithTags(entry, [Tag.oid, Tag.set], 'attribute') as [Tlv, Tlv];
-    const [value] = childrenWithTags(values, [undefined], 'attribute values (one value)');
-    const name = [Oid.contentType, Oid.messageDigest, Oid.signingCertificateV2].find((candidate) =>
-      sameBytes(type.encoded, oid(candidate)),
-    );
-    if (!name || byType.has(name)) throw new CmsError('unexpected or repeated signed attribute');
-    byType.set(name, value as Tlv);
-  }
-  expectOid(byType.get(Oid.contentType) as Tlv, Oid.data, 'contentType attribute');
-  const digest = byType.get(Oid.messageDigest) as Tlv;
-  if (digest.tag !== Tag.octetString) throw new CmsError('messageDigest is not an OCTET STRING');
-  const essCertificate = byType.get(Oid.signingCertificateV2) as Tlv;
-  const [ids] = childrenWithTags(essCertificate, [Tag.sequence], 'SigningCertificateV2');
-  const hashes: Buffer[] = [];
-  const serials: (Buffer | undefined)[] = [];
-  for (const id of childrenOfTag(ids as Tlv, Tag.sequence, 'ESSCertIDv2 list')) {
-    const parts = children(id);
-    let index = 0;
-    if (parts[0]?.tag === Tag.sequence) {
-      // hashAlgorithm present (it comes before certHash); only SHA-256 is accepted.
-      expectAlgorithm(parts[0], [algorithm(Oid.sha256, false)], 'ESS hash algorithm');
-      index++;
-    }
-    const hash = parts[index];
-    if (hash?.tag !== Tag.octetString) throw new CmsError('ESSCertIDv2 certHash is missing');
-    hashes.push(Buffer.from(hash.content));
-    const issuerSerial = parts[index + 1];
-    if (parts.length > index + 2) throw new CmsError('ESSCertIDv2 has extra fields');
-    serials.push(issuerSerial ? Buffer.from(issuerSerial.encoded) : undefined);
-  }
-  if (hashes.length === 0) throw new CmsError('signing-certificate-v2 lists no certificate');
-  return { messageDigest: Buffer.from(digest.content), hashes, serials };
+  const { tbs: tbsCertificate } = factsOf(signer);
+  const signerInfo = new SignerInfo({
+    version: 1,
+    sid: new SignerIdentifier({
+      issuerAndSerialNumber: new IssuerAndSerialNumber({
+        issuer: tbsCertificate.issuer,
+        serialNumber: tbsCertificate.serialNumber,
+      }),
+    }),
+    digestAlgorithm: algorithm(Oid.sha256, false),
+    signedAttrs: [...AsnConvert.parse(attributes, AttributeSet)],
+    signatureAlgorithm: algorithm(Oid.rsaEncryption, true),
+    signature: new OctetString(signature),
+    ...(timestampToken
+      ? {
+          unsignedAttrs: [
+            new Attribute({
+              attrType: Oid.timestampToken,
+              attrValues: [arrayBuffer(timestampToken)],
+            }),
+          ],
+        }
+      : {}),
+  });
+  // The certificates are carried byte for byte as given: signing-certificate-v2 hashes them so.
+  const content = new SignedDataRawCertificates({
+    version: 1,
+    encapContentInfo: new EncapsulatedContentInfo({ eContentType: Oid.data }),
+    certificates: certificates.map((certificate) => factsOf(certificate).bytes),
+    signerInfos: new SignerInfos([signerInfo]),
+  });
+  content.digestAlgorithms.push(algorithm(Oid.sha256, false));
+  return der(new SignedContentInfo({ contentType: Oid.signedData, content }));
 }

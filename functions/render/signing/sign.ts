@@ -82,12 +82,7 @@ export async function signPdfAtLevel(
   const modulusBits = modulusBitsOf(signerCertificate);
   if (!modulusBits) throw new Error('sign PDF: the signer certificate does not hold an RSA key');
   const signatureLength = Math.ceil(modulusBits / 8);
-  // The CMS has the same size whatever the digest and signature bytes are.
-  const sizing = signedData(
-    signedAttributes(new Uint8Array(32), certificates),
-    certificates,
-    new Uint8Array(signatureLength),
-  );
+  const cmsLength = cmsLengthOf(certificates, signatureLength);
   const { file, signature: place } = writeUpdate(
     pdf,
     options.metadata,
@@ -96,8 +91,7 @@ export async function signPdfAtLevel(
       location: options.location,
       signerName: options.signerName,
       signingTime: options.signingTime,
-      contentsSize:
-        sizing.length + CONTENTS_SLACK + (options.timestampAuthority ? TIMESTAMP_ROOM : 0),
+      contentsSize: cmsLength + CONTENTS_SLACK + (options.timestampAuthority ? TIMESTAMP_ROOM : 0),
     },
     options.timestampAuthority ? options.validationData : undefined,
   );
@@ -144,6 +138,26 @@ async function timestampOf(
     if (options.allowBaselineB) return undefined;
     throw new Error(`sign PDF: time-stamp from ${authority.name} failed`, { cause });
   }
+}
+
+/** CMS sizes by signer certificate (and signature length): one chain per signer certificate. */
+const cmsLengthByCertificate = new WeakMap<Uint8Array, Map<number, number>>();
+
+/** The CMS's length: the same whatever the digest and signature bytes are. */
+function cmsLengthOf(certificates: readonly Uint8Array[], signatureLength: number): number {
+  const [signer] = certificates as [Uint8Array];
+  const lengths = cmsLengthByCertificate.get(signer) ?? new Map<number, number>();
+  cmsLengthByCertificate.set(signer, lengths);
+  let length = lengths.get(signatureLength);
+  if (length === undefined) {
+    length = signedData(
+      signedAttributes(new Uint8Array(32), certificates),
+      certificates,
+      new Uint8Array(signatureLength),
+    ).length;
+    lengths.set(signatureLength, length);
+  }
+  return length;
 }
 
 /** RSA modulus sizes by certificate: a signer hands out the same certificate objects each time. */

@@ -33,8 +33,8 @@ import {
   TSTInfo,
 } from '@peculiar/asn1-tsp';
 import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
-import { essSigningCertificateV2, Oid } from './cms.ts';
-import { oid, tlv } from './der.ts';
+import { attributeSet, essSigningCertificateV2, Oid, oidValue } from './cms.ts';
+import { AttributeSet } from './cms-schema.ts';
 
 export const ID_CT_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): the unsigned attribute. */
@@ -119,10 +119,7 @@ export function parseTimestampToken(token: Uint8Array): ParsedTimestamp {
   if (!signer || signed.signerInfos.length !== 1 || !signer.signedAttrs)
     throw new Error('the token needs exactly one signer with signed attributes');
   // The signature covers the attributes as a DER SET, in the order received.
-  const signedAttributes = tlv(
-    0x31,
-    ...signer.signedAttrs.map((attribute) => new Uint8Array(AsnConvert.serialize(attribute))),
-  );
+  const signedAttributes = Buffer.from(AsnConvert.serialize(new AttributeSet(signer.signedAttrs)));
   const digest = signer.signedAttrs.find((a) => a.attrType === Oid.messageDigest)?.attrValues[0];
   const certificates = (signed.certificates ?? [])
     .filter((choice) => choice.certificate)
@@ -214,13 +211,7 @@ export function issueTimestampResponse(
     }),
   ];
   // DER: a SET OF sorted by encoding; the signature covers that SET.
-  const encoded = attributes.map((a) => Buffer.from(AsnConvert.serialize(a)));
-  const order = encoded
-    .map((_, i) => i)
-    .sort((a, b) => Buffer.compare(encoded[a] as Buffer, encoded[b] as Buffer));
-  const sorted = order.map((i) => attributes[i] as Attribute);
-  const set = Buffer.concat(order.map((i) => encoded[i] as Buffer));
-  const setDer = tlv(0x31, set);
+  const { der: setDer, sorted } = attributeSet(attributes);
   const signerInfo = new SignerInfo({
     version: 1,
     sid: new SignerIdentifier({
@@ -256,8 +247,4 @@ export function issueTimestampResponse(
     timeStampToken: token,
   });
   return Buffer.from(AsnConvert.serialize(response));
-}
-
-function oidValue(dotted: string): ArrayBuffer {
-  return new Uint8Array(oid(dotted)).buffer as ArrayBuffer;
 }

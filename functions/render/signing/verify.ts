@@ -3,14 +3,13 @@
  * in the file, and any update appended after the signature, makes it not intact.
  */
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { issuerSerialOf } from './cms.ts';
 import {
   CmsError,
-  certificateIdentity,
-  issuerSerial,
   type ParsedSignedData,
   parseSignedData,
-} from './cms.ts';
-import { sameBytes } from './der.ts';
+  type ReadSignedData,
+} from './cms-reader.ts';
 import { PdfDocument } from './pdf-document.ts';
 import {
   decodeText,
@@ -21,6 +20,8 @@ import {
   PdfString,
   parsePdfDate,
 } from './pdf-syntax.ts';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
 /** The outcome of checking a signed PDF. */
 export interface VerifyResult {
@@ -115,18 +116,15 @@ function checkSignature(file: Buffer, result: VerifyResult): void {
     return;
   }
   const der = Buffer.from(hex, 'hex');
-  let cms: ParsedSignedData;
+  let read: ReadSignedData;
   try {
-    const { parsed, length } = parseSignedData(der);
-    cms = parsed;
-    if (der.subarray(length).some((byte) => byte !== 0)) {
-      problems.push('the /Contents padding after the CMS is not all zeros');
-    }
+    read = parseSignedData(der);
   } catch (error) {
     if (!(error instanceof CmsError)) throw error;
     problems.push(error.message);
     return;
   }
+  const cms = read.parsed;
   const covered = createHash('sha256')
     .update(file.subarray(0, gapStart))
     .update(file.subarray(gapEnd, gapEnd + tailLength))
@@ -135,14 +133,20 @@ function checkSignature(file: Buffer, result: VerifyResult): void {
     problems.push('the document digest does not match the signed messageDigest');
   }
   checkCertificates(cms, result);
+  // Last, as it costs the most: the CMS is the DER of what was read, followed by zeros only.
+  if (problems.length === 0) {
+    const encoded = read.encoded();
+    if (!encoded.equals(der.subarray(0, encoded.length))) {
+      problems.push('the CMS is not in DER, or not the shape written here');
+    } else if (der.subarray(encoded.length).some((byte) => byte !== 0)) {
+      problems.push('the /Contents padding after the CMS is not all zeros');
+    }
+  }
   collectEvidence(doc, cms, result);
 }
 
 function collectEvidence(doc: PdfDocument, cms: ParsedSignedData, result: VerifyResult): void {
-  const signerCertificate = cms.certificates.find((der) => {
-    const { issuer, serial } = certificateIdentity(der);
-    return sameBytes(issuer, cms.signer.issuer) && sameBytes(serial, cms.signer.serial);
-  });
+  const signerCertificate = signerCertificateOf(cms);
   if (!signerCertificate) return;
   const dss = doc.resolve(doc.catalog().dict.get('DSS'));
   const streams = (key: string): Buffer[] => {
@@ -166,12 +170,18 @@ function collectEvidence(doc: PdfDocument, cms: ParsedSignedData, result: Verify
   };
 }
 
+/** The carried certificate the SignerInfo names by issuer and serial number. */
+function signerCertificateOf(cms: ParsedSignedData): Buffer | undefined {
+  const index = cms.identities.findIndex(
+    ({ issuer, serial }) =>
+      sameBytes(issuer, cms.signer.issuer) && sameBytes(serial, cms.signer.serial),
+  );
+  return cms.certificates[index];
+}
+
 function checkCertificates(cms: ParsedSignedData, result: VerifyResult): void {
   const { problems } = result;
-  const signerDer = cms.certificates.find((der) => {
-    const { issuer, serial } = certificateIdentity(der);
-    return sameBytes(issuer, cms.signer.issuer) && sameBytes(serial, cms.signer.serial);
-  });
+  const signerDer = signerCertificateOf(cms);
   if (!signerDer) {
     problems.push('the signer certificate is not in the CMS');
     return;
@@ -187,10 +197,11 @@ function checkCertificates(cms: ParsedSignedData, result: VerifyResult): void {
     problems.push('signing-certificate-v2 does not match the signer certificate');
   }
   cms.issuerSerials.forEach((encoded, i) => {
-    const listed = cms.certificates.find((der) =>
+    const listed = cms.certificates.findIndex((der) =>
       sameBytes(hashOf(der), cms.certificateHashes[i] as Buffer),
     );
-    if (encoded && listed && !sameBytes(encoded, issuerSerial(listed))) {
+    const identity = cms.identities[listed];
+    if (encoded && identity && !sameBytes(encoded, issuerSerialOf(identity))) {
       problems.push('signing-certificate-v2 issuerSerial does not match its certificate');
     }
   });
