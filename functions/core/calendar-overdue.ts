@@ -6,10 +6,9 @@ import {
   type CalendarEntry,
   type CalendarEntryKind,
   calendarEntryKinds,
-  compareDecisions,
-  type DecisionRef,
   deadlineEntryKinds,
 } from './calendar.ts';
+import { compareDecisions, type DecisionRef } from './calendar-supersede.ts';
 import { type CalendarDate, isCalendarDate } from './dates.ts';
 import { servedOn } from './exit.ts';
 

@@ -15,10 +15,9 @@ import {
   type CalendarOptions,
   calendarEntryKinds,
   entryIdOf,
-  type SupersedeResult,
   studentKey,
-  supersede,
 } from '../core/calendar.ts';
+import { type SupersedeResult, supersede } from '../core/calendar-supersede.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CalendarEntry,
-  compareDecisions,
   deriveCalendarEntries,
   isOverdue,
   overdueReport,
-  supersede,
 } from '../../functions/core/calendar.ts';
+import { compareDecisions, supersede } from '../../functions/core/calendar-supersede.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import { planReminders, selectDueReminders } from '../../functions/core/reminders.ts';
 import { fixture, variant } from './calendar-support.ts';

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadDistrictDirectory } from '../../functions/adapters/district-files.ts';
-import { deriveCalendarEntries, overdueReport, supersede } from '../../functions/core/calendar.ts';
+import { deriveCalendarEntries, overdueReport } from '../../functions/core/calendar.ts';
+import { supersede } from '../../functions/core/calendar-supersede.ts';
 import {
   applyParentResponse,
   type Consent,
