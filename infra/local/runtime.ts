@@ -14,31 +14,18 @@ import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcome
 import type { S3DocumentStore } from '../../functions/adapters/s3-document-store.ts';
 import type { CliContext } from '../../functions/cli/context.ts';
 import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
-import type { OverdueItem } from '../../functions/core/calendar.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
-import type { LateNotice } from '../../functions/core/late-notices.ts';
 import { isMeetingItem } from '../../functions/core/meeting.ts';
-import type { Problem } from '../../functions/core/problems.ts';
 import { isSafeguardsEventItem } from '../../functions/core/safeguards-event.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
-import type {
-  DecisionOutcome,
-  DocumentRecord,
-  Log,
-  OutcomeKind,
-} from '../../functions/pipeline/ports.ts';
+import type { DecisionOutcome, DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
 import type { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import { decisionStreamMapping } from './decision-stream.ts';
-import {
-  type LocalDelivery,
-  profileTrustAnchors,
-  type SummaryDelivery,
-  startLocalDelivery,
-} from './delivery.ts';
+import { type LocalDelivery, profileTrustAnchors, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
 import { meetingStreamMapping, uploadSafeguards, writeMeeting } from './meetings.ts';
@@ -48,60 +35,23 @@ export { decisionStreamMapping } from './decision-stream.ts';
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
 import type { StreamPoller } from './stream-poller.ts';
+import type {
+  InputError,
+  SummaryDecision,
+  SummaryDocument,
+  SweepReport,
+  WrittenDecision,
+} from './summary.ts';
 import { localCliContext } from './time-stamping-authority.ts';
 import { routeTranslation, stillPending, translationStreamMapping } from './translations.ts';
 
-/** A decision the runtime wrote into the decisions table. */
-export interface WrittenDecision {
-  file: string;
-  decisionId: string;
-  version: number;
-}
-
-/** A file that is not a decision, written nowhere. */
-export interface InputError {
-  file: string;
-  message: string;
-}
-
-/** One document in the summary. */
-export interface SummaryDocument {
-  documentId: string;
-  type: string;
-  language: string;
-  s3Key: string;
-  /** `s3://<bucket>/<s3Key>` in the local S3 emulator. */
-  s3Uri: string;
-  sha256: string;
-  bytes: number;
-  pages: number;
-  state: 'created' | 'unchanged';
-  /** The local copy under out/. */
-  localPath: string;
-}
-
-/** One decision in the summary. */
-export interface SummaryDecision {
-  file: string;
-  decisionId: string;
-  version: number;
-  outcome: OutcomeKind | 'pending';
-  reason?: string;
-  problems: Problem[];
-  translationNeeded: string[];
-  /** What went out but needs the district's attention (a meeting notice sent late). */
-  flags: Problem[];
-  /** Languages whose documents print the team's text until a complete translation arrives. */
-  translationPending: string[];
-  /** True for the highest version whose documents are ready and not withdrawn. */
-  inForce: boolean;
-  withdrawnAt?: string;
-  documents: SummaryDocument[];
-  /** The offer of the documents: one per recipient, email where consented, postal otherwise. */
-  deliveries: SummaryDelivery[];
-  /** Calendar notices delivered for this decision (annual review, majority). */
-  notices: SummaryDelivery[];
-}
+export type {
+  InputError,
+  SummaryDecision,
+  SummaryDocument,
+  SweepReport,
+  WrittenDecision,
+} from './summary.ts';
 
 export interface RuntimeOptions {
   /** The emulators' state (tables, bucket, stream checkpoints). */
@@ -125,14 +75,6 @@ export function runClock(today?: string): () => Date {
   if (Number.isNaN(base)) throw new RangeError(`--today must be a date YYYY-MM-DD, got ${today}`);
   const started = Date.now();
   return () => new Date(base + (Date.now() - started));
-}
-
-/** What the daily sweep did in this run, for the summary. */
-export interface SweepReport {
-  reminders: ReminderReport[];
-  overdue: OverdueItem[];
-  /** Meeting notices issued later than the district's minimum (300.322(a)(1)). */
-  lateNotices: LateNotice[];
 }
 
 /** The running one-machine pipeline. */
