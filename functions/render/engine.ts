@@ -122,6 +122,11 @@ export interface SigningTrust {
   timestampAuthority(district: DistrictProfile): TimestampAuthority | undefined;
   /** The chain and CRLs for the DSS (B-LT), or undefined when there are none. */
   validationData(): Promise<ValidationData | undefined>;
+  /**
+   * The chain and CRLs of the district's time-stamping authority itself, when they are not
+   * among the signer's (a third-party authority); the DSS needs them too for B-LT.
+   */
+  timestampValidationData?(district: DistrictProfile): Promise<ValidationData | undefined>;
 }
 
 /** The text of rendered HTML (tags and styles removed, entities decoded enough for font choice). */

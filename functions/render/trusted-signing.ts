@@ -5,7 +5,7 @@
  */
 import type { DistrictProfile } from '../core/district.ts';
 import type { SigningTrust } from './engine.ts';
-import type { SignatureLevel, SignOptions } from './signing/index.ts';
+import type { SignatureLevel, SignOptions, ValidationData } from './signing/index.ts';
 
 /** The sign options a district's trust services give (none: B-B). */
 export type TrustedSigning = Pick<
@@ -24,6 +24,20 @@ export function requiredLevel(district: DistrictProfile): SignatureLevel {
   return signing.minimumLevel ?? (signing.timestampAuthorityUrl ? 'B-LT' : 'B-B');
 }
 
+/** The signer's and the time-stamping authority's validation data in one DSS, without repeats. */
+function merged(
+  signer: ValidationData | undefined,
+  authority: ValidationData | undefined,
+): ValidationData | undefined {
+  if (!signer || !authority) return signer && !authority ? signer : undefined;
+  const unique = (list: Uint8Array[]) =>
+    list.filter((item, i) => list.findIndex((other) => Buffer.from(other).equals(item)) === i);
+  return {
+    certificates: unique([...signer.certificates, ...authority.certificates]),
+    crls: unique([...signer.crls, ...authority.crls]),
+  };
+}
+
 /**
  * The time-stamp authority and validation data of `district`'s signatures. Validation data
  * that cannot be had fails here when the district requires B-LT, and leaves B-T otherwise.
@@ -37,7 +51,10 @@ export async function trustedSigning(
   let validationData: Awaited<ReturnType<SigningTrust['validationData']>>;
   if (timestampAuthority) {
     try {
-      validationData = await trust?.validationData();
+      validationData = merged(
+        await trust?.validationData(),
+        await trust?.timestampValidationData?.(district),
+      );
     } catch (cause) {
       if (required === 'B-LT')
         throw new Error(`the validation data (CRLs) for ${district.districtId}'s B-LT signatures`, {

@@ -21,9 +21,13 @@ import { ENV } from '../../functions/contract/environment.ts';
 import { DistrictDirectory } from '../../functions/core/district.ts';
 import { awsPlatform } from '../../functions/platform/aws.ts';
 import { issueCertificate, issueCrl, toPem } from '../../functions/render/signing/certificates.ts';
-import { signPdfAtLevel, validateDocument } from '../../functions/render/signing/index.ts';
+import {
+  signPdfAtLevel,
+  validateDocument,
+  verifyPdf,
+} from '../../functions/render/signing/index.ts';
+import { issueTimestampResponse } from '../../functions/render/signing/timestamp.ts';
 import { trustedSigning } from '../../functions/render/trusted-signing.ts';
-import { startLocalTrustServices } from '../../infra/local/time-stamping-authority.ts';
 import { fakeKms } from './kms-fake.ts';
 import { classicPdf, metadata } from './signing/fixtures.ts';
 
@@ -43,31 +47,80 @@ const root = issueCertificate(
   },
   rootPair.privateKey,
 );
-const rootCa = { certificate: root, key: rootPair.privateKey };
 
-/** The district root's CRL server (at the issuing CA's distribution point) and a TSA it certifies. */
-async function services(options: { crlAnswers: boolean }) {
+/** A third-party time-stamping authority's own root, distinct from the district's. */
+const tsaRootPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const tsaRoot = issueCertificate(
+  {
+    subject: 'CN=Example Trust Services Root CA, O=Example Trust Services, C=US',
+    publicKey: tsaRootPair.publicKey,
+    notBefore: new Date(now.getTime() - day),
+    notAfter: new Date(now.getTime() + 3650 * day),
+    profile: 'ca',
+  },
+  tsaRootPair.privateKey,
+);
+
+/**
+ * The district root's CRL server (at the issuing CA's distribution point) and a third-party
+ * TSA certified by its own root, whose CRL the same server publishes at the TSA
+ * certificate's distribution point (`tsaCrlAnswers: false` withholds only that one).
+ */
+async function services(options: { crlAnswers: boolean; tsaCrlAnswers?: boolean }) {
   let crlRequests = 0;
-  const crlServer: Server = createServer((_request, response) => {
-    crlRequests++;
-    if (!options.crlAnswers) return void response.writeHead(503).end();
+  let tsaCrlRequests = 0;
+  const tsaPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let tsaCertificate: Buffer | undefined;
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/tsa') {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const issuer = {
+          key: tsaPair.privateKey,
+          certificate: tsaCertificate as Buffer,
+          policy: '2.25.1',
+        };
+        const reply = issueTimestampResponse(Buffer.concat(chunks), issuer, new Date());
+        response.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(reply);
+      });
+      return;
+    }
+    const forTsa = request.url === '/tsa-root.crl';
+    if (forTsa) tsaCrlRequests++;
+    else crlRequests++;
+    if (!(forTsa ? (options.tsaCrlAnswers ?? true) : options.crlAnswers))
+      return void response.writeHead(503).end();
+    const [issuerCertificate, key] = forTsa
+      ? [tsaRoot, tsaRootPair.privateKey]
+      : [root, rootPair.privateKey];
     const crl = issueCrl(
-      { issuerCertificate: root, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * day) },
-      rootPair.privateKey,
+      { issuerCertificate, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * day) },
+      key,
     );
     response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(crl);
   });
-  await new Promise<void>((resolve) => crlServer.listen(0, '127.0.0.1', resolve));
-  const tsa = await startLocalTrustServices(rootCa);
-  const { port } = crlServer.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  tsaCertificate = issueCertificate(
+    {
+      subject: 'CN=Example Trust Services time-stamping authority, O=Example Trust Services, C=US',
+      publicKey: tsaPair.publicKey,
+      issuerCertificate: tsaRoot,
+      notBefore: new Date(now.getTime() - day),
+      notAfter: new Date(now.getTime() + 365 * day),
+      profile: 'time-stamping',
+      crlUrl: `http://127.0.0.1:${port}/tsa-root.crl`,
+    },
+    tsaRootPair.privateKey,
+  );
   return {
     crlUrl: `http://127.0.0.1:${port}/root.crl`,
-    tsaUrl: tsa.tsaUrl,
+    tsaUrl: `http://127.0.0.1:${port}/tsa`,
     crlRequests: () => crlRequests,
-    close: async () => {
-      await new Promise((resolve) => crlServer.close(resolve));
-      await tsa.close();
-    },
+    tsaCrlRequests: () => tsaCrlRequests,
+    tsaCertificate: () => tsaCertificate as Buffer,
+    close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
@@ -130,23 +183,32 @@ describe('signatures made in AWS', () => {
     const first = await sign();
     const again = await sign();
     const crlRequests = online.crlRequests();
+    const tsaCrlRequests = online.tsaCrlRequests();
     await online.close();
     writeFileSync(join(dir, 'aws.pdf'), first.pdf);
     writeFileSync(join(dir, 'root.pem'), toPem('CERTIFICATE', root));
+    writeFileSync(join(dir, 'tsa-root.pem'), toPem('CERTIFICATE', tsaRoot));
+    const evidence = verifyPdf(first.pdf).evidence;
+    const held = (list: readonly Uint8Array[] | undefined, der: Uint8Array) =>
+      (list ?? []).some((item) => Buffer.from(item).equals(der));
+    const trust = ['--trust', join(dir, 'root.pem'), '--trust', join(dir, 'tsa-root.pem')];
     const run = spawnSync(
       process.execPath,
-      [CLI, 'verify', '--json', '--trust', join(dir, 'root.pem'), join(dir, 'aws.pdf')],
+      [CLI, 'verify', '--json', ...trust, join(dir, 'aws.pdf')],
       { encoding: 'utf8', env: { ...process.env, IEP_STATE_DIR: join(dir, 'state') } },
     );
 
-    // Assess: two KMS signatures per container (the leaf, its CRL), the root's CRL fetched once.
+    // Assess: two KMS signatures per container (the leaf, its CRL), each root's CRL fetched once;
+    // the DSS holds the TSA's certificate and its root's CRL besides the signer's chain.
     expect([first.level, again.level]).toEqual(['B-LT', 'B-LT']);
     expect(kms.signRequests).toHaveLength(2);
-    expect(crlRequests).toBe(1);
+    expect([crlRequests, tsaCrlRequests]).toEqual([1, 1]);
+    expect(held(evidence?.dssCertificates, online.tsaCertificate())).toBe(true);
+    expect(evidence?.dssCrls).toHaveLength(3);
     expect(run.status, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json).toMatchObject({ intact: true, trusted: true, level: 'B-LT', reason: null });
-    expect(json.timestamp.authority).toMatch(/time-stamping authority/);
+    expect(json.timestamp.authority).toMatch(/Example Trust Services time-stamping authority/);
     expect(Math.abs(Date.parse(json.timestamp.time) - Date.now())).toBeLessThan(10 * 60_000);
     expect(json.signer).toMatch(/short-lived signing key/);
   });
@@ -155,11 +217,16 @@ describe('signatures made in AWS', () => {
     // Prepare
     const broken = await services({ crlAnswers: false });
     const { sign, district } = await deployment(broken);
+    const tsaBroken = await services({ crlAnswers: true, tsaCrlAnswers: false });
+    const tsaSide = await deployment(tsaBroken);
 
     // Act
     const failed = await sign().catch((error: Error) => error);
     const accepted = await sign(district({ minimumLevel: 'B-T' }));
+    const tsaFailed = await tsaSide.sign().catch((error: Error) => error);
+    const tsaAccepted = await tsaSide.sign(tsaSide.district({ minimumLevel: 'B-T' }));
     await broken.close();
+    await tsaBroken.close();
 
     // Assess: the cause names the certificate and the answer.
     expect(failed).toBeInstanceOf(Error);
@@ -168,6 +235,12 @@ describe('signatures made in AWS', () => {
       /no current CRL for certificate "Example USD Document Signing CA": CRL .* HTTP 503/,
     );
     expect(accepted.level).toBe('B-T');
+    // The TSA's own chain: its root's CRL withheld fails a B-LT profile too.
+    expect(tsaFailed).toBeInstanceOf(Error);
+    expect(String(((tsaFailed as Error).cause as Error).message)).toMatch(
+      /no current CRL for certificate "Example Trust Services time-stamping authority": CRL .* HTTP 503/,
+    );
+    expect(tsaAccepted.level).toBe('B-T');
   });
 
   it('are reported B-T, not B-LT, when the DSS lacks the CRL of a certificate on the path', async () => {
@@ -175,16 +248,21 @@ describe('signatures made in AWS', () => {
     const online = await services({ crlAnswers: true });
     const { sign, district } = await deployment(online);
 
-    // Act: the DSS without the issuing CA's CRL of the leaf (index 0), then without the root's.
+    // Act: the DSS without the issuing CA's CRL of the leaf (index 0), without the root's,
+    // then without the TSA root's CRL of the TSA's certificate (index 2).
     const withoutLeafCrl = await sign(district(), 0);
     const withoutRootCrl = await sign(district(), 1);
+    const withoutTsaCrl = await sign(district(), 2);
+    const complete = await sign(district());
     await online.close();
-    const check = (pdf: Uint8Array) =>
-      validateDocument(pdf, { anchors: [{ certificate: root, source: 'test' }], now: new Date() });
+    const anchors = [root, tsaRoot].map((certificate) => ({ certificate, source: 'test' }));
+    const check = (pdf: Uint8Array) => validateDocument(pdf, { anchors, now: new Date() });
 
     // Assess
     expect(check(withoutLeafCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
     expect(check(withoutRootCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
+    expect(check(withoutTsaCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
+    expect(check(complete.pdf)).toMatchObject({ trusted: true, level: 'B-LT' });
   });
 
   it('are reported valid and totally signed by poppler pdfsig (when installed)', async (context) => {

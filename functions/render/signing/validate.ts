@@ -38,25 +38,28 @@ export interface DocumentValidation extends VerifyResult {
   version: number | null;
 }
 
+/** A certificate path whose revocation data the DSS must hold for B-LT. */
+interface PathToCover {
+  leaf: Uint8Array;
+  intermediates: readonly Uint8Array[];
+  at: Date;
+  purpose: 'document-signing' | 'time-stamping';
+}
+
 /**
  * Whether the document's own DSS holds the revocation data of every certificate on the
- * signer's path (ETSI EN 319 142-1 §5.4: B-LT validates offline with what it carries).
+ * signer's path and on its time-stamp's signer's path (ETSI EN 319 142-1 §5.4: B-LT
+ * validates offline with what it carries).
  */
 function revocationInDss(
   evidence: NonNullable<VerifyResult['evidence']>,
-  pool: readonly Uint8Array[],
+  paths: readonly PathToCover[],
   anchors: readonly Uint8Array[],
-  at: Date,
 ): boolean {
-  const path = validatePath({
-    leaf: evidence.signerCertificate,
-    intermediates: pool,
-    anchors,
-    crls: evidence.dssCrls,
-    at,
-    purpose: 'document-signing',
+  return paths.every((path) => {
+    const checked = validatePath({ ...path, anchors, crls: evidence.dssCrls });
+    return checked.trusted && checked.revocation === 'good';
   });
-  return path.trusted && path.revocation === 'good';
 }
 
 /** Validates integrity and trust; never throws for a malformed file. */
@@ -91,6 +94,7 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
   const pool = [...evidence.certificates, ...evidence.dssCertificates];
   const crls = [...evidence.dssCrls, ...(options.crls ?? [])];
   let at = options.now;
+  const toCover: PathToCover[] = [];
   if (evidence.timestampToken) {
     try {
       const token = parseTimestampToken(evidence.timestampToken);
@@ -108,6 +112,12 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
         return out;
       }
       at = token.genTime;
+      toCover.push({
+        leaf: tsa,
+        intermediates: [...token.certificates, ...pool],
+        at,
+        purpose: 'time-stamping',
+      });
       out.timestamp = { time: token.genTime.toISOString(), authority: path.subject };
     } catch (error) {
       out.reason = `time-stamp: ${(error as Error).message}`;
@@ -135,6 +145,12 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
   }
   out.trusted = true;
   out.issuer = path.issuer;
-  if (out.level === 'B-LT' && !revocationInDss(evidence, pool, anchors, at)) out.level = 'B-T';
+  toCover.push({
+    leaf: evidence.signerCertificate,
+    intermediates: pool,
+    at,
+    purpose: 'document-signing',
+  });
+  if (out.level === 'B-LT' && !revocationInDss(evidence, toCover, anchors)) out.level = 'B-T';
   return out;
 }
