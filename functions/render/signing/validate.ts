@@ -62,6 +62,34 @@ function revocationInDss(
   });
 }
 
+/**
+ * The signature's time-stamp: its own integrity and its signer's path at its time; the path
+ * is one the DSS must cover for B-LT. A reason instead when it cannot be relied on.
+ */
+function checkTimestamp(
+  evidence: NonNullable<VerifyResult['evidence']>,
+  tokenDer: Uint8Array,
+  pool: readonly Uint8Array[],
+  anchors: readonly Uint8Array[],
+  crls: readonly Uint8Array[],
+): { path: PathToCover; timestamp: { time: string; authority: string } } | { reason: string } {
+  try {
+    const token = parseTimestampToken(tokenDer);
+    const tsa = checkTimestampToken(token, evidence.signatureValue);
+    const path: PathToCover = {
+      leaf: tsa,
+      intermediates: [...token.certificates, ...pool],
+      at: token.genTime,
+      purpose: 'time-stamping',
+    };
+    const checked = validatePath({ ...path, anchors, crls });
+    if (!checked.trusted) return { reason: checked.reason };
+    return { path, timestamp: { time: token.genTime.toISOString(), authority: checked.subject } };
+  } catch (error) {
+    return { reason: (error as Error).message };
+  }
+}
+
 /** Validates integrity and trust; never throws for a malformed file. */
 export function validateDocument(bytes: Uint8Array, options: TrustOptions): DocumentValidation {
   const result = verifyPdf(bytes);
@@ -96,33 +124,14 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
   let at = options.now;
   const toCover: PathToCover[] = [];
   if (evidence.timestampToken) {
-    try {
-      const token = parseTimestampToken(evidence.timestampToken);
-      const tsa = checkTimestampToken(token, evidence.signatureValue);
-      const path = validatePath({
-        leaf: tsa,
-        intermediates: [...token.certificates, ...pool],
-        anchors,
-        crls,
-        at: token.genTime,
-        purpose: 'time-stamping',
-      });
-      if (!path.trusted) {
-        out.reason = `time-stamp: ${path.reason}`;
-        return out;
-      }
-      at = token.genTime;
-      toCover.push({
-        leaf: tsa,
-        intermediates: [...token.certificates, ...pool],
-        at,
-        purpose: 'time-stamping',
-      });
-      out.timestamp = { time: token.genTime.toISOString(), authority: path.subject };
-    } catch (error) {
-      out.reason = `time-stamp: ${(error as Error).message}`;
+    const stamp = checkTimestamp(evidence, evidence.timestampToken, pool, anchors, crls);
+    if ('reason' in stamp) {
+      out.reason = `time-stamp: ${stamp.reason}`;
       return out;
     }
+    at = stamp.path.at;
+    toCover.push(stamp.path);
+    out.timestamp = stamp.timestamp;
   }
   const path = validatePath({
     leaf: evidence.signerCertificate,
