@@ -262,6 +262,18 @@ describe('signatures made in AWS', () => {
     expect(check(withoutLeafCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
     expect(check(withoutRootCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
     expect(check(withoutTsaCrl.pdf)).toMatchObject({ trusted: true, level: 'B-T' });
+    // …and `iep-docs verify`, offline, says so too (exit 0: intact and trusted, level B-T).
+    writeFileSync(join(dir, 'no-tsa-crl.pdf'), withoutTsaCrl.pdf);
+    writeFileSync(join(dir, 'root-b.pem'), toPem('CERTIFICATE', root));
+    writeFileSync(join(dir, 'tsa-root-b.pem'), toPem('CERTIFICATE', tsaRoot));
+    const trust = ['--trust', join(dir, 'root-b.pem'), '--trust', join(dir, 'tsa-root-b.pem')];
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'verify', '--json', ...trust, join(dir, 'no-tsa-crl.pdf')],
+      { encoding: 'utf8', env: { ...process.env, IEP_STATE_DIR: join(dir, 'state-b') } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ trusted: true, level: 'B-T' });
     expect(check(complete.pdf)).toMatchObject({ trusted: true, level: 'B-LT' });
   });
 
