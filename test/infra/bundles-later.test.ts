@@ -2,7 +2,8 @@
  * More of the synthesized bundles, run as Lambda runs them (the harness of bundles.test.ts,
  * the same one synth): render-translations on its translations-stream batch (a translation
  * written after its version went out with Spanish pending: the Spanish documents signed in S3,
- * their delivery job queued, the outcome no longer pending), then the download function's
+ * their delivery job queued, the outcome no longer pending; regenerate then finds them as
+ * made, from the translations table), then the download function's
  * response routes on REST API (1.0) requests (the form; a one-time code mailed through SES on
  * a POST carrying the page's CSRF token). And the guard that keeps it so: every function of
  * the template is run by some bundle test.
@@ -13,6 +14,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
+import { DynamoRunLedger } from '../../functions/adapters/dynamo-runs.ts';
 import { DynamoTranslations } from '../../functions/adapters/dynamo-translations.ts';
 import { translationKey } from '../../functions/core/translation.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
@@ -26,6 +28,8 @@ const sample = (name: string) =>
 
 describe('the synthesized bundles, run as Lambda runs them (later translations, responses)', () => {
   it('renders a later translation from its stream batch, delivers it, and serves the response routes', async () => {
+    // One flow, long on purpose: each bundle takes what the one before it left (the outcome,
+    // the queued job, the mailed link), as in AWS.
     // Prepare: the Spanish-speaking family's version, processed by the render bundle before
     // any translation exists (the Spanish documents withheld, the language pending).
     const { env, standIns, run } = h;
@@ -77,6 +81,15 @@ describe('the synthesized bundles, run as Lambda runs them (later translations, 
     const job = standIns.sent.find((m) => m.body.includes(`${raw.decisionId}#v1#translation#es`));
     expect(job?.queueUrl).toContain('DeliveryQueue');
     expect(JSON.parse(job?.body ?? '{}').documentIds.sort()).toEqual([...added].sort());
+
+    // Act: the regenerate bundle renders the version again (its SQS message).
+    const jobId = `job-${env.prefix}`;
+    const regenerate = { decisionId: raw.decisionId, version: raw.version, jobId };
+    await run('Regenerate', [sqsEvent('RegenerationQueue', regenerate)]);
+
+    // Assess: the Spanish documents compose as made, from the table's translation: no rendition.
+    const [entry] = await new DynamoRunLedger(db, tables.runs).finished(jobId);
+    expect(entry).toMatchObject({ created: [], unchanged: 4 });
 
     // Act: the deliver bundle sends the Spanish documents' link.
     const to = raw.guardians[0].email as string;

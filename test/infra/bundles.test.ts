@@ -7,6 +7,8 @@
  * regenerate works an SQS message, the stream's dead-letter consumer records an on-failure
  * message, meeting-notices signs a notice from the meetings stream. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
+ * The setup is bundle-harness.ts; render-translations and the response routes are in
+ * bundles-later.test.ts, with the check that every function of the template is run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
