@@ -8,6 +8,9 @@ import type { MeetingNoticeFacts } from '../core/late-notices.ts';
 import { meetingRecordPrefix } from '../core/meeting.ts';
 import type { DecisionOutcome, OutcomeStore } from '../pipeline/ports.ts';
 
+/** Reads and conditional writes of one translated language before giving up (the stream retries). */
+const TRANSLATED_ATTEMPTS = 5;
+
 export class DynamoOutcomeStore implements OutcomeStore {
   constructor(
     private readonly db: DynamoDBDocument,
@@ -81,33 +84,57 @@ export class DynamoOutcomeStore implements OutcomeStore {
     });
   }
 
+  /**
+   * One conditional update per attempt, the commit marker of a later translation: the
+   * language added to `translated` once, its documents appended once, and the language taken
+   * out of `translationPending` in the same write, so the stored outcome never says pending
+   * for what was delivered. A list element is removed by index: the condition pins the list
+   * as read, and a concurrent commit of another language makes the next attempt read again.
+   */
   async recordTranslated(
     decisionId: string,
     version: number,
     language: string,
     documentIds: readonly string[],
   ): Promise<boolean> {
-    try {
-      // One conditional update: the language is added once, its documents appended once.
-      await this.db.update({
+    for (let attempt = 1; attempt <= TRANSLATED_ATTEMPTS; attempt++) {
+      const { Item } = await this.db.get({
         TableName: this.tableName,
         Key: { decisionId, version },
-        UpdateExpression:
-          'SET documentIds = list_append(if_not_exists(documentIds, :none), :ids), translated = list_append(if_not_exists(translated, :none), :language)',
-        ConditionExpression: 'attribute_exists(#outcome) AND NOT contains(translated, :tag)',
-        ExpressionAttributeNames: { '#outcome': 'outcome' },
-        ExpressionAttributeValues: {
-          ':none': [],
-          ':ids': [...documentIds],
-          ':language': [language],
-          ':tag': language,
-        },
+        ConsistentRead: true,
       });
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!Item?.outcome || (Item.translated as string[] | undefined)?.includes(language))
+        return false;
+      const pending = (Item.translationPending as string[] | undefined) ?? [];
+      const index = pending.indexOf(language);
+      const removal = index < 0 ? '' : ` REMOVE translationPending[${index}]`;
+      try {
+        await this.db.update({
+          TableName: this.tableName,
+          Key: { decisionId, version },
+          UpdateExpression: `SET documentIds = list_append(if_not_exists(documentIds, :none), :ids), translated = list_append(if_not_exists(translated, :none), :language)${removal}`,
+          ConditionExpression: `attribute_exists(#outcome) AND NOT contains(translated, :tag) AND ${
+            index < 0
+              ? 'NOT contains(translationPending, :tag)'
+              : `size(translationPending) = :size AND translationPending[${index}] = :tag`
+          }`,
+          ExpressionAttributeNames: { '#outcome': 'outcome' },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':ids': [...documentIds],
+            ':language': [language],
+            ':tag': language,
+            ...(index < 0 ? {} : { ':size': pending.length }),
+          },
+        });
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
+    throw new Error(
+      `${decisionId} v${version}: the outcome kept changing while ${language} was recorded translated`,
+    );
   }
 
   async listVersions(decisionId: string): Promise<DecisionOutcome[]> {

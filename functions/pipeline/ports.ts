@@ -39,8 +39,9 @@ export interface DecisionOutcome {
   /** Recipients' languages with no locale yet: English documents were produced instead. */
   translationNeeded?: string[];
   /**
-   * Recipients' languages whose documents waited for a complete translation when the version
-   * was processed (300.503(c)); those in `translated` have since been rendered and sent.
+   * Recipients' languages whose documents still wait for a complete translation (300.503(c));
+   * a language leaves it, in the same write that adds it to `translated`, when its later
+   * translation is rendered.
    */
   translationPending?: string[];
   /** Languages whose documents were rendered later, from a translations item (once each). */
@@ -69,8 +70,9 @@ export interface OutcomeStore {
   listVersions(decisionId: string): Promise<DecisionOutcome[]>;
   /**
    * Records that a pending language's documents were rendered from a later translation: adds
-   * them to `documentIds` and the language to `translated`, unless the language is already
-   * `translated`; false when it was.
+   * them to `documentIds` and the language to `translated` and takes it out of
+   * `translationPending` (one write), unless the language is already `translated`; false when
+   * it was.
    */
   recordTranslated(
     decisionId: string,

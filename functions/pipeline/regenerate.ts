@@ -8,14 +8,22 @@
  * is compared with the latest rendition's (a retry after a crash finds the rendition it made
  * and sees the same HTML), the PDF goes to a key derived from the rendition, and the record is
  * written with attribute_not_exists(documentId).
+ *
+ * A language's documents are rendered from the version's complete translation (embedded, or
+ * written later to the translations table), as when the version was first processed; a
+ * language still waiting for its translation gets no document (never the team's English under
+ * that language's label: 34 CFR 300.503(c)(1)(ii)).
  */
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import { documentId, type MeetingDocumentType } from '../core/documents.ts';
+import { completeTranslation, translatedDecision } from '../core/translated-decision.ts';
+import type { TranslationItem } from '../core/translation.ts';
 import { checkDecision } from '../core/validate.ts';
 import { type DocumentEngine, printJobSha256 } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
 import type { DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
+import type { TranslationReader } from './render-decision.ts';
 import { storeDocumentOnce } from './store-document.ts';
 
 /** One unit of a regeneration job: an SQS message body in AWS, an IPC message locally. */
@@ -81,6 +89,8 @@ export interface RegenerateDeps {
   log: Log;
   /** The language districts write decision text in (default English), as the engine's. */
   decisionTextLanguage?: string;
+  /** The translations table (translations written after the version); embedded ones are read always. */
+  translations?: TranslationReader;
 }
 
 /** The hash the engine records as `htmlSha256` for a print job. */
@@ -109,22 +119,26 @@ export class Regenerate {
     const existing = (await this.deps.records.listForDecision(decision.decisionId)).filter(
       (r) => r.version === decision.version,
     );
+    const items =
+      (await this.deps.translations?.forVersion(decision.decisionId, decision.version)) ?? [];
     const created: string[] = [];
     let unchanged = 0;
     // Store of document k overlaps the composition and print of document k+1.
     let storing: Promise<void> = Promise.resolve();
-    for (const { type, language } of this.deps.engine.plan(decision).documents) {
+    const plan = this.deps.engine.plan(decision, items, true);
+    for (const { type, language } of plan.documents) {
+      const text = printedText(decision, language, plan.translated, items, this.deps);
       const latest = latestRendition(existing, type, language);
       if (
         latest &&
-        this.composedSha256(decision, type, language, latest.rendition) === latest.htmlSha256
+        this.composedSha256(text, type, language, latest.rendition) === latest.htmlSha256
       ) {
         unchanged += 1;
         continue;
       }
       const rendition = latest ? latest.rendition + 1 : 1;
       const rendered = await this.deps.engine.renderDocument(
-        this.context(decision, type, language, rendition),
+        this.context(text, type, language, rendition),
       );
       const previous = storing;
       storing = (async () => {
@@ -147,14 +161,16 @@ export class Regenerate {
     return { item, state: 'done', created, unchanged };
   }
 
+  /** `text`: the decision as the language's documents print it (translated, or as written). */
   private context(
-    decision: Decision,
+    text: { decision: Decision; textLanguage: string },
     type: MeetingDocumentType,
     language: string,
     rendition: number,
   ) {
     const locale = this.deps.locales.get(language);
     if (!locale) throw new Error(`no locale ${language}`);
+    const { decision } = text;
     return {
       decision,
       district: this.deps.districts.get(decision.districtId),
@@ -162,20 +178,18 @@ export class Regenerate {
       locale,
       documentId: documentId({ ...decision, type, language, rendition }),
       draft: null,
-      decisionTextLanguage: this.deps.decisionTextLanguage ?? 'en',
+      decisionTextLanguage: text.textLanguage,
     };
   }
 
   /** The HTML hash the document would have today, under the id of the given rendition. */
   private composedSha256(
-    decision: Decision,
+    text: { decision: Decision; textLanguage: string },
     type: MeetingDocumentType,
     language: string,
     rendition: number,
   ): string {
-    return printJobSha256(
-      this.deps.engine.compose(this.context(decision, type, language, rendition)),
-    );
+    return printJobSha256(this.deps.engine.compose(this.context(text, type, language, rendition)));
   }
 
   /** Stores a new rendition once; false when a crashed attempt had already recorded it. */
@@ -201,6 +215,25 @@ export class Regenerate {
       finishedAt: this.deps.clock().toISOString(),
     });
   }
+}
+
+/**
+ * The decision as a language's documents print it: the language's complete translation in
+ * place of the district's text (as the engine's render does), or the text as written.
+ */
+function printedText(
+  decision: Decision,
+  language: string,
+  translated: readonly string[] | undefined,
+  items: readonly TranslationItem[],
+  deps: Pick<RegenerateDeps, 'decisionTextLanguage'>,
+): { decision: Decision; textLanguage: string } {
+  const translation = translated?.includes(language)
+    ? completeTranslation(decision, language, items)
+    : undefined;
+  return translation
+    ? { decision: translatedDecision(decision, translation), textLanguage: language }
+    : { decision, textLanguage: deps.decisionTextLanguage ?? 'en' };
 }
 
 /** The highest rendition on record of one document of a decision version. */

@@ -8,7 +8,8 @@
  * (type and language: the English ones are untouched) and are stored write-once; the delivery
  * job's id is deterministic, and so is each recipient's delivery id (deliver claims it before
  * sending); the outcome's `translated` list is written last, with a condition, as the commit
- * marker: a retry after it does nothing, a retry before it finds what was done.
+ * marker (the language leaves `translationPending` in that same write): a retry after it does
+ * nothing, a retry before it finds what was done.
  */
 import { calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
@@ -90,7 +91,11 @@ export class RenderTranslation {
       ]);
     const outcome = await this.deps.outcomes.get(item.decisionId, item.version);
     if (!outcome) return this.beforeItsDecision(item);
-    const language = matchLocale(item.language, outcome.translationPending ?? []);
+    // Pending, or translated already (a language leaves `translationPending` when translated).
+    const language = matchLocale(item.language, [
+      ...(outcome.translationPending ?? []),
+      ...(outcome.translated ?? []),
+    ]);
     const skip = skipReason(outcome, item, language);
     if (skip || !language) return this.skipped(item, skip ?? 'not pending');
 
@@ -220,10 +225,10 @@ function skipReason(
   if (outcome.outcome !== 'documents-ready')
     return `the version's outcome is ${outcome.outcome}: no documents to translate`;
   if (outcome.withdrawnAt) return 'the district withdrew the version';
+  if (language && outcome.translated?.includes(language))
+    return `already rendered in ${language} from an earlier translations item`;
   if (!language)
     return `no recipient's documents wait for a translation into ${item.language} (already translated when rendered, or no recipient of that language)`;
-  if (outcome.translated?.includes(language))
-    return `already rendered in ${language} from an earlier translations item`;
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoDecisionReader } from '../adapters/dynamo-decision-reader.ts';
 import { DynamoDocumentRecords } from '../adapters/dynamo-document-records.ts';
 import { DynamoRunLedger } from '../adapters/dynamo-runs.ts';
+import { DynamoTranslations } from '../adapters/dynamo-translations.ts';
 import { S3DocumentStore } from '../adapters/s3-document-store.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { Log } from '../pipeline/ports.ts';
@@ -14,7 +15,8 @@ import { signerSubject } from './wiring.ts';
 /** What the regenerate use case is built from (Lambda and local workers alike). */
 export interface RegenerateParts {
   clients: AwsClients;
-  tables: { decisions: string; documents: string; runs: string };
+  /** `translations`: the translations table, read for translations written after a version. */
+  tables: { decisions: string; documents: string; runs: string; translations?: string };
   bucket: string;
   engine: DocumentEngine;
   districts: DistrictDirectory;
@@ -34,6 +36,9 @@ export async function regenerateService(parts: RegenerateParts): Promise<Regener
     records: new DynamoDocumentRecords(parts.clients.documents, parts.tables.documents),
     store: new S3DocumentStore(parts.clients.s3, parts.bucket),
     ledger: parts.ledger ?? new DynamoRunLedger(parts.clients.documents, parts.tables.runs),
+    ...(parts.tables.translations
+      ? { translations: new DynamoTranslations(parts.clients.documents, parts.tables.translations) }
+      : {}),
     signerName: await signerSubject(parts.engine.signer),
     clock: parts.clock,
     log: parts.log,

@@ -92,7 +92,7 @@ export class Regeneration extends Construct {
       externalModules: [CHROMIUM_PACKAGE],
       fonts: FONT_PACKAGES,
       environment: {
-        ...data.tableEnvironment(['decisions', 'documents', 'runs']),
+        ...data.tableEnvironment(['decisions', 'documents', 'runs', 'translations']),
         [ENV.documentsBucket]: data.documentsBucket.bucketName,
         ...signing.environment(),
       },
@@ -101,6 +101,8 @@ export class Regeneration extends Construct {
     const fn = this.regenerate.function;
     // What the use case calls, table by table (functions/pipeline/regenerate.ts and its adapters).
     grantItems(data.tables.decisions, fn, 'GetItem');
+    // A version's translations written after it (functions/adapters/dynamo-translations.ts).
+    grantItems(data.tables.translations, fn, 'Query');
     grantItems(data.tables.documents, fn, 'GetItem', 'Query', 'PutItem');
     grantItems(data.tables.runs, fn, 'GetItem', 'Query', 'PutItem');
     // Reads and writes of SSE-KMS tables go through the data key.

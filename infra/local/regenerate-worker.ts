@@ -29,6 +29,7 @@ await serveTasks<RegenerateWorkerInit, RegenerateItem, RegenerateResult>(
         decisions: names.tables.decisions,
         documents: names.tables.documents,
         runs: names.tables.runs,
+        translations: names.tables.translations,
       },
       bucket: names.buckets.documents,
       engine,

@@ -7,9 +7,10 @@
  * regenerate works an SQS message, the stream's dead-letter consumer records an on-failure
  * message, meeting-notices signs a notice from the meetings stream. A variable a handler reads and the template does not set, or a module the
  * bundle imports and neither it nor its layer holds, fails its function's cold start here.
+ * The setup is bundle-harness.ts; render-translations and the response routes are in
+ * bundles-later.test.ts, with the check that every function of the template is run.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,115 +20,28 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorCredentials } from '../../functions/adapters/aws-clients.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo-deliveries.ts';
 import { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
 import { DynamoRunLedger } from '../../functions/adapters/dynamo-runs.ts';
 import { verifyPdf } from '../../functions/render/signing/index.ts';
 import { rawSample } from '../fixtures/decisions.ts';
-import { type TestEnvironment, testEnvironment } from '../support/environment.ts';
+import type { TestEnvironment } from '../support/environment.ts';
 import { sentEmails } from '../support/ses.ts';
-import { synthesizedAssembly } from './assembly.ts';
-import { type StandIns, startStandIns } from './aws-stand-ins.ts';
-import {
-  invokeLambda,
-  type LambdaDefinition,
-  type LambdaRun,
-  lambdaDefinition,
-  type Template,
-} from './lambda-runner.ts';
+import type { StandIns } from './aws-stand-ins.ts';
+import { API_ID, bundleHarness, sqsEvent } from './bundle-harness.ts';
+import type { LambdaRun, Template } from './lambda-runner.ts';
 
-const PARAMETER = '/IepDocs/signing/certificate-chain';
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:student-key';
-const API_ID = 'bundletest';
-
+const h = bundleHarness();
 let env: TestEnvironment;
 let standIns: StandIns;
 let template: Template;
-let outdir: string;
-let scratch: string;
-let runtime: Record<string, string>;
-
-/** The emulator resource a template reference stands for; anything else fails by name. */
-function resolver(logicalId: string, attribute?: string): string {
-  const resource = template.Resources[logicalId];
-  const path = resource?.Metadata?.['aws:cdk:path'] ?? '';
-  const named = /\/Data\/(\w+)Table\/Resource$/.exec(path)?.[1];
-  switch (resource?.Type) {
-    case 'AWS::DynamoDB::Table': {
-      const table =
-        `${named?.[0]?.toLowerCase()}${named?.slice(1)}` as keyof typeof env.names.tables;
-      if (!env.names.tables[table]) throw new Error(`no emulator table for ${logicalId}`);
-      return env.names.tables[table];
-    }
-    case 'AWS::S3::Bucket':
-      if (path.includes('/DocumentsBucket/')) return env.names.buckets.documents;
-      break;
-    case 'AWS::SQS::Queue':
-      return `${standIns.endpoint}/000000000000/${logicalId}`;
-    case 'AWS::KMS::Key':
-      if (attribute === 'Arn') return `arn:aws:kms:us-east-1:000000000000:key/${logicalId}`;
-      break;
-    case 'AWS::SSM::Parameter':
-      return PARAMETER;
-    case 'AWS::SecretsManager::Secret':
-      return SECRET_ARN;
-    case 'AWS::SES::ConfigurationSet':
-      return 'iep-bundle-test';
-    case 'AWS::ApiGateway::RestApi':
-      return API_ID;
-  }
-  throw new Error(`no emulator for ${logicalId} (${resource?.Type ?? 'not in the template'})`);
-}
-
-const fn = (name: string): LambdaDefinition => lambdaDefinition(template, outdir, name, resolver);
-
-async function run(name: string, events: unknown[]): Promise<LambdaRun> {
-  const result = await invokeLambda(fn(name), events, runtime, scratch);
-  // The process's own words when it failed: a missing variable or module is named there.
-  expect(result.code, `${name}:\n${result.stderr.slice(-3000)}`).toBe(0);
-  expect(result.results, `${name}:\n${result.stderr.slice(-3000)}`).toHaveLength(events.length);
-  return result;
-}
-
-beforeAll(async () => {
-  const synth = await synthesizedAssembly();
-  expect(synth.status, synth.stderr).toBe(0);
-  outdir = synth.outdir;
-  template = JSON.parse(readFileSync(join(outdir, 'IepDocs.template.json'), 'utf8'));
-  env = await testEnvironment();
-  standIns = await startStandIns({
-    parameterName: PARAMETER,
-    secretArn: SECRET_ARN,
-    secret: 'a'.repeat(64),
-  });
-  scratch = mkdtempSync(join(tmpdir(), 'iep-bundles-'));
-  const { endpoints } = env;
-  runtime = {
-    AWS_REGION: endpoints.region,
-    AWS_DEFAULT_REGION: endpoints.region,
-    // What Lambda puts in the environment: the role's credentials (here the emulators').
-    AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-    AWS_ENDPOINT_URL_KMS: standIns.endpoint,
-    AWS_ENDPOINT_URL_SSM: standIns.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
-    AWS_ENDPOINT_URL_SQS: standIns.endpoint,
-    // s3rver does not take the SDK's newer flexible checksums.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    TMPDIR: tmpdir(),
-  };
-}, 400_000);
-
-afterAll(async () => {
-  await standIns?.close();
+// After the harness's own beforeAll (hooks run in the order they are registered).
+beforeAll(() => {
+  ({ env, standIns, template } = h);
 });
+const fn = (name: string) => h.fn(name);
+const run = (name: string, events: unknown[]): Promise<LambdaRun> => h.run(name, events);
 
 describe('the synthesized bundles, run as Lambda runs them', () => {
   it('renders a stream batch into a signed PDF, mails its link, serves its page; the sweep runs', async () => {
@@ -364,25 +278,6 @@ describe('the synthesized bundles, run as Lambda runs them', () => {
     expect((await outcomes.get(decisionId, 1))?.outcome).toBe('dead-lettered');
   }, 120_000);
 });
-
-/** An SQS batch of one message, as Lambda's event source mapping hands it over. */
-function sqsEvent(queue: string, body: unknown) {
-  return {
-    Records: [
-      {
-        messageId: `${queue}-1`,
-        receiptHandle: 'r-1',
-        body: JSON.stringify(body),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
-        awsRegion: 'us-east-1',
-      },
-    ],
-  };
-}
 
 /** SES's "Email Delivered" event through EventBridge, tagged with the delivery's id. */
 function sesDeliveredEvent(deliveryId: string) {

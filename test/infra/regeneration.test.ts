@@ -142,16 +142,23 @@ describe('regeneration in AWS', () => {
     expect(fn.Properties.Layers).toEqual(renderer.Properties.Layers);
     expect(fn.Properties.MemorySize).toBe(renderer.Properties.MemorySize);
     expect(Object.keys(environmentOf(fn))).toEqual(
-      expect.arrayContaining([TABLE_ENV.decisions, TABLE_ENV.documents, TABLE_ENV.runs]),
+      expect.arrayContaining([
+        TABLE_ENV.decisions,
+        TABLE_ENV.documents,
+        TABLE_ENV.runs,
+        TABLE_ENV.translations,
+      ]),
     );
   });
 
-  it('lets regenerate read decisions, add records and ledger items, write new objects and sign, nothing more', () => {
+  it('lets regenerate read decisions and translations, add records and ledger items, write new objects and sign, nothing more', () => {
     const { data, signing, regeneration } = built.stack;
     const statements = statementsOf(regeneration?.regenerate.role as never);
     const actions = actionsOf(statements);
 
     expect(actionsOf(on(statements, data.tables.decisions))).toEqual(['dynamodb:GetItem']);
+    // A version's translations written after it, read as rendering reads them.
+    expect(actionsOf(on(statements, data.tables.translations))).toEqual(['dynamodb:Query']);
     expect(actionsOf(on(statements, data.tables.documents)).sort()).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',

@@ -156,6 +156,7 @@ describe('a translation written after its decision version was processed', () =>
       expect(again).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/already/) });
       const outcome = await outcomes.get(raw.decisionId, 1);
       expect(outcome?.translated).toEqual(['es']);
+      expect(outcome?.translationPending).toEqual([]);
       expect(outcome?.documentIds).toEqual([...english.map((d) => d.documentId), ...spanishIds]);
       const records = new DynamoDocumentRecords(db, tables.documents);
       for (const d of english) expect((await records.get(d.documentId))?.sha256).toBe(d.sha256);

@@ -11,6 +11,7 @@ export async function buildRegenerate(platform: Platform) {
       decisions: platform.table('decisions'),
       documents: platform.table('documents'),
       runs: platform.table('runs'),
+      translations: platform.table('translations'),
     },
     bucket: platform.bucket,
     engine: await platformEngine(platform),
