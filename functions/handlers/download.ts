@@ -190,26 +190,10 @@ async function fromEnvironment() {
     baseUrl: process.env[ENV.downloadBaseUrl] ?? '',
     clock: platform.clock,
   });
-  const { responseDeps } = await import('../platform/response-wiring.ts');
+  const { platformResponseDeps } = await import('../platform/response-wiring.ts');
   // No Chromium in this function: answers are recorded and mailed; their PDF is made only
   // where a printer is at hand (the one-machine runtime). See docs/parent-response.md.
-  const respond = responseDeps({
-    clients: platform.clients,
-    tables: {
-      responses: platform.table('responses'),
-      responseCodes: platform.table('responseCodes'),
-    },
-    links: stores.linkStore,
-    versions: (decisionId) => stores.decisions.versions(decisionId),
-    decisions: stores.decisions,
-    records: stores.records,
-    store: stores.store,
-    districts: platform.districts,
-    locales: stores.locales,
-    mailer: platform.mailer(),
-    clock: platform.clock,
-    log: platform.log,
-  });
+  const respond = platformResponseDeps(platform, stores);
   return makeDownloadHandler({
     verify: makeVerifyCopyHandler({ ...verify, log: platform.log }),
     respond,

@@ -16,6 +16,8 @@ import type { SigningTrust } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { ResponseDocumentRenderer } from '../render/response-document.ts';
+import type { Platform } from './platform.ts';
+import type { buildDownload } from './use-cases/download.ts';
 
 export interface ResponseParts {
   clients: AwsClients;
@@ -74,4 +76,33 @@ export function responseDeps(parts: ResponseParts) {
     log: parts.log,
   });
   return { service, page, clock: parts.clock, log: parts.log, responses };
+}
+
+/**
+ * The response routes over a platform and the download use case's stores, as the download
+ * function and the one-machine runtime both build them; `signing` where a printer is at hand.
+ */
+export function platformResponseDeps(
+  platform: Platform,
+  stores: ReturnType<typeof buildDownload>,
+  signing?: ResponseParts['signing'],
+) {
+  return responseDeps({
+    clients: platform.clients,
+    tables: {
+      responses: platform.table('responses'),
+      responseCodes: platform.table('responseCodes'),
+    },
+    links: stores.linkStore,
+    versions: (decisionId) => stores.decisions.versions(decisionId),
+    decisions: stores.decisions,
+    records: stores.records,
+    store: stores.store,
+    districts: platform.districts,
+    locales: stores.locales,
+    mailer: platform.mailer(),
+    clock: platform.clock,
+    log: platform.log,
+    ...(signing ? { signing } : {}),
+  });
 }

@@ -45,7 +45,7 @@ import { lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline, type Pipeline } from '../../functions/platform/pipeline.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
-import { responseDeps } from '../../functions/platform/response-wiring.ts';
+import { platformResponseDeps } from '../../functions/platform/response-wiring.ts';
 import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
 import { signerSubject } from '../../functions/platform/wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
@@ -286,28 +286,11 @@ async function localResponses(
   printer: PdfPrinter,
   options: LocalDeliveryOptions,
 ): Promise<RespondDeps> {
-  return responseDeps({
-    clients: platform.clients,
-    tables: {
-      responses: platform.table('responses'),
-      responseCodes: platform.table('responseCodes'),
-    },
-    links: stores.linkStore,
-    versions: (decisionId) => stores.decisions.versions(decisionId),
-    decisions: stores.decisions,
-    records: stores.records,
-    store: stores.store,
-    districts: platform.districts,
-    locales: stores.locales,
-    mailer: platform.mailer(),
-    clock: platform.clock,
-    log: platform.log,
-    signing: {
-      printer,
-      signer: options.signer,
-      signerName: await signerSubject(options.signer),
-      ...(options.trust ? { trust: options.trust } : {}),
-    },
+  return platformResponseDeps(platform, stores, {
+    printer,
+    signer: options.signer,
+    signerName: await signerSubject(options.signer),
+    ...(options.trust ? { trust: options.trust } : {}),
   });
 }
 
