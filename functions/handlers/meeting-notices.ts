@@ -9,7 +9,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { MeetingNotices, MeetingRef } from '../pipeline/meeting-notices.ts';
 import type { Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
-import { streamBatchHandler } from './partial-batch.ts';
+import { streamItemHandler } from './partial-batch.ts';
 
 export interface MeetingNoticesHandlerDeps {
   service: Pick<MeetingNotices, 'process'>;
@@ -31,24 +31,13 @@ export function meetingItemOf(record: DynamoDBRecord): MeetingRef | undefined {
 
 /** Builds the handler around its dependencies (built once per container). */
 export function makeMeetingNoticesHandler(deps: MeetingNoticesHandlerDeps) {
-  const processRecord = async (record: DynamoDBRecord) => {
-    const ref = meetingItemOf(record);
-    if (!ref) {
-      deps.log.info('stream record without a new image ignored', { eventName: record.eventName });
-      return;
-    }
-    try {
-      return await deps.service.process(ref);
-    } catch (error) {
-      deps.log.error('meeting notice failed, will be retried', {
-        meetingId: ref.meetingId,
-        revision: ref.revision,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    }
-  };
-  return streamBatchHandler(processRecord);
+  return streamItemHandler({
+    refOf: meetingItemOf,
+    process: (ref) => deps.service.process(ref),
+    log: deps.log,
+    failure: 'meeting notice failed, will be retried',
+    idsOf: (ref) => ({ meetingId: ref.meetingId, revision: ref.revision }),
+  });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */

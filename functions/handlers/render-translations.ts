@@ -10,7 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { Log } from '../pipeline/ports.ts';
 import type { RenderTranslation, TranslationRef } from '../pipeline/render-translation.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
-import { streamBatchHandler } from './partial-batch.ts';
+import { streamItemHandler } from './partial-batch.ts';
 
 export interface RenderTranslationsHandlerDeps {
   service: Pick<RenderTranslation, 'process'>;
@@ -32,24 +32,13 @@ export function translationItemOf(record: DynamoDBRecord): TranslationRef | unde
 
 /** Builds the handler around its dependencies (built once per container). */
 export function makeRenderTranslationsHandler(deps: RenderTranslationsHandlerDeps) {
-  const processRecord = async (record: DynamoDBRecord) => {
-    const ref = translationItemOf(record);
-    if (!ref) {
-      deps.log.info('stream record without a new image ignored', { eventName: record.eventName });
-      return;
-    }
-    try {
-      return await deps.service.process(ref);
-    } catch (error) {
-      deps.log.error('translation failed, will be retried', {
-        decisionId: ref.decisionId,
-        translationKey: ref.translationKey,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    }
-  };
-  return streamBatchHandler(processRecord);
+  return streamItemHandler({
+    refOf: translationItemOf,
+    process: (ref) => deps.service.process(ref),
+    log: deps.log,
+    failure: 'translation failed, will be retried',
+    idsOf: (ref) => ({ decisionId: ref.decisionId, translationKey: ref.translationKey }),
+  });
 }
 
 /** The Lambda handler (dependencies built on the first event, then reused). */
