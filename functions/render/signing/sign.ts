@@ -5,6 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { PdfMetadata, Signer } from '../ports.ts';
 import { signedAttributes, signedData } from './cms.ts';
+import { signedAttributesFor, signedDataFor } from './cms-template.ts';
 import { type ValidationData, writeUpdate } from './incremental-update.ts';
 import type { TimestampAuthority } from './timestamp.ts';
 
@@ -106,13 +107,13 @@ export async function signPdfAtLevel(
     .update(file.subarray(0, place.contentsStart))
     .update(file.subarray(place.contentsEnd))
     .digest();
-  const attributes = signedAttributes(digest, certificates);
+  const attributes = signedAttributesFor(digest, certificates, signatureLength);
   const signatureValue = await options.signer.sign(attributes);
   if (signatureValue.length !== signatureLength) {
     throw new Error('sign PDF: the signature does not match the certificate key size');
   }
   const token = await timestampOf(signatureValue, options);
-  const cms = signedData(attributes, certificates, signatureValue, token);
+  const cms = signedDataFor(attributes, certificates, signatureValue, token);
   if (2 * cms.length > place.contentsEnd - place.contentsStart - 2)
     throw new Error('sign PDF: the signature and its time-stamp do not fit in /Contents');
   // Lowercase hex, zero padding already in place.
