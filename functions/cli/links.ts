@@ -26,15 +26,8 @@ const noAccessLog: AccessLog = {
   list: () => Promise.resolve([]),
 };
 
-/**
- * Exit 0 with `{decisionId, recipientId, throughVersion, revoked}` on stdout; 3 usage; 4 AWS
- * error or no such decision.
- */
-export async function linksCommand(
-  argv: string[],
-  io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
-  deps: { documents?: DynamoDBDocument } = {},
-): Promise<number> {
+/** `links revoke`'s options (tables default to the functions' environment), or the usage text. */
+function linksArgs(argv: string[], env: NodeJS.ProcessEnv) {
   const [sub, ...rest] = argv;
   let values: Record<string, string | undefined>;
   try {
@@ -50,24 +43,32 @@ export async function linksCommand(
       strict: true,
     }));
   } catch (error) {
-    io.stderr(`iep-docs links: ${(error as Error).message}\n${USAGE}`);
-    return 3;
+    return `iep-docs links: ${(error as Error).message}\n${USAGE}`;
   }
-  const deliveriesTable = values['deliveries-table'] ?? io.env[TABLE_ENV.deliveries];
-  const linksTable = values['links-table'] ?? io.env[TABLE_ENV.links];
-  const decisionsTable = values['decisions-table'] ?? io.env[TABLE_ENV.decisions];
+  const deliveriesTable = values['deliveries-table'] ?? env[TABLE_ENV.deliveries];
+  const linksTable = values['links-table'] ?? env[TABLE_ENV.links];
+  const decisionsTable = values['decisions-table'] ?? env[TABLE_ENV.decisions];
   const { decision, recipient } = values;
-  if (
-    sub !== 'revoke' ||
-    !decision ||
-    !recipient ||
-    !deliveriesTable ||
-    !linksTable ||
-    !decisionsTable
-  ) {
-    io.stderr(USAGE);
+  const missing = !decision || !recipient || !deliveriesTable || !linksTable || !decisionsTable;
+  if (sub !== 'revoke' || missing) return USAGE;
+  return { decision, recipient, deliveriesTable, linksTable, decisionsTable };
+}
+
+/**
+ * Exit 0 with `{decisionId, recipientId, throughVersion, revoked}` on stdout; 3 usage; 4 AWS
+ * error or no such decision.
+ */
+export async function linksCommand(
+  argv: string[],
+  io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
+  deps: { documents?: DynamoDBDocument } = {},
+): Promise<number> {
+  const args = linksArgs(argv, io.env);
+  if (typeof args === 'string') {
+    io.stderr(args);
     return 3;
   }
+  const { decision, recipient, deliveriesTable, linksTable, decisionsTable } = args;
   const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!deps.documents && !region) {
     io.stderr('iep-docs links: no AWS region: set AWS_REGION');

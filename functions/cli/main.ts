@@ -7,8 +7,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Decision } from '../core/decision.ts';
 import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
+import type { TranslationItem } from '../core/translation.ts';
+import type { RenderedDocument } from '../render/engine.ts';
 import { reviewHtml } from '../render/review-html.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
@@ -126,76 +129,100 @@ async function render(
   for (const file of files) {
     const r = await loadDecision(file, ctx);
     results.push(r);
-    if (r.kind === 'io-error') {
-      io.stderr(`${file}: ${r.message}`);
-      continue;
-    }
-    if (r.kind === 'invalid') {
-      bad = true;
-      reportProblems(io, file, r.problems);
-      continue;
-    }
-    const { decision } = r;
-    // A district without a profile, or a finalized decision the gate rejects: nothing is written.
-    if (
-      r.problems.some((p) => p.rule === 'district-profile') ||
-      (decision.status === 'finalized' && r.problems.length > 0)
-    ) {
-      bad = true;
-      reportProblems(io, file, r.problems);
-      continue;
-    }
-    const engine = await ctx.engine();
-    const result = await engine.render(decision, {
-      html: options.html,
-      translations: translations.items,
-      // Official documents never print the team's English under another language's label;
-      // a draft's watermarked preview shows every language, for the team and its translators.
-      withholdPending: decision.status === 'finalized',
-    });
-    if (result.kind === 'withdrawn') {
-      io.stderr(
-        `${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`,
-      );
-      continue;
-    }
-    if (result.kind === 'rejected') {
-      bad = true;
-      reportProblems(io, file, result.problems);
-      continue;
-    }
-    if (result.draft)
-      io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
-    for (const tag of result.plan.translationNeeded)
-      io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
-    reportTranslations(io, file, decision, result.plan, translations.items);
-    const dir = join(out, decision.decisionId, `v${decision.version}`);
-    await mkdir(dir, { recursive: true });
-    for (const doc of result.documents) {
-      const path = join(dir, documentFileName(doc.type, doc.language));
-      await writeFile(path, doc.pdf);
-      // The same HTML the PDF was printed from: any browser shows it, any renderer prints it.
-      const html = doc.html === undefined ? null : path.replace(/\.pdf$/, '.html');
-      if (html !== null) await writeFile(html, reviewHtml(doc.html ?? ''));
-      io.stdout(
-        JSON.stringify({
-          decisionId: decision.decisionId,
-          version: decision.version,
-          type: doc.type,
-          language: doc.language,
-          path,
-          ...(html === null ? {} : { html }),
-          sha256: doc.sha256,
-          pages: doc.pages,
-          bytes: doc.bytes,
-          ms: Math.round(doc.timings.template + doc.timings.pdf + doc.timings.sign),
-          signed: doc.signed,
-          ...(doc.level ? { level: doc.level } : {}),
-        }),
-      );
-    }
+    if (await renderFile(io, ctx, file, r, out, options.html, translations.items)) bad = true;
   }
   return exitFor(results, bad);
+}
+
+/**
+ * Renders one loaded decision file and writes its documents under `out`; whether the file was
+ * bad (invalid, without a profile, or rejected by the gate: nothing written).
+ */
+async function renderFile(
+  io: CliIo,
+  ctx: CliContext,
+  file: string,
+  r: Loaded,
+  out: string,
+  html: boolean,
+  translations: TranslationItem[],
+): Promise<boolean> {
+  if (r.kind === 'io-error') {
+    io.stderr(`${file}: ${r.message}`);
+    return false;
+  }
+  if (r.kind === 'invalid') {
+    reportProblems(io, file, r.problems);
+    return true;
+  }
+  const { decision } = r;
+  // A district without a profile, or a finalized decision the gate rejects: nothing is written.
+  if (
+    r.problems.some((p) => p.rule === 'district-profile') ||
+    (decision.status === 'finalized' && r.problems.length > 0)
+  ) {
+    reportProblems(io, file, r.problems);
+    return true;
+  }
+  const engine = await ctx.engine();
+  const result = await engine.render(decision, {
+    html,
+    translations,
+    // Official documents never print the team's English under another language's label;
+    // a draft's watermarked preview shows every language, for the team and its translators.
+    withholdPending: decision.status === 'finalized',
+  });
+  if (result.kind === 'withdrawn') {
+    io.stderr(
+      `${file}: decision ${decision.decisionId} v${decision.version} is withdrawn: no document rendered`,
+    );
+    return false;
+  }
+  if (result.kind === 'rejected') {
+    reportProblems(io, file, result.problems);
+    return true;
+  }
+  if (result.draft)
+    io.stderr(`${file}: draft: unsigned preview, watermarked "DRAFT — not an official document"`);
+  for (const tag of result.plan.translationNeeded)
+    io.stderr(`${file}: translation needed: ${tag} (English documents produced)`);
+  reportTranslations(io, file, decision, result.plan, translations);
+  const dir = join(out, decision.decisionId, `v${decision.version}`);
+  await writeDocuments(io, dir, decision, result.documents);
+  return false;
+}
+
+/** Writes each rendered document (and its review HTML) under `dir`, one JSON line per document. */
+async function writeDocuments(
+  io: CliIo,
+  dir: string,
+  decision: Decision,
+  documents: readonly RenderedDocument[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const doc of documents) {
+    const path = join(dir, documentFileName(doc.type, doc.language));
+    await writeFile(path, doc.pdf);
+    // The same HTML the PDF was printed from: any browser shows it, any renderer prints it.
+    const html = doc.html === undefined ? null : path.replace(/\.pdf$/, '.html');
+    if (html !== null) await writeFile(html, reviewHtml(doc.html ?? ''));
+    io.stdout(
+      JSON.stringify({
+        decisionId: decision.decisionId,
+        version: decision.version,
+        type: doc.type,
+        language: doc.language,
+        path,
+        ...(html === null ? {} : { html }),
+        sha256: doc.sha256,
+        pages: doc.pages,
+        bytes: doc.bytes,
+        ms: Math.round(doc.timings.template + doc.timings.pdf + doc.timings.sign),
+        signed: doc.signed,
+        ...(doc.level ? { level: doc.level } : {}),
+      }),
+    );
+  }
 }
 
 /** Runs a command with its own options: a bad option is a usage error (3), like everywhere. */
@@ -223,6 +250,54 @@ export interface MachineCommands {
   safeguards(args: string[], io: CliIo): Promise<number>;
 }
 
+/**
+ * The commands that parse their own options, loaded only when used (some start emulators and
+ * workers); undefined for the commands `runCli` parses itself.
+ */
+function ownOptionsCommand(
+  command: string,
+  rest: string[],
+  io: CliIo,
+  machine: MachineCommands | undefined,
+): Promise<number> | undefined {
+  const onMachine = (name: keyof MachineCommands) => {
+    if (machine) return machine[name](rest, io);
+    io.stderr(`iep-docs: ${name} runs on this machine only through bin/iep-docs.mjs`);
+    return Promise.resolve(ExitCode.usageOrIo);
+  };
+  if (command === 'bench') return onMachine('bench');
+  if (command === 'regenerate')
+    // With --queue-url the job runs in AWS (SQS and Lambda); without, on this machine.
+    return rest.some((arg) => arg === '--queue-url' || arg.startsWith('--queue-url='))
+      ? import('./regenerate-aws.ts').then((m) => m.regenerateAwsCommand(rest, io))
+      : onMachine('regenerate');
+  if (command === 'links') return import('./links.ts').then((m) => m.linksCommand(rest, io));
+  if (command === 'overdue') return guarded(() => onMachine('overdue'), io);
+  if (command === 'safeguards') return guarded(() => onMachine('safeguards'), io);
+  if (command === 'responses') return guarded(() => onMachine('responses'), io);
+  if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
+    return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
+  if (command === 'translation')
+    return import('./translation.ts').then((m) => m.translationCommand(rest, io));
+  if (command === 'certificate')
+    return guarded(
+      () => import('./certificate.ts').then((m) => m.certificateCommand(rest, io)),
+      io,
+    );
+  return undefined;
+}
+
+/** A usage error prints the usage too; any failure of a command is exit code 3. */
+function usageFailure(error: unknown, io: CliIo): number {
+  io.stderr(`iep-docs: ${(error as Error).message}`);
+  if (
+    error instanceof UsageError ||
+    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+  )
+    io.stderr(USAGE);
+  return ExitCode.usageOrIo;
+}
+
 /** Runs one CLI command; returns its exit code. */
 export async function runCli(
   argv: string[],
@@ -232,31 +307,8 @@ export async function runCli(
 ): Promise<number> {
   const [command, ...rest] = argv;
   let ctx: CliContext | undefined = context;
-  const onMachine = (name: keyof MachineCommands) => {
-    if (machine) return machine[name](rest, io);
-    io.stderr(`iep-docs: ${name} runs on this machine only through bin/iep-docs.mjs`);
-    return Promise.resolve(ExitCode.usageOrIo);
-  };
-  // Commands with their own options, loaded only when used (they start emulators and workers).
-  if (command === 'bench') return onMachine('bench');
-  if (command === 'regenerate')
-    // With --queue-url the job runs in AWS (SQS and Lambda); without, on this machine.
-    return rest.some((arg) => arg === '--queue-url' || arg.startsWith('--queue-url='))
-      ? (await import('./regenerate-aws.ts')).regenerateAwsCommand(rest, io)
-      : onMachine('regenerate');
-  if (command === 'links') return (await import('./links.ts')).linksCommand(rest, io);
-  if (command === 'overdue') return guarded(() => onMachine('overdue'), io);
-  if (command === 'safeguards') return guarded(() => onMachine('safeguards'), io);
-  if (command === 'responses') return guarded(() => onMachine('responses'), io);
-  if (command === 'verify' && !rest.some((arg) => arg === '--help' || arg === '-h'))
-    return guarded(() => import('./verify.ts').then((m) => m.verifyCommand(rest, io)), io);
-  if (command === 'translation')
-    return (await import('./translation.ts')).translationCommand(rest, io);
-  if (command === 'certificate')
-    return guarded(
-      () => import('./certificate.ts').then((m) => m.certificateCommand(rest, io)),
-      io,
-    );
+  const own = command ? ownOptionsCommand(command, rest, io, machine) : undefined;
+  if (own) return own;
   try {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -297,16 +349,7 @@ export async function runCli(
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      io.stderr(`iep-docs: ${(error as Error).message}`);
-      io.stderr(USAGE);
-      return ExitCode.usageOrIo;
-    }
-    io.stderr(`iep-docs: ${(error as Error).message}`);
-    return ExitCode.usageOrIo;
+    return usageFailure(error, io);
   } finally {
     if (!context) await ctx?.close();
   }

@@ -61,6 +61,88 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
+/**
+ * Queues the job's unfinished decisions, unless it was queued before and `--resend` is not
+ * given (then it is only watched); the number of messages sent.
+ */
+async function queueJob(
+  options: AwsRegenerateOptions,
+  state: {
+    jobId: string;
+    job: Awaited<ReturnType<DynamoRegenerationJobs['get']>>;
+    items: readonly { decisionId: string; version: number }[];
+    pending: readonly { decisionId: string; version: number }[];
+    startedAt: Date;
+  },
+): Promise<number> {
+  const { jobId, job, items, pending, startedAt } = state;
+  const now = options.now ?? (() => new Date());
+  const jobs = new DynamoRegenerationJobs(options.db, options.runsTable);
+  let sent = 0;
+  if (pending.length > 0 && (!job?.queuedAt || options.resend)) {
+    await jobs.starting({
+      jobId,
+      districtId: options.districtId,
+      ...(options.since === undefined ? {} : { since: options.since }),
+      total: items.length,
+      startedAt: (job?.startedAt ? new Date(job.startedAt) : startedAt).toISOString(),
+    });
+    await options.queue.send(
+      pending.map((item) => ({ ...item, jobId })),
+      (count) => {
+        sent = count;
+      },
+    );
+    await jobs.queued(jobId, now().toISOString(), pending.length);
+    options.stderr(`regenerate: ${sent} message(s) sent to the regeneration queue\n`);
+  } else if (pending.length > 0) {
+    options.stderr(
+      `regenerate: job ${jobId} was queued at ${job?.queuedAt}; watching it (--resend queues its ${pending.length} unfinished decision(s) again)\n`,
+    );
+  }
+
+  return sent;
+}
+
+/**
+ * Follows a job until every decision finished, the caller stops it, or the queue runs empty
+ * with decisions unfinished (they failed into the dead-letter queue).
+ */
+async function followJob(
+  options: AwsRegenerateOptions,
+  first: JobProgress,
+  read: () => Promise<JobProgress>,
+  show: (progress: JobProgress) => void,
+): Promise<{ progress: JobProgress; ended: AwsJobReport['ended'] }> {
+  let progress = first;
+  let emptyReadings = 0;
+  while (progress.done < progress.total) {
+    if (options.signal?.aborted) return { progress, ended: 'stopped' };
+    await sleep((options.pollSeconds ?? 15) * 1000, options.signal);
+    progress = await read();
+    show(progress);
+    if (progress.done >= progress.total) break;
+    // Nothing to receive and nothing in flight, twice (SQS's counts are approximate and lag):
+    // the rest failed into the dead-letter queue. The ledger is written before a message is
+    // deleted, so it is read again after the queue was seen empty.
+    const depth = await options.queue.depth();
+    emptyReadings = depth.waiting === 0 && depth.inFlight === 0 ? emptyReadings + 1 : 0;
+    if (emptyReadings >= 2) {
+      progress = await read();
+      if (progress.done < progress.total) {
+        options.stderr(
+          `\nregenerate: the queue is empty with ${progress.total - progress.done} decision(s) unfinished: they failed into RegenerationDeadLetters (see the regenerate logs); fix the cause, then run the same command with --resend\n`,
+        );
+        return {
+          progress: { ...progress, failed: progress.total - progress.done },
+          ended: 'queue-empty',
+        };
+      }
+    }
+  }
+  return { progress, ended: 'finished' };
+}
+
 /** Starts or resumes a job in AWS and follows it; resolves with where it ended. */
 export async function regenerateInAws(options: AwsRegenerateOptions): Promise<AwsJobReport> {
   const now = options.now ?? (() => new Date());
@@ -86,28 +168,7 @@ export async function regenerateInAws(options: AwsRegenerateOptions): Promise<Aw
     `regenerate: job ${jobId}, ${items.length} decision(s) of ${options.districtId}, ${done.size} finished before\n`,
   );
 
-  let sent = 0;
-  if (pending.length > 0 && (!job?.queuedAt || options.resend)) {
-    await jobs.starting({
-      jobId,
-      districtId: options.districtId,
-      ...(options.since === undefined ? {} : { since: options.since }),
-      total: items.length,
-      startedAt: (job?.startedAt ? new Date(job.startedAt) : startedAt).toISOString(),
-    });
-    await options.queue.send(
-      pending.map((item) => ({ ...item, jobId })),
-      (count) => {
-        sent = count;
-      },
-    );
-    await jobs.queued(jobId, now().toISOString(), pending.length);
-    options.stderr(`regenerate: ${sent} message(s) sent to the regeneration queue\n`);
-  } else if (pending.length > 0) {
-    options.stderr(
-      `regenerate: job ${jobId} was queued at ${job?.queuedAt}; watching it (--resend queues its ${pending.length} unfinished decision(s) again)\n`,
-    );
-  }
+  const sent = await queueJob(options, { jobId, job, items, pending, startedAt });
 
   const progressOf = (entries: RunEntry[]): JobProgress => ({
     jobId,
@@ -126,32 +187,11 @@ export async function regenerateInAws(options: AwsRegenerateOptions): Promise<Aw
     return { ...progress, sent, ended };
   };
 
-  let progress = progressOf(finished);
+  const progress = progressOf(finished);
   show(progress);
   if (options.detach && progress.done < progress.total) return end(progress, 'detached');
-  let emptyReadings = 0;
-  while (progress.done < progress.total) {
-    if (options.signal?.aborted) return end(progress, 'stopped');
-    await sleep((options.pollSeconds ?? 15) * 1000, options.signal);
-    progress = progressOf(await finishedOf());
-    show(progress);
-    if (progress.done >= progress.total) break;
-    // Nothing to receive and nothing in flight, twice (SQS's counts are approximate and lag):
-    // the rest failed into the dead-letter queue. The ledger is written before a message is
-    // deleted, so it is read again after the queue was seen empty.
-    const depth = await options.queue.depth();
-    emptyReadings = depth.waiting === 0 && depth.inFlight === 0 ? emptyReadings + 1 : 0;
-    if (emptyReadings >= 2) {
-      progress = progressOf(await finishedOf());
-      if (progress.done < progress.total) {
-        options.stderr(
-          `\nregenerate: the queue is empty with ${progress.total - progress.done} decision(s) unfinished: they failed into RegenerationDeadLetters (see the regenerate logs); fix the cause, then run the same command with --resend\n`,
-        );
-        return end({ ...progress, failed: progress.total - progress.done }, 'queue-empty');
-      }
-    }
-  }
-  return end(progress, 'finished');
+  const last = await followJob(options, progress, async () => progressOf(await finishedOf()), show);
+  return end(last.progress, last.ended);
 }
 
 const USAGE = `usage: iep-docs regenerate --district ID --queue-url URL [--since DATE] [--job ID] [--resend] [--detach]
@@ -166,12 +206,8 @@ const USAGE = `usage: iep-docs regenerate --district ID --queue-url URL [--since
   --detach              return once the messages are sent (default: follow the progress)
   --poll S              seconds between two readings of the progress (default 15)`;
 
-/** The CLI command in AWS: exit 0 when every item finished (or detached), 1 when not, 3 usage, 4 error. */
-export async function regenerateAwsCommand(
-  argv: string[],
-  io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
-  deps: { clients?: { documents: DynamoDBDocument; sqs: Pick<SQSClient, 'send'> } } = {},
-): Promise<number> {
+/** `regenerate --queue-url`'s options (tables default to the functions' environment), or the usage text. */
+function regenerateArgs(argv: string[], env: NodeJS.ProcessEnv) {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -190,18 +226,16 @@ export async function regenerateAwsCommand(
       strict: true,
     }));
   } catch (error) {
-    io.stderr(`iep-docs regenerate: ${(error as Error).message}\n${USAGE}`);
-    return 3;
+    return `iep-docs regenerate: ${(error as Error).message}\n${USAGE}`;
   }
   const text = (name: string) =>
     typeof values[name] === 'string' ? (values[name] as string) : undefined;
   const queueUrl = text('queue-url');
-  const outcomesTable = text('outcomes-table') ?? io.env[TABLE_ENV.outcomes];
-  const runsTable = text('runs-table') ?? io.env[TABLE_ENV.runs];
+  const outcomesTable = text('outcomes-table') ?? env[TABLE_ENV.outcomes];
+  const runsTable = text('runs-table') ?? env[TABLE_ENV.runs];
   const since = text('since');
   const poll = text('poll') === undefined ? undefined : Number(text('poll'));
-  const region =
-    (queueUrl && queueRegion(queueUrl)) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const region = (queueUrl && queueRegion(queueUrl)) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const district = text('district');
   if (
     !district ||
@@ -210,10 +244,34 @@ export async function regenerateAwsCommand(
     !runsTable ||
     (since !== undefined && Number.isNaN(Date.parse(since))) ||
     (poll !== undefined && !(poll > 0))
-  ) {
-    io.stderr(USAGE);
+  )
+    return USAGE;
+  return {
+    district,
+    queueUrl,
+    outcomesTable,
+    runsTable,
+    since,
+    poll,
+    region,
+    job: text('job'),
+    resend: values.resend === true,
+    detach: values.detach === true,
+  };
+}
+
+/** The CLI command in AWS: exit 0 when every item finished (or detached), 1 when not, 3 usage, 4 error. */
+export async function regenerateAwsCommand(
+  argv: string[],
+  io: { stdout(line: string): void; stderr(line: string): void; env: NodeJS.ProcessEnv },
+  deps: { clients?: { documents: DynamoDBDocument; sqs: Pick<SQSClient, 'send'> } } = {},
+): Promise<number> {
+  const args = regenerateArgs(argv, io.env);
+  if (typeof args === 'string') {
+    io.stderr(args);
     return 3;
   }
+  const { district, queueUrl, outcomesTable, runsTable, since, poll, region, job } = args;
   if (!deps.clients && !region) {
     io.stderr('iep-docs regenerate: no AWS region: set AWS_REGION');
     return 3;
@@ -231,13 +289,13 @@ export async function regenerateAwsCommand(
     const report = await regenerateInAws({
       districtId: district,
       ...(since === undefined ? {} : { since }),
-      ...(text('job') === undefined ? {} : { jobId: text('job') }),
+      ...(job === undefined ? {} : { jobId: job }),
       outcomesTable,
       runsTable,
       db: clients.documents,
       queue: new SqsRegenerationQueue(clients.sqs, queueUrl),
-      resend: values.resend === true,
-      detach: values.detach === true,
+      resend: args.resend,
+      detach: args.detach,
       ...(poll === undefined ? {} : { pollSeconds: poll }),
       stderr: (line) => io.stderr(line.replace(/\n$/, '')),
       signal: stop.signal,

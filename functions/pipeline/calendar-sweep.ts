@@ -27,69 +27,36 @@
  * idempotent downstream). A case manager's email accepted by SES in the instant before a
  * crash is sent a second time after the lease: staff emails are at least once, by choice,
  * since SES has no idempotency key and a missed deadline costs more than a repeated reminder.
+ *
+ * This file holds the sweep: finding the work, the claims, the marker and the reports. What a
+ * claimed reminder sends (the case manager's email, the parents' notice and its delivery job)
+ * is in reminder-send.ts.
  */
-import { createHash } from 'node:crypto';
-import { nextIepTransfer, type OverdueItem, overdueReport } from '../core/calendar.ts';
+import { type OverdueItem, overdueReport } from '../core/calendar.ts';
 import { addDays, type CalendarDate, isCalendarDate } from '../core/dates.ts';
-import type { Decision } from '../core/decision.ts';
-import type { DistrictDirectory } from '../core/district.ts';
-import type { NoticeDocumentType } from '../core/documents.ts';
 import { servedOn } from '../core/exit.ts';
-import { matchLocale } from '../core/languages.ts';
 import {
   type LateNotice,
   lateNoticeReport,
   type MeetingNoticeFacts,
 } from '../core/late-notices.ts';
 import { type Reminder, selectDueReminders } from '../core/reminders.ts';
-import { stateLaw } from '../core/state-law.ts';
-import { checkDecision } from '../core/validate.ts';
-import type { RenderedDocument } from '../render/engine.ts';
-import { noticeDocumentId } from '../render/notice.ts';
 import {
   type CalendarStore,
-  type DecisionSource,
   type ReminderReport,
   reportOf,
-  type StaffNotifier,
   type SweepRuns,
 } from './calendar-ports.ts';
-import type {
-  DeliveryJob,
-  DeliveryQueue,
-  DocumentRecord,
-  DocumentRecords,
-  DocumentStore,
-  Log,
-} from './ports.ts';
-import { storeDocumentOnce } from './store-document.ts';
+import type { Log } from './ports.ts';
+import { ReminderSender, type ReminderSenderDeps } from './reminder-send.ts';
 
-/** Renders a signed notice (`render/notice.ts` NoticeRenderer fits). */
-export interface NoticeMaker {
-  readonly languages: string[];
-  render(input: {
-    decision: Decision;
-    district: ReturnType<DistrictDirectory['get']>;
-    type: NoticeDocumentType;
-    dueDate: CalendarDate;
-    language: string;
-  }): Promise<RenderedDocument>;
-}
+export type { NoticeMaker } from './reminder-send.ts';
+export { noticeJobId } from './reminder-send.ts';
 
 /** What the sweep needs. */
-export interface CalendarSweepDeps {
+export interface CalendarSweepDeps extends ReminderSenderDeps {
   store: CalendarStore;
   runs: SweepRuns;
-  decisions: DecisionSource;
-  districts: DistrictDirectory;
-  notices: NoticeMaker;
-  records: DocumentRecords;
-  documents: DocumentStore;
-  queue: DeliveryQueue;
-  staff: StaffNotifier;
-  /** The signing certificate's subject, recorded with each notice. */
-  signerName: string;
-  clock: () => Date;
   log: Log;
   /** The meeting notices' timing (the outcomes table): late notices join the overdue report. */
   meetingNotices?: { meetingNoticesOf(districtId: string): Promise<MeetingNoticeFacts[]> };
@@ -115,16 +82,7 @@ export interface SweepResult {
 
 const DEFAULT_LEASE_MS = 15 * 60 * 1000;
 
-/** The deterministic id of the delivery job of a notice (one per notice, whatever retries). */
-export function noticeJobId(reminder: Pick<Reminder, 'dedupeKey'>): string {
-  return `job_${createHash('sha256').update(`reminder-notice\u0000${reminder.dedupeKey}`).digest('hex').slice(0, 24)}`;
-}
-
-const NOTICE_TYPE: Partial<Record<Reminder['entry'], NoticeDocumentType>> = {
-  'annual-review': 'annual-review-notice',
-  majority: 'majority-notice',
-};
-
+/** The daily sweep of one district's reminders (see the top of this file). */
 export class CalendarSweep {
   constructor(private readonly deps: CalendarSweepDeps) {}
 
@@ -140,24 +98,10 @@ export class CalendarSweep {
     const { store, runs, log } = this.deps;
     this.deps.districts.get(districtId); // an unknown district fails loudly, before any work
 
-    const earlier = await runs.list(districtId, today);
-    const reported = new Map<string, ReminderReport>(
-      earlier.map((i) => [
-        i.reminderId,
-        i.report.state === 'sent' ? { ...i.report, state: 'already-sent' } : i.report,
-      ]),
-    );
-
+    const reported = await this.reportedEarlier(districtId, today);
     const marker = await store.oldestPending(districtId);
-    const pending: Reminder[] = [];
-    if (marker !== undefined) {
-      for (let day = marker; day <= today; day = addDays(day, 1))
-        pending.push(...(await store.pendingOn(districtId, day)));
-    }
+    const pending = await this.pendingSince(districtId, marker, today);
     const { send, skipStale } = selectDueReminders(pending, today);
-
-    const failed: SweepResult['failed'] = [];
-    const leftPending: CalendarDate[] = [];
     const record = async (r: Reminder, report: ReminderReport) => {
       reported.set(r.reminderId, report);
       await runs.record(districtId, today, { reminderId: r.reminderId, report });
@@ -167,25 +111,7 @@ export class CalendarSweep {
       if (await store.settleReminder(r, 'pending', 'skipped-stale', this.now()))
         await record(r, reportOf(r, 'skipped-stale'));
     }
-    const decisions = new Map<string, Promise<Decision>>();
-    for (const r of send) {
-      try {
-        const state = await this.sendOne(r, decisions, today);
-        if (state === 'in-flight') leftPending.push(r.sendOn);
-        else if (state) await record(r, reportOf(r, state));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        failed.push({ reminderId: r.reminderId, reason });
-        leftPending.push(r.sendOn);
-        log.error('reminder not sent, the next run retries it', {
-          districtId,
-          decisionId: r.decisionId,
-          reminderId: r.reminderId,
-          entry: r.entry,
-          reason,
-        });
-      }
-    }
+    const { failed, leftPending } = await this.sendDue(send, today, record);
 
     // Everything due is done unless something failed or is in flight elsewhere: the next run
     // starts from the oldest of those, or tomorrow.
@@ -215,6 +141,66 @@ export class CalendarSweep {
     return { districtId, today, reminders, overdue, lateNotices, failed };
   }
 
+  /** What earlier runs of the same day reported, a `sent` now reported `already-sent`. */
+  private async reportedEarlier(
+    districtId: string,
+    today: CalendarDate,
+  ): Promise<Map<string, ReminderReport>> {
+    const earlier = await this.deps.runs.list(districtId, today);
+    return new Map(
+      earlier.map((i) => [
+        i.reminderId,
+        i.report.state === 'sent' ? { ...i.report, state: 'already-sent' } : i.report,
+      ]),
+    );
+  }
+
+  /** The pending reminders dated from the oldest-pending marker to `today`, day by day. */
+  private async pendingSince(
+    districtId: string,
+    marker: CalendarDate | undefined,
+    today: CalendarDate,
+  ): Promise<Reminder[]> {
+    const pending: Reminder[] = [];
+    if (marker === undefined) return pending;
+    for (let day = marker; day <= today; day = addDays(day, 1))
+      pending.push(...(await this.deps.store.pendingOn(districtId, day)));
+    return pending;
+  }
+
+  /**
+   * Sends each due reminder under its claim; a failure is logged and kept for the next run.
+   * `leftPending` holds the send dates of what is still pending (failed, or in flight elsewhere).
+   */
+  private async sendDue(
+    due: readonly Reminder[],
+    today: CalendarDate,
+    record: (r: Reminder, report: ReminderReport) => Promise<void>,
+  ): Promise<{ failed: SweepResult['failed']; leftPending: CalendarDate[] }> {
+    const sender = new ReminderSender(this.deps);
+    const failed: SweepResult['failed'] = [];
+    const leftPending: CalendarDate[] = [];
+    for (const r of due) {
+      try {
+        const state = await this.sendOne(r, sender, today);
+        if (state === 'in-flight') leftPending.push(r.sendOn);
+        else if (state) await record(r, reportOf(r, state));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.push({ reminderId: r.reminderId, reason });
+        leftPending.push(r.sendOn);
+        this.deps.log.error('reminder not sent, the next run retries it', {
+          districtId: r.districtId,
+          decisionId: r.decisionId,
+          reminderId: r.reminderId,
+          entry: r.entry,
+          reason,
+        });
+      }
+    }
+    return { failed, leftPending };
+  }
+
   /** The late meeting notices of a district as of `today` (300.322(a)(1); `core/late-notices.ts`). */
   async lateNoticesOn(districtId: string, today: CalendarDate): Promise<LateNotice[]> {
     if (!this.deps.meetingNotices) return [];
@@ -230,7 +216,7 @@ export class CalendarSweep {
   /** Sends one reminder under its claim; the state to report, 'in-flight', or undefined. */
   private async sendOne(
     r: Reminder,
-    decisions: Map<string, Promise<Decision>>,
+    sender: ReminderSender,
     today: CalendarDate,
   ): Promise<ReminderReport['state'] | 'in-flight' | undefined> {
     const { store } = this.deps;
@@ -274,8 +260,7 @@ export class CalendarSweep {
     }
 
     try {
-      if (r.audience === 'case-manager') await this.notifyCaseManager(r, decisions);
-      else await this.enqueueNotice(r, decisions);
+      await sender.send(r);
     } catch (error) {
       // A failed send gives its claim back, so the scheduler's retry sends it at once rather
       // than after the lease (see the guarantee above). A crash skips this: the lease applies.
@@ -286,101 +271,6 @@ export class CalendarSweep {
     await store.markClaimSent(r.dedupeKey, this.now());
     await store.settleReminder(r, 'pending', 'sent', this.now());
     return 'sent';
-  }
-
-  private async notifyCaseManager(
-    r: Reminder,
-    decisions: Map<string, Promise<Decision>>,
-  ): Promise<void> {
-    const decision = await this.decision(r, decisions);
-    const law = stateLaw(this.deps.districts.get(r.districtId).state);
-    await this.deps.staff.notifyCaseManager({
-      ...(r.entry === 'annual-review' && nextIepTransfer(decision, law)
-        ? { transferOfRightsInNextIep: true }
-        : {}),
-      noticeId: r.dedupeKey,
-      districtId: r.districtId,
-      decisionId: r.decisionId,
-      version: r.version,
-      entry: r.entry,
-      dueDate: r.dueDate,
-      kind: r.kind,
-      offsetDays: r.offsetDays,
-      to: { name: decision.caseManager.name, email: decision.caseManager.email },
-    });
-  }
-
-  /** The signed notice in the recipient's language and English, then its delivery job. */
-  private async enqueueNotice(
-    r: Reminder,
-    decisions: Map<string, Promise<Decision>>,
-  ): Promise<void> {
-    const type = NOTICE_TYPE[r.entry];
-    if (!type)
-      throw new Error(
-        `no notice to parents or student for ${r.entry} reminders: configure case-manager offsets only`,
-      );
-    const decision = await this.decision(r, decisions);
-    const district = this.deps.districts.get(r.districtId);
-    const records: DocumentRecord[] = [];
-    for (const language of this.languagesFor(decision, r.recipientId))
-      records.push(await this.ensureNotice(decision, district, type, r.dueDate, language));
-    const job: DeliveryJob = {
-      jobId: noticeJobId(r),
-      kind: 'reminder-notice',
-      districtId: r.districtId,
-      decisionId: r.decisionId,
-      version: r.version,
-      documentIds: records.map((d) => d.documentId),
-      recipientIds: [r.recipientId],
-    };
-    await this.deps.queue.enqueue(job);
-  }
-
-  /** The recipient's locale first (when there is one), then English. */
-  private languagesFor(decision: Decision, recipientId: string): string[] {
-    const guardian = decision.guardians.find((g) => g.guardianId === recipientId);
-    const tag = guardian
-      ? guardian.preferredLanguage
-      : (decision.student.contact?.preferredLanguage ?? decision.student.homeLanguage);
-    const own = matchLocale(tag, this.deps.notices.languages);
-    return own && own !== 'en' ? [own, 'en'] : ['en'];
-  }
-
-  /** A notice stored once: a retry finds the record (or the object) a crashed run left. */
-  private async ensureNotice(
-    decision: Decision,
-    district: ReturnType<DistrictDirectory['get']>,
-    type: NoticeDocumentType,
-    dueDate: CalendarDate,
-    language: string,
-  ): Promise<DocumentRecord> {
-    const { records, documents } = this.deps;
-    const documentId = noticeDocumentId(decision, type, language);
-    const known = await records.get(documentId);
-    if (known) return known;
-    const doc = await this.deps.notices.render({ decision, district, type, dueDate, language });
-    const now = () => this.now();
-    const { signerName } = this.deps;
-    return (await storeDocumentOnce({ records, store: documents, signerName, now }, decision, doc))
-      .record;
-  }
-
-  private decision(r: Reminder, cache: Map<string, Promise<Decision>>): Promise<Decision> {
-    const key = `${r.decisionId}#${r.version}`;
-    let found = cache.get(key);
-    if (!found) {
-      found = (async () => {
-        const item = await this.deps.decisions.get(r.decisionId, r.version);
-        if (item === undefined) throw new Error(`decision ${r.decisionId} v${r.version} not found`);
-        const checked = checkDecision(item);
-        if (checked.kind !== 'checked')
-          throw new Error(`decision ${r.decisionId} v${r.version} does not validate`);
-        return checked.decision;
-      })();
-      cache.set(key, found);
-    }
-    return found;
   }
 
   private now(): string {

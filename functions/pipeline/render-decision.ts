@@ -87,23 +87,11 @@ export class RenderDecision {
 
   /** Processes one version of a decision; throws only on infrastructure failure (to be retried). */
   async process({ decisionId, version, item }: DecisionItem): Promise<ProcessResult> {
-    const { outcomes, log } = this.deps;
-    const existing = await outcomes.get(decisionId, version);
+    const existing = await this.deps.outcomes.get(decisionId, version);
     const checked = checkDecision(item);
-    const status = checked.kind === 'checked' ? checked.decision.status : undefined;
-
     if (existing) {
-      if (status === 'withdrawn' && !existing.withdrawnAt && existing.outcome !== 'dead-lettered') {
-        await this.withdraw(decisionId, version);
-        log.info('version withdrawn after processing', { decisionId, version });
-      } else {
-        log.info('version already processed', { decisionId, version, outcome: existing.outcome });
-      }
-      return {
-        outcome: existing,
-        alreadyProcessed: true,
-        documents: await this.documentsOf(existing),
-      };
+      const status = checked.kind === 'checked' ? checked.decision.status : undefined;
+      return this.again(existing, status);
     }
 
     const now = this.deps.clock().toISOString();
@@ -119,25 +107,57 @@ export class RenderDecision {
         `item key ${decisionId} v${version} differs from its content ${decision.decisionId} v${decision.version}`,
       );
     }
-    if (decision.status !== 'finalized') {
-      if (decision.status === 'withdrawn') await this.deps.afterWithdrawn?.(decisionId, version);
-      const reason =
-        decision.status === 'draft'
-          ? 'draft: only finalized decisions produce official documents (preview it with `iep-docs render`)'
-          : 'withdrawn: the district withdrew this version before it was processed';
-      return this.finish(
-        {
-          decisionId,
-          version,
-          districtId: decision.districtId,
-          outcome: 'skipped',
-          reason,
-          processedAt: now,
-        },
-        [],
-      );
-    }
+    if (decision.status !== 'finalized') return this.skip(decision, now);
+    return this.produce(decision, now);
+  }
 
+  /** A version processed before: withdrawn since (its links revoked), or nothing to do. */
+  private async again(
+    existing: DecisionOutcome,
+    status: Decision['status'] | undefined,
+  ): Promise<ProcessResult> {
+    const { decisionId, version } = existing;
+    if (status === 'withdrawn' && !existing.withdrawnAt && existing.outcome !== 'dead-lettered') {
+      await this.withdraw(decisionId, version);
+      this.deps.log.info('version withdrawn after processing', { decisionId, version });
+    } else {
+      this.deps.log.info('version already processed', {
+        decisionId,
+        version,
+        outcome: existing.outcome,
+      });
+    }
+    return {
+      outcome: existing,
+      alreadyProcessed: true,
+      documents: await this.documentsOf(existing),
+    };
+  }
+
+  /** A draft, or a version withdrawn before it was processed: skipped with the reason. */
+  private async skip(decision: Decision, now: string): Promise<ProcessResult> {
+    const { decisionId, version } = decision;
+    if (decision.status === 'withdrawn') await this.deps.afterWithdrawn?.(decisionId, version);
+    const reason =
+      decision.status === 'draft'
+        ? 'draft: only finalized decisions produce official documents (preview it with `iep-docs render`)'
+        : 'withdrawn: the district withdrew this version before it was processed';
+    return this.finish(
+      {
+        decisionId,
+        version,
+        districtId: decision.districtId,
+        outcome: 'skipped',
+        reason,
+        processedAt: now,
+      },
+      [],
+    );
+  }
+
+  /** A finalized version: the gate, the documents rendered and stored, then the after-render policy. */
+  private async produce(decision: Decision, now: string): Promise<ProcessResult> {
+    const { decisionId, version } = decision;
     // A language without a complete translation gets no documents of its own yet (300.503(c)):
     // they follow when the translation office writes its translation (render-translation.ts).
     const translations = (await this.deps.translations?.forVersion(decisionId, version)) ?? [];

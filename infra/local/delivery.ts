@@ -8,6 +8,9 @@
  * sent by THIS process is kept in this process's memory, for the summary shown to the person
  * running it, and is gone when the process ends. A later run lists such deliveries with
  * `link: null` rather than inventing or persisting a bearer credential.
+ *
+ * This file starts delivery and holds its options; the download endpoint on loopback is in
+ * delivery-web.ts, the summary's records of deliveries in delivery-summary.ts.
  */
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
 import {
@@ -25,61 +28,28 @@ import { DELIVERY_QUEUE } from '../../functions/contract/queues.ts';
 import type { ResourceNames } from '../../functions/contract/resources.ts';
 import type { Decision } from '../../functions/core/decision.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
-import type { Channel } from '../../functions/core/recipients.ts';
 import { makeDeliverHandler } from '../../functions/handlers/deliver.ts';
-import { makeDownloadHandler } from '../../functions/handlers/download.ts';
-import type { RespondDeps } from '../../functions/handlers/respond.ts';
-import { makeVerifyCopyHandler } from '../../functions/handlers/verify-copy.ts';
-import type { Deliver } from '../../functions/pipeline/deliver.ts';
 import { documentsJob } from '../../functions/pipeline/delivery-jobs.ts';
-import type { DeliveryRecord, DeliveryState } from '../../functions/pipeline/delivery-ports.ts';
 import { parseSesEvent, type StatusUpdate } from '../../functions/pipeline/delivery-status.ts';
 import type {
   DecisionOutcome,
-  DeliveryJob,
   DeliveryQueue,
   DocumentRecord,
   Log,
 } from '../../functions/pipeline/ports.ts';
 import { lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
-import { buildPipeline, type Pipeline } from '../../functions/platform/pipeline.ts';
+import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
-import { platformResponseDeps } from '../../functions/platform/response-wiring.ts';
-import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
-import { signerSubject } from '../../functions/platform/wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
 import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import type { TrustAnchor } from '../../functions/render/signing/index.ts';
 import { drainer } from './delivery-drain.ts';
-import { startDownloadServer } from './download-server.ts';
+import { recordingDeliver, type SummaryDelivery, summaryOf } from './delivery-summary.ts';
+import { localDownloadHandler, localResponses, startLocalDownloadServer } from './delivery-web.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
-
-/** One delivery as the runtime's summary lists it. */
-export interface SummaryDelivery {
-  /** The offer of a meeting's documents, or a calendar notice (annual review, majority). */
-  kind: DeliveryJob['kind'];
-  /** The guardianId, or "student". */
-  recipientId: string;
-  channel: Channel;
-  language: string;
-  subject: string;
-  /** The download link, when this process sent it (email); null otherwise. */
-  link: string | null;
-  state: DeliveryState;
-  /** Postal only: the packet's S3 key (to print, or to copy under out/). */
-  postalKey?: string;
-  /** Postal only: `s3://<bucket>/<postalKey>` (set by the runtime's summary). */
-  postalUri?: string;
-  /** Postal only: the packet's copy under out/<decisionId>/v<version>/postal/. */
-  localPath?: string;
-  /** The procedural safeguards notice this delivery gave (300.504), when it gave one. */
-  safeguards?: DeliveryRecord['safeguards'];
-  /** Why the state needs a person (problem, needs-review, bounce), and notes such as "translation needed: es". */
-  notes?: string[];
-}
 
 export interface LocalDeliveryOptions {
   clients: AwsClients;
@@ -151,14 +121,15 @@ export interface LocalDelivery {
   stop(): Promise<void>;
 }
 
+export type { SummaryDelivery } from './delivery-summary.ts';
 export { documentsJob };
 
 /**
  * Starts delivery on one machine, built as the Lambda handlers are: the local platform over
  * the emulators, the queue and the download server, then the deliver, download and
  * delivery-status use cases from the pipeline's builders (functions/platform/use-cases/).
- * Longer than most functions: one wiring sequence, each step needing the one before (the
- * platform the server's address, the use cases the platform), read best in one place.
+ * Long because: one wiring sequence, each step needing the one before (the platform the
+ * server's address, the use cases the platform), read best in one place.
  */
 export async function startLocalDelivery(options: LocalDeliveryOptions): Promise<LocalDelivery> {
   const clock = options.clock ?? (() => new Date());
@@ -176,21 +147,11 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     clock,
   });
   // The download handler needs no base URL, the deliver use case does: serve first.
-  let downloadHandler: ReturnType<typeof makeDownloadHandler> | undefined;
-  const server = await startDownloadServer(
-    async (event) => {
-      if (!downloadHandler) throw new Error('download endpoint not ready');
-      return downloadHandler(event);
-    },
-    {
-      port: options.downloadPort ?? 0,
-      rateLimits: options.rateLimits ?? Object.values(DOWNLOAD_API_LIMITS),
-      onError: (error) =>
-        log.error('download request failed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-    },
-  );
+  const server = await startLocalDownloadServer({
+    port: options.downloadPort ?? 0,
+    rateLimits: options.rateLimits ?? Object.values(DOWNLOAD_API_LIMITS),
+    log,
+  });
   const platform = localPlatform({
     clients: options.clients,
     names: options.names,
@@ -207,14 +168,16 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
   const pipeline = buildPipeline(platform);
   const services = await pipeline.deliver();
   const stores = pipeline.download();
-  downloadHandler = localDownloadHandler(stores, {
-    districts,
-    anchors: options.trustAnchors ?? (() => []),
-    baseUrl: server.url,
-    clock,
-    log,
-    respond: await localResponses(platform, stores, printer, options),
-  });
+  server.serve(
+    localDownloadHandler(stores, {
+      districts,
+      anchors: options.trustAnchors ?? (() => []),
+      baseUrl: server.url,
+      clock,
+      log,
+      respond: await localResponses(platform, stores, printer, options),
+    }),
+  );
   const sent = recordingDeliver(services.deliver);
   const drain = drainer(queue, makeDeliverHandler({ deliver: sent, log }), sent.lastError, clock);
   const status = pipeline.deliveryStatus();
@@ -243,111 +206,6 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
       await ownPrinter?.close();
     },
   };
-}
-
-/** The download endpoint over the download use case's stores, with the verification page. */
-function localDownloadHandler(
-  stores: ReturnType<Pipeline['download']>,
-  parts: {
-    districts: DistrictDirectory;
-    anchors: () => readonly TrustAnchor[];
-    baseUrl: string;
-    clock: () => Date;
-    log: Log;
-    respond?: RespondDeps;
-  },
-) {
-  const verify = verifyCopyParts({
-    records: stores.records,
-    decisions: stores.decisions,
-    districts: parts.districts,
-    anchors: parts.anchors,
-    locales: stores.locales,
-    baseUrl: parts.baseUrl,
-    clock: parts.clock,
-  });
-  return makeDownloadHandler({
-    verify: makeVerifyCopyHandler({ ...verify, log: parts.log }),
-    ...(parts.respond ? { respond: parts.respond } : {}),
-    links: stores.links,
-    records: stores.records,
-    presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),
-    districts: parts.districts,
-    templates: stores.templates,
-    locales: stores.locales,
-    log: parts.log,
-  });
-}
-
-/** The response page (issue #19): answers printed and signed by the runtime's printer and signer. */
-async function localResponses(
-  platform: Platform,
-  stores: ReturnType<Pipeline['download']>,
-  printer: PdfPrinter,
-  options: LocalDeliveryOptions,
-): Promise<RespondDeps> {
-  return platformResponseDeps(platform, stores, {
-    printer,
-    signer: options.signer,
-    signerName: await signerSubject(options.signer),
-    ...(options.trust ? { trust: options.trust } : {}),
-  });
-}
-
-/**
- * The deliver use case, keeping the raw link URLs this process sent (for the summary only,
- * see the module comment) and why each job last failed (shown with its dead letter).
- */
-function recordingDeliver(deliver: Pick<Deliver, 'deliver'>) {
-  const links = new Map<string, string>();
-  const lastErrors = new Map<string, string>();
-  return {
-    links,
-    lastError: (job: DeliveryJob) => lastErrors.get(job.jobId),
-    async deliver(job: DeliveryJob) {
-      try {
-        const results = await deliver.deliver(job);
-        for (const r of results) if (r.link) links.set(r.deliveryId, r.link);
-        return results;
-      } catch (error) {
-        lastErrors.set(job.jobId, describe(error));
-        throw error;
-      }
-    },
-  };
-}
-
-/** The summary's deliveries: recipientId order, email before postal. */
-function summaryOf(
-  records: DeliveryRecord[],
-  sentLinks: ReadonlyMap<string, string>,
-): SummaryDelivery[] {
-  return records
-    .sort(
-      (a, b) =>
-        a.recipientId.localeCompare(b.recipientId) ||
-        (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1),
-    )
-    .map((r) => ({
-      kind: r.kind,
-      recipientId: r.recipientId,
-      channel: r.channel,
-      language: r.language,
-      subject: r.subject,
-      link: sentLinks.get(r.deliveryId) ?? null,
-      state: r.state,
-      ...(r.postalKey ? { postalKey: r.postalKey } : {}),
-      ...(r.safeguards ? { safeguards: r.safeguards } : {}),
-      ...(r.reason || r.notes
-        ? { notes: [...(r.reason ? [r.reason] : []), ...(r.notes ?? [])] }
-        : {}),
-    }));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError)
-    return `${error.message}: ${error.errors.map(describe).join('; ')}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The trust anchors the profiles name, as `iep-docs verify` reads them (for the verification page). */
