@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Files run side by side even on two cores (vitest's default there is one worker): much of
+    // a file's time is spent waiting on Chromium, the emulators or a child process. Files are
+    // isolated on the shared emulators (own tables, bucket, recipients: support/environment.ts)
+    // and on disk (own temp dirs and state dirs for every runtime they start).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -7,6 +7,7 @@
  */
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-core';
+import { chromiumExecutable } from './chromium-binary.ts';
 import { printerChromiumFlags } from './chromium-flags.ts';
 import { chromiumEnvironment, lockedDownPage } from './chromium-lockdown.ts';
 import type { PdfPrinter, PrintJob } from './ports.ts';
@@ -37,7 +38,7 @@ export const PAGE_MARGINS = { top: '0.9in', bottom: '0.9in', left: '0.75in', rig
 export interface LaunchPrinterOptions {
   /** Per print; the page is discarded when exceeded. {@link DEFAULT_PRINT_TIMEOUT_MS} by default. */
   printTimeoutMs?: number;
-  /** A Chromium binary; by default `@sparticuz/chromium`'s, unpacked to the temp dir. */
+  /** A Chromium binary; by default `@sparticuz/chromium`'s, unpacked whole to the temp dir (chromium-binary.ts). */
   executablePath?: string;
   /** Prints between memory-pressure signals; {@link MEMORY_RELIEF_EVERY} by default. */
   memoryReliefEvery?: number;
@@ -81,7 +82,7 @@ export function pdfOptions(timeoutMs: number): PDFOptions {
  * container keeps one printer for its lifetime.
  */
 export async function launchPrinter(options: LaunchPrinterOptions = {}): Promise<ChromiumPrinter> {
-  const executablePath = options.executablePath ?? (await chromium.executablePath());
+  const executablePath = options.executablePath ?? (await chromiumExecutable());
   const printer = new ChromiumPrinter(
     executablePath,
     options.printTimeoutMs ?? DEFAULT_PRINT_TIMEOUT_MS,

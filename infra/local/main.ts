@@ -12,6 +12,7 @@ import { glob } from 'tinyglobby';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
 import { isCalendarDate } from '../../functions/core/dates.ts';
 import { describeProblem } from '../../functions/core/problems.ts';
+import { errorChain } from './error-chain.ts';
 import { keepDelivering } from './keep-delivering.ts';
 import { jsonLog, parseLogLevel } from './log.ts';
 import {
@@ -262,7 +263,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     runtime = await LocalRuntime.start({ stateDir, outDir, fresh, log, today });
   } catch (error) {
-    say(`iep-local: ${(error as Error).message}`);
+    say(`iep-local: ${errorChain(error)}`);
     return 4;
   }
   const stop = async () => {
