@@ -96,7 +96,7 @@ export async function mergeTaggedPdfs(
 
   structRoot.set(N('K'), documentRef);
   nums.sort((a, b) => a[0] - b[0]);
-  structRoot.set(N('ParentTree'), ctx.obj({ Nums: nums.flatMap(([k, v]) => [k, v]) }));
+  structRoot.set(N('ParentTree'), ctx.obj({ Nums: nums.flat() }));
   structRoot.set(N('ParentTreeNextKey'), PDFNumber.of(nextKey));
   if (ids.length > 0) {
     ids.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
