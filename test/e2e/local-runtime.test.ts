@@ -124,7 +124,8 @@ describe('npm start (the one-machine runtime)', () => {
     // English for both; the Spanish documents wait for the decision's translation (300.503(c)).
     expect(documents).toHaveLength(4);
     expect(documents.every((d: { state: string }) => d.state === 'unchanged')).toBe(true);
-  });
+    // Two runs, each allowed its 120 s (runtime() above): the test's limit covers both.
+  }, 300_000);
 
   it('calls a --decisions pattern that matches no file a usage error (exit 3) before starting anything', async () => {
     const run = await runtime('--decisions', join(work, 'nowhere', '*.json'));
