@@ -75,7 +75,8 @@ describe('startEmulators', () => {
     expect(keptDocument).toEqual(pdfBytes);
     expect(tablesAfterWipe).toEqual([]);
     expect(afterStop.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
-  });
+    // Three starts, each with its own 30 s deadline (startEmulators): the limit covers them.
+  }, 180_000);
 
   it('names the missing Java in one line', () => {
     // Act / Assess
