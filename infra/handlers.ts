@@ -16,6 +16,7 @@ export const HANDLER_NAMES = [
   'stream-dead-letter',
   'meeting-notices',
   'render-translations',
+  'response-follow-up',
 ] as const;
 
 /** A handler's name. */

@@ -21,6 +21,7 @@ import { Operations } from './constructs/operations.ts';
 import type { FunctionDefaults } from './constructs/pipeline-function.ts';
 import { Regeneration } from './constructs/regeneration.ts';
 import { Rendering } from './constructs/rendering.ts';
+import { ParentResponses } from './constructs/responses.ts';
 import { Signing } from './constructs/signing.ts';
 import { Translations } from './constructs/translations.ts';
 import type { HandlerEntries } from './handlers.ts';
@@ -46,6 +47,7 @@ export class IepDocsStack extends Stack {
   readonly rendering: Rendering;
   readonly meetingNotices: MeetingNotices;
   readonly translations: Translations;
+  readonly responses: ParentResponses;
   readonly regeneration: Regeneration;
   readonly calendar: Calendar;
 
@@ -109,6 +111,16 @@ export class IepDocsStack extends Stack {
     this.translations = new Translations(this, 'Translations', {
       defaults,
       entry: handlers['render-translations'],
+      data: this.data,
+      signing: this.signing,
+      delivery: this.delivery,
+      operations: this.operations,
+      memorySize: config.renderMemoryMb,
+      chromium,
+    });
+    this.responses = new ParentResponses(this, 'Responses', {
+      defaults,
+      entry: handlers['response-follow-up'],
       data: this.data,
       signing: this.signing,
       delivery: this.delivery,

@@ -5,7 +5,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { type CodeState, NO_CODE } from '../core/response-code.ts';
-import type { CodeStore, ResponseRecord, ResponseStore } from '../pipeline/response-ports.ts';
+import type {
+  CodeStore,
+  ResponseFollowUpStore,
+  ResponseRecord,
+  ResponseStore,
+} from '../pipeline/response-ports.ts';
 
 async function conditional(write: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -17,7 +22,7 @@ async function conditional(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export class DynamoResponseStore implements ResponseStore {
+export class DynamoResponseStore implements ResponseStore, ResponseFollowUpStore {
   constructor(
     private readonly db: DynamoDBDocument,
     private readonly tableName: string,
@@ -42,6 +47,53 @@ export class DynamoResponseStore implements ResponseStore {
         UpdateExpression: 'SET documentId = :d',
         ConditionExpression: 'attribute_exists(responseKey) AND attribute_not_exists(documentId)',
         ExpressionAttributeValues: { ':d': documentId },
+      }),
+    );
+  }
+
+  async get(decisionId: string, responseKey: string): Promise<ResponseRecord | undefined> {
+    const { Item } = await this.db.get({
+      TableName: this.tableName,
+      Key: { decisionId, responseKey },
+      ConsistentRead: true,
+    });
+    return Item as ResponseRecord | undefined;
+  }
+
+  claimNotice(decisionId: string, responseKey: string, at: string, staleBefore: string) {
+    return conditional(() =>
+      this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, responseKey },
+        UpdateExpression: 'SET noticeClaimedAt = :at',
+        ConditionExpression:
+          'attribute_exists(responseKey) AND attribute_not_exists(noticeSentAt) AND ' +
+          '(attribute_not_exists(noticeClaimedAt) OR noticeClaimedAt < :stale)',
+        ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+      }),
+    );
+  }
+
+  async markNoticeSent(decisionId: string, responseKey: string, claimedAt: string, at: string) {
+    await conditional(() =>
+      this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, responseKey },
+        UpdateExpression: 'SET noticeSentAt = :at',
+        ConditionExpression: 'noticeClaimedAt = :mine AND attribute_not_exists(noticeSentAt)',
+        ExpressionAttributeValues: { ':at': at, ':mine': claimedAt },
+      }),
+    );
+  }
+
+  async releaseNotice(decisionId: string, responseKey: string, claimedAt: string) {
+    await conditional(() =>
+      this.db.update({
+        TableName: this.tableName,
+        Key: { decisionId, responseKey },
+        UpdateExpression: 'REMOVE noticeClaimedAt',
+        ConditionExpression: 'noticeClaimedAt = :mine',
+        ExpressionAttributeValues: { ':mine': claimedAt },
       }),
     );
   }

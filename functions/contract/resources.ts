@@ -194,14 +194,17 @@ export const tables = {
    * Parents' online answers to the district's offer (issue #19): one item per signed answer,
    * (decisionId, responseKey = v<version>#<recipientId>#<sequence>). Written by the download
    * endpoint with attribute_not_exists (append-only: a later answer is a new item, the earlier
-   * kept); only the answer's PDF id is set afterwards, once. Read per recipient and version
-   * (begins_with) and by `iep-docs responses`. Never expires: it is the consent record (300.9).
+   * kept); afterwards only the answer's PDF id (once) and its emails' claim and sent time are
+   * set, by response-follow-up, which its stream (inserts, NEW_IMAGE) feeds. Read per recipient
+   * and version (begins_with) and by `iep-docs responses`. Never expires: it is the consent
+   * record (300.9).
    */
   responses: {
     logicalName: 'responses',
     partitionKey: s('decisionId'),
     sortKey: s('responseKey'),
     globalIndexes: [],
+    stream: 'NEW_IMAGE',
   },
   /**
    * One item per download link (linkId): its one-time code's hash, when issued, the wrong tries

@@ -1,6 +1,6 @@
 /**
- * How the decisions stream feeds render-documents: the event source mapping's settings, read by
- * the CDK stack (`infra/constructs/rendering.ts`) and by the one-machine stream poller
+ * How the tables' streams feed their functions: each event source mapping's settings, read by
+ * the CDK stack (`infra/constructs/`) and by the one-machine stream pollers
  * (`infra/local/`), so a change here changes both. AWS's own defaults differ (batch 100, no
  * bisect, retries until the record expires), which is why every setting is spelled out.
  */
@@ -65,4 +65,15 @@ export const MEETING_STREAM_MAPPING = {
  */
 export const TRANSLATION_STREAM_MAPPING = {
   ...DECISION_STREAM_MAPPING,
+} as const satisfies StreamMapping;
+
+/**
+ * The responses stream → response-follow-up. Inserts only: an answer is appended once, and the
+ * consumer's own writes to it (its `documentId`, the emails' claim) are modifications, which
+ * must not wake it again. The same batching and retries as the other streams; a record that
+ * keeps failing goes to its own on-failure queue.
+ */
+export const RESPONSE_STREAM_MAPPING = {
+  ...DECISION_STREAM_MAPPING,
+  filters: [{ eventName: ['INSERT'] }],
 } as const satisfies StreamMapping;

@@ -18,6 +18,7 @@ import {
   studentKey,
 } from '../core/calendar.ts';
 import { type SupersedeResult, supersede } from '../core/calendar-supersede.ts';
+import { replanForConsent } from '../core/consent-in-force.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import {
@@ -62,12 +63,24 @@ export class CalendarSchedule {
    * A draft or withdrawn decision passed here changes nothing but is reported as such.
    */
   async scheduleCalendar(decision: Decision): Promise<ScheduleResult> {
+    return this.#plan(decision, supersede);
+  }
+
+  /**
+   * Re-plans a decision's calendar after the consent in force changed (an online answer;
+   * `decision` carries the consent, core/consent-in-force.ts). Idempotent.
+   */
+  async replanForConsent(decision: Decision): Promise<ScheduleResult> {
+    return this.#plan(decision, replanForConsent);
+  }
+
+  async #plan(decision: Decision, plan: typeof supersede): Promise<ScheduleResult> {
     const { state } = this.deps.districts.get(decision.districtId);
     const options = { ...this.deps.options, state };
     const key = studentKey(decision.districtId, decision.student.studentId, options);
     const stored = await this.deps.store.forStudent(key);
     const entries = await this.withEarlierVersions(stored.entries, decision);
-    const result = supersede(entries, decision, options);
+    const result = plan(entries, decision, options);
     const own = result.entries.filter(
       (e) => e.decisionId === decision.decisionId && e.version === decision.version,
     );

@@ -12,7 +12,7 @@ import type { Mailer } from './delivery-ports.ts';
 import type { DocumentRecords, DocumentStore } from './ports.ts';
 import type { ResponsePage, ResponseTexts } from './response-page.ts';
 import type { ResponseRecord } from './response-ports.ts';
-import type { ResponseNotices, Standing } from './responses.ts';
+import type { AnswerContext, ResponseNotices } from './responses.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -48,9 +48,9 @@ export interface ResponseMailDeps {
 
 /** The notices of {@link ResponseService} over a mailer. */
 export function responseMail(deps: ResponseMailDeps): ResponseNotices {
-  const textsOf = (s: Standing) => deps.page.textsFor(s.link.language).texts;
+  const textsOf = (s: AnswerContext) => deps.page.textsFor(s.link.language).texts;
   const english = deps.page.textsFor('en').texts;
-  const tags = (s: Standing, kind: string) => ({
+  const tags = (s: AnswerContext, kind: string) => ({
     kind,
     decisionId: s.link.decisionId,
     linkId: s.link.linkId,
@@ -135,9 +135,9 @@ export interface ResponseDocumentsDeps {
   clock: () => Date;
 }
 
-/** The `document` port of {@link ResponseService}: render, sign, store once, record once. */
+/** The answer's PDF (response-follow-up.ts): render, sign, store once, record once; its id. */
 export function responseDocuments(deps: ResponseDocumentsDeps) {
-  return async (s: Standing, record: ResponseRecord): Promise<string> => {
+  return async (s: AnswerContext, record: ResponseRecord): Promise<string> => {
     const { texts, fallback } = deps.page.textsFor(record.language);
     const language = fallback === null ? texts.locale : 'en';
     const labels = new Map<string, string>([

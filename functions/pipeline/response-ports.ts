@@ -38,6 +38,10 @@ export interface ResponseRecord {
   consentAfter?: Consent;
   /** The signed "Parent response" PDF, when it was made. */
   documentId?: string;
+  /** When the parent's copy and the case manager's notice were sent (set once, afterwards). */
+  noticeSentAt?: string;
+  /** A sender's claim on those emails while it sends them (ISO instant; see `claimNotice`). */
+  noticeClaimedAt?: string;
 }
 
 /** The responses table: append-only. */
@@ -50,6 +54,33 @@ export interface ResponseStore {
   listFor(decisionId: string, version: number, recipientId: string): Promise<ResponseRecord[]>;
   /** Every answer to a decision (all versions), in key order. */
   listDecision(decisionId: string): Promise<ResponseRecord[]>;
+}
+
+/**
+ * What the responses stream's consumer needs besides the append-only table: the record as it
+ * stands now, and a claim on its emails, so a retried record sends them at most once per
+ * claim (a claim older than `staleBefore` was a crash mid-send and is taken over).
+ */
+export interface ResponseFollowUpStore
+  extends Pick<ResponseStore, 'attachDocument' | 'listFor' | 'listDecision'> {
+  /** One answer (a consistent read), or undefined. */
+  get(decisionId: string, responseKey: string): Promise<ResponseRecord | undefined>;
+  /** Claims the answer's emails at `at`; false when sent, or claimed since `staleBefore`. */
+  claimNotice(
+    decisionId: string,
+    responseKey: string,
+    at: string,
+    staleBefore: string,
+  ): Promise<boolean>;
+  /** Marks the emails of a claim taken at `claimedAt` sent. */
+  markNoticeSent(
+    decisionId: string,
+    responseKey: string,
+    claimedAt: string,
+    at: string,
+  ): Promise<void>;
+  /** Gives a claim back after its send failed, so a retry claims afresh. */
+  releaseNotice(decisionId: string, responseKey: string, claimedAt: string): Promise<void>;
 }
 
 /** The per-link code state (one item per link, expiring with the link). */

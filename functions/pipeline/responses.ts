@@ -59,11 +59,27 @@ export type Lookup =
   | { kind: 'not-in-force'; district: DistrictProfile; language: string }
   | ({ kind: 'open' } & Standing);
 
+/**
+ * What an answer's emails and PDF need (a {@link Standing} is one; the responses stream's
+ * consumer builds it from the record): the decision, its district, the link's facts and the
+ * recipient's own email.
+ */
+export type AnswerContext = Pick<Standing, 'decision' | 'district' | 'email'> & {
+  link: Pick<LinkRecord, 'linkId' | 'decisionId' | 'version' | 'language'>;
+};
+
 /** What the parent and the case manager are sent; composed by response-mail.ts. */
 export interface ResponseNotices {
   code(standing: Standing, code: string): Promise<void>;
-  /** The parent's copy and, when it must act, the case manager's notice. */
-  recorded(standing: Standing, record: ResponseRecord, notifyCaseManager: boolean): Promise<void>;
+  /**
+   * The parent's copy (the PDF attached when made) and the case manager's notice, "action
+   * needed" when `notifyCaseManager`; sent by the responses stream's consumer (response-follow-up.ts).
+   */
+  recorded(
+    context: AnswerContext,
+    record: ResponseRecord,
+    notifyCaseManager: boolean,
+  ): Promise<void>;
   /** The link is locked for answering after too many wrong codes. */
   locked(standing: Standing): Promise<void>;
 }
@@ -75,9 +91,7 @@ export interface ResponseServiceDeps {
   districts: DistrictDirectory;
   codes: CodeStore;
   responses: ResponseStore;
-  notices: ResponseNotices;
-  /** Signs and stores the "Parent response" PDF; absent, answers are recorded without one. */
-  document?: (standing: Standing, record: ResponseRecord) => Promise<string>;
+  notices: Pick<ResponseNotices, 'code' | 'locked'>;
   clock: () => Date;
   log: Log;
 }
@@ -119,7 +133,7 @@ export function offerItems(decision: Decision): OfferItems {
 }
 
 /** Who the link's recipient is on the decision, and their email. */
-function respondent(decision: Decision, recipientId: string) {
+export function respondent(decision: Decision, recipientId: string) {
   if (recipientId === STUDENT_RECIPIENT)
     return { isStudent: true, email: decision.student.contact?.email };
   const guardian = decision.guardians.find((g) => g.guardianId === recipientId);
@@ -201,7 +215,7 @@ export class ResponseService {
     return 'sent';
   }
 
-  /** Checks the code, validates the answer, and records it with its PDF and emails. */
+  /** Checks the code, validates the answer, and records it (the stream's consumer does the rest). */
   async answer(
     standing: Standing,
     form: ResponseForm & { code?: string },
@@ -288,26 +302,8 @@ export class ResponseService {
       response: record.response,
       sequence,
     });
-    if (this.deps.document) {
-      // The answer is on record already: a PDF that fails is logged and made again by a
-      // person (the record keeps no documentId), never a reason to lose the answer's emails.
-      try {
-        const documentId = await this.deps.document(standing, record);
-        await this.deps.responses.attachDocument(record.decisionId, key, documentId);
-        record.documentId = documentId;
-      } catch (error) {
-        this.deps.log.error('response document failed', {
-          decisionId: link.decisionId,
-          responseId: record.responseId,
-          error: error instanceof Error ? error.name : 'unknown',
-        });
-      }
-    }
-    await this.deps.notices.recorded(
-      standing,
-      record,
-      effect.notifyCaseManager || record.response !== 'agree',
-    );
+    // The PDF, the parent's copy, the case manager's notice and the calendar follow from the
+    // responses stream (response-follow-up.ts), in AWS and on one machine alike.
     return { kind: 'recorded', record };
   }
 }

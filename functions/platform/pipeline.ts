@@ -12,6 +12,7 @@ import { buildMeetingNotices } from './use-cases/meeting-notices.ts';
 import { buildRegenerate } from './use-cases/regenerate.ts';
 import { buildRenderDecision, type RenderDecisionOptions } from './use-cases/render-decision.ts';
 import { buildRenderTranslation } from './use-cases/render-translation.ts';
+import { buildResponseFollowUp } from './use-cases/response-follow-up.ts';
 import { buildStreamDeadLetter } from './use-cases/stream-dead-letter.ts';
 
 /** Options of {@link buildPipeline}. */
@@ -37,6 +38,8 @@ export function buildPipeline(platform: Platform, options: PipelineOptions = {})
     meetingNotices: () => buildMeetingNotices(platform),
     /** render-translations: a later translation → its documents (use-cases/render-translation.ts). */
     renderTranslation: () => buildRenderTranslation(platform),
+    /** The responses stream's consumer: an answer's calendar, PDF and emails (use-cases/response-follow-up.ts). */
+    responseFollowUp: () => buildResponseFollowUp(platform),
     /** Batch regeneration of one decision version (use-cases/regenerate.ts). */
     regenerate: () => buildRegenerate(platform),
   };

@@ -1,21 +1,18 @@
 /**
  * How the response page is put together (issue #19), for the download function and the
- * one-machine runtime: the responses and codes tables, the service, the page and the emails;
- * with a printer and signer, the signed "Parent response" PDF too.
+ * one-machine runtime: the responses and codes tables, the service, the page and the emails.
+ * The answer's PDF, copy and notice follow from the responses stream (use-cases/response-follow-up.ts).
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoCodeStore, DynamoResponseStore } from '../adapters/dynamo-responses.ts';
 import type { DistrictDirectory } from '../core/district.ts';
 import type { DecisionReader, LinkStore, Mailer } from '../pipeline/delivery-ports.ts';
 import type { VersionStatus } from '../pipeline/link-standing.ts';
-import type { DocumentRecords, DocumentStore, Log } from '../pipeline/ports.ts';
-import { responseDocuments, responseMail } from '../pipeline/response-mail.ts';
+import type { Log } from '../pipeline/ports.ts';
+import { responseMail } from '../pipeline/response-mail.ts';
 import { loadResponseTexts, ResponsePage } from '../pipeline/response-page.ts';
 import { ResponseService } from '../pipeline/responses.ts';
-import type { SigningTrust } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
-import type { PdfPrinter, Signer } from '../render/ports.ts';
-import { ResponseDocumentRenderer } from '../render/response-document.ts';
 import type { Platform } from './platform.ts';
 import type { buildDownload } from './use-cases/download.ts';
 
@@ -25,15 +22,11 @@ export interface ResponseParts {
   links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
   versions: (decisionId: string) => Promise<VersionStatus[]>;
   decisions: DecisionReader;
-  records: DocumentRecords;
-  store: DocumentStore;
   districts: DistrictDirectory;
   locales: ReadonlyMap<string, Locale>;
   mailer: Mailer;
   clock: () => Date;
   log: Log;
-  /** Prints and signs the answer's PDF; absent, answers are recorded and mailed without one. */
-  signing?: { printer: PdfPrinter; signer: Signer; signerName: string; trust?: SigningTrust };
 }
 
 /** The response routes' dependencies, and the responses table for reports. */
@@ -41,21 +34,6 @@ export function responseDeps(parts: ResponseParts) {
   const db = parts.clients.documents;
   const responses = new DynamoResponseStore(db, parts.tables.responses);
   const page = new ResponsePage(loadResponseTexts(), parts.locales);
-  const signing = parts.signing;
-  const document = signing
-    ? responseDocuments({
-        renderer: new ResponseDocumentRenderer({
-          printer: signing.printer,
-          signer: signing.signer,
-          ...(signing.trust ? { trust: signing.trust } : {}),
-        }),
-        page,
-        records: parts.records,
-        store: parts.store,
-        signerName: signing.signerName,
-        clock: parts.clock,
-      })
-    : undefined;
   const service = new ResponseService({
     links: parts.links,
     versions: parts.versions,
@@ -63,15 +41,7 @@ export function responseDeps(parts: ResponseParts) {
     districts: parts.districts,
     codes: new DynamoCodeStore(db, parts.tables.responseCodes),
     responses,
-    notices: responseMail({
-      mailer: parts.mailer,
-      page,
-      pdfOf: async (documentId) => {
-        const record = await parts.records.get(documentId);
-        return record ? parts.store.get(record.s3Key) : undefined;
-      },
-    }),
-    ...(document ? { document } : {}),
+    notices: responseMail({ mailer: parts.mailer, page }),
     clock: parts.clock,
     log: parts.log,
   });
@@ -80,13 +50,9 @@ export function responseDeps(parts: ResponseParts) {
 
 /**
  * The response routes over a platform and the download use case's stores, as the download
- * function and the one-machine runtime both build them; `signing` where a printer is at hand.
+ * function and the one-machine runtime both build them.
  */
-export function platformResponseDeps(
-  platform: Platform,
-  stores: ReturnType<typeof buildDownload>,
-  signing?: ResponseParts['signing'],
-) {
+export function platformResponseDeps(platform: Platform, stores: ReturnType<typeof buildDownload>) {
   return responseDeps({
     clients: platform.clients,
     tables: {
@@ -96,13 +62,10 @@ export function platformResponseDeps(
     links: stores.linkStore,
     versions: (decisionId) => stores.decisions.versions(decisionId),
     decisions: stores.decisions,
-    records: stores.records,
-    store: stores.store,
     districts: platform.districts,
     locales: stores.locales,
     mailer: platform.mailer(),
     clock: platform.clock,
     log: platform.log,
-    ...(signing ? { signing } : {}),
   });
 }

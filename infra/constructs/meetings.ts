@@ -5,16 +5,11 @@
  * Team Meeting (Chromium), stores it write-once, records the outcome and queues the delivery.
  */
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
-import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/contract/environment.ts';
-import {
-  MEETING_STREAM_MAPPING,
-  type StreamFilterPattern,
-} from '../../functions/contract/streams.ts';
+import { MEETING_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -22,10 +17,11 @@ import type { Delivery } from './delivery.ts';
 import type { Operations } from './operations.ts';
 import {
   type FunctionDefaults,
-  PipelineFunction,
+  type PipelineFunction,
   RENDER_NODE_OPTIONS,
 } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
+import { streamFunction } from './stream-function.ts';
 
 /** What {@link MeetingNotices} needs. */
 export interface MeetingNoticesProps {
@@ -47,24 +43,44 @@ export class MeetingNotices extends Construct {
   constructor(scope: Construct, id: string, props: MeetingNoticesProps) {
     super(scope, id);
     const { data, signing, delivery, operations } = props;
-    this.function = new PipelineFunction(this, 'MeetingNotices', {
-      defaults: props.defaults,
-      entry: props.entry,
-      description:
-        'Meeting items → signed notices of IEP team meetings (300.322), queued for delivery',
-      memorySize: props.memorySize,
-      timeout: Duration.minutes(5),
-      layers: [props.chromium],
-      externalModules: [CHROMIUM_PACKAGE],
-      fonts: FONT_PACKAGES,
-      environment: {
-        ...data.tableEnvironment(['meetings', 'outcomes', 'documents']),
-        [ENV.documentsBucket]: data.documentsBucket.bucketName,
-        [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
-        ...signing.environment(),
+    const built = streamFunction(this, {
+      id: 'MeetingNotices',
+      function: {
+        defaults: props.defaults,
+        entry: props.entry,
+        description:
+          'Meeting items → signed notices of IEP team meetings (300.322), queued for delivery',
+        memorySize: props.memorySize,
+        timeout: Duration.minutes(5),
+        layers: [props.chromium],
+        externalModules: [CHROMIUM_PACKAGE],
+        fonts: FONT_PACKAGES,
+        environment: {
+          ...data.tableEnvironment(['meetings', 'outcomes', 'documents']),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
+          ...signing.environment(),
+        },
+        nodeOptions: RENDER_NODE_OPTIONS,
       },
-      nodeOptions: RENDER_NODE_OPTIONS,
+      table: data.tables.meetings,
+      mapping: MEETING_STREAM_MAPPING,
+      data,
+      operations,
+      onFailure: { id: 'MeetingStreamDeadLetters' },
+      deadLetterAlarm: {
+        id: 'MeetingStreamDeadLettersAlarm',
+        description:
+          'A batch of the meetings stream failed after every retry: those meeting notices were not sent (the meeting-notices logs say why); fix the cause, then the district writes the meeting again as its next revision',
+      },
+      errorsAlarm: {
+        id: 'MeetingNoticesErrorsAlarm',
+        description:
+          'meeting-notices threw (S3, DynamoDB, KMS or Chromium); the stream retries the batch',
+      },
     });
+    this.function = built.function;
+    this.deadLetterQueue = built.deadLetterQueue;
     const fn = this.function.function;
     // Reads the revision a reschedule replaces; never writes a district's item.
     data.tables.meetings.grantReadData(fn);
@@ -76,43 +92,5 @@ export class MeetingNotices extends Construct {
     data.grantDocumentList(fn);
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
-
-    this.deadLetterQueue = new Queue(this, 'MeetingStreamDeadLetters', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: data.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const mapping = MEETING_STREAM_MAPPING;
-    fn.addEventSource(
-      new DynamoEventSource(data.tables.meetings, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: mapping.batchSize,
-        maxBatchingWindow: Duration.seconds(mapping.maxBatchingWindowSeconds),
-        filters: mapping.filters.map((pattern: StreamFilterPattern) =>
-          FilterCriteria.filter({ eventName: [...pattern.eventName] }),
-        ),
-        reportBatchItemFailures: mapping.reportBatchItemFailures,
-        bisectBatchOnError: mapping.bisectBatchOnError,
-        retryAttempts: mapping.retryAttempts,
-        maxRecordAge: Duration.days(mapping.maxRecordAgeDays),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
-    operations.alarm('MeetingStreamDeadLettersAlarm', {
-      metric: this.deadLetterQueue.metricNumberOfMessagesSent({
-        period: Duration.minutes(5),
-        statistic: 'Sum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        'A batch of the meetings stream failed after every retry: those meeting notices were not sent (the meeting-notices logs say why); fix the cause, then the district writes the meeting again as its next revision',
-    });
-    operations.watchFunctionErrors(
-      'MeetingNoticesErrorsAlarm',
-      fn,
-      'meeting-notices threw (S3, DynamoDB, KMS or Chromium); the stream retries the batch',
-    );
   }
 }

@@ -8,16 +8,13 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
-import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/contract/environment.ts';
 import { STREAM_DEAD_LETTER_QUEUE } from '../../functions/contract/queues.ts';
-import {
-  DECISION_STREAM_MAPPING,
-  type StreamFilterPattern,
-} from '../../functions/contract/streams.ts';
+import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -29,6 +26,7 @@ import {
   RENDER_NODE_OPTIONS,
 } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
+import { onFailureQueueProps, streamFunction } from './stream-function.ts';
 
 /** What {@link Rendering} needs. */
 export interface RenderingProps {
@@ -61,33 +59,65 @@ export class Rendering extends Construct {
     super(scope, id);
     const { data, signing, delivery, operations } = props;
 
-    this.renderer = new PipelineFunction(this, 'RenderDocuments', {
-      defaults: props.defaults,
-      entry: props.entry,
-      description: 'Finalized decisions → signed PDFs in S3, document records, outcomes',
-      // ≥ 1769 MB gives one full vCPU, which Chromium needs to print in seconds.
-      memorySize: props.memorySize,
-      timeout: Duration.minutes(5),
-      layers: [props.chromium],
-      externalModules: [CHROMIUM_PACKAGE],
-      fonts: FONT_PACKAGES,
-      environment: {
-        ...data.tableEnvironment([
-          'decisions',
-          'outcomes',
-          'documents',
-          'deliveries',
-          'links',
-          'accessLog',
-          'calendar',
-          'translations',
-        ]),
-        [ENV.documentsBucket]: data.documentsBucket.bucketName,
-        [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
-        ...signing.environment(),
+    const encrypted = onFailureQueueProps(data);
+    this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
+    this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
+      ...encrypted,
+      // Six times the consumer's timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: {
+        queue: this.unrecordedDeadLetterQueue,
+        maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
       },
-      nodeOptions: RENDER_NODE_OPTIONS,
     });
+    // The mapping's settings are the contract's, which the local stream poller reads too.
+    this.renderer = streamFunction(this, {
+      id: 'RenderDocuments',
+      function: {
+        defaults: props.defaults,
+        entry: props.entry,
+        description: 'Finalized decisions → signed PDFs in S3, document records, outcomes',
+        // ≥ 1769 MB gives one full vCPU, which Chromium needs to print in seconds.
+        memorySize: props.memorySize,
+        timeout: Duration.minutes(5),
+        layers: [props.chromium],
+        externalModules: [CHROMIUM_PACKAGE],
+        fonts: FONT_PACKAGES,
+        environment: {
+          ...data.tableEnvironment([
+            'decisions',
+            'outcomes',
+            'documents',
+            'deliveries',
+            'links',
+            'accessLog',
+            'calendar',
+            'translations',
+          ]),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
+          ...signing.environment(),
+        },
+        nodeOptions: RENDER_NODE_OPTIONS,
+      },
+      table: data.tables.decisions,
+      mapping: DECISION_STREAM_MAPPING,
+      data,
+      operations,
+      onFailure: { queue: this.deadLetterQueue },
+      // Alarms whether or not the consumer has recorded the batch since (the queue then
+      // stays empty, so its depth would not tell).
+      deadLetterAlarm: {
+        id: 'StreamDeadLettersAlarm',
+        description:
+          'A message reached a dead-letter queue: a batch of the decisions stream failed to render after every retry; its versions are recorded dead-lettered in the outcomes table (the renderer logs say why): fix the cause, then the district writes those decisions again as a new version (an outcome is final for its version)',
+      },
+      errorsAlarm: {
+        id: 'RendererErrorsAlarm',
+        description:
+          'render-documents threw (an infrastructure failure such as S3, DynamoDB, KMS or Chromium); the stream retries the batch',
+      },
+    }).function;
     const fn = this.renderer.function;
     data.tables.decisions.grantReadData(fn);
     // A version's translations written before it was processed (never written by the pipeline).
@@ -110,57 +140,7 @@ export class Rendering extends Construct {
     // Schedules the calendar, so it computes studentKey: it reads the HMAC key at cold start.
     data.grantStudentKeySecret(fn);
 
-    const encrypted = {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: data.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    } as const;
-    this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
-    this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
-      ...encrypted,
-      // Six times the consumer's timeout, as Lambda recommends for SQS sources.
-      visibilityTimeout: Duration.seconds(DEAD_LETTER_CONSUMER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: {
-        queue: this.unrecordedDeadLetterQueue,
-        maxReceiveCount: STREAM_DEAD_LETTER_QUEUE.maxReceiveCount,
-      },
-    });
-    // The mapping's settings are the contract's, which the local stream poller reads too.
-    const mapping = DECISION_STREAM_MAPPING;
-    const source = new DynamoEventSource(data.tables.decisions, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: mapping.batchSize,
-      maxBatchingWindow: Duration.seconds(mapping.maxBatchingWindowSeconds),
-      filters: mapping.filters.map((pattern: StreamFilterPattern) =>
-        FilterCriteria.filter({ eventName: [...pattern.eventName] }),
-      ),
-      reportBatchItemFailures: mapping.reportBatchItemFailures,
-      bisectBatchOnError: mapping.bisectBatchOnError,
-      retryAttempts: mapping.retryAttempts,
-      maxRecordAge: Duration.days(mapping.maxRecordAgeDays),
-      onFailure: new SqsDlq(this.deadLetterQueue),
-    });
-    fn.addEventSource(source);
-
     this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
-    // Every batch given up alarms, whether or not the consumer has recorded it since (the
-    // queue then stays empty, so its depth would not tell).
-    operations.alarm('StreamDeadLettersAlarm', {
-      metric: this.deadLetterQueue.metricNumberOfMessagesSent({
-        period: Duration.minutes(5),
-        statistic: 'Sum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        'A message reached a dead-letter queue: a batch of the decisions stream failed to render after every retry; its versions are recorded dead-lettered in the outcomes table (the renderer logs say why): fix the cause, then the district writes those decisions again as a new version (an outcome is final for its version)',
-    });
-    operations.watchFunctionErrors(
-      'RendererErrorsAlarm',
-      fn,
-      'render-documents threw (an infrastructure failure such as S3, DynamoDB, KMS or Chromium); the stream retries the batch',
-    );
     operations.alarm('StreamIteratorAgeAlarm', {
       metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
       threshold: Duration.minutes(15).toMilliseconds(),

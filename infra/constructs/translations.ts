@@ -6,16 +6,11 @@
  * stored write-once, recorded on the version's outcome and queued for delivery (300.503(c)).
  */
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
-import { FilterCriteria, type ILayerVersion, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/contract/environment.ts';
-import {
-  type StreamFilterPattern,
-  TRANSLATION_STREAM_MAPPING,
-} from '../../functions/contract/streams.ts';
+import { TRANSLATION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { FONT_PACKAGES } from '../../functions/render/fonts.ts';
 import { CHROMIUM_PACKAGE } from './chromium-layer.ts';
 import type { DataStore } from './data.ts';
@@ -23,10 +18,11 @@ import type { Delivery } from './delivery.ts';
 import type { Operations } from './operations.ts';
 import {
   type FunctionDefaults,
-  PipelineFunction,
+  type PipelineFunction,
   RENDER_NODE_OPTIONS,
 } from './pipeline-function.ts';
 import type { Signing } from './signing.ts';
+import { streamFunction } from './stream-function.ts';
 
 /** What {@link Translations} needs. */
 export interface TranslationsProps {
@@ -48,24 +44,44 @@ export class Translations extends Construct {
   constructor(scope: Construct, id: string, props: TranslationsProps) {
     super(scope, id);
     const { data, signing, delivery, operations } = props;
-    this.function = new PipelineFunction(this, 'RenderTranslations', {
-      defaults: props.defaults,
-      entry: props.entry,
-      description:
-        'Translations items → the documents in that language (300.503(c)), queued for delivery',
-      memorySize: props.memorySize,
-      timeout: Duration.minutes(5),
-      layers: [props.chromium],
-      externalModules: [CHROMIUM_PACKAGE],
-      fonts: FONT_PACKAGES,
-      environment: {
-        ...data.tableEnvironment(['translations', 'decisions', 'outcomes', 'documents']),
-        [ENV.documentsBucket]: data.documentsBucket.bucketName,
-        [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
-        ...signing.environment(),
+    const built = streamFunction(this, {
+      id: 'RenderTranslations',
+      function: {
+        defaults: props.defaults,
+        entry: props.entry,
+        description:
+          'Translations items → the documents in that language (300.503(c)), queued for delivery',
+        memorySize: props.memorySize,
+        timeout: Duration.minutes(5),
+        layers: [props.chromium],
+        externalModules: [CHROMIUM_PACKAGE],
+        fonts: FONT_PACKAGES,
+        environment: {
+          ...data.tableEnvironment(['translations', 'decisions', 'outcomes', 'documents']),
+          [ENV.documentsBucket]: data.documentsBucket.bucketName,
+          [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
+          ...signing.environment(),
+        },
+        nodeOptions: RENDER_NODE_OPTIONS,
       },
-      nodeOptions: RENDER_NODE_OPTIONS,
+      table: data.tables.translations,
+      mapping: TRANSLATION_STREAM_MAPPING,
+      data,
+      operations,
+      onFailure: { id: 'TranslationStreamDeadLetters' },
+      deadLetterAlarm: {
+        id: 'TranslationStreamDeadLettersAlarm',
+        description:
+          'A batch of the translations stream failed after every retry: those documents in the parents\u2019 language were not made (the render-translations logs say why); fix the cause, then the translation office writes the item again',
+      },
+      errorsAlarm: {
+        id: 'RenderTranslationsErrorsAlarm',
+        description:
+          'render-translations threw (S3, DynamoDB, KMS, Chromium, or a version not processed yet); the stream retries the batch',
+      },
     });
+    this.function = built.function;
+    this.deadLetterQueue = built.deadLetterQueue;
     const fn = this.function.function;
     // Reads the district's items (the stream's grant covers the stream); never writes them.
     data.tables.translations.grantReadData(fn);
@@ -78,43 +94,5 @@ export class Translations extends Construct {
     data.grantDocumentList(fn);
     signing.grantSign(fn);
     delivery.queue.grantSendMessages(fn);
-
-    this.deadLetterQueue = new Queue(this, 'TranslationStreamDeadLetters', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: data.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const mapping = TRANSLATION_STREAM_MAPPING;
-    fn.addEventSource(
-      new DynamoEventSource(data.tables.translations, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: mapping.batchSize,
-        maxBatchingWindow: Duration.seconds(mapping.maxBatchingWindowSeconds),
-        filters: mapping.filters.map((pattern: StreamFilterPattern) =>
-          FilterCriteria.filter({ eventName: [...pattern.eventName] }),
-        ),
-        reportBatchItemFailures: mapping.reportBatchItemFailures,
-        bisectBatchOnError: mapping.bisectBatchOnError,
-        retryAttempts: mapping.retryAttempts,
-        maxRecordAge: Duration.days(mapping.maxRecordAgeDays),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
-    operations.alarm('TranslationStreamDeadLettersAlarm', {
-      metric: this.deadLetterQueue.metricNumberOfMessagesSent({
-        period: Duration.minutes(5),
-        statistic: 'Sum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        'A batch of the translations stream failed after every retry: those documents in the parents\u2019 language were not made (the render-translations logs say why); fix the cause, then the translation office writes the item again',
-    });
-    operations.watchFunctionErrors(
-      'RenderTranslationsErrorsAlarm',
-      fn,
-      'render-translations threw (S3, DynamoDB, KMS, Chromium, or a version not processed yet); the stream retries the batch',
-    );
   }
 }

@@ -12,12 +12,7 @@ import type { RespondDeps } from '../../functions/handlers/respond.ts';
 import { makeVerifyCopyHandler } from '../../functions/handlers/verify-copy.ts';
 import type { Log } from '../../functions/pipeline/ports.ts';
 import type { Pipeline } from '../../functions/platform/pipeline.ts';
-import type { Platform } from '../../functions/platform/platform.ts';
-import { platformResponseDeps } from '../../functions/platform/response-wiring.ts';
 import { verifyCopyParts } from '../../functions/platform/verify-wiring.ts';
-import { signerSubject } from '../../functions/platform/wiring.ts';
-import type { SigningTrust } from '../../functions/render/engine.ts';
-import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import type { TrustAnchor } from '../../functions/render/signing/index.ts';
 import { startDownloadServer } from './download-server.ts';
 
@@ -93,20 +88,5 @@ export function localDownloadHandler(
     templates: stores.templates,
     locales: stores.locales,
     log: parts.log,
-  });
-}
-
-/** The response page (issue #19): answers printed and signed by the runtime's printer and signer. */
-export async function localResponses(
-  platform: Platform,
-  stores: ReturnType<Pipeline['download']>,
-  printer: PdfPrinter,
-  options: { signer: Signer; trust?: SigningTrust },
-): Promise<RespondDeps> {
-  return platformResponseDeps(platform, stores, {
-    printer,
-    signer: options.signer,
-    signerName: await signerSubject(options.signer),
-    ...(options.trust ? { trust: options.trust } : {}),
   });
 }

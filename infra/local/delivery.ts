@@ -41,6 +41,7 @@ import { lazyPrinter } from '../../functions/platform/deliver-wiring.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
+import { platformResponseDeps } from '../../functions/platform/response-wiring.ts';
 import { launchPrinter } from '../../functions/render/chromium.ts';
 import type { SigningTrust } from '../../functions/render/engine.ts';
 import type { Locale } from '../../functions/render/locales.ts';
@@ -48,8 +49,9 @@ import type { PdfPrinter, Signer } from '../../functions/render/ports.ts';
 import type { TrustAnchor } from '../../functions/render/signing/index.ts';
 import { drainer } from './delivery-drain.ts';
 import { recordingDeliver, type SummaryDelivery, summaryOf } from './delivery-summary.ts';
-import { localDownloadHandler, localResponses, startLocalDownloadServer } from './delivery-web.ts';
+import { localDownloadHandler, startLocalDownloadServer } from './delivery-web.ts';
 import { type DeadLetter, ensureQueueTable, LocalQueue } from './local-queue.ts';
+import { responseStreamMapping } from './response-stream.ts';
 
 export interface LocalDeliveryOptions {
   clients: AwsClients;
@@ -83,6 +85,8 @@ export interface LocalDeliveryOptions {
   trustAnchors?: () => readonly TrustAnchor[];
   /** Requests one client may make per window (the stack's WAF rules); absent: the contract's. */
   rateLimits?: readonly ClientRateLimit[];
+  /** The responses stream poller's checkpoints (the runtime's state dir); absent: in memory. */
+  responseCheckpointFile?: string;
 }
 
 /** What the runtime uses. */
@@ -104,7 +108,10 @@ export interface LocalDelivery {
   };
   /** RenderDecision's afterWithdrawn: revokes the version's links. */
   afterWithdrawn: (decisionId: string, version: number) => Promise<void>;
-  /** Processes the queue until it is empty (failed jobs are retried, then dead-lettered). */
+  /**
+   * Follows up every answer in the responses stream (response-follow-up, as in AWS), then
+   * processes the queue until it is empty (failed jobs are retried, then dead-lettered).
+   */
   drain(): Promise<void>;
   /** `http://127.0.0.1:<port>`; links are `${downloadBaseUrl}/d/<token>`. */
   downloadBaseUrl: string;
@@ -175,11 +182,28 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
       baseUrl: server.url,
       clock,
       log,
-      respond: await localResponses(platform, stores, printer, options),
+      respond: platformResponseDeps(platform, stores),
     }),
   );
   const sent = recordingDeliver(services.deliver);
-  const drain = drainer(queue, makeDeliverHandler({ deliver: sent, log }), sent.lastError, clock);
+  const drainQueue = drainer(
+    queue,
+    makeDeliverHandler({ deliver: sent, log }),
+    sent.lastError,
+    clock,
+  );
+  // Answers recorded by the download server are followed up from the responses stream.
+  const responses = responseStreamMapping({
+    clients: options.clients,
+    responsesTable: options.names.tables.responses,
+    service: (await pipeline.responseFollowUp()).service,
+    log,
+    ...(options.responseCheckpointFile ? { checkpointFile: options.responseCheckpointFile } : {}),
+  });
+  const drain = async () => {
+    await responses.drain();
+    await drainQueue();
+  };
   const status = pipeline.deliveryStatus();
   return {
     platform,
@@ -203,6 +227,7 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     deadLetters: () => queue.deadLetters(),
     async stop() {
       await server.close();
+      await responses.stop();
       await ownPrinter?.close();
     },
   };

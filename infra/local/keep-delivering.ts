@@ -1,7 +1,8 @@
 /**
  * While the runtime keeps running (without --once): the delivery jobs the stream consumers queue
  * (a decision or a translation written meanwhile) are delivered as the deliver function's SQS
- * event source would, one drain at a time.
+ * event source would, one drain at a time; each drain follows up the answers recorded since
+ * (the responses stream, LocalDelivery.drain).
  */
 import type { Log } from '../../functions/pipeline/ports.ts';
 

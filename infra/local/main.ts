@@ -292,8 +292,7 @@ export async function main(argv: string[]): Promise<number> {
     else process.stdout.write(`${textSummary(decisions, inputErrors, extras)}\n`);
     if (once) return 0;
 
-    runtime.poller.start();
-    runtime.translationPoller?.start();
+    runtime.startStreams();
     const stopDelivering = keepDelivering(() => runtime.delivery.drain(), log);
     say(
       `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} (a translation to ${runtime.names.tables.translations}) to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,

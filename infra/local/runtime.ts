@@ -2,7 +2,8 @@
  * The one-machine runtime: plays AWS's part around the real handlers. It starts the
  * emulators, creates the same tables and bucket as the stack, writes decisions into the
  * decisions table as a district's system would, and feeds the table's stream to the
- * render-documents handler the way an event source mapping does.
+ * render-documents handler the way an event source mapping does (the other streams too:
+ * stream-mappings.ts; the responses stream with delivery, delivery.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -24,17 +25,18 @@ import type { DecisionOutcome, DocumentRecord, Log } from '../../functions/pipel
 import type { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
-import { decisionStreamMapping } from './decision-stream.ts';
 import { type LocalDelivery, profileTrustAnchors, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
-import { meetingStreamMapping, uploadSafeguards, writeMeeting } from './meetings.ts';
+import { uploadSafeguards, writeMeeting } from './meetings.ts';
 
 export { decisionStreamMapping } from './decision-stream.ts';
+export { runClock } from './run-clock.ts';
 
 import { copyPackets } from './postal-copies.ts';
 import { provision } from './provision.ts';
-import type { StreamPoller } from './stream-poller.ts';
+import { runClock } from './run-clock.ts';
+import { type PipelineStreams, pipelineStreams } from './stream-mappings.ts';
 import type {
   InputError,
   SummaryDecision,
@@ -43,15 +45,9 @@ import type {
   WrittenDecision,
 } from './summary.ts';
 import { localCliContext } from './time-stamping-authority.ts';
-import { routeTranslation, stillPending, translationStreamMapping } from './translations.ts';
+import { routeTranslation, stillPending } from './translations.ts';
 
-export type {
-  InputError,
-  SummaryDecision,
-  SummaryDocument,
-  SweepReport,
-  WrittenDecision,
-} from './summary.ts';
+export type * from './summary.ts';
 
 export interface RuntimeOptions {
   /** The emulators' state (tables, bucket, stream checkpoints). */
@@ -68,27 +64,14 @@ export interface RuntimeOptions {
   today?: string;
 }
 
-/** The clock of a run: the real one, or one that starts on `today` and advances in real time. */
-export function runClock(today?: string): () => Date {
-  if (!today) return () => new Date();
-  const base = Date.parse(`${today}T12:00:00Z`);
-  if (Number.isNaN(base)) throw new RangeError(`--today must be a date YYYY-MM-DD, got ${today}`);
-  const started = Date.now();
-  return () => new Date(base + (Date.now() - started));
-}
-
 /** The running one-machine pipeline. */
 export class LocalRuntime {
-  /** The meetings stream's poller (meeting notices), set once started. */
-  meetingPoller?: StreamPoller;
-  /** The translations stream's poller (documents of a later translation), set once started. */
-  translationPoller?: StreamPoller;
-
   private constructor(
     readonly emulators: Emulators,
     readonly clients: AwsClients,
     readonly names: ResourceNames,
-    readonly poller: StreamPoller,
+    /** The decisions, meetings and translations streams' pollers. */
+    readonly streams: PipelineStreams,
     readonly outcomes: DynamoOutcomeStore,
     readonly records: DynamoDocumentRecords,
     readonly store: S3DocumentStore,
@@ -135,6 +118,7 @@ export class LocalRuntime {
         clock,
         districts,
         trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
+        responseCheckpointFile: join(options.stateDir, 'response-stream-checkpoints.json'),
       });
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
@@ -143,28 +127,19 @@ export class LocalRuntime {
       });
       const calendar = await pipeline.calendar();
       const { service, outcomes, records, store } = await pipeline.renderDecision();
-      const poller = decisionStreamMapping({
-        clients,
-        decisionsTable: names.tables.decisions,
-        service,
-        outcomes,
-        log,
-        checkpointFile: join(options.stateDir, 'stream-checkpoints.json'),
-      });
-      const meetings = await pipeline.meetingNotices();
       await uploadSafeguards({ districts, store, printer: engine.printer, log });
-      const meetingPoller = meetingStreamMapping({
+      const streams = await pipelineStreams(pipeline, {
         clients,
-        meetingsTable: names.tables.meetings,
-        service: meetings.service,
+        names,
+        stateDir: options.stateDir,
         log,
-        checkpointFile: join(options.stateDir, 'meeting-stream-checkpoints.json'),
+        render: { service, outcomes },
       });
-      const runtime = new LocalRuntime(
+      return new LocalRuntime(
         emulators,
         clients,
         names,
-        poller,
+        streams,
         outcomes,
         records,
         store,
@@ -176,15 +151,6 @@ export class LocalRuntime {
         cli,
         options,
       );
-      runtime.meetingPoller = meetingPoller;
-      runtime.translationPoller = translationStreamMapping({
-        clients,
-        translationsTable: names.tables.translations,
-        service: (await pipeline.renderTranslation()).service,
-        log,
-        checkpointFile: join(options.stateDir, 'translation-stream-checkpoints.json'),
-      });
-      return runtime;
     } catch (error) {
       await cli?.close();
       await emulators.stop();
@@ -268,10 +234,13 @@ export class LocalRuntime {
 
   /** Processes everything in the stream, then every delivery job it queued. */
   async drain(): Promise<void> {
-    await this.poller.drain();
-    await this.meetingPoller?.drain();
-    await this.translationPoller?.drain();
+    for (const poller of Object.values(this.streams)) await poller.drain();
     await this.delivery.drain();
+  }
+
+  /** Polls every stream continuously until stop() (delivery is drained by the caller's loop). */
+  startStreams(): void {
+    for (const poller of Object.values(this.streams)) poller.start();
   }
 
   /**
@@ -370,9 +339,7 @@ export class LocalRuntime {
 
   /** Stops polling, the browser and the emulators. */
   async stop(): Promise<void> {
-    await this.poller.stop();
-    await this.meetingPoller?.stop();
-    await this.translationPoller?.stop();
+    for (const poller of Object.values(this.streams)) await poller.stop();
     await this.delivery.stop();
     await this.cli.close();
     this.clients.destroy();

@@ -234,7 +234,9 @@ export class StreamPoller {
     if (this.#checkpoint(streamArn, shardId).finished) return 0;
     let read = 0;
     try {
-      let iterator = this.#iterators.get(shardId) ?? (await this.#newIterator(streamArn, shardId));
+      const kept = this.#iterators.get(shardId);
+      let iterator = kept ?? (await this.#newIterator(streamArn, shardId));
+      let renewed = kept === undefined;
       for (;;) {
         let page: { Records?: SdkRecord[]; NextShardIterator?: string };
         try {
@@ -242,8 +244,12 @@ export class StreamPoller {
             new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
           );
         } catch (error) {
-          if (errorName(error) !== 'ExpiredIteratorException') throw error;
+          // DynamoDB Local refuses an iterator kept from when the shard was empty as "trimmed":
+          // a fresh one from the checkpoint reads the same records.
+          const stale = errorName(error) === 'TrimmedDataAccessException' && !renewed;
+          if (errorName(error) !== 'ExpiredIteratorException' && !stale) throw error;
           iterator = await this.#newIterator(streamArn, shardId);
+          renewed = true;
           continue;
         }
         const records = page.Records ?? [];

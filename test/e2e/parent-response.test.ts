@@ -3,7 +3,7 @@
  * requested and read from the SES emulator's store; the parent answers "agree except" one
  * service; after the runtime stops, `iep-docs responses --json` lists the answer from saved
  * state, the "Parent response" PDF verifies with `iep-docs verify`, and the parent's copy and
- * the case manager's notice are in the SES emulator.
+ * the case manager's notice (sent by the responses stream's consumer) are in the SES emulator.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -105,7 +105,12 @@ describe('parents answer online on npm start', () => {
     expect(recorded.status).toBe(200);
     expect(await recorded.text()).toContain('your answer is recorded');
 
-    const copy = (await emails(parent)).find((e) => e.attachments.length === 1);
+    // The PDF and the copy come from the responses stream's consumer, as in AWS: wait for it.
+    let copy: Email | undefined;
+    for (let i = 0; i < 240 && !copy; i++) {
+      copy = (await emails(parent)).find((e) => e.attachments.length === 1);
+      if (!copy) await new Promise((done) => setTimeout(done, 500));
+    }
     expect(copy?.attachments[0]?.contentType).toBe('application/pdf');
     const staff = await emails(sample.caseManager.email);
     expect(staff.map((e) => e.subject)).toContain('A parent answered online: action needed');

@@ -5,7 +5,8 @@
  * their delivery job queued, the outcome no longer pending; regenerate then finds them as
  * made, from the translations table), then the download function's
  * response routes on REST API (1.0) requests (the form; a one-time code mailed through SES on
- * a POST carrying the page's CSRF token). And the guard that keeps it so: every function of
+ * a POST carrying the page's CSRF token; the answer posted), and response-follow-up on the
+ * answer's responses-stream record (its signed PDF recorded and mailed). And the guard that keeps it so: every function of
  * the template is run by some bundle test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
+import { DynamoResponseStore } from '../../functions/adapters/dynamo-responses.ts';
 import { DynamoRunLedger } from '../../functions/adapters/dynamo-runs.ts';
 import { DynamoTranslations } from '../../functions/adapters/dynamo-translations.ts';
 import { translationKey } from '../../functions/core/translation.ts';
@@ -133,6 +135,39 @@ describe('the synthesized bundles, run as Lambda runs them (later translations, 
     const code = mails.find((m) => m.messageId !== email?.messageId);
     expect(code?.subject).toMatch(/^Su código de /);
     expect(code?.body.text).toMatch(/Su código de un solo uso es \d{6}\./);
+
+    // Act: the parent answers "agree" with the code (POST /d/{token}/respond); the answer's
+    // stream record (an insert, as the mapping filters) reaches the response-follow-up bundle.
+    const answer = new URLSearchParams({
+      csrf:
+        /name="csrf" value="([^"]+)"/.exec((coded.results[1] as { body: string }).body)?.[1] ?? '',
+      response: 'agree',
+      signature: 'Ana Soto',
+      esign: 'yes',
+      code: /(\d{6})/.exec(code?.body.text ?? '')?.[1] ?? '',
+    });
+    const answered = await run('DownloadFunction', [
+      restRequest('POST', '/d/{token}/respond', respond, {
+        pathParameters: { token },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: answer.toString(),
+      }),
+    ]);
+    expect(answered.results[0]).toMatchObject({ statusCode: 200 });
+    const responses = new DynamoResponseStore(db, tables.responses);
+    const [recorded] = await responses.listDecision(raw.decisionId);
+    expect(recorded?.documentId).toBeUndefined();
+    const followed = await run('ResponseFollowUp', [
+      streamInsert({ ...recorded }, ['decisionId', 'responseKey'], 'responses'),
+    ]);
+
+    // Assess: the signed Parent response PDF recorded on the answer, the copy mailed with it.
+    expect(followed.results).toEqual([{ batchItemFailures: [] }]);
+    const after2 = await responses.get(raw.decisionId, recorded?.responseKey ?? '');
+    expect(after2?.documentId).toMatch(/^doc_[0-9a-f]{24}$/);
+    const copy = (await sentEmails({ to })).find((m) => m.attachments.length === 1);
+    const pdf = new Uint8Array(Buffer.from(copy?.attachments[0]?.content ?? '', 'base64'));
+    expect(verifyPdf(pdf)).toMatchObject({ intact: true });
   }, 600_000);
 
   it('runs every function of the template in some bundle test', () => {

@@ -147,7 +147,7 @@ const responsesOf = (f: DeliveryFixture, decisionId: string) =>
   );
 
 describe('the response page in a browser', () => {
-  it('records a partial consent in English: code by email, signed PDF, parent copy and case manager notice', async () => {
+  it('records a partial consent in English: code by email; from the responses stream the signed PDF, parent copy and case manager notice', async () => {
     const f = await fixture();
     const { raw, links } = await delivered(f, 'annual-grade4-en');
     const page = await openResponsePage(links.get('G-1') as string);
@@ -176,6 +176,9 @@ describe('the response page in a browser', () => {
 
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('Thank you: your answer is recorded');
     await audit(page, 'en-recorded');
+    // The PDF, the copy and the notice follow from the responses stream, as in AWS.
+    expect((await sentEmails({ to: email })).some((e) => e.attachments.length > 0)).toBe(false);
+    await f.delivery.drain();
     const [record] = await responsesOf(f, raw.decisionId);
     expect(record).toMatchObject({
       recipientId: 'G-1',
