@@ -90,6 +90,18 @@ export function applySuppressions(stack: IepDocsStack): void {
     'AwsSolutions-SQS3':
       'This queue is itself the on-failure destination of the translations stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
   });
+  acknowledge(stack.responses.function, {
+    'AwsSolutions-IAM5[Resource::*]':
+      'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; every other stream action names the responses stream',
+    [`AwsSolutions-IAM5[Resource::${arnRef(data.documentsBucket)}/districts/*/responses/*]`]:
+      'Answer PDFs are kept at districts/<districtId>/decisions/<decisionId>/v<n>/responses/<responseId>.pdf: ids known only at run time; the grant is PutObject or GetObject/GetObjectVersion of those keys only, no other document',
+    'HIPAA.Security-LambdaDLQ':
+      'Invoked synchronously by the responses stream event source mapping, whose on-failure destination is the ResponseStreamDeadLetters queue (a function DLQ only applies to asynchronous invocations)',
+  });
+  acknowledge(stack.responses.deadLetterQueue, {
+    'AwsSolutions-SQS3':
+      'This queue is itself the on-failure destination of the responses stream, and alarms on any message; a dead-letter queue of a dead-letter queue would hide failures instead of alarming',
+  });
   acknowledge(stack.regeneration.regenerate, {
     'HIPAA.Security-LambdaDLQ':
       "Invoked synchronously by the SQS event source; a message that fails 5 receives goes to the regeneration queue's redrive dead-letter queue (RegenerationDeadLetters, alarmed)",

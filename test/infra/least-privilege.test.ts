@@ -3,6 +3,7 @@
  * deliver's S3 writes confined to postal packets; the documents bucket write-once for everyone.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESPONSE_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { documentS3Key } from '../../functions/core/documents.ts';
 import { postalKeyFor } from '../../functions/pipeline/deliver.ts';
 import { POSTAL_PREFIX } from '../../infra/constructs/delivery.ts';
@@ -51,6 +52,49 @@ function matches(pattern: string, key: string): boolean {
 }
 
 describe('DynamoDB grants per role and table', () => {
+  it("lets response-follow-up update only an answer's documentId and email claim, and write only answers' PDFs", () => {
+    // Prepare
+    const role = logicalId(built.stack.responses.function.role as never);
+    const { responses, decisions, links, accessLog, responseCodes } = built.stack.data.tables;
+    const statements = statementsOf(role);
+
+    // Act
+    const updates = statements.filter(
+      (s) =>
+        [s.Action].flat().includes('dynamodb:UpdateItem') &&
+        JSON.stringify(s.Resource).includes(`"${logicalId(responses)}"`),
+    );
+    const puts = statements
+      .filter((s) => [s.Action].flat().includes('s3:PutObject'))
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r));
+
+    // Assess
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0])).toContain('"dynamodb:Attributes"');
+    expect(JSON.stringify(updates[0])).toContain('"documentId"');
+    expect(tableActions(role, logicalId(responses))).not.toContain('dynamodb:PutItem');
+    expect(tableActions(role, logicalId(responses))).not.toContain('dynamodb:DeleteItem');
+    expect(
+      tableActions(role, logicalId(decisions)).filter(
+        (a) =>
+          !a.startsWith('dynamodb:Get') &&
+          a !== 'dynamodb:Query' &&
+          !a.includes('Stream') &&
+          !a.includes('Shard') &&
+          a !== 'dynamodb:DescribeTable',
+      ),
+    ).toEqual([]);
+    for (const table of [links, accessLog, responseCodes])
+      expect(tableActions(role, logicalId(table))).toEqual([]);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toContain('/districts/*/responses/*');
+    expect(
+      matches('districts/*/responses/*', 'districts/d/decisions/x/v1/responses/rsp_1.pdf'),
+    ).toBe(true);
+    expect(matches('districts/*/responses/*', 'districts/d/decisions/x/v1/iep.en.pdf')).toBe(false);
+  });
+
   it('lets the renderer revoke a link (UpdateItem) and nothing else; no access to the access log', () => {
     const role = logicalId(built.stack.rendering?.renderer.role as never);
     const { links, accessLog } = built.stack.data.tables;
@@ -149,6 +193,7 @@ describe('signing key policy', () => {
       built.stack.delivery?.deliver,
       built.stack.meetingNotices.function,
       built.stack.translations.function,
+      built.stack.responses.function,
     ].map((pf) => ({ 'Fn::GetAtt': [logicalId(pf?.role as never), 'Arn'] }));
     const principals = unconditioned.flatMap((s) => [s.Principal.AWS].flat());
 
@@ -157,5 +202,35 @@ describe('signing key policy', () => {
     expect(signs.filter((s) => s.Condition).map((s) => s.Condition)).toEqual([
       { StringEquals: { 'aws:PrincipalTag/iep-docs-signing-operator': 'true' } },
     ]);
+  });
+});
+
+describe('response-follow-up in the stack', () => {
+  it("is fed the responses stream's inserts with the contract's mapping, its failures to an alarmed queue", () => {
+    const { responses } = built.stack;
+    const queue = logicalId(responses.deadLetterQueue);
+    built.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(built.stack.data.tables.responses), 'StreamArn'] },
+      FunctionName: { Ref: logicalId(responses.function.function) },
+      BatchSize: RESPONSE_STREAM_MAPPING.batchSize,
+      MaximumRetryAttempts: RESPONSE_STREAM_MAPPING.retryAttempts,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    built.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'decisionId', KeyType: 'HASH' },
+        { AttributeName: 'responseKey', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    const alarms = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties).includes(queue),
+    );
+    expect(alarms).toHaveLength(1);
+    const fn = resources[logicalId(responses.function.function)];
+    expect(JSON.stringify(fn?.Properties.Layers)).toContain('Chromium');
   });
 });

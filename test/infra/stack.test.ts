@@ -223,6 +223,7 @@ describe('signing', () => {
         built.stack.delivery.deliver,
         built.stack.meetingNotices.function,
         built.stack.translations.function,
+        built.stack.responses.function,
       ]
         .map((pf) => logicalId(pf?.role.node.findChild('DefaultPolicy') as never))
         .sort(),
