@@ -7,7 +7,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { ILayerVersion, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/contract/environment.ts';
@@ -92,33 +92,38 @@ export class ParentResponses extends Construct {
     });
     this.function = built.function;
     this.deadLetterQueue = built.deadLetterQueue;
-    const fn = this.function.function;
-    // The answer is read again and listed; only its PDF id and the emails' claim are written.
-    data.tables.responses.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:UpdateItem'],
-        resources: [data.tables.responses.tableArn],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'dynamodb:Attributes': [...RESPONSE_FOLLOW_UP_ATTRIBUTES],
-          },
-          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
-        },
-      }),
-    );
-    data.tables.decisions.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
-    // The answer's document record, written once and read back for the copy.
-    data.tables.documents.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    data.tables.calendar.grantReadWriteData(fn);
-    data.grantTableKey(fn);
-    // Only the answers' PDFs: districts/<d>/decisions/<id>/v<n>/responses/<responseId>.pdf.
-    data.grantDocumentWrite(fn, 'districts/*/responses/');
-    data.grantDocumentRead(fn, 'districts/*/responses/');
-    signing.grantSign(fn);
-    delivery.grantSendEmail(fn);
-    // Re-plans the calendar, so it computes studentKey: it reads the HMAC key at cold start.
-    data.grantStudentKeySecret(fn);
+    grantFollowUp(this.function.function, props);
   }
+}
+
+/** What response-follow-up may do, and nothing else. */
+function grantFollowUp(fn: LambdaFunction, props: ParentResponsesProps): void {
+  const { data, signing, delivery } = props;
+  // The answer is read again and listed; only its PDF id and the emails' claim are written.
+  data.tables.responses.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['dynamodb:UpdateItem'],
+      resources: [data.tables.responses.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'dynamodb:Attributes': [...RESPONSE_FOLLOW_UP_ATTRIBUTES],
+        },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+      },
+    }),
+  );
+  data.tables.decisions.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+  // The answer's document record, written once and read back for the copy.
+  data.tables.documents.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+  data.tables.calendar.grantReadWriteData(fn);
+  data.grantTableKey(fn);
+  // Only the answers' PDFs: districts/<d>/decisions/<id>/v<n>/responses/<responseId>.pdf.
+  data.grantDocumentWrite(fn, 'districts/*/responses/');
+  data.grantDocumentRead(fn, 'districts/*/responses/');
+  signing.grantSign(fn);
+  delivery.grantSendEmail(fn);
+  // Re-plans the calendar, so it computes studentKey: it reads the HMAC key at cold start.
+  data.grantStudentKeySecret(fn);
 }
