@@ -42,11 +42,13 @@ export const handler = awsHandler(async () => {
   const { kmsSigner } = await import('../platform/aws-signer.ts');
   const { launchPrinter } = await import('../render/chromium.ts');
   const { loadDistrictDirectory } = await import('../adapters/district-files.ts');
+  const { secretsManagerStudentKey } = await import('../platform/aws-student-key.ts');
   const { buildResponseFollowUp } = await import('../platform/use-cases/response-follow-up.ts');
   const platform = awsPlatform({
     signer: kmsSigner,
     printer: launchPrinter,
     districts: loadDistrictDirectory,
+    calendarOptions: secretsManagerStudentKey,
   });
   const { service } = await buildResponseFollowUp(platform);
   return makeResponseFollowUpHandler({ service, log: platform.log });
