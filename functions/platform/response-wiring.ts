@@ -6,11 +6,18 @@
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { DynamoCodeStore, DynamoResponseStore } from '../adapters/dynamo-responses.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import type { DecisionReader, LinkStore, Mailer } from '../pipeline/delivery-ports.ts';
+import type {
+  DecisionReader,
+  LinkStore,
+  Mailer,
+  PostalNotifier,
+} from '../pipeline/delivery-ports.ts';
 import type { VersionStatus } from '../pipeline/link-standing.ts';
 import type { DocumentRecords, DocumentStore, Log } from '../pipeline/ports.ts';
+import { PrintedCodeDoor } from '../pipeline/printed-codes.ts';
 import { responseDocuments, responseMail } from '../pipeline/response-mail.ts';
 import { loadResponseTexts, ResponsePage } from '../pipeline/response-page.ts';
+import type { ResponseRecord } from '../pipeline/response-ports.ts';
 import { ResponseService } from '../pipeline/responses.ts';
 import type { SigningTrust } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
@@ -22,7 +29,7 @@ import type { buildDownload } from './use-cases/download.ts';
 export interface ResponseParts {
   clients: AwsClients;
   tables: { responses: string; responseCodes: string };
-  links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
+  links: Pick<LinkStore, 'get' | 'put' | 'recipientRevocation'>;
   versions: (decisionId: string) => Promise<VersionStatus[]>;
   decisions: DecisionReader;
   records: DocumentRecords;
@@ -30,6 +37,8 @@ export interface ResponseParts {
   districts: DistrictDirectory;
   locales: ReadonlyMap<string, Locale>;
   mailer: Mailer;
+  /** The mailroom: a printed-code answerer's copy goes by post (absent: no postal queue). */
+  postalNotifier?: PostalNotifier;
   clock: () => Date;
   log: Log;
   /** Prints and signs the answer's PDF; absent, answers are recorded and mailed without one. */
@@ -70,12 +79,45 @@ export function responseDeps(parts: ResponseParts) {
         const record = await parts.records.get(documentId);
         return record ? parts.store.get(record.s3Key) : undefined;
       },
+      ...(parts.postalNotifier ? { postalCopy: postalCopy(parts, parts.postalNotifier) } : {}),
     }),
     ...(document ? { document } : {}),
     clock: parts.clock,
     log: parts.log,
   });
-  return { service, page, clock: parts.clock, log: parts.log, responses };
+  // The short address of postal letters: a printed code opens a response session (/r).
+  const door = new PrintedCodeDoor({
+    links: parts.links,
+    versions: parts.versions,
+    clock: parts.clock,
+    log: parts.log,
+  });
+  return { service, page, clock: parts.clock, log: parts.log, responses, door };
+}
+
+/**
+ * A printed-code answerer's copy: the signed "Parent response" PDF, to the mailroom like a
+ * packet. Without its PDF (no printer in this function) the copy waits for it, logged.
+ */
+function postalCopy(parts: ResponseParts, notifier: PostalNotifier) {
+  return async (record: ResponseRecord): Promise<void> => {
+    const document = record.documentId ? await parts.records.get(record.documentId) : undefined;
+    if (!document) {
+      parts.log.warn('postal copy of an answer waits for its PDF', {
+        decisionId: record.decisionId,
+        responseId: record.responseId,
+      });
+      return;
+    }
+    await notifier.packetReady({
+      deliveryId: record.responseId,
+      districtId: record.districtId,
+      decisionId: record.decisionId,
+      version: record.version,
+      key: document.s3Key,
+      pages: document.pages,
+    });
+  };
 }
 
 /**
@@ -101,6 +143,9 @@ export function platformResponseDeps(
     districts: platform.districts,
     locales: stores.locales,
     mailer: platform.mailer(),
+    ...(platform.postalNotifier()
+      ? { postalNotifier: platform.postalNotifier() as PostalNotifier }
+      : {}),
     clock: platform.clock,
     log: platform.log,
     ...(signing ? { signing } : {}),
