@@ -10,6 +10,8 @@ export interface ClientRateLimit {
   readonly windowSeconds: 60 | 120 | 300 | 600;
   /** Only paths containing this count (and are limited); absent: every path. */
   readonly pathPrefix?: string;
+  /** How `pathPrefix` matches the path: contained in it (default), or ending it. */
+  readonly match?: 'contains' | 'ends-with';
   /** What is counted: each client address (default), or each path (one link's response page). */
   readonly per?: 'client' | 'path';
 }
@@ -26,4 +28,9 @@ export const DOWNLOAD_API_LIMITS = {
   respondPerClient: { requests: 60, windowSeconds: 300, pathPrefix: '/respond' },
   /** One link's response page from any number of addresses (a forwarded link, a botnet). */
   respondPerLink: { requests: 30, windowSeconds: 300, pathPrefix: '/respond', per: 'path' },
+  /**
+   * The short address of postal letters (`/r`): a parent types a code once or twice. Twenty
+   * tries per five minutes per address against 80-bit codes leave guessing hopeless.
+   */
+  printedCodePerClient: { requests: 20, windowSeconds: 300, pathPrefix: '/r', match: 'ends-with' },
 } as const satisfies Record<string, ClientRateLimit>;

@@ -26,8 +26,10 @@ import type { LinkService } from '../pipeline/links.ts';
 import type { DocumentRecords, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 import type { Locale } from '../render/locales.ts';
+import { isPrintedCodePath, makePrintedCodeHandler, type PrintedCodeDeps } from './printed-code.ts';
 import { makeRespondHandler, parseRespondPath, type RespondDeps } from './respond.ts';
 import { asHttpApiEvent } from './rest-event.ts';
+import { htmlHeaders, securityHeaders } from './security-headers.ts';
 import { makeVerifyCopyHandler, parseVerifyPath } from './verify-copy.ts';
 
 /** Default minutes a presigned S3 URL stays valid. */
@@ -51,23 +53,12 @@ export interface DownloadDeps {
   verify?: ReturnType<typeof makeVerifyCopyHandler>;
   /** The response page (`/d/<token>/respond` paths, issue #19); absent, they get the invalid page. */
   respond?: RespondDeps;
+  /** The short address of postal letters (`/r`, a printed response code); absent, the invalid page. */
+  printedCode?: PrintedCodeDeps;
 }
 
-const HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-robots-tag': 'noindex, nofollow',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  // HTTPS only for a year, subdomains included: a link is never followed over plain HTTP.
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  // base-uri: an injected <base> could not redirect the page's relative document links.
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-} as const;
-
 function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { ...HEADERS, 'content-type': 'text/html; charset=utf-8' }, body };
+  return { statusCode, headers: htmlHeaders(), body };
 }
 
 /** The path's token and document id: `/d/<token>` or `/d/<token>/<documentId>` (a stage prefix is allowed). */
@@ -89,6 +80,7 @@ export function makeDownloadHandler(deps: DownloadDeps) {
     ids.length === 1 ? deps.districts.get(ids[0] as string) : undefined;
   const invalid = html(404, invalidLinkPage(deps.templates, english, sole));
   const respond = deps.respond ? makeRespondHandler(deps.respond, invalid) : undefined;
+  const printedCode = deps.printedCode ? makePrintedCodeHandler(deps.printedCode) : undefined;
   const seconds = Math.round((deps.presignedUrlMinutes ?? DEFAULT_PRESIGNED_URL_MINUTES) * 60);
 
   return async (
@@ -99,6 +91,7 @@ export function makeDownloadHandler(deps: DownloadDeps) {
     const method = event.requestContext?.http?.method ?? 'GET';
     const verifyCode = parseVerifyPath(event.rawPath ?? '');
     if (verifyCode !== undefined && deps.verify) return deps.verify(event, verifyCode);
+    if (isPrintedCodePath(event.rawPath ?? '')) return printedCode ? printedCode(event) : invalid;
     const respondPath = parseRespondPath(event.rawPath ?? '');
     if (respondPath) return respond ? respond(event, respondPath) : invalid;
     const path = parseDownloadPath(event.rawPath ?? '');
@@ -163,7 +156,7 @@ export function makeDownloadHandler(deps: DownloadDeps) {
       ...(record.s3VersionId ? { versionId: record.s3VersionId } : {}),
       fileName: documentFileName(record.type, record.language),
     });
-    return { statusCode: 302, headers: { ...HEADERS, location }, body: '' };
+    return { statusCode: 302, headers: { ...securityHeaders(), location }, body: '' };
   };
 }
 
@@ -197,6 +190,7 @@ async function fromEnvironment() {
   return makeDownloadHandler({
     verify: makeVerifyCopyHandler({ ...verify, log: platform.log }),
     respond,
+    printedCode: respond,
     links: stores.links,
     records: stores.records,
     presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),

@@ -12,24 +12,12 @@ import type { ResponseForm } from '../core/parent-response.ts';
 import type { Log } from '../pipeline/ports.ts';
 import type { FormState, ResponsePage } from '../pipeline/response-page.ts';
 import type { AnswerResult, ResponseService, Standing } from '../pipeline/responses.ts';
+import { htmlHeaders } from './security-headers.ts';
 
 /** The largest form body taken (the message is at most 2,000 characters). */
 const MAX_FORM_BYTES = 16 * 1024;
 /** How long a page's CSRF token is accepted: a parent may read the documents first. */
 const CSRF_VALIDITY_MS = 4 * 3600_000;
-
-const HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-robots-tag': 'noindex, nofollow',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  // The page's own forms post back to it; nothing else loads or runs.
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'content-type': 'text/html; charset=utf-8',
-} as const;
 
 /** The token and action of a response path (a stage prefix is allowed). */
 export function parseRespondPath(
@@ -83,7 +71,7 @@ export interface RespondDeps {
 export function makeRespondHandler(deps: RespondDeps, invalid: APIGatewayProxyStructuredResultV2) {
   const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
     statusCode,
-    headers: { ...HEADERS },
+    headers: htmlHeaders('self'),
     body,
   });
 

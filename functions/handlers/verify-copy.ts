@@ -12,19 +12,7 @@ import { type GenuineCopies, MAX_UPLOAD_BYTES } from '../pipeline/genuine-copy.t
 import type { Log } from '../pipeline/ports.ts';
 import { pageLanguage, type VerifyPage, type VerifyView } from '../pipeline/verify-page.ts';
 import { formBoundary, parseMultipartForm } from './multipart-form.ts';
-
-/** The download endpoint's headers, the page's own form allowed to post back to it. */
-const HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-robots-tag': 'noindex, nofollow',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'content-type': 'text/html; charset=utf-8',
-} as const;
+import { htmlHeaders } from './security-headers.ts';
 
 export interface VerifyCopyDeps {
   copies: Pick<GenuineCopies, 'byCode' | 'byUpload'>;
@@ -55,7 +43,7 @@ export function makeVerifyCopyHandler(deps: VerifyCopyDeps) {
     (language: string) =>
     (statusCode: number, view: VerifyView): APIGatewayProxyStructuredResultV2 => ({
       statusCode,
-      headers: { ...HEADERS, 'content-language': language, vary: 'Accept-Language' },
+      headers: { ...htmlHeaders('self'), 'content-language': language, vary: 'Accept-Language' },
       body: deps.page.render(view, language),
     });
 

@@ -10,6 +10,7 @@ import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { languageName } from '../render/locales.ts';
 import { trustedSigning } from '../render/trusted-signing.ts';
 import type { DeliverDeps } from './deliver.ts';
+import { issuePrintedCode, settlePrintedCode } from './deliver-postal-code.ts';
 import {
   baseRecord,
   type DeliveryContext,
@@ -54,6 +55,7 @@ export async function deliverPostal(
   }
   const address = recipient.postalAddress;
   if (!address) throw new Error(`recipient ${recipient.recipientId} has no postal address`);
+  const printed = await issuePrintedCode(deps, ctx, recipient, record, offered);
   const cover = composeCoverLetter(deps.templates, {
     locale,
     district,
@@ -65,6 +67,7 @@ export async function deliverPostal(
     documents: offered.map((d) => ({ type: d.type, language: d.language })),
     translationNeeded: recipient.translationNeeded !== undefined,
     translationPending: translationPendingFor(ctx.job, recipient),
+    ...(printed ? { answerOnline: printed.letter } : {}),
   });
   const coverPdf = await deps.printer.print(cover.job);
   const documents = await Promise.all(offered.map((d) => deps.store.get(d.s3Key)));
@@ -94,7 +97,7 @@ export async function deliverPostal(
       },
     },
   );
-  await deps.store.putOnce(postalKey, packet.pdf, {
+  const stored = await deps.store.putOnce(postalKey, packet.pdf, {
     contentType: 'application/pdf',
     sha256Hex: packet.sha256,
     metadata: {
@@ -103,6 +106,7 @@ export async function deliverPostal(
       version: String(job.version),
     },
   });
+  if (printed) await settlePrintedCode(deps, printed, stored.created);
   // The mailroom is told before the record moves on: a retry tells it again (at least once).
   await deps.postalNotifier?.packetReady({
     deliveryId,
@@ -121,5 +125,9 @@ export async function deliverPostal(
     recipientId: recipient.recipientId,
     pages: packet.pages,
   });
-  return result({ ...record, state: 'pending-mail' }, record === claim);
+  return {
+    ...result({ ...record, state: 'pending-mail' }, record === claim),
+    // As an email's link: the raw code exists only in the letter and in this result.
+    ...(printed && stored.created ? { printedCode: printed.letter.code } : {}),
+  };
 }

@@ -28,6 +28,8 @@ export interface DeliveryResult {
    * nowhere (only its hash), so this is the one moment it exists outside the email.
    */
   link?: string;
+  /** The response code printed in the letter this call stored (issue #19), as `link` for an email. */
+  printedCode?: string;
   /** Where the postal packet was stored (its S3 key), when this is a postal delivery. */
   postalKey?: string;
 }

@@ -60,6 +60,7 @@ import type { LinkService } from './links.ts';
 import { type MeetingAudience, meetingAudience } from './meeting-audience.ts';
 import type { MeetingReader } from './meeting-ports.ts';
 import type { DeliveryJob, DocumentRecord, DocumentRecords, DocumentStore, Log } from './ports.ts';
+import type { ResponseTexts } from './response-page.ts';
 
 export {
   type DeliveryContext,
@@ -97,6 +98,11 @@ export interface DeliverDeps {
   clock: () => Date;
   log: Log;
   sendLeaseMs?: number;
+  /**
+   * The response texts: given, the postal letter of a meeting's documents to a recipient who may
+   * answer carries a printed response code (deliver-postal-code.ts).
+   */
+  responseTexts?: ReadonlyMap<string, ResponseTexts>;
   /** Reads meeting items, for the notices of meetings (`meeting-notice` jobs). */
   meetings?: MeetingReader;
   /** The procedural safeguards notice with each recipient's first delivery of a school year. */

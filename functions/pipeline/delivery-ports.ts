@@ -115,6 +115,14 @@ export interface LinkRecord {
   /** Epoch seconds (the table's TTL attribute; DynamoDB deletes late, so code checks it too). */
   expiresAt: number;
   revokedAt?: string;
+  /**
+   * What the record is (absent: an emailed download link): a code printed in a postal letter,
+   * keyed by the code's hash, or a response session it opened (printed-codes.ts). Neither
+   * opens the documents page; both open only the response page (the code through `/r`).
+   */
+  kind?: 'postal' | 'postal-session';
+  /** A session's printed code (its key): the session lives only while its code does. */
+  parentTokenHash?: string;
 }
 
 /** The links table. */

@@ -17,6 +17,7 @@ import { fontFaceCss } from '../render/fonts.ts';
 import { formatDate, interpolate, type Locale, languageName } from '../render/locales.ts';
 import type { PrintJob } from '../render/ports.ts';
 import { trustedCss } from '../render/templates.ts';
+import type { AnswerOnline } from './deliver-postal-code.ts';
 import {
   contentOfDocuments,
   type DeliveryContent,
@@ -152,6 +153,8 @@ export interface CoverLetterInput {
   translationNeeded: boolean;
   /** The recipient's documents wait for a translation (the note says when it was asked for). */
   translationPending?: TranslationPending;
+  /** The printed response code and the short address to answer online (issue #19). */
+  answerOnline?: AnswerOnline;
 }
 
 /** The cover letter as a print job (no running header or footer). */
@@ -187,6 +190,19 @@ export function composeCoverLetter(
       : input.translationNeeded
         ? texts.translationNote
         : '',
+    answerOnline: input.answerOnline
+      ? {
+          heading: input.answerOnline.texts.heading,
+          text: input.answerOnline.texts.text,
+          addressLabel: input.answerOnline.texts.address,
+          address: input.answerOnline.address,
+          codeLabel: input.answerOnline.texts.code,
+          code: input.answerOnline.code,
+          validUntil: interpolate(input.answerOnline.texts.validUntil, {
+            date: formatDate(input.answerOnline.validUntil, locale),
+          }),
+        }
+      : null,
     contact: interpolate(locale.postal.contact, {
       office: district.office,
       phone: district.phone,

@@ -86,7 +86,8 @@ export class LinkService {
   async resolve(token: string): Promise<LinkRecord | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const link = await this.deps.links.get(hashToken(token));
-    if (!link || link.revokedAt) return undefined;
+    // A printed code or its session opens the response page only (printed-codes.ts).
+    if (!link || link.revokedAt || link.kind !== undefined) return undefined;
     // TTL deletes expired items late (up to days): expiry is enforced here.
     if (link.expiresAt * 1000 <= this.deps.clock().getTime()) return undefined;
     const versions = this.deps.decisionVersions;

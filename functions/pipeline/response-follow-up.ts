@@ -110,7 +110,10 @@ export class ResponseFollowUp {
         version: record.version,
         language: record.language,
       },
-      ...emailOf(decision, record.recipientId),
+      // A printed-code answerer chose paper (300.505): no email, the copy goes by post.
+      ...(record.proof === 'letter'
+        ? { proof: 'letter' as const }
+        : emailOf(decision, record.recipientId)),
     };
     const documentId = record.documentId ?? (await deps.document(context, record));
     if (!record.documentId) {

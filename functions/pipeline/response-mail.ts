@@ -44,6 +44,8 @@ export interface ResponseMailDeps {
   page: ResponsePage;
   /** The stored PDF of an answer, to attach to the parent's copy. */
   pdfOf?: (documentId: string) => Promise<Uint8Array | undefined>;
+  /** Sends a postal recipient's copy by post (a session opened with a printed code). */
+  postalCopy?: (record: ResponseRecord) => Promise<void>;
 }
 
 /** The notices of {@link ResponseService} over a mailer. */
@@ -89,6 +91,9 @@ export function responseMail(deps: ResponseMailDeps): ResponseNotices {
               }
             : {}),
         });
+      } else if (s.proof === 'letter') {
+        // They chose paper (300.505): their copy goes by post, never to an email address.
+        await deps.postalCopy?.(record);
       }
       // Every answer reaches the case manager (the district keeps the consent record, 300.9);
       // one that needs action (a meeting, a refusal, an exception) says so in its subject.

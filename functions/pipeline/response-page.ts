@@ -49,6 +49,7 @@ export interface FormState {
 /** Renders the response page's states for one deployment's texts and locales. */
 export class ResponsePage {
   readonly #template: (data: object) => string;
+  readonly #codeTemplate: (data: object) => string;
 
   constructor(
     private readonly texts: ReadonlyMap<string, ResponseTexts>,
@@ -56,13 +57,17 @@ export class ResponsePage {
     dir: string = templatesDir(),
   ) {
     const hbs = Handlebars.create();
-    const compiled = hbs.compile(readFileSync(join(dir, 'response', 'page.hbs'), 'utf8'), {
-      strict: true,
-      knownHelpers: { if: true, each: true },
-      knownHelpersOnly: true,
-    });
-    this.#template = (data) =>
-      compiled(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    const compile = (file: string) => {
+      const compiled = hbs.compile(readFileSync(join(dir, 'response', file), 'utf8'), {
+        strict: true,
+        knownHelpers: { if: true, each: true },
+        knownHelpersOnly: true,
+      });
+      return (data: object) =>
+        compiled(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    };
+    this.#template = compile('page.hbs');
+    this.#codeTemplate = compile('code.hbs');
   }
 
   /** The texts for a page language, and the English note when they are not in it. */
@@ -110,7 +115,8 @@ export class ResponsePage {
   standing(s: Standing, state: FormState, token: string): string {
     const { texts: t } = this.textsFor(s.link.language);
     const up = state.at === 'code' ? '../../' : '../';
-    const documentsHref = `${up}${encodeURIComponent(token)}`;
+    // A session opened with a printed code opens no documents page (the letter carries them).
+    const documentsHref = s.proof === 'letter' ? null : `${up}${encodeURIComponent(token)}`;
     const latest = s.answers.at(-1);
     const previous = latest
       ? interpolate(t.previous, {
@@ -179,7 +185,12 @@ export class ResponsePage {
       ],
       message: values.message ?? '',
       signature: values.signature ?? '',
-      esignTexts: t.esignTexts.map((p) => interpolate(p, vars)),
+      emailCode: s.proof === 'email',
+      // Read and kept on paper: the last disclosure (what is needed) says so (ESIGN 7001(c)(1)(C)).
+      esignTexts: (s.proof === 'letter'
+        ? [...t.esignTexts.slice(0, -1), t.letter.esignRequirements]
+        : t.esignTexts
+      ).map((p) => interpolate(p, vars)),
       errors: {
         response: errors.response ?? null,
         except: errors.except ?? null,
@@ -192,13 +203,40 @@ export class ResponsePage {
 
   /** The page after an answer was recorded. */
   recorded(s: Standing, signedOn: string, token: string): string {
+    const t = this.textsFor(s.link.language).texts;
+    const letter = s.proof === 'letter';
     return this.#page(s.link.language, s.district, {
-      title: (t) => t.recordedTitle,
+      title: (x) => x.recordedTitle,
       status: {
-        text: interpolate(this.textsFor(s.link.language).texts.recorded, { date: signedOn }),
+        text: interpolate(letter ? t.letter.recorded : t.recorded, { date: signedOn }),
         alert: false,
       },
-      documentsHref: `../${encodeURIComponent(token)}`,
+      documentsHref: letter ? null : `../${encodeURIComponent(token)}`,
+    });
+  }
+
+  /** The languages the page speaks (for `/r`, which knows no recipient yet). */
+  get languages(): string[] {
+    return [...this.texts.keys()];
+  }
+
+  /**
+   * The `/r` page: a printed code's entry form, in `language`; `invalid` is the one answer to
+   * any code that opens nothing, `expired` a form without its CSRF token.
+   */
+  codeEntry(language: string, state: { csrf: string; alert?: 'invalid' | 'expired' }): string {
+    const { texts: t } = this.textsFor(language);
+    const alert = state.alert
+      ? state.alert === 'invalid'
+        ? t.letter.invalid
+        : t.messages.pageExpired
+      : null;
+    return this.#codeTemplate({
+      lang: t.locale,
+      dir: this.locales.get(t.locale)?.direction === 'rtl' ? 'rtl' : 'ltr',
+      texts: t.letter,
+      csrf: state.csrf,
+      alert,
     });
   }
 

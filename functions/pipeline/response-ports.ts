@@ -36,6 +36,11 @@ export interface ResponseRecord {
   userAgent?: string;
   /** The decision's consent after this answer, where the decision records consent. */
   consentAfter?: Consent;
+  /**
+   * 'letter' when the answerer opened the page with the letter's printed code: they chose paper
+   * (300.505), so their copy goes by post; absent for the emailed link and one-time code.
+   */
+  proof?: 'letter';
   /** The signed "Parent response" PDF, when it was made. */
   documentId?: string;
   /** When the parent's copy and the case manager's notice were sent (set once, afterwards). */

@@ -51,6 +51,11 @@ export interface Standing {
   code: CodeState;
   /** Where the code goes; absent for a recipient with no email address (postal). */
   email?: string;
+  /**
+   * What proves the answerer holds what was sent: the emailed link and a one-time code, or the
+   * letter's printed code (a session opened through `/r`: no emailed code; the copy goes by post).
+   */
+  proof: 'email' | 'letter';
 }
 
 /** The link's state for the response page. */
@@ -66,6 +71,8 @@ export type Lookup =
  */
 export type AnswerContext = Pick<Standing, 'decision' | 'district' | 'email'> & {
   link: Pick<LinkRecord, 'linkId' | 'decisionId' | 'version' | 'language'>;
+  /** 'letter': answered with a printed code, so the copy goes by post (absent: email). */
+  proof?: Standing['proof'];
 };
 
 /** What the parent and the case manager are sent; composed by response-mail.ts. */
@@ -165,7 +172,9 @@ export class ResponseService {
     const district = this.deps.districts.get(link.districtId);
     if (!versionInForce(link.version, await this.deps.versions(link.decisionId)))
       return { kind: 'not-in-force', district, language: link.language };
-    if (link.revokedAt) return { kind: 'invalid' };
+    if (link.revokedAt || link.kind === 'postal') return { kind: 'invalid' };
+    const letter = link.kind === 'postal-session';
+    if (letter && !(await this.#codeStillOpen(link, now))) return { kind: 'invalid' };
     // As LinkService.resolve: a recipient revocation covers links its listing did not see.
     const marker = await this.deps.links.recipientRevocation(link.decisionId, link.recipientId);
     if (revocationCovers(marker, link.version)) return { kind: 'invalid' };
@@ -188,8 +197,18 @@ export class ResponseService {
       offer: offerItems(decision),
       answers,
       code,
-      ...(who.email ? { email: who.email } : {}),
+      // A postal recipient never gets email from the page: they chose paper (300.505).
+      ...(who.email && !letter ? { email: who.email } : {}),
+      proof: letter ? 'letter' : 'email',
     };
+  }
+
+  /** Whether a session's printed code is still unexpired and unrevoked. */
+  async #codeStillOpen(session: LinkRecord, now: Date): Promise<boolean> {
+    const code = session.parentTokenHash
+      ? await this.deps.links.get(session.parentTokenHash)
+      : undefined;
+    return code !== undefined && !code.revokedAt && code.expiresAt * 1000 > now.getTime();
   }
 
   /** Sends a new code to the recipient's own address (never to an address the form names). */
@@ -226,6 +245,9 @@ export class ResponseService {
     if (standing.code.lockedAt !== undefined) return { kind: 'locked' };
     const valid = validateResponse(form, standing.offer);
     if (!valid.ok) return { kind: 'problems', problems: valid.problems };
+    // The printed code, checked when the session opened, stands for the emailed one.
+    if (standing.proof === 'letter')
+      return this.#record(standing, valid.value, client, this.deps.clock());
     if (form.code === undefined || form.code.trim() === '')
       return { kind: 'code', outcome: 'missing' };
     const now = this.deps.clock();
@@ -293,6 +315,7 @@ export class ResponseService {
       ipHash: sha256(`${link.tokenHash}:${client.sourceIp ?? ''}`),
       ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 512) } : {}),
       ...(effect.consent ? { consentAfter: effect.consent } : {}),
+      ...(standing.proof === 'letter' ? { proof: 'letter' as const } : {}),
     };
     if (!(await this.deps.responses.append(record))) return { kind: 'conflict' };
     this.deps.log.info('response recorded', {

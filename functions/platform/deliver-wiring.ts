@@ -9,6 +9,7 @@ import { studentKey } from '../core/calendar.ts';
 import { Deliver } from '../pipeline/deliver.ts';
 import { SafeguardsGivings } from '../pipeline/deliver-safeguards.ts';
 import type { PostalNotifier } from '../pipeline/delivery-ports.ts';
+import { loadResponseTexts } from '../pipeline/response-page.ts';
 import type { SigningTrust } from '../render/engine.ts';
 import type { PdfPrinter, Signer } from '../render/ports.ts';
 import { type DeliveryParts, deliveryStores } from './delivery-wiring.ts';
@@ -58,6 +59,8 @@ export function deliverService(
     templates: stores.templates,
     locales: stores.locales,
     downloadBaseUrl: parts.downloadBaseUrl,
+    // Postal letters of a meeting's documents print a response code (issue #19).
+    responseTexts: loadResponseTexts(),
     clock: parts.clock,
     log: parts.log,
     ...(parts.sendLeaseMs === undefined ? {} : { sendLeaseMs: parts.sendLeaseMs }),

@@ -9,6 +9,7 @@ import type { DistrictDirectory } from '../core/district.ts';
 import type { DecisionReader, LinkStore, Mailer } from '../pipeline/delivery-ports.ts';
 import type { VersionStatus } from '../pipeline/link-standing.ts';
 import type { Log } from '../pipeline/ports.ts';
+import { PrintedCodeDoor } from '../pipeline/printed-codes.ts';
 import { responseMail } from '../pipeline/response-mail.ts';
 import { loadResponseTexts, ResponsePage } from '../pipeline/response-page.ts';
 import { ResponseService } from '../pipeline/responses.ts';
@@ -19,7 +20,7 @@ import type { buildDownload } from './use-cases/download.ts';
 export interface ResponseParts {
   clients: AwsClients;
   tables: { responses: string; responseCodes: string };
-  links: Pick<LinkStore, 'get' | 'recipientRevocation'>;
+  links: Pick<LinkStore, 'get' | 'put' | 'recipientRevocation'>;
   versions: (decisionId: string) => Promise<VersionStatus[]>;
   decisions: DecisionReader;
   districts: DistrictDirectory;
@@ -45,7 +46,14 @@ export function responseDeps(parts: ResponseParts) {
     clock: parts.clock,
     log: parts.log,
   });
-  return { service, page, clock: parts.clock, log: parts.log, responses };
+  // The short address of postal letters: a printed code opens a response session (/r).
+  const door = new PrintedCodeDoor({
+    links: parts.links,
+    versions: parts.versions,
+    clock: parts.clock,
+    log: parts.log,
+  });
+  return { service, page, clock: parts.clock, log: parts.log, responses, door };
 }
 
 /**

@@ -61,7 +61,7 @@ function rateRule(name: string, priority: number, limit: ClientRateLimit): CfnWe
               scopeDownStatement: {
                 byteMatchStatement: {
                   fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'CONTAINS',
+                  positionalConstraint: limit.match === 'ends-with' ? 'ENDS_WITH' : 'CONTAINS',
                   searchString: limit.pathPrefix,
                   textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
                 },
@@ -135,6 +135,10 @@ export class DownloadApi extends Construct {
     respond.addMethod('GET', integration);
     respond.addMethod('POST', integration);
     respond.addResource('code').addMethod('POST', integration);
+    // The short address printed in postal letters: a response code opens the response page.
+    const printedCode = this.api.root.addResource('r');
+    printedCode.addMethod('GET', integration);
+    printedCode.addMethod('POST', integration);
     const verify = this.api.root.addResource('verify');
     verify.addMethod('GET', integration);
     verify.addMethod('POST', integration);
@@ -150,6 +154,7 @@ export class DownloadApi extends Construct {
         rateRule('VerifyPerClient', 1, DOWNLOAD_API_LIMITS.verifyPerClient),
         rateRule('RespondPerClient', 2, DOWNLOAD_API_LIMITS.respondPerClient),
         rateRule('RespondPerLink', 3, DOWNLOAD_API_LIMITS.respondPerLink),
+        rateRule('PrintedCodePerClient', 4, DOWNLOAD_API_LIMITS.printedCodePerClient),
       ],
       visibilityConfig: {
         cloudWatchMetricsEnabled: true,

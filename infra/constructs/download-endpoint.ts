@@ -43,6 +43,9 @@ export function downloadEndpoint(scope: Construct, props: DeliveryProps) {
     },
   });
   data.tables.links.grantReadData(download.function);
+  // A printed response code opens a session: a new link item (the adapter's transaction puts
+  // it only where no item is, after checking the recipient's revocation marker).
+  data.tables.links.grant(download.function, 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
   data.tables.documents.grantReadData(download.function);
   // A link opens only while its version is in force: the decision's versions, read.
   data.tables.decisions.grant(download.function, 'dynamodb:Query');

@@ -3,7 +3,8 @@
  * function fed by the responses table's stream (inserts only, the contract's mapping), with
  * Chromium like the renderer. It re-plans the decision's calendar on the consent in force,
  * prints and signs the "Parent response" PDF, stores it under the decision's responses/ prefix,
- * sets the answer's documentId once, and emails the parent's copy and the case manager.
+ * sets the answer's documentId once, and sends the parent's copy (by email, or to the mailroom's
+ * queue for a printed-code answer) and the case manager's notice.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -126,4 +127,9 @@ function grantFollowUp(fn: LambdaFunction, props: ParentResponsesProps): void {
   delivery.grantSendEmail(fn);
   // Re-plans the calendar, so it computes studentKey: it reads the HMAC key at cold start.
   data.grantStudentKeySecret(fn);
+  // A printed-code answerer's copy goes to the mailroom (ids and the PDF's key only).
+  if (delivery.postalQueue) {
+    delivery.postalQueue.grantSendMessages(fn);
+    fn.addEnvironment(ENV.postalQueueUrl, delivery.postalQueue.queueUrl);
+  }
 }

@@ -22,6 +22,8 @@ export interface SummaryDelivery {
   /** The download link, when this process sent it (email); null otherwise. */
   link: string | null;
   state: DeliveryState;
+  /** Postal only: the response code printed in the letter, when this process stored it (#19). */
+  printedCode?: string;
   /** Postal only: the packet's S3 key (to print, or to copy under out/). */
   postalKey?: string;
   /** Postal only: `s3://<bucket>/<postalKey>` (set by the runtime's summary). */
@@ -40,14 +42,17 @@ export interface SummaryDelivery {
  */
 export function recordingDeliver(deliver: Pick<Deliver, 'deliver'>) {
   const links = new Map<string, string>();
+  const printedCodes = new Map<string, string>();
   const lastErrors = new Map<string, string>();
   return {
     links,
+    printedCodes,
     lastError: (job: DeliveryJob) => lastErrors.get(job.jobId),
     async deliver(job: DeliveryJob) {
       try {
         const results = await deliver.deliver(job);
         for (const r of results) if (r.link) links.set(r.deliveryId, r.link);
+        for (const r of results) if (r.printedCode) printedCodes.set(r.deliveryId, r.printedCode);
         return results;
       } catch (error) {
         lastErrors.set(job.jobId, describe(error));
@@ -61,6 +66,7 @@ export function recordingDeliver(deliver: Pick<Deliver, 'deliver'>) {
 export function summaryOf(
   records: DeliveryRecord[],
   sentLinks: ReadonlyMap<string, string>,
+  printedCodes: ReadonlyMap<string, string> = new Map(),
 ): SummaryDelivery[] {
   return records
     .sort(
@@ -76,6 +82,7 @@ export function summaryOf(
       subject: r.subject,
       link: sentLinks.get(r.deliveryId) ?? null,
       state: r.state,
+      ...(printedCodes.has(r.deliveryId) ? { printedCode: printedCodes.get(r.deliveryId) } : {}),
       ...(r.postalKey ? { postalKey: r.postalKey } : {}),
       ...(r.safeguards ? { safeguards: r.safeguards } : {}),
       ...(r.reason || r.notes

@@ -8,6 +8,7 @@
 import type { ClientRateLimit } from '../../functions/contract/download-api.ts';
 import type { DistrictDirectory } from '../../functions/core/district.ts';
 import { makeDownloadHandler } from '../../functions/handlers/download.ts';
+import type { PrintedCodeDeps } from '../../functions/handlers/printed-code.ts';
 import type { RespondDeps } from '../../functions/handlers/respond.ts';
 import { makeVerifyCopyHandler } from '../../functions/handlers/verify-copy.ts';
 import type { Log } from '../../functions/pipeline/ports.ts';
@@ -66,7 +67,7 @@ export function localDownloadHandler(
     baseUrl: string;
     clock: () => Date;
     log: Log;
-    respond?: RespondDeps;
+    respond?: RespondDeps & PrintedCodeDeps;
   },
 ) {
   const verify = verifyCopyParts({
@@ -80,7 +81,7 @@ export function localDownloadHandler(
   });
   return makeDownloadHandler({
     verify: makeVerifyCopyHandler({ ...verify, log: parts.log }),
-    ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.respond ? { respond: parts.respond, printedCode: parts.respond } : {}),
     links: stores.links,
     records: stores.records,
     presign: (key, seconds, options) => stores.store.presignGet(key, seconds, options),

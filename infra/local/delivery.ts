@@ -219,7 +219,11 @@ export async function startLocalDelivery(options: LocalDeliveryOptions): Promise
     verifyUrl: `${server.url}/verify`,
     mailboxUrl: options.mailboxUrl,
     deliveriesFor: async (decisionId, version) =>
-      summaryOf(await services.deliveries.listForDecision(decisionId, version), sent.links),
+      summaryOf(
+        await services.deliveries.listForDecision(decisionId, version),
+        sent.links,
+        sent.printedCodes,
+      ),
     async applySesEvent(body) {
       const event = parseSesEvent(body);
       return event ? status.apply(event) : 'ignored';

@@ -71,8 +71,12 @@ export function clientRateLimiter(limits: readonly ClientRateLimit[], clock = ()
   return (client: string, path: string): boolean => {
     let allowed = true;
     limits.forEach((limit, index) => {
-      // CONTAINS, as the WAF rule's scope-down statement matches.
-      if (limit.pathPrefix && !path.includes(limit.pathPrefix)) return;
+      // CONTAINS or ENDS_WITH, as the WAF rule's scope-down statement matches.
+      const matches =
+        limit.match === 'ends-with'
+          ? path.endsWith(limit.pathPrefix ?? '')
+          : path.includes(limit.pathPrefix ?? '');
+      if (limit.pathPrefix && !matches) return;
       const window = Math.floor(clock() / (limit.windowSeconds * 1000));
       const key = `${index} ${limit.per === 'path' ? path : client}`;
       const seen = counts.get(key);

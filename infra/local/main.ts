@@ -58,6 +58,7 @@ function deliveryJson(v: SummaryDecision['deliveries'][number], once: boolean) {
     subject: v.subject,
     link: once ? null : v.link,
     state: v.state,
+    ...(v.printedCode && !once ? { printedCode: v.printedCode } : {}),
     ...(v.postalKey ? { postalKey: v.postalKey } : {}),
     ...(v.postalUri ? { postalUri: v.postalUri } : {}),
     ...(v.localPath ? { localPath: v.localPath } : {}),
@@ -161,7 +162,7 @@ function textSummary(
           ? extras.once
             ? ''
             : (v.link ?? 'link sent earlier')
-          : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}`;
+          : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}${v.printedCode && !extras.once ? `  (answer at ${extras.downloadBaseUrl}/r with ${v.printedCode})` : ''}`;
       lines.push(
         `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
       );

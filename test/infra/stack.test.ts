@@ -346,12 +346,13 @@ describe('functions', () => {
     expect(renderActions).not.toContain('s3:BypassGovernanceRetention');
   });
 
-  it('lets the download function write only the access log, the responses and their codes, no other table', () => {
+  it('lets the download function write only the access log, the responses, their codes and printed-code sessions, no other table', () => {
     const download = built.stack.delivery.download;
     const writes = statementsOf(logicalId(download?.role as never)).filter((s) =>
       [s.Action].flat().includes('dynamodb:PutItem'),
     );
     expect(writes.map((s) => [s.Resource].flat())).toEqual([
+      [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.links), 'Arn'] }],
       [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.accessLog), 'Arn'] }],
       [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.responses), 'Arn'] }],
       [{ 'Fn::GetAtt': [logicalId(built.stack.data.tables.responseCodes), 'Arn'] }],
@@ -398,8 +399,19 @@ describe('delivery', () => {
     const routes = Object.values(built.template.findResources('AWS::ApiGateway::Method')).map(
       (m) => m.Properties.HttpMethod,
     );
-    expect(routes.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
-    for (const path of ['d', '{token}', '{documentId}', 'respond', 'code', 'verify', '{code}'])
+    expect(routes.sort()).toEqual([
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'POST',
+      'POST',
+      'POST',
+      'POST',
+    ]);
+    for (const path of ['d', '{token}', '{documentId}', 'respond', 'code', 'r', 'verify', '{code}'])
       built.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: path });
     const rate = (limit: ClientRateLimit) =>
       Match.objectLike({
@@ -414,7 +426,10 @@ describe('delivery', () => {
             ...(limit.pathPrefix
               ? {
                   ScopeDownStatement: {
-                    ByteMatchStatement: Match.objectLike({ SearchString: limit.pathPrefix }),
+                    ByteMatchStatement: Match.objectLike({
+                      SearchString: limit.pathPrefix,
+                      PositionalConstraint: 'match' in limit ? 'ENDS_WITH' : 'CONTAINS',
+                    }),
                   },
                 }
               : {}),
@@ -429,6 +444,7 @@ describe('delivery', () => {
         rate(DOWNLOAD_API_LIMITS.verifyPerClient),
         rate(DOWNLOAD_API_LIMITS.respondPerClient),
         rate(DOWNLOAD_API_LIMITS.respondPerLink),
+        rate(DOWNLOAD_API_LIMITS.printedCodePerClient),
       ],
     });
     const [association] = Object.values(

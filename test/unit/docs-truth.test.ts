@@ -96,6 +96,7 @@ describe('the docs agree with the code', () => {
           subject: 's',
           link: null,
           state: 'pending-mail',
+          printedCode: '7K3M-Q9TB-XR4D-2HNC',
           postalKey: 'k',
           postalUri: 's3://b/k',
           localPath: '/out/postal/x.pdf',

@@ -9,9 +9,12 @@ import { DynamoDocumentRecords } from '../../adapters/dynamo-document-records.ts
 import { DynamoResponseStore } from '../../adapters/dynamo-responses.ts';
 import { S3DocumentStore } from '../../adapters/s3-document-store.ts';
 import { CalendarSchedule } from '../../pipeline/calendar-schedule.ts';
+import type { PostalNotifier } from '../../pipeline/delivery-ports.ts';
+import type { DocumentRecords, Log } from '../../pipeline/ports.ts';
 import { ResponseFollowUp } from '../../pipeline/response-follow-up.ts';
 import { responseDocuments, responseMail } from '../../pipeline/response-mail.ts';
 import { loadResponseTexts, ResponsePage } from '../../pipeline/response-page.ts';
+import type { ResponseRecord } from '../../pipeline/response-ports.ts';
 import { loadLocales } from '../../render/locales.ts';
 import { ResponseDocumentRenderer } from '../../render/response-document.ts';
 import type { Platform } from '../platform.ts';
@@ -48,6 +51,7 @@ export async function buildResponseFollowUp(platform: Platform) {
         const record = await records.get(documentId);
         return record ? store.get(record.s3Key) : undefined;
       },
+      postalCopy: postalCopy(records, platform.postalNotifier(), log),
     }),
     calendar: new CalendarSchedule({
       store: new DynamoCalendarStore(db, platform.table('calendar')),
@@ -60,4 +64,30 @@ export async function buildResponseFollowUp(platform: Platform) {
     log,
   });
   return { service };
+}
+
+/**
+ * A printed-code answerer's copy: the signed "Parent response" PDF to the mailroom, like a
+ * packet. Without a mailroom queue (the one-machine runtime) it is logged, by ids only.
+ */
+function postalCopy(records: DocumentRecords, notifier: PostalNotifier | undefined, log: Log) {
+  return async (record: ResponseRecord): Promise<void> => {
+    const document = record.documentId ? await records.get(record.documentId) : undefined;
+    if (!document) throw new Error(`postal copy of ${record.responseId}: its PDF is not recorded`);
+    if (!notifier) {
+      log.warn('postal copy of an answer not sent: no mailroom queue', {
+        decisionId: record.decisionId,
+        responseId: record.responseId,
+      });
+      return;
+    }
+    await notifier.packetReady({
+      deliveryId: record.responseId,
+      districtId: record.districtId,
+      decisionId: record.decisionId,
+      version: record.version,
+      key: document.s3Key,
+      pages: document.pages,
+    });
+  };
 }
