@@ -70,7 +70,11 @@ function timeOfDay(instant: string, timeZone: string, locale: Locale): string {
   }).format(new Date(instant));
 }
 
-/** What the template shows (every key present: the template runs in strict mode). */
+/**
+ * What the template shows (every key present: the template runs in strict mode).
+ * Long because: the meeting notice template's view, one key per slot of the template in the order
+ * the notice shows them (the template runs strict: every key present).
+ */
 export function meetingNoticeView(ctx: MeetingNoticeContext) {
   const { meeting: m, district, locale: t, check } = ctx;
   const texts = t.notice.meeting;
