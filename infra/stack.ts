@@ -51,6 +51,8 @@ export class IepDocsStack extends Stack {
   readonly regeneration: Regeneration;
   readonly calendar: Calendar;
 
+  // Long because: the composition root of the stack: each construct in the order it needs the
+  // others, each a few lines of properties; read in one place it is the stack's table of contents.
   constructor(scope: Construct, id: string, props: IepDocsStackProps) {
     super(scope, id, props);
     const { config, handlers } = props;

@@ -22,7 +22,10 @@ function arnRef(construct: IConstruct): string {
   return `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
 }
 
-/** Adds every acknowledgement the stack needs. */
+/**
+ * Adds every acknowledgement the stack needs.
+ * Long because: one list of cdk-nag acknowledgements, each with its reason, read as a table.
+ */
 export function applySuppressions(stack: IepDocsStack): void {
   const { data } = stack;
   const dataKeyActions = {

@@ -4,20 +4,16 @@
  * 1 `verify` found the file not intact; 2 invalid input; 3 usage or I/O error;
  * 4 `verify` found it intact but not signed by a trusted certificate.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Decision } from '../core/decision.ts';
-import { documentFileName } from '../core/documents.ts';
 import { describeProblem, type Problem } from '../core/problems.ts';
 import type { TranslationItem } from '../core/translation.ts';
-import type { RenderedDocument } from '../render/engine.ts';
-import { reviewHtml } from '../render/review-html.ts';
 import { calendarCommand } from './calendar.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { type LoadedDecision, loadDecisionFile } from './load.ts';
 import { readTranslationFiles } from './translation-files.ts';
 import { reportTranslations } from './translation-report.ts';
+import { writeDocuments } from './write-documents.ts';
 
 export const ExitCode = {
   ok: 0,
@@ -190,39 +186,6 @@ async function renderFile(
   const dir = join(out, decision.decisionId, `v${decision.version}`);
   await writeDocuments(io, dir, decision, result.documents);
   return false;
-}
-
-/** Writes each rendered document (and its review HTML) under `dir`, one JSON line per document. */
-async function writeDocuments(
-  io: CliIo,
-  dir: string,
-  decision: Decision,
-  documents: readonly RenderedDocument[],
-): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const doc of documents) {
-    const path = join(dir, documentFileName(doc.type, doc.language));
-    await writeFile(path, doc.pdf);
-    // The same HTML the PDF was printed from: any browser shows it, any renderer prints it.
-    const html = doc.html === undefined ? null : path.replace(/\.pdf$/, '.html');
-    if (html !== null) await writeFile(html, reviewHtml(doc.html ?? ''));
-    io.stdout(
-      JSON.stringify({
-        decisionId: decision.decisionId,
-        version: decision.version,
-        type: doc.type,
-        language: doc.language,
-        path,
-        ...(html === null ? {} : { html }),
-        sha256: doc.sha256,
-        pages: doc.pages,
-        bytes: doc.bytes,
-        ms: Math.round(doc.timings.template + doc.timings.pdf + doc.timings.sign),
-        signed: doc.signed,
-        ...(doc.level ? { level: doc.level } : {}),
-      }),
-    );
-  }
 }
 
 /** Runs a command with its own options: a bad option is a usage error (3), like everywhere. */

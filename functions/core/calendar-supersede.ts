@@ -87,6 +87,41 @@ const cancelled = (e: CalendarEntry, by: DecisionRef, reason: CancelReason): Cal
 });
 
 /**
+ * What a withdrawn version changes: its decision's pending entries up to that version are
+ * cancelled, and, kind by kind, the newest entry it had superseded comes back when nothing else
+ * of that kind stays pending.
+ */
+function withdrawal(
+  mine: readonly CalendarEntry[],
+  pending: readonly CalendarEntry[],
+  ref: DecisionRef,
+): { cancel: CalendarEntry[]; reinstate: CalendarEntry[] } {
+  const ofWithdrawn = (d: { decisionId: string; version: number }) =>
+    d.decisionId === ref.decisionId && d.version <= ref.version;
+  const cancel = pending.filter(ofWithdrawn).map((e) => cancelled(e, ref, 'withdrawn'));
+  const stillPending = pending.filter((e) => !ofWithdrawn(e));
+  const reinstate: CalendarEntry[] = [];
+  for (const kind of calendarEntryKinds) {
+    if (stillPending.some((e) => e.entry === kind)) continue;
+    const candidates = mine
+      .filter(
+        (e) =>
+          e.entry === kind &&
+          e.decisionId !== ref.decisionId &&
+          e.cancelledBy?.reason === 'superseded' &&
+          ofWithdrawn(e.cancelledBy),
+      )
+      .sort((a, b) => compareDecisions(refOf(b), refOf(a)));
+    const newest = candidates[0];
+    if (newest) {
+      const { cancelledBy: _, ...rest } = newest;
+      reinstate.push({ ...rest, status: 'pending' });
+    }
+  }
+  return { cancel, reinstate };
+}
+
+/**
  * Applies a new decision version to the entries already recorded for its student.
  * Entries of other students in `existing` are left alone (and not returned).
  *
@@ -143,28 +178,7 @@ export function supersede(
   if (newDecision.status === 'draft') return unchanged('ignored-draft');
 
   if (newDecision.status === 'withdrawn') {
-    const ofWithdrawn = (d: { decisionId: string; version: number }) =>
-      d.decisionId === ref.decisionId && d.version <= ref.version;
-    const cancel = pending.filter(ofWithdrawn).map((e) => cancelled(e, ref, 'withdrawn'));
-    const stillPending = pending.filter((e) => !ofWithdrawn(e));
-    const reinstate: CalendarEntry[] = [];
-    for (const kind of calendarEntryKinds) {
-      if (stillPending.some((e) => e.entry === kind)) continue;
-      const candidates = mine
-        .filter(
-          (e) =>
-            e.entry === kind &&
-            e.decisionId !== ref.decisionId &&
-            e.cancelledBy?.reason === 'superseded' &&
-            ofWithdrawn(e.cancelledBy),
-        )
-        .sort((a, b) => compareDecisions(refOf(b), refOf(a)));
-      const newest = candidates[0];
-      if (newest) {
-        const { cancelledBy: _, ...rest } = newest;
-        reinstate.push({ ...rest, status: 'pending' });
-      }
-    }
+    const { cancel, reinstate } = withdrawal(mine, pending, ref);
     return result('withdrawn', [], cancel, reinstate);
   }
 

@@ -61,7 +61,11 @@ export function transitionApplies(
   );
 }
 
-/** Every rule of 300.322 a meeting notice meets or fails, with the edge each one names. */
+/**
+ * Every rule of 300.322 a meeting notice meets or fails, with the edge each one names.
+ * Long because: one check per paragraph of 300.322, in the paragraph's order, each with its message
+ * and citation; read top to bottom it is the rule.
+ */
 export function checkMeeting(meeting: MeetingItem, ctx: MeetingRuleContext): MeetingCheck {
   if (meeting.status === 'cancelled') return checkCancellation(meeting, ctx);
   const problems: Problem[] = [];

@@ -135,6 +135,44 @@ export function resolveReminderOffsets(
 const hash = (prefix: string, parts: readonly (string | number)[]): string =>
   `${prefix}${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
 
+/** One reminder of an entry, with its ids (`reminderId` per version, `dedupeKey` per notice). */
+function reminderOf(
+  entry: CalendarEntry,
+  to: { recipientId: string; audience: Audience; kind: ReminderKind; offsetDays: number },
+): Reminder {
+  const { recipientId, audience, kind, offsetDays } = to;
+  return {
+    reminderId: hash('rem_', [
+      entry.decisionId,
+      entry.version,
+      entry.entry,
+      recipientId,
+      kind,
+      offsetDays,
+    ]),
+    dedupeKey: hash('ntc_', [
+      entry.studentKey,
+      entry.entry,
+      entry.dueDate,
+      recipientId,
+      kind,
+      offsetDays,
+    ]),
+    entryId: entry.entryId,
+    decisionId: entry.decisionId,
+    version: entry.version,
+    districtId: entry.districtId,
+    studentKey: entry.studentKey,
+    entry: entry.entry,
+    recipientId,
+    audience,
+    kind,
+    offsetDays,
+    dueDate: entry.dueDate,
+    sendOn: addDays(entry.dueDate, -offsetDays),
+  };
+}
+
 /**
  * The reminders of a decision's pending entries. `entries` must come from `decision`
  * (same decisionId and version: the guardians and the student's age are read from it);
@@ -165,36 +203,7 @@ export function planReminders(
       kind: ReminderKind,
       offsetDays: number,
     ) => {
-      const reminder: Reminder = {
-        reminderId: hash('rem_', [
-          entry.decisionId,
-          entry.version,
-          entry.entry,
-          recipientId,
-          kind,
-          offsetDays,
-        ]),
-        dedupeKey: hash('ntc_', [
-          entry.studentKey,
-          entry.entry,
-          entry.dueDate,
-          recipientId,
-          kind,
-          offsetDays,
-        ]),
-        entryId: entry.entryId,
-        decisionId: entry.decisionId,
-        version: entry.version,
-        districtId: entry.districtId,
-        studentKey: entry.studentKey,
-        entry: entry.entry,
-        recipientId,
-        audience,
-        kind,
-        offsetDays,
-        dueDate: entry.dueDate,
-        sendOn: addDays(entry.dueDate, -offsetDays),
-      };
+      const reminder = reminderOf(entry, { recipientId, audience, kind, offsetDays });
       // Nothing is sent after a student's exit (300.102(a)(3)): not even the overdue alert.
       if (!servedOn(entry.exit, reminder.sendOn)) return;
       planned.set(reminder.reminderId, reminder);

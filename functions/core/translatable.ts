@@ -61,7 +61,11 @@ const NOTICE = {
   otherFactors: 'Other factors relevant to the proposal or refusal (34 CFR 300.503(b)(7))',
 } as const;
 
-/** The translatable fields of a decision, in document order; blank fields are left out. */
+/**
+ * The translatable fields of a decision, in document order; blank fields are left out.
+ * Long because: every translatable field of a decision, one line each, in document order (the order
+ * of the XLIFF units a translator reads).
+ */
 export function translatableFields(d: Decision): TranslatableField[] {
   const fields: TranslatableField[] = [];
   const add = (id: string, path: string, source: string | undefined, meaning: string) => {

@@ -25,7 +25,7 @@
 import { calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictDirectory } from '../core/district.ts';
-import { type Recipient, recipientsOf, STUDENT_RECIPIENT } from '../core/recipients.ts';
+import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
 import { checkDecision } from '../core/validate.ts';
 import type { SigningTrust } from '../render/engine.ts';
 import type { Locale } from '../render/locales.ts';
@@ -71,6 +71,8 @@ export {
   documentsOffered,
   postalKeyFor,
 } from './deliver-records.ts';
+
+import { jobRecipients } from './job-recipients.ts';
 
 /** How long a claimed email may stay `sending` before a retry judges its sender crashed. */
 export const DEFAULT_SEND_LEASE_MS = 5 * 60_000;
@@ -140,17 +142,12 @@ export class Deliver {
       job.kind,
       documents.map((d) => d.type),
     );
-    const all = recipientsOf(audience.people, today, [...this.deps.locales.keys()], {
+    const recipients = jobRecipients(job, audience.people, {
+      today,
+      locales: [...this.deps.locales.keys()],
       state: district.state,
-      ...(content === 'meeting-documents' || content === 'procedural-safeguards'
-        ? {}
-        : { notice: content }),
+      content,
     });
-    const recipients = job.recipientIds
-      ? job.recipientIds.map(
-          (id) => all.find((r) => r.recipientId === id) ?? notARecipient(id, today),
-        )
-      : all;
     const ctx: DeliveryContext = {
       job,
       content,
@@ -328,24 +325,4 @@ export class Deliver {
       created,
     );
   }
-}
-
-/**
- * A recipient a job names who is not among the decision's recipients today (a guardian no
- * longer on it; the student before rights transfer, for anything but the majority notice):
- * recorded as a delivery problem, so the notice shows up as undelivered instead of vanishing.
- */
-function notARecipient(recipientId: string, today: string): Recipient {
-  const why =
-    recipientId === STUDENT_RECIPIENT
-      ? 'the student receives this only once rights have transferred (300.520)'
-      : 'no guardian with this id on the decision';
-  return {
-    recipientId,
-    name: '',
-    preferredLanguage: 'en',
-    languages: ['en'],
-    messageLanguage: 'en',
-    problem: `not a recipient of this decision on ${today}: ${why}`,
-  };
 }

@@ -111,29 +111,35 @@ export class DeliveryStatus {
           'bounced',
           `email bounced (${event.bounceType ?? 'unknown'})`,
         );
-        const now = await deliveries.get(record.deliveryId);
-        // Enqueued whenever the record is bounced (also on a repeated event, in case a crash
-        // came between the transition and the enqueue): deliver makes the packet only once.
-        if (now?.state === 'bounced') {
-          await this.deps.queue.enqueue({
-            jobId: `${record.decisionId}#v${record.version}#documents#bounce#${record.recipientId}`,
-            kind: record.kind,
-            districtId: record.districtId,
-            decisionId: record.decisionId,
-            version: record.version,
-            documentIds: record.documentSetIds,
-            recipientIds: [record.recipientId],
-          });
-          log.info('email bounced: postal packet requested', {
-            deliveryId: record.deliveryId,
-            decisionId: record.decisionId,
-          });
-          return 'bounced';
-        }
-        return 'ignored';
+        return this.packetAfterBounce(record.deliveryId);
       }
       default:
         return 'ignored';
     }
+  }
+
+  /** After a permanent bounce: the recipient's postal packet, as a job of its own. */
+  private async packetAfterBounce(deliveryId: string): Promise<StatusUpdate> {
+    const { deliveries, log } = this.deps;
+    const record = await deliveries.get(deliveryId);
+    // Enqueued whenever the record is bounced (also on a repeated event, in case a crash
+    // came between the transition and the enqueue): deliver makes the packet only once.
+    if (record?.state === 'bounced') {
+      await this.deps.queue.enqueue({
+        jobId: `${record.decisionId}#v${record.version}#documents#bounce#${record.recipientId}`,
+        kind: record.kind,
+        districtId: record.districtId,
+        decisionId: record.decisionId,
+        version: record.version,
+        documentIds: record.documentSetIds,
+        recipientIds: [record.recipientId],
+      });
+      log.info('email bounced: postal packet requested', {
+        deliveryId: record.deliveryId,
+        decisionId: record.decisionId,
+      });
+      return 'bounced';
+    }
+    return 'ignored';
   }
 }

@@ -48,8 +48,9 @@ export class MeetingNotices {
   constructor(private readonly deps: MeetingNoticesDeps) {}
 
   /**
-   * One item, in order: read, check, render, enqueue, record (longer than most: split further,
-   * its parts would only hand the same item, check and district to each other).
+   * One item, in order: read, check, render, enqueue, record.
+   * Long because: split further, its parts would only hand the same item, check and district
+   * to each other.
    */
   async process(ref: MeetingRef): Promise<MeetingResult> {
     if (isSafeguardsEventItem(ref.item)) {

@@ -132,8 +132,9 @@ function uploadText(facts: CopyFacts | undefined, upload: UploadCheck, w: Verify
 /**
  * Compiles the page once. `action` is the page's absolute address (`<base>/verify`); the
  * not-found message names the deployment's district only when it serves exactly one, so it
- * says the same for every code. (Long for one reason: `renderIn` closes over the compiled
- * template, the words and the languages, built once per deployment.)
+ * says the same for every code.
+ * Long because: `renderIn` closes over the compiled template, the words and the languages,
+ * built once per deployment.
  */
 export function compileVerifyPage(input: {
   districts: DistrictDirectory;

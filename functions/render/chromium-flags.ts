@@ -62,6 +62,8 @@ function takeFeatures(args: string[], switchName: string): string[] {
  * off the network. Request interception on the page is the first line of defence; these flags are
  * the second, for traffic that interception does not see (preconnects, DNS prefetch, background
  * services, WebSocket, QUIC).
+ * Long because: it is the flag list itself, each flag beside the reason it is kept or added; split,
+ * flags and reasons would part.
  */
 export function printerChromiumFlags(sparticuzArgs: readonly string[]): string[] {
   const base = sparticuzArgs.filter(

@@ -43,7 +43,11 @@ const PRESENT_LEVELS = [
   'parentConcerns',
 ] as const;
 
-/** The view of the IEP document (300.320). */
+/**
+ * The view of the IEP document (300.320).
+ * Long because: the IEP template's view, one key per slot of the template in the order the document
+ * shows them (the template runs strict: every key present).
+ */
 export function iepView(ctx: DocumentContext) {
   const { decision: d, locale: t } = ctx;
   const law = stateLaw(ctx.district.state);

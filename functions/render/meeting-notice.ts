@@ -6,14 +6,12 @@
  * cancellation: the meeting, its date and time, that it will not be held, and why. Same Handlebars environment, fonts, printer and signer as every document.
  */
 
-import { createHash } from 'node:crypto';
 import { type CalendarDate, calendarDateIn } from '../core/dates.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf } from '../core/documents.ts';
 import { type MeetingItem, meetingRecordId } from '../core/meeting.ts';
 import type { MeetingCheck } from '../core/meeting-rules.ts';
-import type { SigningTrust } from './engine.ts';
-import { printJobSha256, type RenderedDocument } from './engine.ts';
+import type { RenderedDocument, SigningTrust } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import {
   formatDate,
@@ -25,9 +23,8 @@ import {
   localizeSegments,
 } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, Signer } from './ports.ts';
-import { pdfPageCount, signPdf } from './signing/index.ts';
+import { printSignedNotice } from './signed-notice.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
-import { trustedSigning } from './trusted-signing.ts';
 import { letterheadView } from './view-model.ts';
 
 /** Everything one meeting notice is made from. */
@@ -70,7 +67,11 @@ function timeOfDay(instant: string, timeZone: string, locale: Locale): string {
   }).format(new Date(instant));
 }
 
-/** What the template shows (every key present: the template runs in strict mode). */
+/**
+ * What the template shows (every key present: the template runs in strict mode).
+ * Long because: the meeting notice template's view, one key per slot of the template in the order
+ * the notice shows them (the template runs strict: every key present).
+ */
 export function meetingNoticeView(ctx: MeetingNoticeContext) {
   const { meeting: m, district, locale: t, check } = ctx;
   const texts = t.notice.meeting;
@@ -150,8 +151,6 @@ export interface MeetingNoticeRendererDeps {
   locales?: Map<string, Locale>;
 }
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
 /** Renders and signs meeting notices. Built once per process. */
 export class MeetingNoticeRenderer {
   readonly #deps: MeetingNoticeRendererDeps;
@@ -190,9 +189,6 @@ export class MeetingNoticeRenderer {
       `${fontFaceCss(JSON.stringify(view))}\n${this.#templates.documentCss}`,
     );
     const job = { html: this.#templates.meetingNotice({ ...view, styles, runningText: '' }) };
-    const t1 = performance.now();
-    const printed = await this.#deps.printer.print(job);
-    const t2 = performance.now();
     const metadata: PdfMetadata = {
       title: view.title,
       author: ctx.district.name,
@@ -200,27 +196,13 @@ export class MeetingNoticeRenderer {
       language: locale.locale,
       keywords: [id, meetingRecordId(ctx.meeting.meetingId), `r${ctx.meeting.revision}`],
     };
-    const pdf = await signPdf(printed, {
-      signer: this.#deps.signer,
-      reason: ctx.district.signing.reason,
-      location: ctx.district.signing.location,
-      signerName: ctx.district.name,
-      signingTime: this.#deps.clock(),
-      metadata,
-      ...(await trustedSigning(this.#deps.trust, ctx.district)),
-    });
-    const t3 = performance.now();
-    return {
+    return printSignedNotice(this.#deps, job, {
       documentId: id,
       type: meetingNoticeType(ctx.meeting),
       language: locale.locale,
-      pdf,
-      sha256: sha256(pdf),
-      htmlSha256: printJobSha256(job),
-      pages: pdfPageCount(pdf),
-      bytes: pdf.byteLength,
-      signed: true,
-      timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
-    };
+      district: ctx.district,
+      metadata,
+      templateMs: performance.now() - t0,
+    });
   }
 }

@@ -4,20 +4,17 @@
  * time (or that rights transfer at majority), with the district's contact. Same Handlebars
  * environment, fonts, printer and signer as the meeting documents; no AWS here.
  */
-import { createHash } from 'node:crypto';
 import { type CalendarDate, calendarDateIn } from '../core/dates.ts';
 import type { Decision } from '../core/decision.ts';
 import type { DistrictProfile } from '../core/district.ts';
 import { documentId as documentIdOf, type NoticeDocumentType } from '../core/documents.ts';
 import { stateLaw } from '../core/state-law.ts';
-import type { SigningTrust } from './engine.ts';
-import { printJobSha256, type RenderedDocument } from './engine.ts';
+import type { RenderedDocument, SigningTrust } from './engine.ts';
 import { fontFaceCss } from './fonts.ts';
 import { formatDate, interpolate, type Locale, loadLocales, localizeSegments } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
-import { pdfPageCount, signPdf } from './signing/index.ts';
+import { printSignedNotice } from './signed-notice.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
-import { trustedSigning } from './trusted-signing.ts';
 import { letterheadView } from './view-model.ts';
 
 /** Everything one notice is made from. */
@@ -90,8 +87,6 @@ export interface NoticeRendererDeps {
   locales?: Map<string, Locale>;
 }
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
 /** Renders and signs calendar notices. Built once per process. */
 export class NoticeRenderer {
   readonly #deps: NoticeRendererDeps;
@@ -139,9 +134,7 @@ export class NoticeRenderer {
     const id = noticeDocumentId(ctx.decision, ctx.type, locale.locale);
     const t0 = performance.now();
     const job = this.compose(ctx);
-    const t1 = performance.now();
-    const printed = await this.#deps.printer.print(job);
-    const t2 = performance.now();
+    const templateMs = performance.now() - t0;
     const view = noticeView(ctx);
     const metadata: PdfMetadata = {
       title: view.title,
@@ -150,27 +143,13 @@ export class NoticeRenderer {
       language: locale.locale,
       keywords: [id, ctx.decision.decisionId, `v${ctx.decision.version}`],
     };
-    const pdf = await signPdf(printed, {
-      signer: this.#deps.signer,
-      reason: ctx.district.signing.reason,
-      location: ctx.district.signing.location,
-      signerName: ctx.district.name,
-      signingTime: this.#deps.clock(),
-      metadata,
-      ...(await trustedSigning(this.#deps.trust, ctx.district)),
-    });
-    const t3 = performance.now();
-    return {
+    return printSignedNotice(this.#deps, job, {
       documentId: id,
       type: ctx.type,
       language: locale.locale,
-      pdf,
-      sha256: sha256(pdf),
-      htmlSha256: printJobSha256(job),
-      pages: pdfPageCount(pdf),
-      bytes: pdf.byteLength,
-      signed: true,
-      timings: { template: t1 - t0, pdf: t2 - t1, sign: t3 - t2 },
-    };
+      district: ctx.district,
+      metadata,
+      templateMs,
+    });
   }
 }

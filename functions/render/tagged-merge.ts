@@ -37,8 +37,8 @@ const LETTER: [number, number] = [612, 792];
 const N = (name: string) => PDFName.of(name);
 
 /**
- * The joined PDF (unsigned, no metadata beyond what the caller sets) and its page count. One
- * loop over the parts, kept in one function: each part's three steps share its copier (so
+ * The joined PDF (unsigned, no metadata beyond what the caller sets) and its page count.
+ * Long because: one loop over the parts, whose three steps share the part's copier (so
  * references to its pages map to their copies) and the running parent-tree key and page index.
  */
 export async function mergeTaggedPdfs(

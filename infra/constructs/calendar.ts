@@ -51,6 +51,9 @@ export class Calendar extends Construct {
   readonly deadLetterQueue: Queue;
   readonly schedulerRole: Role;
 
+  // Long because: the construct's resources, grants and alarms, declared in the order each needs
+  // the one before; each block is a few lines of CDK properties, and helpers would only pass the
+  // half-built construct around.
   constructor(scope: Construct, id: string, props: CalendarProps) {
     super(scope, id);
     const { data, signing, delivery, operations } = props;

@@ -69,6 +69,9 @@ export class DataStore extends Construct {
    */
   readonly studentKeySecret: Secret;
 
+  // Long because: the construct's resources, grants and alarms, declared in the order each needs
+  // the one before; each block is a few lines of CDK properties, and helpers would only pass the
+  // half-built construct around.
   constructor(scope: Construct, id: string, props: DataStoreProps) {
     super(scope, id);
     const stack = Stack.of(this);

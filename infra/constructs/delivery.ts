@@ -124,7 +124,11 @@ export class Delivery extends Construct {
     this.deliveryStatus = this.statusFunction(props);
   }
 
-  /** The deliver function on the delivery queue (and the postal queue when configured). */
+  /**
+   * The deliver function on the delivery queue (and the postal queue when configured).
+   * Long because: one function with its environment, permissions, event source and alarms, declared
+   * in order; split, its grants would be read apart from the function they scope.
+   */
   private deliverFunction(props: DeliveryProps, downloadBaseUrl: string) {
     const { data, operations, entries, config, defaults } = props;
     const encrypted = encryptedWith(data);
@@ -207,7 +211,11 @@ export class Delivery extends Construct {
     return { deliver, postalQueue };
   }
 
-  /** delivery-status: SES events through EventBridge → delivery records. */
+  /**
+   * delivery-status: SES events through EventBridge → delivery records.
+   * Long because: one function with its environment, permissions, event source and alarms, declared
+   * in order; split, its grants would be read apart from the function they scope.
+   */
   private statusFunction(props: DeliveryProps) {
     const { data, operations, entries, defaults } = props;
     const stack = Stack.of(this);

@@ -85,6 +85,9 @@ export class DownloadApi extends Construct {
   /** Base URL of the endpoint, no trailing slash. */
   readonly baseUrl: string;
 
+  // Long because: the construct's resources, grants and alarms, declared in the order each needs
+  // the one before; each block is a few lines of CDK properties, and helpers would only pass the
+  // half-built construct around.
   constructor(scope: Construct, id: string, props: DownloadApiProps) {
     super(scope, id);
     const { config } = props;

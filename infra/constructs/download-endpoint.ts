@@ -10,7 +10,11 @@ import type { DeliveryProps } from './delivery.ts';
 import { DownloadApi } from './download-api.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
-/** The download function and its API (the page parents open from their email). */
+/**
+ * The download function and its API (the page parents open from their email).
+ * Long because: one Lambda function and its URL with every property spelled out; the properties are
+ * the point of the function.
+ */
 export function downloadEndpoint(scope: Construct, props: DeliveryProps) {
   const { data, operations, entries, config, defaults } = props;
 

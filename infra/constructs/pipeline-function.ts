@@ -101,6 +101,9 @@ export class PipelineFunction extends Construct {
   readonly logGroup: LogGroup;
   readonly role: Role;
 
+  // Long because: the construct's resources, grants and alarms, declared in the order each needs
+  // the one before; each block is a few lines of CDK properties, and helpers would only pass the
+  // half-built construct around.
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     const { defaults } = props;

@@ -56,6 +56,9 @@ export class Regeneration extends Construct {
   readonly deadLetterQueue: Queue;
   readonly regenerate: PipelineFunction;
 
+  // Long because: the construct's resources, grants and alarms, declared in the order each needs
+  // the one before; each block is a few lines of CDK properties, and helpers would only pass the
+  // half-built construct around.
   constructor(scope: Construct, id: string, props: RegenerationProps) {
     super(scope, id);
     const { data, signing, operations } = props;

@@ -44,13 +44,8 @@ async function body(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Starts the TSA and CRL server for `ca` on 127.0.0.1 (port 0: any free port). */
-export async function startLocalTrustServices(
-  ca: DevelopmentCa,
-  options: { clock?: () => Date; port?: number } = {},
-): Promise<LocalTrustServices> {
-  const clock = options.clock ?? (() => new Date());
-  const now = clock();
+/** The development TSA's key and certificate, issued by the development CA for a year. */
+async function developmentTsaIdentity(ca: DevelopmentCa, now: Date) {
   const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', {
     modulusLength: 2048,
   });
@@ -68,6 +63,17 @@ export async function startLocalTrustServices(
     },
     ca.key,
   );
+  return { tsaCertificate, privateKey };
+}
+
+/** Starts the TSA and CRL server for `ca` on 127.0.0.1 (port 0: any free port). */
+export async function startLocalTrustServices(
+  ca: DevelopmentCa,
+  options: { clock?: () => Date; port?: number } = {},
+): Promise<LocalTrustServices> {
+  const clock = options.clock ?? (() => new Date());
+  const now = clock();
+  const { tsaCertificate, privateKey } = await developmentTsaIdentity(ca, now);
   let crl: { der: Buffer; issued: number } | undefined;
   const currentCrl = (): Buffer => {
     const time = clock();

@@ -29,36 +29,22 @@ import {
 import { issueTimestampResponse } from '../../functions/render/signing/timestamp.ts';
 import { trustedSigning } from '../../functions/render/trusted-signing.ts';
 import { fakeKms } from './kms-fake.ts';
-import { classicPdf, metadata } from './signing/fixtures.ts';
+import { classicPdf, metadata, testRoot } from './signing/fixtures.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/iep-docs.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'iep-aws-blt-'));
 const now = new Date();
 const day = 86_400_000;
 
-const rootPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const root = issueCertificate(
-  {
-    subject: 'CN=Example USD Root CA, O=Example Unified School District, C=US',
-    publicKey: rootPair.publicKey,
-    notBefore: new Date(now.getTime() - day),
-    notAfter: new Date(now.getTime() + 3650 * day),
-    profile: 'ca',
-  },
-  rootPair.privateKey,
+const { certificate: root, privateKey: rootKey } = testRoot(
+  'CN=Example USD Root CA, O=Example Unified School District, C=US',
+  now,
 );
 
 /** A third-party time-stamping authority's own root, distinct from the district's. */
-const tsaRootPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const tsaRoot = issueCertificate(
-  {
-    subject: 'CN=Example Trust Services Root CA, O=Example Trust Services, C=US',
-    publicKey: tsaRootPair.publicKey,
-    notBefore: new Date(now.getTime() - day),
-    notAfter: new Date(now.getTime() + 3650 * day),
-    profile: 'ca',
-  },
-  tsaRootPair.privateKey,
+const { certificate: tsaRoot, privateKey: tsaRootKey } = testRoot(
+  'CN=Example Trust Services Root CA, O=Example Trust Services, C=US',
+  now,
 );
 
 /**
@@ -91,9 +77,7 @@ async function services(options: { crlAnswers: boolean; tsaCrlAnswers?: boolean 
     else crlRequests++;
     if (!(forTsa ? (options.tsaCrlAnswers ?? true) : options.crlAnswers))
       return void response.writeHead(503).end();
-    const [issuerCertificate, key] = forTsa
-      ? [tsaRoot, tsaRootPair.privateKey]
-      : [root, rootPair.privateKey];
+    const [issuerCertificate, key] = forTsa ? [tsaRoot, tsaRootKey] : [root, rootKey];
     const crl = issueCrl(
       { issuerCertificate, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * day) },
       key,
@@ -112,7 +96,7 @@ async function services(options: { crlAnswers: boolean; tsaCrlAnswers?: boolean 
       profile: 'time-stamping',
       crlUrl: `http://127.0.0.1:${port}/tsa-root.crl`,
     },
-    tsaRootPair.privateKey,
+    tsaRootKey,
   );
   return {
     crlUrl: `http://127.0.0.1:${port}/root.crl`,
@@ -140,7 +124,7 @@ async function deployment(at: { crlUrl: string; tsaUrl: string }) {
       profile: 'ca',
       crlUrl: at.crlUrl,
     },
-    rootPair.privateKey,
+    rootKey,
   );
   const chain = toPem('CERTIFICATE', issuing) + toPem('CERTIFICATE', root);
   const signer = await awsSigner({ kms, keyId: kms.keyId, chain: async () => chain });

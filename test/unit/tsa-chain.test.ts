@@ -14,23 +14,17 @@ import {
   type TimestampAuthority,
   timestampRequest,
 } from '../../functions/render/signing/timestamp.ts';
+import { testRoot } from './signing/fixtures.ts';
 
 const now = new Date();
 const day = 86_400_000;
-const rootPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const root = issueCertificate(
-  {
-    subject: 'CN=Example Trust Services Root CA, O=Example Trust Services, C=US',
-    publicKey: rootPair.publicKey,
-    notBefore: new Date(now.getTime() - day),
-    notAfter: new Date(now.getTime() + 3650 * day),
-    profile: 'ca',
-  },
-  rootPair.privateKey,
+const { certificate: root, privateKey: rootKey } = testRoot(
+  'CN=Example Trust Services Root CA, O=Example Trust Services, C=US',
+  now,
 );
 const crl = issueCrl(
   { issuerCertificate: root, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * day) },
-  rootPair.privateKey,
+  rootKey,
 );
 
 /** A TSA signing key and certificate under `root`, its CRL at crl.test. */
@@ -46,7 +40,7 @@ function tsaIdentity(name: string) {
       profile: 'time-stamping',
       crlUrl: 'http://crl.test/root.crl',
     },
-    rootPair.privateKey,
+    rootKey,
   );
   return { key: pair.privateKey, certificate, policy: '2.25.1' };
 }

@@ -183,3 +183,26 @@ export function testIdentity(
 export function certificatesPem(certificates: readonly Buffer[]): string {
   return certificates.map((der) => new X509Certificate(der).toString()).join('');
 }
+
+/**
+ * A throwaway root CA: its key and self-signed certificate, valid from a day before `now` for
+ * ten years (the district's root, a time-stamping authority's root, in the signing tests).
+ */
+export function testRoot(
+  subject: Parameters<typeof issueCertificate>[0]['subject'],
+  now = new Date(),
+): { certificate: Buffer; privateKey: KeyObject } {
+  const day = 86_400_000;
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certificate = issueCertificate(
+    {
+      subject,
+      publicKey,
+      notBefore: new Date(now.getTime() - day),
+      notAfter: new Date(now.getTime() + 3650 * day),
+      profile: 'ca',
+    },
+    privateKey,
+  );
+  return { certificate, privateKey };
+}
