@@ -60,7 +60,12 @@ function rolesAllowed(action: string): string[] {
 
 /** The functions that compute studentKey: the renderer (calendar) and deliver (safeguards givings). */
 function keyReaders() {
-  const readers = [built.stack.rendering?.renderer, built.stack.delivery.deliver];
+  // response-follow-up re-plans a decision's calendar, whose entries are kept by studentKey.
+  const readers = [
+    built.stack.rendering?.renderer,
+    built.stack.delivery.deliver,
+    built.stack.responses.function,
+  ];
   if (readers.some((r) => r === undefined)) throw new Error('a studentKey reader is missing');
   return readers as NonNullable<(typeof readers)[number]>[];
 }
@@ -88,7 +93,7 @@ describe('studentKey secret', () => {
     expect(ofType('AWS::SecretsManager::RotationSchedule')).toEqual([]);
   });
 
-  it('may be read by the renderer and deliver only: GetSecretValue on that one secret', () => {
+  it('may be read by the renderer, deliver and response-follow-up only: GetSecretValue on that one secret', () => {
     const readers = keyReaders().map((pf) => logicalId(pf.role as never));
     expect(rolesAllowed('secretsmanager:GetSecretValue')).toEqual([...readers].sort());
     // No other statement of any role names the secret or grants Secrets Manager reads broadly.

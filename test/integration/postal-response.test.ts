@@ -153,12 +153,15 @@ describe('a postal recipient answers with the code printed in the letter', () =>
     );
     await pages.audit(page, 'en-postal-recorded');
 
+    // The PDF, the copy and the case manager's notice follow from the responses stream.
+    await f.delivery.drain();
     const [record] = await responsesOf(f, raw.decisionId);
     expect(record).toMatchObject({
       recipientId: 'G-1',
       response: 'agree-except',
       except: ['SV2'],
       sequence: 1,
+      proof: 'letter',
     });
     expect(record?.documentId).toMatch(/^doc_[0-9a-f]{24}$/);
     // Paper was their choice: nothing goes to their email address.
