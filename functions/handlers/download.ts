@@ -15,6 +15,7 @@ import type {
 import { calendarDateIn } from '../core/dates.ts';
 import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
 import { documentFileName } from '../core/documents.ts';
+import type { LinkRecord } from '../pipeline/delivery-ports.ts';
 import {
   contentOfDocuments,
   type DeliveryTemplates,
@@ -23,7 +24,7 @@ import {
   invalidLinkPage,
 } from '../pipeline/delivery-templates.ts';
 import type { LinkService } from '../pipeline/links.ts';
-import type { DocumentRecords, Log } from '../pipeline/ports.ts';
+import type { DocumentRecord, DocumentRecords, Log } from '../pipeline/ports.ts';
 import { awsHandler } from '../platform/aws-observability.ts';
 import type { Locale } from '../render/locales.ts';
 import { isPrintedCodePath, makePrintedCodeHandler, type PrintedCodeDeps } from './printed-code.ts';
@@ -98,66 +99,83 @@ export function makeDownloadHandler(deps: DownloadDeps) {
     if ((method !== 'GET' && method !== 'HEAD') || !path) return invalid;
     const link = await deps.links.resolve(path.token);
     if (!link || !deps.districts.has(link.districtId)) return invalid;
-    const district = deps.districts.get(link.districtId);
-
-    if (!path.documentId) {
-      const own = deps.locales.get(link.language);
-      const locale = own && hasDeliveryTexts(own) ? own : english;
-      const records = await Promise.all(link.documentIds.map((id) => deps.records.get(id)));
-      const documents = records.flatMap((r) =>
-        r
-          ? [
-              {
-                href: `${encodeURIComponent(path.token)}/${encodeURIComponent(r.documentId)}`,
-                type: r.type,
-                language: r.language,
-                pages: r.pages,
-              },
-            ]
-          : [],
-      );
-      const validUntil = calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone);
-      const content = contentOfDocuments(documents.map((d) => d.type));
-      const respond =
-        deps.respond && content === 'meeting-documents'
-          ? {
-              href: `${encodeURIComponent(path.token)}/respond`,
-              text: deps.respond.page.textsFor(link.language).texts.answerLink,
-            }
-          : undefined;
-      return html(
-        200,
-        downloadPage(deps.templates, {
-          locale,
-          district,
-          content,
-          validUntil,
-          documents,
-          ...(respond ? { respond } : {}),
-        }),
-      );
-    }
-
+    if (!path.documentId) return listPage(deps, english, link, path.token);
     if (!link.documentIds.includes(path.documentId)) return invalid;
     const record = await deps.records.get(path.documentId);
     if (!record) return invalid;
-    const http = event.requestContext?.http;
-    // Logged before the URL is handed out: no access without its record (300.614).
-    await deps.links.recordAccess(link, record.documentId, {
-      ...(http?.sourceIp ? { sourceIp: http.sourceIp } : {}),
-      ...(http?.userAgent ? { userAgent: http.userAgent } : {}),
-    });
-    deps.log.info('document accessed', {
-      linkId: link.linkId,
-      documentId: record.documentId,
-      decisionId: link.decisionId,
-    });
-    const location = await deps.presign(record.s3Key, seconds, {
-      ...(record.s3VersionId ? { versionId: record.s3VersionId } : {}),
-      fileName: documentFileName(record.type, record.language),
-    });
-    return { statusCode: 302, headers: { ...securityHeaders(), location }, body: '' };
+    return redirectToDocument(deps, event, link, record, seconds);
   };
+}
+
+/** The page listing the link's documents, in the recipient's language when it has the texts. */
+async function listPage(
+  deps: DownloadDeps,
+  english: Locale,
+  link: LinkRecord,
+  token: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const district = deps.districts.get(link.districtId);
+  const own = deps.locales.get(link.language);
+  const locale = own && hasDeliveryTexts(own) ? own : english;
+  const records = await Promise.all(link.documentIds.map((id) => deps.records.get(id)));
+  const documents = records.flatMap((r) =>
+    r
+      ? [
+          {
+            href: `${encodeURIComponent(token)}/${encodeURIComponent(r.documentId)}`,
+            type: r.type,
+            language: r.language,
+            pages: r.pages,
+          },
+        ]
+      : [],
+  );
+  const validUntil = calendarDateIn(new Date(link.expiresAt * 1000), district.timeZone);
+  const content = contentOfDocuments(documents.map((d) => d.type));
+  const respond =
+    deps.respond && content === 'meeting-documents'
+      ? {
+          href: `${encodeURIComponent(token)}/respond`,
+          text: deps.respond.page.textsFor(link.language).texts.answerLink,
+        }
+      : undefined;
+  return html(
+    200,
+    downloadPage(deps.templates, {
+      locale,
+      district,
+      content,
+      validUntil,
+      documents,
+      ...(respond ? { respond } : {}),
+    }),
+  );
+}
+
+/** Logs the access to one document of the link, then redirects to a short presigned URL. */
+async function redirectToDocument(
+  deps: DownloadDeps,
+  event: APIGatewayProxyEventV2,
+  link: LinkRecord,
+  record: DocumentRecord,
+  seconds: number,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const http = event.requestContext?.http;
+  // Logged before the URL is handed out: no access without its record (300.614).
+  await deps.links.recordAccess(link, record.documentId, {
+    ...(http?.sourceIp ? { sourceIp: http.sourceIp } : {}),
+    ...(http?.userAgent ? { userAgent: http.userAgent } : {}),
+  });
+  deps.log.info('document accessed', {
+    linkId: link.linkId,
+    documentId: record.documentId,
+    decisionId: link.decisionId,
+  });
+  const location = await deps.presign(record.s3Key, seconds, {
+    ...(record.s3VersionId ? { versionId: record.s3VersionId } : {}),
+    fileName: documentFileName(record.type, record.language),
+  });
+  return { statusCode: 302, headers: { ...securityHeaders(), location }, body: '' };
 }
 
 /** The handler over the AWS platform (the bundled district profiles, no signer or Chromium). */
