@@ -107,36 +107,51 @@ export function makeRespondHandler(deps: RespondDeps, invalid: APIGatewayProxySt
         ),
       );
     }
-    if (path.action === 'code') {
-      const sent = await deps.service.requestCode(standing);
-      if (sent === 'not-allowed')
-        return html(403, deps.page.standing(standing, { csrf, at }, path.token));
-      const key = CODE_MESSAGES[sent as Exclude<typeof sent, 'not-allowed'>];
-      const fresh = sent === 'sent' ? await deps.service.lookup(path.token) : found;
-      const shown = fresh.kind === 'open' ? fresh : standing;
-      return html(
-        sent === 'sent' ? 200 : 429,
-        deps.page.standing(
-          shown,
-          { csrf, at, status: status(deps, shown, key, {}, sent !== 'sent') },
-          path.token,
-        ),
-      );
-    }
-    const values: ResponseForm & { code?: string } = {
-      ...(one('response') !== undefined ? { response: one('response') } : {}),
-      except: form.get('except') ?? [],
-      ...(one('message') !== undefined ? { message: one('message') } : {}),
-      ...(one('signature') !== undefined ? { signature: one('signature') } : {}),
-      ...(one('esign') !== undefined ? { esign: one('esign') } : {}),
-      ...(one('code') !== undefined ? { code: one('code') } : {}),
-    };
+    if (path.action === 'code')
+      return codeRequested(deps, standing, { csrf, at }, path.token, html);
+    const values = formValues(form);
     const http = event.requestContext?.http;
     const result = await deps.service.answer(standing, values, {
       ...(http?.sourceIp ? { sourceIp: http.sourceIp } : {}),
       ...(http?.userAgent ? { userAgent: http.userAgent } : {}),
     });
     return answered(deps, standing, result, { csrf, at, values }, path.token, html);
+  };
+}
+
+/** The page after a request for a one-time code: sent, refused, or too soon/too many. */
+async function codeRequested(
+  deps: RespondDeps,
+  standing: Standing,
+  state: FormState,
+  token: string,
+  html: (code: number, body: string) => APIGatewayProxyStructuredResultV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const sent = await deps.service.requestCode(standing);
+  if (sent === 'not-allowed') return html(403, deps.page.standing(standing, state, token));
+  const key = CODE_MESSAGES[sent as Exclude<typeof sent, 'not-allowed'>];
+  const fresh = sent === 'sent' ? await deps.service.lookup(token) : undefined;
+  const shown = fresh?.kind === 'open' ? fresh : standing;
+  return html(
+    sent === 'sent' ? 200 : 429,
+    deps.page.standing(
+      shown,
+      { ...state, status: status(deps, shown, key, {}, sent !== 'sent') },
+      token,
+    ),
+  );
+}
+
+/** The answer's fields as posted (absent ones left out; `except` may repeat). */
+function formValues(form: Map<string, string[]>): ResponseForm & { code?: string } {
+  const one = (name: string) => form.get(name)?.[0];
+  return {
+    ...(one('response') !== undefined ? { response: one('response') } : {}),
+    except: form.get('except') ?? [],
+    ...(one('message') !== undefined ? { message: one('message') } : {}),
+    ...(one('signature') !== undefined ? { signature: one('signature') } : {}),
+    ...(one('esign') !== undefined ? { esign: one('esign') } : {}),
+    ...(one('code') !== undefined ? { code: one('code') } : {}),
   };
 }
 

@@ -41,8 +41,6 @@ const SHARED =
  * like {@link ALLOWANCES}: an entry whose function is gone or short fails the test.
  */
 const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
-  'functions/handlers/respond.ts:makeRespondHandler': RESPONSES,
-  'functions/handlers/respond.ts:(arrow)': RESPONSES,
   'functions/pipeline/response-mail.ts:responseMail': RESPONSES,
   'functions/render/response-document.ts:ResponseDocumentRenderer.render': RESPONSES,
   'functions/pipeline/deliver-postal.ts:deliverPostal':
