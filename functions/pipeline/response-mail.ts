@@ -48,15 +48,17 @@ export interface ResponseMailDeps {
   postalCopy?: (record: ResponseRecord) => Promise<void>;
 }
 
+/** The tags of a response email: its kind and the ids it is about (no personal data). */
+const tags = (s: AnswerContext, kind: string) => ({
+  kind,
+  decisionId: s.link.decisionId,
+  linkId: s.link.linkId,
+});
+
 /** The notices of {@link ResponseService} over a mailer. */
 export function responseMail(deps: ResponseMailDeps): ResponseNotices {
   const textsOf = (s: AnswerContext) => deps.page.textsFor(s.link.language).texts;
   const english = deps.page.textsFor('en').texts;
-  const tags = (s: AnswerContext, kind: string) => ({
-    kind,
-    decisionId: s.link.decisionId,
-    linkId: s.link.linkId,
-  });
   return {
     async code(s, code) {
       if (!s.email) throw new Error('no email address for the code');
@@ -72,47 +74,13 @@ export function responseMail(deps: ResponseMailDeps): ResponseNotices {
       );
     },
     async recorded(s, record, notifyCaseManager) {
-      const t = textsOf(s);
       if (s.email) {
-        const pdf = record.documentId ? await deps.pdfOf?.(record.documentId) : undefined;
-        await deps.mailer.send({
-          ...email(
-            s.district,
-            s.email,
-            interpolate(t.mail.copySubject, { district: s.district.name }),
-            interpolate(t.mail.copyText, { date: record.signedAt.slice(0, 10) }),
-            tags(s, 'response-copy'),
-          ),
-          ...(pdf
-            ? {
-                attachments: [
-                  { fileName: 'parent-response.pdf', contentType: 'application/pdf', content: pdf },
-                ],
-              }
-            : {}),
-        });
+        await sendParentCopy(deps, s, s.email, textsOf(s), record);
       } else if (s.proof === 'letter') {
         // They chose paper (300.505): their copy goes by post, never to an email address.
         await deps.postalCopy?.(record);
       }
-      // Every answer reaches the case manager (the district keeps the consent record, 300.9);
-      // one that needs action (a meeting, a refusal, an exception) says so in its subject.
-      const subject = notifyCaseManager
-        ? english.mail.staffActionSubject
-        : english.mail.staffSubject;
-      await deps.mailer.send(
-        email(
-          s.district,
-          s.decision.caseManager.email,
-          subject,
-          interpolate(english.mail.staffText, {
-            answer: english.answers[record.response],
-            decisionId: record.decisionId,
-            version: record.version,
-          }),
-          tags(s, 'response-staff'),
-        ),
-      );
+      await sendStaffNotice(deps, s, english, record, notifyCaseManager);
     },
     async locked(s) {
       await deps.mailer.send(
@@ -129,6 +97,61 @@ export function responseMail(deps: ResponseMailDeps): ResponseNotices {
       );
     },
   };
+}
+
+/** The parent's copy of their answer, in their language, with its PDF when one is stored. */
+async function sendParentCopy(
+  deps: ResponseMailDeps,
+  s: AnswerContext,
+  to: string,
+  t: ResponseTexts,
+  record: ResponseRecord,
+): Promise<void> {
+  const pdf = record.documentId ? await deps.pdfOf?.(record.documentId) : undefined;
+  await deps.mailer.send({
+    ...email(
+      s.district,
+      to,
+      interpolate(t.mail.copySubject, { district: s.district.name }),
+      interpolate(t.mail.copyText, { date: record.signedAt.slice(0, 10) }),
+      tags(s, 'response-copy'),
+    ),
+    ...(pdf
+      ? {
+          attachments: [
+            { fileName: 'parent-response.pdf', contentType: 'application/pdf', content: pdf },
+          ],
+        }
+      : {}),
+  });
+}
+
+/**
+ * The case manager's notice of an answer (English, ids only). Every answer reaches them (the
+ * district keeps the consent record, 300.9); one that needs action (a meeting, a refusal, an
+ * exception) says so in its subject.
+ */
+async function sendStaffNotice(
+  deps: ResponseMailDeps,
+  s: AnswerContext,
+  english: ResponseTexts,
+  record: ResponseRecord,
+  notifyCaseManager: boolean,
+): Promise<void> {
+  const subject = notifyCaseManager ? english.mail.staffActionSubject : english.mail.staffSubject;
+  await deps.mailer.send(
+    email(
+      s.district,
+      s.decision.caseManager.email,
+      subject,
+      interpolate(english.mail.staffText, {
+        answer: english.answers[record.response],
+        decisionId: record.decisionId,
+        version: record.version,
+      }),
+      tags(s, 'response-staff'),
+    ),
+  );
 }
 
 export interface ResponseDocumentsDeps {
