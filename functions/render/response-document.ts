@@ -93,47 +93,9 @@ export class ResponseDocumentRenderer {
 
   /** The signed PDF of one recorded answer. */
   async render(input: ResponseDocumentInput): Promise<RenderedDocument> {
-    const { record, district, texts: t } = input;
-    const d = t.document;
-    const vars = { district: district.name, phone: district.phone, email: district.email };
-    const signedAt = new Intl.DateTimeFormat(input.language, {
-      dateStyle: 'long',
-      timeStyle: 'long',
-      timeZone: district.timeZone,
-    }).format(new Date(record.signedAt));
-    const rows = [
-      { label: d.student, lines: [input.studentName] },
-      {
-        label: d.offer,
-        lines: [
-          interpolate(d.offerValue, { decisionId: record.decisionId, version: record.version }),
-        ],
-      },
-      { label: d.answer, lines: [t.answers[record.response]] },
-      {
-        label: d.excepted,
-        lines: record.except.length
-          ? record.except.map((id) => input.itemLabels.get(id) ?? id)
-          : [d.none],
-      },
-      ...(record.message ? [{ label: d.message, lines: [record.message] }] : []),
-      { label: d.signature, lines: [record.signature] },
-      { label: d.signedAt, lines: [signedAt] },
-      { label: d.responseId, lines: [record.responseId] },
-    ];
-    const view = {
-      lang: input.language,
-      title: d.title,
-      district: district.name,
-      rows,
-      esignHeading: interpolate(d.esign, { version: record.esignConsentVersion }),
-      esignTexts: t.esignTexts.map((p) => interpolate(p, vars)),
-      esignAgreed: t.esign,
-      supersedes: record.supersedes
-        ? interpolate(d.supersedes, { previous: record.supersedes })
-        : null,
-      signedBy: interpolate(d.signedBy, vars),
-    };
+    const { record, district } = input;
+    const d = input.texts.document;
+    const view = responseView(input);
     const styles = trustedCss(`${fontFaceCss(JSON.stringify(view))}\n${CSS}`);
     const job = { html: this.#template({ ...view, styles }) };
     const printed = await this.deps.printer.print(job);
@@ -167,4 +129,49 @@ export class ResponseDocumentRenderer {
       timings: { template: 0, pdf: 0, sign: 0 },
     };
   }
+}
+
+/** What the template shows of one answer: its rows, the e-sign text agreed to, the signer. */
+function responseView(input: ResponseDocumentInput) {
+  const { record, district, texts: t } = input;
+  const d = t.document;
+  const vars = { district: district.name, phone: district.phone, email: district.email };
+  const signedAt = new Intl.DateTimeFormat(input.language, {
+    dateStyle: 'long',
+    timeStyle: 'long',
+    timeZone: district.timeZone,
+  }).format(new Date(record.signedAt));
+  const rows = [
+    { label: d.student, lines: [input.studentName] },
+    {
+      label: d.offer,
+      lines: [
+        interpolate(d.offerValue, { decisionId: record.decisionId, version: record.version }),
+      ],
+    },
+    { label: d.answer, lines: [t.answers[record.response]] },
+    {
+      label: d.excepted,
+      lines: record.except.length
+        ? record.except.map((id) => input.itemLabels.get(id) ?? id)
+        : [d.none],
+    },
+    ...(record.message ? [{ label: d.message, lines: [record.message] }] : []),
+    { label: d.signature, lines: [record.signature] },
+    { label: d.signedAt, lines: [signedAt] },
+    { label: d.responseId, lines: [record.responseId] },
+  ];
+  return {
+    lang: input.language,
+    title: d.title,
+    district: district.name,
+    rows,
+    esignHeading: interpolate(d.esign, { version: record.esignConsentVersion }),
+    esignTexts: t.esignTexts.map((p) => interpolate(p, vars)),
+    esignAgreed: t.esign,
+    supersedes: record.supersedes
+      ? interpolate(d.supersedes, { previous: record.supersedes })
+      : null,
+    signedBy: interpolate(d.signedBy, vars),
+  };
 }

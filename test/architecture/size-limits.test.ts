@@ -41,7 +41,6 @@ const SHARED =
  * like {@link ALLOWANCES}: an entry whose function is gone or short fails the test.
  */
 const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
-  'functions/render/response-document.ts:ResponseDocumentRenderer.render': RESPONSES,
   'functions/pipeline/deliver-postal.ts:deliverPostal':
     'helper t-postal adds the printed response code to the postal packet (#19)',
   'functions/render/signing/incremental-update.ts:writeUpdate': SIGNING,
