@@ -6,11 +6,11 @@
  * packet has no outside effect until it is printed, so a crashed claim is simply built again.
  */
 import { calendarDateIn } from '../core/dates.ts';
-import { type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
-import { languageName } from '../render/locales.ts';
+import { type PostalAddress, type Recipient, STUDENT_RECIPIENT } from '../core/recipients.ts';
+import { type Locale, languageName } from '../render/locales.ts';
 import { trustedSigning } from '../render/trusted-signing.ts';
 import type { DeliverDeps } from './deliver.ts';
-import { issuePrintedCode, settlePrintedCode } from './deliver-postal-code.ts';
+import { type AnswerOnline, issuePrintedCode, settlePrintedCode } from './deliver-postal-code.ts';
 import {
   baseRecord,
   type DeliveryContext,
@@ -24,6 +24,7 @@ import {
 import type { DeliveryRecord } from './delivery-ports.ts';
 import { assemblePacket } from './delivery-postal.ts';
 import { composeCoverLetter, deliverySubject, documentName } from './delivery-templates.ts';
+import type { DocumentRecord } from './ports.ts';
 import { translationPendingFor } from './translation-pending.ts';
 
 /** Builds, signs and stores a recipient's packet; `replaces` names the bounced email, if any. */
@@ -33,7 +34,7 @@ export async function deliverPostal(
   recipient: Recipient,
   replaces?: string,
 ): Promise<DeliveryResult> {
-  const { deliveries, log } = deps;
+  const { deliveries } = deps;
   const { job, district } = ctx;
   const deliveryId = deliveryIdFor(job, recipient.recipientId, 'postal');
   const locale = localeFor(deps.locales, recipient.messageLanguage);
@@ -56,22 +57,60 @@ export async function deliverPostal(
   const address = recipient.postalAddress;
   if (!address) throw new Error(`recipient ${recipient.recipientId} has no postal address`);
   const printed = await issuePrintedCode(deps, ctx, recipient, record, offered);
+  const packet = await printPacket(deps, ctx, recipient, {
+    deliveryId,
+    claimedAt: record.claimedAt,
+    locale,
+    address,
+    offered,
+    ...(printed ? { answerOnline: printed.letter } : {}),
+  });
+  const stored = await storePacket(deps, job, deliveryId, postalKey, packet);
+  if (printed) await settlePrintedCode(deps, printed, stored.created);
+  await markPendingMail(deps, job, recipient.recipientId, { deliveryId, postalKey, packet });
+  return {
+    ...result({ ...record, state: 'pending-mail' }, record === claim),
+    // As an email's link: the raw code exists only in the letter and in this result.
+    ...(printed && stored.created ? { printedCode: printed.letter.code } : {}),
+  };
+}
+
+/** What one packet is made for: the claimed delivery, the letter's language and address. */
+interface PacketLetter {
+  deliveryId: string;
+  claimedAt: string;
+  locale: Locale;
+  address: NonNullable<PostalAddress>;
+  offered: readonly DocumentRecord[];
+  /** The printed response code's paragraph (#19), when the recipient may answer. */
+  answerOnline?: AnswerOnline;
+}
+
+/** Prints the cover letter, joins it with the documents and signs the packet as the district. */
+async function printPacket(
+  deps: DeliverDeps,
+  ctx: DeliveryContext,
+  recipient: Recipient,
+  letter: PacketLetter,
+): Promise<{ pdf: Uint8Array; pages: number; sha256: string }> {
+  const { job, district } = ctx;
+  const { deliveryId, locale, offered } = letter;
   const cover = composeCoverLetter(deps.templates, {
     locale,
     district,
     content: ctx.content,
-    adultStudent,
+    adultStudent: recipient.recipientId === STUDENT_RECIPIENT,
     recipientName: recipient.name,
-    address,
-    date: calendarDateIn(new Date(record.claimedAt), district.timeZone),
+    address: letter.address,
+    date: calendarDateIn(new Date(letter.claimedAt), district.timeZone),
     documents: offered.map((d) => ({ type: d.type, language: d.language })),
     translationNeeded: recipient.translationNeeded !== undefined,
     translationPending: translationPendingFor(ctx.job, recipient),
-    ...(printed ? { answerOnline: printed.letter } : {}),
+    ...(letter.answerOnline ? { answerOnline: letter.answerOnline } : {}),
   });
   const coverPdf = await deps.printer.print(cover.job);
   const documents = await Promise.all(offered.map((d) => deps.store.get(d.s3Key)));
-  const packet = await assemblePacket(
+  return assemblePacket(
     [
       { pdf: coverPdf, title: cover.subject },
       ...offered.map((d, i) => ({
@@ -97,7 +136,17 @@ export async function deliverPostal(
       },
     },
   );
-  const stored = await deps.store.putOnce(postalKey, packet.pdf, {
+}
+
+/** Stores the packet write-once under its postal key (ids only in its metadata). */
+function storePacket(
+  deps: DeliverDeps,
+  job: DeliveryContext['job'],
+  deliveryId: string,
+  postalKey: string,
+  packet: { pdf: Uint8Array; sha256: string },
+) {
+  return deps.store.putOnce(postalKey, packet.pdf, {
     contentType: 'application/pdf',
     sha256Hex: packet.sha256,
     metadata: {
@@ -106,7 +155,16 @@ export async function deliverPostal(
       version: String(job.version),
     },
   });
-  if (printed) await settlePrintedCode(deps, printed, stored.created);
+}
+
+/** Tells the mailroom the packet is ready, then moves the delivery to `pending-mail`. */
+async function markPendingMail(
+  deps: DeliverDeps,
+  job: DeliveryContext['job'],
+  recipientId: string,
+  ready: { deliveryId: string; postalKey: string; packet: { pages: number } },
+): Promise<void> {
+  const { deliveryId, postalKey, packet } = ready;
   // The mailroom is told before the record moves on: a retry tells it again (at least once).
   await deps.postalNotifier?.packetReady({
     deliveryId,
@@ -117,17 +175,15 @@ export async function deliverPostal(
     pages: packet.pages,
   });
   const at = deps.clock().toISOString();
-  await deliveries.transition(deliveryId, ['sending'], { state: 'pending-mail', updatedAt: at });
-  log.info('postal packet pending mail', {
+  await deps.deliveries.transition(deliveryId, ['sending'], {
+    state: 'pending-mail',
+    updatedAt: at,
+  });
+  deps.log.info('postal packet pending mail', {
     deliveryId,
     decisionId: job.decisionId,
     version: job.version,
-    recipientId: recipient.recipientId,
+    recipientId,
     pages: packet.pages,
   });
-  return {
-    ...result({ ...record, state: 'pending-mail' }, record === claim),
-    // As an email's link: the raw code exists only in the letter and in this result.
-    ...(printed && stored.created ? { printedCode: printed.letter.code } : {}),
-  };
 }

@@ -27,8 +27,6 @@ const ALLOWANCES: Readonly<Record<string, string>> = {
     'calls the signing code the coordinator is optimizing this round; its result types move out after',
 };
 
-const RESPONSES =
-  'the parents-response work (#19, helpers s-answers and t-postal) owns it this round';
 const SIGNING = 'the coordinator is optimizing the signing code this round';
 const STREAMS =
   'helper s-answers turns the stream-function constructs into one StreamFunction (#19)';
@@ -41,8 +39,6 @@ const SHARED =
  * like {@link ALLOWANCES}: an entry whose function is gone or short fails the test.
  */
 const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
-  'functions/pipeline/deliver-postal.ts:deliverPostal':
-    'helper t-postal adds the printed response code to the postal packet (#19)',
   'functions/render/signing/incremental-update.ts:writeUpdate': SIGNING,
   'functions/render/signing/timestamp.ts:issueTimestampResponse': SIGNING,
   'functions/render/signing/validate.ts:validateDocument': SIGNING,
