@@ -26,7 +26,6 @@ const ALLOWANCES: Readonly<Record<string, string>> = {};
 
 const RESPONSES =
   'the parents-response work (#19, helpers s-answers and t-postal) owns it this round';
-const SIGNING = 'the coordinator is optimizing the signing code this round';
 const STREAMS =
   'helper s-answers turns the stream-function constructs into one StreamFunction (#19)';
 const SHARED =
@@ -46,10 +45,6 @@ const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
   'functions/render/response-document.ts:ResponseDocumentRenderer.render': RESPONSES,
   'functions/pipeline/deliver-postal.ts:deliverPostal':
     'helper t-postal adds the printed response code to the postal packet (#19)',
-  'functions/render/signing/incremental-update.ts:writeUpdate': SIGNING,
-  'functions/render/signing/timestamp.ts:issueTimestampResponse': SIGNING,
-  'functions/render/signing/validate.ts:validateDocument': SIGNING,
-  'functions/render/signing/verify.ts:checkSignature': SIGNING,
   'infra/constructs/rendering.ts:Rendering.constructor': STREAMS,
   'infra/local/runtime.ts:LocalRuntime.start': 'see ALLOWANCES: s-answers splits runtime.ts',
   'infra/local/runtime.ts:LocalRuntime.writeDecisions':
