@@ -26,8 +26,6 @@ const ALLOWANCES: Readonly<Record<string, string>> = {};
 
 const RESPONSES =
   'the parents-response work (#19, helpers s-answers and t-postal) owns it this round';
-const STREAMS =
-  'helper s-answers turns the stream-function constructs into one StreamFunction (#19)';
 const SHARED =
   'infra/local/main.ts is edited by several helpers this round (HELPERS.md: small edits only)';
 
@@ -45,10 +43,6 @@ const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
   'functions/render/response-document.ts:ResponseDocumentRenderer.render': RESPONSES,
   'functions/pipeline/deliver-postal.ts:deliverPostal':
     'helper t-postal adds the printed response code to the postal packet (#19)',
-  'infra/constructs/rendering.ts:Rendering.constructor': STREAMS,
-  'infra/local/runtime.ts:LocalRuntime.start': 'see ALLOWANCES: s-answers splits runtime.ts',
-  'infra/local/runtime.ts:LocalRuntime.writeDecisions':
-    'see ALLOWANCES: s-answers splits runtime.ts',
   'infra/local/main.ts:textSummary': SHARED,
   'infra/local/main.ts:main': SHARED,
 };
