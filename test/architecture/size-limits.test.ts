@@ -26,8 +26,6 @@ const ALLOWANCES: Readonly<Record<string, string>> = {};
 
 const RESPONSES =
   'the parents-response work (#19, helpers s-answers and t-postal) owns it this round';
-const SHARED =
-  'infra/local/main.ts is edited by several helpers this round (HELPERS.md: small edits only)';
 
 /**
  * Functions allowed past {@link FUNCTION_LINES} for now, as `file:name`, each with who is working
@@ -43,8 +41,6 @@ const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
   'functions/render/response-document.ts:ResponseDocumentRenderer.render': RESPONSES,
   'functions/pipeline/deliver-postal.ts:deliverPostal':
     'helper t-postal adds the printed response code to the postal packet (#19)',
-  'infra/local/main.ts:textSummary': SHARED,
-  'infra/local/main.ts:main': SHARED,
 };
 
 /** The key of a function in {@link FUNCTION_ALLOWANCES}: anonymous ones as `(arrow)`. */
