@@ -6,16 +6,10 @@
 import { createHash } from 'node:crypto';
 import { checkCompleteness } from '../core/completeness.ts';
 import type { Decision } from '../core/decision.ts';
-import type { DistrictDirectory, DistrictProfile } from '../core/district.ts';
-import {
-  type DocumentPlan,
-  type DocumentType,
-  documentId,
-  planDocuments,
-} from '../core/documents.ts';
+import type { DistrictProfile } from '../core/district.ts';
+import { type DocumentPlan, documentId, planDocuments } from '../core/documents.ts';
 import { UnknownDistrict } from '../core/errors.ts';
 import { matchLocale } from '../core/languages.ts';
-import type { Problem } from '../core/problems.ts';
 import { completeTranslation, translatedDecision } from '../core/translated-decision.ts';
 import type { TranslationItem } from '../core/translation.ts';
 import { withTranslations } from '../core/translation-plan.ts';
@@ -24,20 +18,21 @@ import {
   documentTexts,
   summaryOfPerformanceContent,
 } from './consent-exit-view.ts';
+import type {
+  EngineDeps,
+  EngineResult,
+  EngineStream,
+  RenderedDocument,
+  RenderOptions,
+  SigningTrust,
+} from './engine-types.ts';
 import { fontFaceCss } from './fonts.ts';
 import { iepView } from './iep-view.ts';
 import { formatDate, type Locale, loadLocales } from './locales.ts';
 import type { PdfMetadata, PdfPrinter, PrintJob, Signer } from './ports.ts';
 import { withLongDates } from './prose-dates.ts';
 import { runningCss, runningText } from './running.ts';
-import {
-  addMetadata,
-  pdfPageCount,
-  type SignatureLevel,
-  signPdfAtLevel,
-  type TimestampAuthority,
-  type ValidationData,
-} from './signing/index.ts';
+import { addMetadata, pdfPageCount, signPdfAtLevel } from './signing/index.ts';
 import { compileTemplates, type TemplateSet, trustedCss } from './templates.ts';
 import { trustedSigning } from './trusted-signing.ts';
 import { common, type DocumentContext, priorWrittenNoticeView } from './view-model.ts';
@@ -48,86 +43,14 @@ export function printJobSha256(job: PrintJob): string {
   return sha256(job.html);
 }
 
-/** One rendered document. */
-export interface RenderedDocument {
-  documentId: string;
-  type: DocumentType;
-  language: string;
-  pdf: Uint8Array;
-  sha256: string;
-  /** SHA-256 of the HTML printed: equal HTML means an equal document (signatures always differ). */
-  htmlSha256: string;
-  pages: number;
-  bytes: number;
-  signed: boolean;
-  /** The PAdES baseline level of the signature (absent for an unsigned draft). */
-  level?: SignatureLevel;
-  /** Milliseconds per stage. */
-  timings: { template: number; pdf: number; sign: number };
-  /** The HTML printed (fonts by the printer's URLs): only when asked for (`html: true`). */
-  html?: string;
-}
-
-/** How to render: a rendition number for a re-render, and whether to keep each HTML. */
-export interface RenderOptions {
-  rendition?: number;
-  html?: boolean;
-  /** Translations items written apart from the decision (the translations table, a file). */
-  translations?: readonly TranslationItem[];
-  /** Leave out the documents of languages whose translation is pending (official sets). */
-  withholdPending?: boolean;
-  /** Only the documents in these languages (a later translation's set). */
-  languages?: readonly string[];
-}
-
-/** What the engine made of a decision. */
-export type EngineResult =
-  | { kind: 'documents'; draft: boolean; plan: DocumentPlan; documents: RenderedDocument[] }
-  | { kind: 'rejected'; problems: Problem[] }
-  | { kind: 'withdrawn' };
-
-/**
- * What the engine made of a decision, its documents handed over one at a time as each is
- * signed (see `renderEach`).
- */
-export type EngineStream =
-  | {
-      kind: 'documents';
-      draft: boolean;
-      plan: DocumentPlan;
-      /** The plan's documents in the plan's order; each is rendered when the previous one is taken. */
-      documents: AsyncIterable<RenderedDocument>;
-    }
-  | { kind: 'rejected'; problems: Problem[] }
-  | { kind: 'withdrawn' };
-
-/** What the engine needs; built once per process. */
-export interface EngineDeps {
-  printer: PdfPrinter;
-  signer: Signer;
-  districts: DistrictDirectory;
-  /** The signer's name as shown in the signature (e.g. the district). */
-  clock: () => Date;
-  templates?: TemplateSet;
-  locales?: Map<string, Locale>;
-  /** The language districts write decision text in (default English). */
-  decisionTextLanguage?: string;
-  /** Time-stamps and validation data (PAdES B-T/B-LT); without them signatures are B-B. */
-  trust?: SigningTrust;
-}
-
-/** Where a district's signatures get their time-stamp and their validation data. */
-export interface SigningTrust {
-  /** The district's time-stamping authority, or undefined for none. */
-  timestampAuthority(district: DistrictProfile): TimestampAuthority | undefined;
-  /** The chain and CRLs for the DSS (B-LT), or undefined when there are none. */
-  validationData(): Promise<ValidationData | undefined>;
-  /**
-   * The chain and CRLs of the district's time-stamping authority itself, when they are not
-   * among the signer's (a third-party authority); the DSS needs them too for B-LT.
-   */
-  timestampValidationData?(district: DistrictProfile): Promise<ValidationData | undefined>;
-}
+export type {
+  EngineDeps,
+  EngineResult,
+  EngineStream,
+  RenderedDocument,
+  RenderOptions,
+  SigningTrust,
+} from './engine-types.ts';
 
 /** The text of rendered HTML (tags and styles removed, entities decoded enough for font choice). */
 function textOf(template: string): string {

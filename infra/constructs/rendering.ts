@@ -10,6 +10,7 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/contract/environment.ts';
@@ -57,7 +58,7 @@ export class Rendering extends Construct {
 
   constructor(scope: Construct, id: string, props: RenderingProps) {
     super(scope, id);
-    const { data, signing, delivery, operations } = props;
+    const { data, operations } = props;
 
     const encrypted = onFailureQueueProps(data);
     this.unrecordedDeadLetterQueue = new Queue(this, 'UnrecordedStreamDeadLetters', encrypted);
@@ -83,21 +84,7 @@ export class Rendering extends Construct {
         layers: [props.chromium],
         externalModules: [CHROMIUM_PACKAGE],
         fonts: FONT_PACKAGES,
-        environment: {
-          ...data.tableEnvironment([
-            'decisions',
-            'outcomes',
-            'documents',
-            'deliveries',
-            'links',
-            'accessLog',
-            'calendar',
-            'translations',
-          ]),
-          [ENV.documentsBucket]: data.documentsBucket.bucketName,
-          [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
-          ...signing.environment(),
-        },
+        environment: rendererEnvironment(props),
         nodeOptions: RENDER_NODE_OPTIONS,
       },
       table: data.tables.decisions,
@@ -119,6 +106,18 @@ export class Rendering extends Construct {
       },
     }).function;
     const fn = this.renderer.function;
+    this.grantRenderer(fn, props);
+
+    this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
+    this.alarmOnIteratorAge(fn, operations);
+  }
+
+  /**
+   * The renderer's rights, no more: it reads decisions, translations and deliveries, writes
+   * outcomes, documents and the calendar, revokes links, writes and reads under districts/.
+   */
+  private grantRenderer(fn: NodejsFunction, props: RenderingProps): void {
+    const { data, signing, delivery } = props;
     data.tables.decisions.grantReadData(fn);
     // A version's translations written before it was processed (never written by the pipeline).
     data.tables.translations.grantReadData(fn);
@@ -139,8 +138,10 @@ export class Rendering extends Construct {
     delivery.queue.grantSendMessages(fn);
     // Schedules the calendar, so it computes studentKey: it reads the HMAC key at cold start.
     data.grantStudentKeySecret(fn);
+  }
 
-    this.deadLetterConsumer = this.consumeDeadLetters(props, this.unrecordedDeadLetterQueue);
+  /** Alarms when finalized decisions wait in the stream. */
+  private alarmOnIteratorAge(fn: NodejsFunction, operations: Operations): void {
     operations.alarm('StreamIteratorAgeAlarm', {
       metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
       threshold: Duration.minutes(15).toMilliseconds(),
@@ -187,4 +188,23 @@ export class Rendering extends Construct {
     );
     return consumer;
   }
+}
+
+/** The renderer's environment: the tables it reads or writes, the bucket, the queue, signing. */
+function rendererEnvironment({ data, delivery, signing }: RenderingProps): Record<string, string> {
+  return {
+    ...data.tableEnvironment([
+      'decisions',
+      'outcomes',
+      'documents',
+      'deliveries',
+      'links',
+      'accessLog',
+      'calendar',
+      'translations',
+    ]),
+    [ENV.documentsBucket]: data.documentsBucket.bucketName,
+    [ENV.deliveryQueueUrl]: delivery.queue.queueUrl,
+    ...signing.environment(),
+  };
 }

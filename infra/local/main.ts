@@ -7,14 +7,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { stateDir as projectStateDir } from '../../functions/cli/context.ts';
-import { isCalendarDate } from '../../functions/core/dates.ts';
 import { describeProblem } from '../../functions/core/problems.ts';
+import type { Log } from '../../functions/pipeline/ports.ts';
 import { errorChain } from './error-chain.ts';
 import { keepDelivering } from './keep-delivering.ts';
 import { jsonLog, parseLogLevel } from './log.ts';
+import { DEFAULT_DECISIONS, readArgs } from './run-args.ts';
 import {
   type InputError,
   LocalRuntime,
@@ -23,18 +23,6 @@ import {
 } from './runtime.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DEFAULT_DECISIONS = 'samples/decisions/*.json';
-
-const USAGE = `usage: npm start -- [--decisions GLOB] [--once] [--fresh] [--json] [--out DIR] [--today YYYY-MM-DD]
-
-  --decisions GLOB  decision files to write into the decisions table (default: ${DEFAULT_DECISIONS})
-  --once            exit when every decision is processed (default: keep running until Ctrl-C)
-  --fresh           start from empty tables and bucket (state lives in .local/)
-  --json            print the summary as one JSON document on stdout (logs go to stderr)
-  --out DIR         where local copies of the documents go (default: out/)
-  --today DATE      run the daily compliance sweep as of this date (default: today in each district)
-  LOG_LEVEL=debug   more logs on stderr`;
-
 /** The summary's counts: written = documentsReady + calendarClosed + rejected + skipped + deadLettered + pending when nothing is lost. */
 function countsOf(decisions: SummaryDecision[]) {
   const count = (o: string) => decisions.filter((d) => d.outcome === o).length;
@@ -132,54 +120,51 @@ export function jsonSummary(
   };
 }
 
-function textSummary(
+/** One decision's lines: outcome, problems and flags, documents, deliveries and notices. */
+function decisionLines(
+  d: SummaryDecision,
+  extras: RunExtras,
+  rel: (p: string) => string,
+): string[] {
+  const lines: string[] = [];
+  lines.push(
+    `${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`,
+  );
+  for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
+  for (const p of d.flags) lines.push(`    ! ${describeProblem(p)}`);
+  for (const tag of d.translationNeeded)
+    lines.push(`    ! translation needed: ${tag} (English documents produced)`);
+  for (const tag of d.translationPending)
+    lines.push(
+      `    ! translation pending: ${tag} (English documents sent; the ${tag} documents follow when translated)`,
+    );
+  for (const doc of d.documents) {
+    lines.push(
+      `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
+    );
+  }
+  for (const v of [...d.deliveries, ...d.notices]) {
+    const where =
+      v.channel === 'email'
+        ? extras.once
+          ? ''
+          : (v.link ?? 'link sent earlier')
+        : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}${v.printedCode && !extras.once ? `  (answer at ${extras.downloadBaseUrl}/r with ${v.printedCode})` : ''}`;
+    lines.push(
+      `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
+    );
+    for (const note of v.notes ?? []) lines.push(`        ! ${note}`);
+  }
+  return lines;
+}
+
+/** The closing lines: the counts, and where the emails, links and verification page are. */
+function totalLines(
   decisions: SummaryDecision[],
   inputErrors: InputError[],
   extras: RunExtras,
-): string {
+): string[] {
   const lines: string[] = [];
-  const rel = (p: string) => relative(process.cwd(), p) || p;
-  for (const d of decisions) {
-    lines.push(
-      `${d.decisionId} v${d.version}  ${d.outcome}${d.reason ? ` (${d.reason})` : ''}   [${rel(d.file)}]`,
-    );
-    for (const p of d.problems) lines.push(`    ✗ ${describeProblem(p)}`);
-    for (const p of d.flags) lines.push(`    ! ${describeProblem(p)}`);
-    for (const tag of d.translationNeeded)
-      lines.push(`    ! translation needed: ${tag} (English documents produced)`);
-    for (const tag of d.translationPending)
-      lines.push(
-        `    ! translation pending: ${tag} (English documents sent; the ${tag} documents follow when translated)`,
-      );
-    for (const doc of d.documents) {
-      lines.push(
-        `    ${doc.state === 'created' ? '+' : '='} ${doc.type}.${doc.language}  ${doc.pages} p.  ${doc.s3Uri}  →  ${rel(doc.localPath)}`,
-      );
-    }
-    for (const v of [...d.deliveries, ...d.notices]) {
-      const where =
-        v.channel === 'email'
-          ? extras.once
-            ? ''
-            : (v.link ?? 'link sent earlier')
-          : `${v.postalUri ?? v.postalKey ?? ''}${v.localPath ? `  →  ${rel(v.localPath)}` : ''}${v.printedCode && !extras.once ? `  (answer at ${extras.downloadBaseUrl}/r with ${v.printedCode})` : ''}`;
-      lines.push(
-        `    → ${v.kind === 'decision-documents' ? 'documents' : 'notice'} to ${v.recipientId}: ${v.channel} (${v.language}) ${v.state}  ${where}`,
-      );
-      for (const note of v.notes ?? []) lines.push(`        ! ${note}`);
-    }
-  }
-  for (const r of extras.sweep.reminders)
-    lines.push(
-      `reminder: ${r.decisionId} ${r.entry} due ${r.dueDate} → ${r.recipientId} (send on ${r.sendOn}): ${r.state}`,
-    );
-  for (const o of extras.sweep.overdue)
-    lines.push(`OVERDUE: ${o.decisionId} ${o.entry} was due ${o.dueDate}`);
-  for (const n of extras.sweep.lateNotices)
-    lines.push(
-      `LATE NOTICE: meeting ${n.meetingId} r${n.revision} on ${n.meetingDate}: noticed ${n.leadDays} day(s) before (minimum ${n.minimumDays}, ${n.cfr})`,
-    );
-  for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
   const c = countsOf(decisions);
   const created = decisions
     .flatMap((d) => d.documents)
@@ -201,50 +186,67 @@ function textSummary(
       `Emails: ${extras.mailbox}   Download links: ${extras.downloadBaseUrl}/d/<token>`,
       `Verify: ${extras.verifyUrl}`,
     );
+  return lines;
+}
+
+function textSummary(
+  decisions: SummaryDecision[],
+  inputErrors: InputError[],
+  extras: RunExtras,
+): string {
+  const lines: string[] = [];
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  for (const d of decisions) lines.push(...decisionLines(d, extras, rel));
+  for (const r of extras.sweep.reminders)
+    lines.push(
+      `reminder: ${r.decisionId} ${r.entry} due ${r.dueDate} → ${r.recipientId} (send on ${r.sendOn}): ${r.state}`,
+    );
+  for (const o of extras.sweep.overdue)
+    lines.push(`OVERDUE: ${o.decisionId} ${o.entry} was due ${o.dueDate}`);
+  for (const n of extras.sweep.lateNotices)
+    lines.push(
+      `LATE NOTICE: meeting ${n.meetingId} r${n.revision} on ${n.meetingDate}: noticed ${n.leadDays} day(s) before (minimum ${n.minimumDays}, ${n.cfr})`,
+    );
+  for (const e of inputErrors) lines.push(`input error: ${rel(e.file)}: ${e.message}`);
+  lines.push(...totalLines(decisions, inputErrors, extras));
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  const parse = (a: string[]) =>
-    parseArgs({
-      args: a,
-      options: {
-        decisions: { type: 'string' },
-        once: { type: 'boolean', default: false },
-        fresh: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        today: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  try {
-    args = parse(argv);
-  } catch (error) {
-    process.stderr.write(`iep-local: ${(error as Error).message}\n${USAGE}\n`);
-    return 3;
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const { once, fresh, json, today } = args.values;
-  if (today !== undefined && !isCalendarDate(today)) {
-    process.stderr.write(
-      `iep-local: --today must be a calendar date YYYY-MM-DD, got ${today}\n${USAGE}\n`,
+/** Keeps the pipeline running (streams and delivery) until SIGINT or SIGTERM. */
+async function serve(runtime: LocalRuntime, log: Log, say: (line: string) => void): Promise<void> {
+  runtime.startStreams();
+  const stopDelivering = keepDelivering(() => runtime.delivery.drain(), log);
+  say(
+    `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} (a translation to ${runtime.names.tables.translations}) to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  say('stopping…');
+  await stopDelivering();
+}
+
+/** Under `npm start --json`, npm's banner comes before the JSON on stdout: say how to avoid it. */
+function warnOfNpmBanner(say: (line: string) => void): void {
+  const byNpmStart = ['start', 'start:json'].includes(process.env.npm_lifecycle_event ?? '');
+  if (byNpmStart && process.env.npm_config_loglevel !== 'silent')
+    say(
+      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm run -s start:json` (or `npx iep-local --json`) to get JSON alone',
     );
-    return 3;
-  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const values = readArgs(argv);
+  if (typeof values === 'number') return values;
+  const { once, fresh, json, today } = values;
   const log = jsonLog(parseLogLevel(process.env.LOG_LEVEL, 'warn'), (line) =>
     process.stderr.write(`${line}\n`),
   );
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const stateDir = resolve(projectStateDir(process.env), 'runtime');
-  const outDir = resolve(args.values.out ?? resolve(PROJECT_ROOT, 'out'));
-  const pattern = args.values.decisions ?? resolve(PROJECT_ROOT, DEFAULT_DECISIONS);
+  const outDir = resolve(values.out ?? resolve(PROJECT_ROOT, 'out'));
+  const pattern = values.decisions ?? resolve(PROJECT_ROOT, DEFAULT_DECISIONS);
   const files = (
     await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })
   ).sort();
@@ -252,11 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     say(`iep-local: no decision files match ${pattern} (quote the glob: --decisions 'dir/*.json')`);
     return 3;
   }
-  const byNpmStart = ['start', 'start:json'].includes(process.env.npm_lifecycle_event ?? '');
-  if (json && byNpmStart && process.env.npm_config_loglevel !== 'silent')
-    say(
-      'iep-local: npm printed its "> iep-docs start" banner on stdout before this JSON; run `npm run -s start:json` (or `npx iep-local --json`) to get JSON alone',
-    );
+  if (json) warnOfNpmBanner(say);
   if (fresh && existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
 
   let runtime: LocalRuntime;
@@ -267,9 +265,6 @@ export async function main(argv: string[]): Promise<number> {
     say(`iep-local: ${errorChain(error)}`);
     return 4;
   }
-  const stop = async () => {
-    await runtime.stop();
-  };
   try {
     const runStartedAt = new Date();
     const { written, inputErrors } = await runtime.writeDecisions(files);
@@ -286,29 +281,18 @@ export async function main(argv: string[]): Promise<number> {
       verifyUrl: runtime.delivery.verifyUrl,
       sweep,
     };
-    if (json)
-      process.stdout.write(
-        `${JSON.stringify(jsonSummary(decisions, inputErrors, extras), null, 2)}\n`,
-      );
-    else process.stdout.write(`${textSummary(decisions, inputErrors, extras)}\n`);
+    const summary = json
+      ? JSON.stringify(jsonSummary(decisions, inputErrors, extras), null, 2)
+      : textSummary(decisions, inputErrors, extras);
+    process.stdout.write(`${summary}\n`);
     if (once) return 0;
 
-    runtime.startStreams();
-    const stopDelivering = keepDelivering(() => runtime.delivery.drain(), log);
-    say(
-      `ready: the pipeline is running on ${runtime.emulators.endpoints.dynamodb} (DynamoDB) and ${runtime.emulators.endpoints.s3} (S3); write to ${runtime.names.tables.decisions} (a translation to ${runtime.names.tables.translations}) to process more; download links are served on ${runtime.delivery.downloadBaseUrl}, the verification page on ${runtime.delivery.verifyUrl}, emails are at ${runtime.delivery.mailboxUrl}. Ctrl-C stops.`,
-    );
-    await new Promise<void>((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
-    say('stopping…');
-    await stopDelivering();
+    await serve(runtime, log, say);
     return 0;
   } catch (error) {
     say(`iep-local: ${(error as Error).stack ?? error}`);
     return 4;
   } finally {
-    await stop();
+    await runtime.stop();
   }
 }

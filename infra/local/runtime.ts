@@ -5,10 +5,8 @@
  * render-documents handler the way an event source mapping does (the other streams too:
  * stream-mappings.ts; the responses stream with delivery, delivery.ts).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClients, createAwsClients } from '../../functions/adapters/aws-clients.ts';
 import type { DynamoDocumentRecords } from '../../functions/adapters/dynamo-document-records.ts';
 import type { DynamoOutcomeStore } from '../../functions/adapters/dynamo-outcomes.ts';
@@ -17,18 +15,18 @@ import type { CliContext } from '../../functions/cli/context.ts';
 import { type ResourceNames, resourceNames } from '../../functions/contract/resources.ts';
 import { calendarDateIn } from '../../functions/core/dates.ts';
 import { documentFileName } from '../../functions/core/documents.ts';
-import { isMeetingItem } from '../../functions/core/meeting.ts';
-import { isSafeguardsEventItem } from '../../functions/core/safeguards-event.ts';
 import { versionInForce } from '../../functions/core/versions.ts';
 import type { ReminderReport } from '../../functions/pipeline/calendar-ports.ts';
 import type { DecisionOutcome, DocumentRecord, Log } from '../../functions/pipeline/ports.ts';
 import type { RenderDecision } from '../../functions/pipeline/render-decision.ts';
 import type { calendarServices } from '../../functions/platform/calendar-wiring.ts';
 import { buildPipeline } from '../../functions/platform/pipeline.ts';
+import type { DocumentEngine } from '../../functions/render/engine.ts';
 import { type LocalDelivery, profileTrustAnchors, startLocalDelivery } from './delivery.ts';
 import { type Emulators, emulatorClientConfig, startEmulators } from './emulators.ts';
 import { Failpoint, failpointFromEnv, installFailpoint } from './failpoints.ts';
-import { uploadSafeguards, writeMeeting } from './meetings.ts';
+import { writeInputFiles } from './input-files.ts';
+import { uploadSafeguards } from './meetings.ts';
 
 export { decisionStreamMapping } from './decision-stream.ts';
 export { runClock } from './run-clock.ts';
@@ -45,7 +43,7 @@ import type {
   WrittenDecision,
 } from './summary.ts';
 import { localCliContext } from './time-stamping-authority.ts';
-import { routeTranslation, stillPending } from './translations.ts';
+import { stillPending } from './translations.ts';
 
 export type * from './summary.ts';
 
@@ -92,8 +90,7 @@ export class LocalRuntime {
     // Closed on a failed start too: a launched Chromium would keep the process alive.
     let cli: CliContext | undefined;
     try {
-      const { endpoints } = emulators;
-      const clients = createAwsClients(emulatorClientConfig(endpoints));
+      const clients = createAwsClients(emulatorClientConfig(emulators.endpoints));
       const names = resourceNames('iep-local');
       await provision(clients, names);
       const clock = runClock(options.today);
@@ -106,20 +103,9 @@ export class LocalRuntime {
       if (failpoint)
         installFailpoint(new Failpoint(failpoint), { clients, signer, names, mailLog });
       const districts = cli.districts;
-      const delivery = await startLocalDelivery({
-        clients,
-        names,
-        printer: engine.printer,
-        signer: engine.signer,
-        ...(engine.trust ? { trust: engine.trust } : {}),
-        queueTable: 'iep-local-queue',
-        mailboxUrl: endpoints.sesViewerUrl,
-        log,
-        clock,
-        districts,
-        trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
-        responseCheckpointFile: join(options.stateDir, 'response-stream-checkpoints.json'),
-      });
+      const mailboxUrl = emulators.endpoints.sesViewerUrl;
+      const run = { clients, names, engine, clock, districts, mailboxUrl };
+      const delivery = await startDelivery(options, run);
       // The same pipeline as the Lambda handlers, over the local platform.
       const cancelledReminders: ReminderReport[] = [];
       const pipeline = buildPipeline(delivery.platform, {
@@ -165,71 +151,7 @@ export class LocalRuntime {
   async writeDecisions(
     files: readonly string[],
   ): Promise<{ written: WrittenDecision[]; inputErrors: InputError[] }> {
-    const written: WrittenDecision[] = [];
-    const inputErrors: InputError[] = [];
-    const seen = new Map<string, string>();
-    for (const file of files) {
-      let value: unknown;
-      try {
-        value = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        inputErrors.push({ file, message: `not valid JSON: ${(error as Error).message}` });
-        continue;
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        inputErrors.push({ file, message: 'not a decision: expected a JSON object' });
-        continue;
-      }
-      const item = value as Record<string, unknown>;
-      if (isMeetingItem(item) || isSafeguardsEventItem(item)) {
-        // A meeting item (`"kind": "meeting"`) or a safeguards-event item goes to the meetings
-        // table; see meetings.ts.
-        const meeting = await writeMeeting(this.clients, this.names, item);
-        if ('error' in meeting) inputErrors.push({ file, message: meeting.error });
-        else written.push({ file, ...meeting });
-        continue;
-      }
-      // A translations item (`"kind": "translation"`) goes to the translations table.
-      if (await routeTranslation(this.clients, this.names, { file, item, written, inputErrors }))
-        continue;
-      if (
-        typeof item.decisionId !== 'string' ||
-        item.decisionId === '' ||
-        typeof item.version !== 'number'
-      ) {
-        inputErrors.push({
-          file,
-          message:
-            'not a decision: the decisions table needs decisionId (a string) and version (a number) as its key',
-        });
-        continue;
-      }
-      const key = `${item.decisionId}#${item.version}`;
-      const earlier = seen.get(key);
-      if (earlier) {
-        inputErrors.push({
-          file,
-          message: `${item.decisionId} version ${item.version} is also in ${earlier}: its item is replaced by this file, as a second write to the same key would in DynamoDB`,
-        });
-      }
-      try {
-        await this.clients.dynamodb.send(
-          new PutItemCommand({
-            TableName: this.names.tables.decisions,
-            Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: false }),
-          }),
-        );
-      } catch (error) {
-        inputErrors.push({
-          file,
-          message: `the decisions table refused the item: ${(error as Error).message}`,
-        });
-        continue;
-      }
-      seen.set(key, file);
-      if (!earlier) written.push({ file, decisionId: item.decisionId, version: item.version });
-    }
-    return { written, inputErrors };
+    return writeInputFiles(this.clients, this.names, files);
   }
 
   /** Processes everything in the stream, then every delivery job it queued. */
@@ -345,4 +267,33 @@ export class LocalRuntime {
     this.clients.destroy();
     await this.emulators.stop();
   }
+}
+
+/** Local delivery (its queue, the mailbox, links, the responses stream) for a starting run. */
+function startDelivery(
+  options: RuntimeOptions,
+  run: {
+    mailboxUrl: string;
+    clients: AwsClients;
+    names: ResourceNames;
+    engine: DocumentEngine;
+    clock: () => Date;
+    districts: CliContext['districts'];
+  },
+): Promise<LocalDelivery> {
+  const { clients, names, engine, clock, districts, mailboxUrl } = run;
+  return startLocalDelivery({
+    clients,
+    names,
+    printer: engine.printer,
+    signer: engine.signer,
+    ...(engine.trust ? { trust: engine.trust } : {}),
+    queueTable: 'iep-local-queue',
+    mailboxUrl,
+    log: options.log,
+    clock,
+    districts,
+    trustAnchors: () => profileTrustAnchors(options.env ?? process.env, districts),
+    responseCheckpointFile: join(options.stateDir, 'response-stream-checkpoints.json'),
+  });
 }

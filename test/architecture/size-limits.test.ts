@@ -22,34 +22,14 @@ const FUNCTION_LINES = 60;
  * Files allowed past {@link FILE_LINES} for now, each with who is shrinking it. Temporary: remove
  * an entry when its split lands (an entry for a file already under the limit fails the test).
  */
-const ALLOWANCES: Readonly<Record<string, string>> = {
-  'functions/render/engine.ts':
-    'calls the signing code the coordinator is optimizing this round; its result types move out after',
-};
-
-const SIGNING = 'the coordinator is optimizing the signing code this round';
-const STREAMS =
-  'helper s-answers turns the stream-function constructs into one StreamFunction (#19)';
-const SHARED =
-  'infra/local/main.ts is edited by several helpers this round (HELPERS.md: small edits only)';
+const ALLOWANCES: Readonly<Record<string, string>> = {};
 
 /**
  * Functions allowed past {@link FUNCTION_LINES} for now, as `file:name`, each with who is working
  * on the code this round: split them (or write their reason) when that work has landed. Temporary
  * like {@link ALLOWANCES}: an entry whose function is gone or short fails the test.
  */
-const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {
-  'functions/render/signing/incremental-update.ts:writeUpdate': SIGNING,
-  'functions/render/signing/timestamp.ts:issueTimestampResponse': SIGNING,
-  'functions/render/signing/validate.ts:validateDocument': SIGNING,
-  'functions/render/signing/verify.ts:checkSignature': SIGNING,
-  'infra/constructs/rendering.ts:Rendering.constructor': STREAMS,
-  'infra/local/runtime.ts:LocalRuntime.start': 'see ALLOWANCES: s-answers splits runtime.ts',
-  'infra/local/runtime.ts:LocalRuntime.writeDecisions':
-    'see ALLOWANCES: s-answers splits runtime.ts',
-  'infra/local/main.ts:textSummary': SHARED,
-  'infra/local/main.ts:main': SHARED,
-};
+const FUNCTION_ALLOWANCES: Readonly<Record<string, string>> = {};
 
 /** The key of a function in {@link FUNCTION_ALLOWANCES}: anonymous ones as `(arrow)`. */
 const allowanceKey = (f: FunctionSize) =>

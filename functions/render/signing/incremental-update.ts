@@ -74,16 +74,8 @@ export function writeUpdate(
   };
 
   const infoRef = doc.trailer.get('Info');
-  const info = new Map(infoRef === undefined ? [] : doc.dict(infoRef, 'document information'));
-  info.set('Title', textString(metadata.title));
-  info.set('Author', textString(metadata.author));
-  info.set('Subject', textString(metadata.subject));
-  if (metadata.keywords?.length) info.set('Keywords', textString(metadata.keywords.join(', ')));
-  else info.delete('Keywords');
-  info.set('Producer', textString('iep-docs'));
-  if (signature) info.set('ModDate', textString(pdfDate(signature.signingTime)));
   const newInfoRef = infoRef instanceof PdfRef ? infoRef : allocate();
-  put(newInfoRef, info);
+  put(newInfoRef, documentInfo(doc, infoRef, metadata, signature));
 
   const { ref: catalogRef, dict: oldCatalog } = doc.catalog();
   const catalog = new Map(oldCatalog);
@@ -100,39 +92,7 @@ export function writeUpdate(
   let sigRef: PdfRef | undefined;
   if (signature) {
     sigRef = allocate();
-    const fieldRef = allocate();
-    const page = doc.firstPage();
-    const annots = page.dict.get('Annots');
-    if (annots instanceof PdfRef) {
-      // The page shares an annotation array object: write its new version.
-      put(annots, [...annotationArray(doc.resolve(annots)), fieldRef]);
-    } else {
-      const newPage = new Map(page.dict);
-      newPage.set('Annots', [...annotationArray(annots ?? []), fieldRef]);
-      // PDF/UA (ISO 14289-1 7.18.3): a page with annotations uses structure tab order.
-      newPage.set('Tabs', name('S'));
-      put(page.ref, newPage);
-    }
-    // The signature field and its invisible widget, merged (§12.7.4.5, §12.5.6.19).
-    const field: PdfDict = new Map<string, PdfObject>([
-      ['Type', name('Annot')],
-      ['Subtype', name('Widget')],
-      ['FT', name('Sig')],
-      ['T', textString('Signature1')],
-      ['TU', textString('Digital signature of the issuing district')],
-      ['V', sigRef],
-      ['F', 132], // Print | Locked
-      ['Rect', [0, 0, 0, 0]],
-      ['P', page.ref],
-    ]);
-    put(fieldRef, field);
-    const acroForm = new Map(
-      catalog.has('AcroForm') ? doc.dict(catalog.get('AcroForm'), 'AcroForm') : [],
-    );
-    const fields = acroForm.has('Fields') ? doc.resolve(acroForm.get('Fields')) : [];
-    acroForm.set('Fields', [...annotationArray(fields), fieldRef]);
-    acroForm.set('SigFlags', 3); // SignaturesExist | AppendOnly
-    catalog.set('AcroForm', acroForm);
+    addSignatureField(doc, catalog, sigRef, allocate(), put);
     sigText = signatureDictionary(signature);
   }
   if (dss) addDss(catalog, dss, allocate, objects);
@@ -144,6 +104,69 @@ export function writeUpdate(
     { objects, sigRef, sigText, size: nextNum, catalogRef, infoRef: newInfoRef },
     signature,
   );
+}
+
+/** The document information dictionary with `metadata` written in (ISO 32000-2 §14.3.3). */
+function documentInfo(
+  doc: PdfDocument,
+  infoRef: PdfObject | undefined,
+  metadata: PdfMetadata,
+  signature: SignatureFields | undefined,
+): PdfDict {
+  const info = new Map(infoRef === undefined ? [] : doc.dict(infoRef, 'document information'));
+  info.set('Title', textString(metadata.title));
+  info.set('Author', textString(metadata.author));
+  info.set('Subject', textString(metadata.subject));
+  if (metadata.keywords?.length) info.set('Keywords', textString(metadata.keywords.join(', ')));
+  else info.delete('Keywords');
+  info.set('Producer', textString('iep-docs'));
+  if (signature) info.set('ModDate', textString(pdfDate(signature.signingTime)));
+  return info;
+}
+
+/**
+ * Puts the signature field `fieldRef` (its value `sigRef`) on page 1 and in the catalog's
+ * (new) /AcroForm; writes the new page or annotation array through `put`.
+ */
+function addSignatureField(
+  doc: PdfDocument,
+  catalog: PdfDict,
+  sigRef: PdfRef,
+  fieldRef: PdfRef,
+  put: (ref: PdfRef, value: PdfObject) => void,
+): void {
+  const page = doc.firstPage();
+  const annots = page.dict.get('Annots');
+  if (annots instanceof PdfRef) {
+    // The page shares an annotation array object: write its new version.
+    put(annots, [...annotationArray(doc.resolve(annots)), fieldRef]);
+  } else {
+    const newPage = new Map(page.dict);
+    newPage.set('Annots', [...annotationArray(annots ?? []), fieldRef]);
+    // PDF/UA (ISO 14289-1 7.18.3): a page with annotations uses structure tab order.
+    newPage.set('Tabs', name('S'));
+    put(page.ref, newPage);
+  }
+  // The signature field and its invisible widget, merged (§12.7.4.5, §12.5.6.19).
+  const field: PdfDict = new Map<string, PdfObject>([
+    ['Type', name('Annot')],
+    ['Subtype', name('Widget')],
+    ['FT', name('Sig')],
+    ['T', textString('Signature1')],
+    ['TU', textString('Digital signature of the issuing district')],
+    ['V', sigRef],
+    ['F', 132], // Print | Locked
+    ['Rect', [0, 0, 0, 0]],
+    ['P', page.ref],
+  ]);
+  put(fieldRef, field);
+  const acroForm = new Map(
+    catalog.has('AcroForm') ? doc.dict(catalog.get('AcroForm'), 'AcroForm') : [],
+  );
+  const fields = acroForm.has('Fields') ? doc.resolve(acroForm.get('Fields')) : [];
+  acroForm.set('Fields', [...annotationArray(fields), fieldRef]);
+  acroForm.set('SigFlags', 3); // SignaturesExist | AppendOnly
+  catalog.set('AcroForm', acroForm);
 }
 
 /**

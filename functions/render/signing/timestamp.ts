@@ -175,29 +175,25 @@ export interface TokenIssuer {
   policy: string;
 }
 
-/** Answers a DER TimeStampReq with a DER TimeStampResp granting a token at `time`. */
-export function issueTimestampResponse(
-  request: Uint8Array,
-  issuer: TokenIssuer,
-  time: Date,
-): Buffer {
-  const parsed = AsnConvert.parse(request, TimeStampReq);
-  if (parsed.messageImprint.hashAlgorithm.algorithm !== Oid.sha256)
-    throw new Error('only SHA-256 message imprints are accepted');
+/** The DER TSTInfo (RFC 3161 §2.4.2) answering `request` at `time`, with a fresh serial. */
+function tstInfo(request: TimeStampReq, issuer: TokenIssuer, time: Date): Buffer {
   const serial = randomBytes(12);
   serial[0] = ((serial[0] as number) & 0x7f) | 0x01;
   const info = new TSTInfo({
     version: 1,
-    policy: parsed.reqPolicy ?? issuer.policy,
-    messageImprint: parsed.messageImprint,
+    policy: request.reqPolicy ?? issuer.policy,
+    messageImprint: request.messageImprint,
     serialNumber: new Uint8Array(serial).buffer as ArrayBuffer,
     genTime: time,
     ordering: false,
-    ...(parsed.nonce ? { nonce: parsed.nonce } : {}),
+    ...(request.nonce ? { nonce: request.nonce } : {}),
   });
-  const eContent = Buffer.from(AsnConvert.serialize(info));
-  const certificate = AsnConvert.parse(issuer.certificate, Certificate);
-  const attributes = [
+  return Buffer.from(AsnConvert.serialize(info));
+}
+
+/** The token's signed attributes: content type, digest of `eContent`, the TSA certificate. */
+function tokenAttributes(eContent: Buffer, issuer: TokenIssuer): Attribute[] {
+  return [
     new Attribute({ attrType: Oid.contentType, attrValues: [oidValue(ID_CT_TST_INFO)] }),
     new Attribute({
       attrType: Oid.messageDigest,
@@ -210,6 +206,20 @@ export function issueTimestampResponse(
       ],
     }),
   ];
+}
+
+/** Answers a DER TimeStampReq with a DER TimeStampResp granting a token at `time`. */
+export function issueTimestampResponse(
+  request: Uint8Array,
+  issuer: TokenIssuer,
+  time: Date,
+): Buffer {
+  const parsed = AsnConvert.parse(request, TimeStampReq);
+  if (parsed.messageImprint.hashAlgorithm.algorithm !== Oid.sha256)
+    throw new Error('only SHA-256 message imprints are accepted');
+  const eContent = tstInfo(parsed, issuer, time);
+  const certificate = AsnConvert.parse(issuer.certificate, Certificate);
+  const attributes = tokenAttributes(eContent, issuer);
   // DER: a SET OF sorted by encoding; the signature covers that SET.
   const { der: setDer, sorted } = attributeSet(attributes);
   const signerInfo = new SignerInfo({

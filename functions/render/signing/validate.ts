@@ -90,15 +90,16 @@ function checkTimestamp(
   }
 }
 
-/** Validates integrity and trust; never throws for a malformed file. */
-export function validateDocument(bytes: Uint8Array, options: TrustOptions): DocumentValidation {
-  const result = verifyPdf(bytes);
-  const evidence = result.evidence;
-  const [documentId, decisionId, versionText] = (evidence?.keywords ?? '')
+/**
+ * The answer before trust is checked: the integrity result, its reason when not intact, and the
+ * document id, decision id and version read from the signed /Keywords.
+ */
+function notYetTrusted(result: VerifyResult): DocumentValidation {
+  const [documentId, decisionId, versionText] = (result.evidence?.keywords ?? '')
     .split(',')
     .map((part) => part.trim());
   const version = /^v\d+$/.test(versionText ?? '') ? Number(versionText?.slice(1)) : null;
-  const out: DocumentValidation = {
+  return {
     ...result,
     trusted: false,
     reason: result.intact ? null : result.problems.join('; '),
@@ -109,6 +110,13 @@ export function validateDocument(bytes: Uint8Array, options: TrustOptions): Docu
     decisionId: decisionId || null,
     version,
   };
+}
+
+/** Validates integrity and trust; never throws for a malformed file. */
+export function validateDocument(bytes: Uint8Array, options: TrustOptions): DocumentValidation {
+  const result = verifyPdf(bytes);
+  const evidence = result.evidence;
+  const out = notYetTrusted(result);
   if (!result.intact || !evidence) {
     out.reason ??= 'no signature evidence';
     return out;

@@ -82,40 +82,9 @@ function checkSignature(file: Buffer, result: VerifyResult): void {
   if (time instanceof PdfString) result.signingTime = parsePdfDate(decodeText(time));
   if (!result.signingTime) problems.push('the signature has no valid signing time /M');
 
-  const contents = signature.get('Contents');
-  const byteRange = signature.get('ByteRange');
-  if (!(contents instanceof PdfString) || !contents.hex || contents.start < 0) {
-    problems.push('the signature /Contents is not a hex string');
-    return;
-  }
-  if (!isByteRange(byteRange)) {
-    problems.push('the signature /ByteRange is not four non-negative integers');
-    return;
-  }
-  const [start, gapStart, gapEnd, tailLength] = byteRange;
-  if (start !== 0) problems.push('the /ByteRange does not start at the beginning of the file');
-  if (gapStart !== contents.start || gapEnd !== contents.end) {
-    problems.push('the /ByteRange gap is not exactly the /Contents string');
-    return;
-  }
-  if (gapEnd + tailLength > file.length) {
-    problems.push('the /ByteRange runs past the end of the file');
-    return;
-  }
-  if (gapEnd + tailLength < file.length)
-    problems.push('an incremental update follows the signature');
-
-  if (file[gapStart] !== 0x3c || file[gapEnd - 1] !== 0x3e) {
-    problems.push('the /ByteRange gap is not exactly the /Contents string');
-    return;
-  }
-  const hex = file.toString('latin1', gapStart + 1, gapEnd - 1);
-  // One case throughout: a case-flipped digit is a changed byte, not the same value.
-  if (!/^(?:[0-9a-f]*|[0-9A-F]*)$/.test(hex) || hex.length % 2) {
-    problems.push('the /Contents hex string is not canonical');
-    return;
-  }
-  const der = Buffer.from(hex, 'hex');
+  const signed = signedRange(file, signature, problems);
+  if (!signed) return;
+  const { gapStart, gapEnd, tailLength, der } = signed;
   let read: ReadSignedData;
   try {
     read = parseSignedData(der);
@@ -143,6 +112,52 @@ function checkSignature(file: Buffer, result: VerifyResult): void {
     }
   }
   collectEvidence(doc, cms, result);
+}
+
+/**
+ * Where the signature's /ByteRange leaves its gap, checked to be exactly the canonical hex
+ * /Contents string, and the DER it holds; undefined (with the problem noted) when it is not.
+ */
+function signedRange(
+  file: Buffer,
+  signature: PdfDict,
+  problems: string[],
+): { gapStart: number; gapEnd: number; tailLength: number; der: Buffer } | undefined {
+  const contents = signature.get('Contents');
+  const byteRange = signature.get('ByteRange');
+  if (!(contents instanceof PdfString) || !contents.hex || contents.start < 0) {
+    problems.push('the signature /Contents is not a hex string');
+    return undefined;
+  }
+  if (!isByteRange(byteRange)) {
+    problems.push('the signature /ByteRange is not four non-negative integers');
+    return undefined;
+  }
+  const [start, gapStart, gapEnd, tailLength] = byteRange;
+  if (start !== 0) problems.push('the /ByteRange does not start at the beginning of the file');
+  if (gapStart !== contents.start || gapEnd !== contents.end) {
+    problems.push('the /ByteRange gap is not exactly the /Contents string');
+    return undefined;
+  }
+  if (gapEnd + tailLength > file.length) {
+    problems.push('the /ByteRange runs past the end of the file');
+    return undefined;
+  }
+  if (gapEnd + tailLength < file.length)
+    problems.push('an incremental update follows the signature');
+
+  if (file[gapStart] !== 0x3c || file[gapEnd - 1] !== 0x3e) {
+    problems.push('the /ByteRange gap is not exactly the /Contents string');
+    return undefined;
+  }
+  const hex = file.toString('latin1', gapStart + 1, gapEnd - 1);
+  // One case throughout: a case-flipped digit is a changed byte, not the same value.
+  if (!/^(?:[0-9a-f]*|[0-9A-F]*)$/.test(hex) || hex.length % 2) {
+    problems.push('the /Contents hex string is not canonical');
+    return undefined;
+  }
+  const der = Buffer.from(hex, 'hex');
+  return { gapStart, gapEnd, tailLength, der };
 }
 
 function collectEvidence(doc: PdfDocument, cms: ParsedSignedData, result: VerifyResult): void {
