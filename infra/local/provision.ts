@@ -6,8 +6,10 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -95,6 +97,8 @@ async function createTable(
     if (!(error instanceof ResourceInUseException)) {
       throw new Error(`create table ${tableName}`, { cause: error });
     }
+    // Kept from an earlier version (a saved state dir): it gets the stream the contract now has.
+    if (table.stream) await enableStream(dynamodb, tableName, table.stream);
   }
   if (table.timeToLiveAttribute) {
     try {
@@ -111,6 +115,21 @@ async function createTable(
       }
     }
   }
+}
+
+async function enableStream(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  viewType: NonNullable<TableDefinition['stream']>,
+): Promise<void> {
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await dynamodb.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
+    }),
+  );
 }
 
 async function createBucket(s3: S3Client, bucketName: string): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ListTablesCommand,
@@ -7,7 +8,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws-clients.ts';
 import { resourceNames, type TableName, tables } from '../../functions/contract/resources.ts';
-import { provision } from '../../infra/local/provision.ts';
+import { createTableInput, provision } from '../../infra/local/provision.ts';
 import { emulatorClients, testEnvironment } from '../support/environment.ts';
 
 let clients: AwsClients | undefined;
@@ -76,6 +77,30 @@ describe('provision', () => {
     await expect(
       env.clients.s3.send(new HeadBucketCommand({ Bucket: env.names.buckets.documents })),
     ).resolves.toBeDefined();
+  });
+
+  it('gives a table kept from an earlier version the stream the contract now defines', async () => {
+    // Prepare: a saved state whose responses table was made before it had a stream.
+    clients = emulatorClients();
+    const names = resourceNames(`iep-upgrade-${process.pid}-${Date.now().toString(36)}`);
+    const { StreamSpecification: _, ...withoutStream } = createTableInput(
+      tables.responses,
+      names.tables.responses,
+    );
+    await clients.dynamodb.send(new CreateTableCommand(withoutStream));
+
+    // Act
+    await provision(clients, names);
+
+    // Assess
+    const { Table } = await clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: names.tables.responses }),
+    );
+    expect(Table?.StreamSpecification).toEqual({
+      StreamEnabled: true,
+      StreamViewType: tables.responses.stream,
+    });
+    expect(Table?.LatestStreamArn).toBeDefined();
   });
 
   it('names every resource after the runtime prefix', async () => {
