@@ -9,7 +9,7 @@ import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/con
 import { makeRenderDocumentsHandler } from '../../functions/handlers/render-documents.ts';
 import type { Log, OutcomeStore } from '../../functions/pipeline/ports.ts';
 import { type RenderDecision, recordDeadLetter } from '../../functions/pipeline/render-decision.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { mappingSettings, StreamPoller } from './stream-poller.ts';
 
 /**
  * The decisions stream wired to the render-documents handler as the stack's event source
@@ -35,11 +35,7 @@ export function decisionStreamMapping(options: {
     dynamodbStreams: options.clients.dynamodbStreams,
     tableName: options.decisionsTable,
     handler: makeRenderDocumentsHandler({ service: options.service, outcomes, log }),
-    filters: mapping.filters,
-    batchSize: mapping.batchSize,
-    maxRetryAttempts: mapping.retryAttempts,
-    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
-    reportBatchItemFailures: mapping.reportBatchItemFailures,
+    ...mappingSettings(mapping),
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     onFailure: async (record, failure) => {

@@ -18,7 +18,7 @@ import { safeguardsS3Key } from '../../functions/pipeline/deliver-safeguards.ts'
 import type { MeetingNotices } from '../../functions/pipeline/meeting-notices.ts';
 import type { DocumentStore, Log } from '../../functions/pipeline/ports.ts';
 import type { PdfPrinter } from '../../functions/render/ports.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { mappingSettings, StreamPoller } from './stream-poller.ts';
 
 /** The meetings stream → meeting-notices, with the contract's mapping settings. */
 export function meetingStreamMapping(options: {
@@ -34,11 +34,7 @@ export function meetingStreamMapping(options: {
     dynamodbStreams: options.clients.dynamodbStreams,
     tableName: options.meetingsTable,
     handler: makeMeetingNoticesHandler({ service: options.service, log: options.log }),
-    filters: mapping.filters,
-    batchSize: mapping.batchSize,
-    maxRetryAttempts: mapping.retryAttempts,
-    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
-    reportBatchItemFailures: mapping.reportBatchItemFailures,
+    ...mappingSettings(mapping),
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     onFailure: async (_record, failure) => {
       options.log.error('meeting notice dead-lettered', {

@@ -10,7 +10,7 @@ import { RESPONSE_STREAM_MAPPING } from '../../functions/contract/streams.ts';
 import { makeResponseFollowUpHandler } from '../../functions/handlers/response-follow-up.ts';
 import type { Log } from '../../functions/pipeline/ports.ts';
 import type { ResponseFollowUp } from '../../functions/pipeline/response-follow-up.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { mappingSettings, StreamPoller } from './stream-poller.ts';
 
 /** The responses stream → response-follow-up, with the contract's mapping settings. */
 export function responseStreamMapping(options: {
@@ -28,11 +28,7 @@ export function responseStreamMapping(options: {
     dynamodbStreams: options.clients.dynamodbStreams,
     tableName: options.responsesTable,
     handler: makeResponseFollowUpHandler({ service: options.service, log: options.log }),
-    filters: mapping.filters,
-    batchSize: mapping.batchSize,
-    maxRetryAttempts: mapping.retryAttempts,
-    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
-    reportBatchItemFailures: mapping.reportBatchItemFailures,
+    ...mappingSettings(mapping),
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     onFailure: async (record, failure) => {

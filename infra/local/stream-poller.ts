@@ -18,7 +18,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
-import { DECISION_STREAM_MAPPING } from '../../functions/contract/streams.ts';
+import { DECISION_STREAM_MAPPING, type StreamMapping } from '../../functions/contract/streams.ts';
 import { type FilterPattern, matchesAnyFilter, validateFilterPattern } from './event-filter.ts';
 import { type BatchSettings, deliverBatch } from './stream-batch.ts';
 import {
@@ -47,17 +47,23 @@ export { toLambdaRecord } from './stream-records.ts';
  */
 export type StreamHandler = DynamoDBStreamHandler;
 
+/** A contract stream mapping as the poller's settings: the same filters, batches and retries. */
+export function mappingSettings(mapping: StreamMapping) {
+  return {
+    filters: mapping.filters,
+    batchSize: mapping.batchSize,
+    maxRetryAttempts: mapping.retryAttempts,
+    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
+    reportBatchItemFailures: mapping.reportBatchItemFailures,
+  };
+}
+
 /**
  * The poller's defaults: the decisions stream's mapping of the contract, which the CDK stack
  * builds its event source mapping from, so the two retry, bisect and batch alike. A bisected
  * batch does not count as a retry; retries are counted once a failing batch cannot be split.
  */
-export const streamMappingDefaults = {
-  batchSize: DECISION_STREAM_MAPPING.batchSize,
-  maxRetryAttempts: DECISION_STREAM_MAPPING.retryAttempts,
-  bisectBatchOnFunctionError: DECISION_STREAM_MAPPING.bisectBatchOnError,
-  reportBatchItemFailures: DECISION_STREAM_MAPPING.reportBatchItemFailures,
-} as const;
+export const streamMappingDefaults = mappingSettings(DECISION_STREAM_MAPPING);
 
 /** Options of {@link StreamPoller}; defaults in {@link streamMappingDefaults}. */
 export interface StreamPollerOptions {

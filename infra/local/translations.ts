@@ -14,7 +14,7 @@ import { parseTranslationItem, translationKey } from '../../functions/core/trans
 import { makeRenderTranslationsHandler } from '../../functions/handlers/render-translations.ts';
 import type { DecisionOutcome, Log } from '../../functions/pipeline/ports.ts';
 import type { RenderTranslation } from '../../functions/pipeline/render-translation.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { mappingSettings, StreamPoller } from './stream-poller.ts';
 
 /** The languages whose documents still wait for their translation (pending, not translated since). */
 export function stillPending(outcome: DecisionOutcome | undefined): string[] {
@@ -97,11 +97,7 @@ export function translationStreamMapping(options: {
     dynamodbStreams: options.clients.dynamodbStreams,
     tableName: options.translationsTable,
     handler: makeRenderTranslationsHandler({ service: options.service, log: options.log }),
-    filters: mapping.filters,
-    batchSize: mapping.batchSize,
-    maxRetryAttempts: mapping.retryAttempts,
-    bisectBatchOnFunctionError: mapping.bisectBatchOnError,
-    reportBatchItemFailures: mapping.reportBatchItemFailures,
+    ...mappingSettings(mapping),
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     onFailure: async (_record, failure) => {
